@@ -1,0 +1,26 @@
+//! The metrics engine of Uplift ROI.
+//!
+//! Pure Rust with no DOM, clock, I/O or global state: text and numbers go in,
+//! typed results or typed, user-readable errors come out. The web app and the
+//! `uplift-roi` command-line tool are thin shells over this crate, so every
+//! number either of them shows is computed, and unit-tested, here.
+//!
+//! - [`ingest`] turns pasted or uploaded CSV text into per-variant sufficient statistics.
+//! - [`stats`] compares variants: rates, uplift, confidence intervals, p-values, SRM.
+//! - [`value`] customer value: AOV, CLV, retention, churn, CTR, cost savings.
+//! - [`finance`] costs, benefits, ROI, payback and cumulative cash flow.
+//! - [`scenario`] the one serialisable description of a user's inputs.
+//! - [`report`] runs a scenario through everything above into one result.
+
+#![cfg_attr(test, allow(clippy::indexing_slicing))]
+
+pub mod finance;
+pub mod ingest;
+pub mod report;
+pub mod scenario;
+pub mod stats;
+pub mod units;
+pub mod value;
+
+pub use report::{analyze, Report};
+pub use scenario::Scenario;

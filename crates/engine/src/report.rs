@@ -1,0 +1,406 @@
+//! Runs a [`Scenario`] through ingest, statistics, value and finance into one
+//! [`Report`]: everything the web app shows and the CLI prints.
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::finance::{summarise, InvestmentSummary};
+use crate::ingest::{parse_experiment, DataShape, IngestError, VariantStats};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::stats::{compare_relative, sample_ratio_mismatch, wilson_interval, SampleStats, Srm};
+use crate::units::{Interval, Money, Rate};
+use crate::value::{average_order_value, clv_simple};
+
+/// The metrics compared between variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    ConversionRate,
+    RevenuePerUser,
+}
+
+impl Metric {
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::ConversionRate => "Conversion rate",
+            Metric::RevenuePerUser => "Revenue per user",
+        }
+    }
+}
+
+/// A variant's comparison with the control on one metric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VsControl {
+    /// Variant value − control value.
+    pub absolute: f64,
+    /// Variant / control − 1; `None` when the control is zero.
+    pub relative: Option<f64>,
+    pub relative_ci: Option<Interval>,
+    pub p_value: Option<f64>,
+    /// The interval excludes zero (equivalently p < 1 − confidence).
+    pub significant: bool,
+    /// Why no interval could be given, in plain words.
+    pub note: Option<String>,
+}
+
+/// One variant's value on one metric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricVariant {
+    pub name: String,
+    pub users: u64,
+    pub value: f64,
+    /// Interval on the variant's own value (Wilson for rates).
+    pub ci: Option<Interval>,
+    /// `None` for the control itself.
+    pub vs_control: Option<VsControl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricResult {
+    pub metric: Metric,
+    pub variants: Vec<MetricVariant>,
+}
+
+/// Customer value of one variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantValue {
+    pub name: String,
+    pub users: u64,
+    pub conversions: Option<u64>,
+    pub average_order_value: Option<Money>,
+    pub revenue_per_user: Money,
+    /// AOV × purchases per year × gross margin × lifespan.
+    pub clv: Money,
+}
+
+/// The full analysis of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub control: String,
+    /// The variant whose uplift drives the investment case (the first non-control).
+    pub treatment: String,
+    pub confidence: f64,
+    pub shape: DataShape,
+    pub rows: usize,
+    pub srm: Option<Srm>,
+    pub metrics: Vec<MetricResult>,
+    pub value: Vec<VariantValue>,
+    /// Incremental gross profit per month from rolling out the treatment.
+    pub monthly_benefit: Money,
+    pub investment: InvestmentSummary,
+}
+
+impl Report {
+    pub fn metric(&self, m: Metric) -> Option<&MetricResult> {
+        self.metrics.iter().find(|r| r.metric == m)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Data(#[from] IngestError),
+    #[error(transparent)]
+    Inputs(#[from] ScenarioError),
+    #[error("No variant is called '{name}'. Variants in the data: {available}.")]
+    UnknownControl { name: String, available: String },
+}
+
+/// Analyse a scenario end to end.
+pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
+    scenario.validate()?;
+    let experiment = parse_experiment(&scenario.data)?;
+    let variants = &experiment.variants;
+    let control_idx = match &scenario.control {
+        Some(name) => variants
+            .iter()
+            .position(|v| &v.name == name)
+            .ok_or_else(|| AnalysisError::UnknownControl {
+                name: name.clone(),
+                available: variants
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+        None => variants
+            .iter()
+            .position(|v| v.name.eq_ignore_ascii_case("control"))
+            .unwrap_or(0),
+    };
+    // parse_experiment guarantees at least two variants, so both exist.
+    let (Some(control), Some(treatment)) = (
+        variants.get(control_idx),
+        variants
+            .iter()
+            .enumerate()
+            .find(|&(i, _)| i != control_idx)
+            .map(|(_, v)| v),
+    ) else {
+        return Err(AnalysisError::Data(IngestError::Empty));
+    };
+    // Control first, then the others in file order.
+    let ordered: Vec<&VariantStats> = std::iter::once(control)
+        .chain(
+            variants
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != control_idx)
+                .map(|(_, v)| v),
+        )
+        .collect();
+
+    let confidence = scenario.confidence;
+    let mut metrics = Vec::new();
+    if ordered.iter().all(|v| v.conversions.is_some()) {
+        metrics.push(metric_result(
+            Metric::ConversionRate,
+            &ordered,
+            confidence,
+            |v| {
+                let c = v.conversions.unwrap_or(0);
+                (
+                    SampleStats::proportion(c, v.users),
+                    wilson_interval(c, v.users, confidence),
+                )
+            },
+        ));
+    }
+    if ordered.iter().all(|v| v.revenue.is_some()) {
+        metrics.push(metric_result(
+            Metric::RevenuePerUser,
+            &ordered,
+            confidence,
+            |v| {
+                let sum = v.revenue.unwrap_or(0.0);
+                let stats = match v.revenue_sq {
+                    Some(sq) => SampleStats::from_sums(v.users, sum, sq),
+                    None => None,
+                };
+                let stats = stats.or_else(|| {
+                    // Without a sum of squares only the mean is known.
+                    Some(SampleStats {
+                        n: v.users as f64,
+                        mean: sum / v.users as f64,
+                        variance: f64::NAN,
+                    })
+                });
+                (stats, None)
+            },
+        ));
+    }
+
+    let a = &scenario.assumptions;
+    let value: Vec<VariantValue> = ordered.iter().map(|v| variant_value(v, scenario)).collect();
+    let rpu = |name: &str| {
+        value
+            .iter()
+            .find(|x| x.name == name)
+            .map_or(Money::ZERO, |x| x.revenue_per_user)
+    };
+    let monthly_benefit = Money(
+        a.monthly_users
+            * (rpu(&treatment.name).0 - rpu(&control.name).0)
+            * a.gross_margin.fraction(),
+    );
+    let investment = summarise(&scenario.costs, monthly_benefit, a.horizon_months);
+    let users: Vec<u64> = ordered.iter().map(|v| v.users).collect();
+
+    Ok(Report {
+        control: control.name.clone(),
+        treatment: treatment.name.clone(),
+        confidence,
+        shape: experiment.shape,
+        rows: experiment.rows,
+        srm: sample_ratio_mismatch(&users, &[]),
+        metrics,
+        value,
+        monthly_benefit,
+        investment,
+    })
+}
+
+fn variant_value(v: &VariantStats, scenario: &Scenario) -> VariantValue {
+    let a = &scenario.assumptions;
+    let users = v.users as f64;
+    let orders = v.orders.or(v.conversions);
+    let aov = match (v.revenue, orders) {
+        (Some(r), Some(o)) => average_order_value(Money(r), o),
+        _ => None,
+    };
+    let revenue_per_user = match v.revenue {
+        Some(r) => Money(r / users),
+        // No revenue column: conversions × the assumed order value.
+        None => Money(v.conversions.unwrap_or(0) as f64 / users * a.average_order_value.0),
+    };
+    let clv = clv_simple(
+        aov.unwrap_or(a.average_order_value),
+        a.purchases_per_year,
+        a.gross_margin,
+        a.lifespan_years,
+    );
+    VariantValue {
+        name: v.name.clone(),
+        users: v.users,
+        conversions: v.conversions,
+        average_order_value: aov,
+        revenue_per_user,
+        clv,
+    }
+}
+
+fn metric_result(
+    metric: Metric,
+    ordered: &[&VariantStats],
+    confidence: f64,
+    stats_for: impl Fn(&VariantStats) -> (Option<SampleStats>, Option<Interval>),
+) -> MetricResult {
+    let control_stats = ordered.first().and_then(|c| stats_for(c).0);
+    let variants = ordered
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let (stats, ci) = stats_for(v);
+            let stats = stats?;
+            let vs_control = if i == 0 {
+                None
+            } else {
+                control_stats.map(|c| vs_control(&c, &stats, confidence))
+            };
+            Some(MetricVariant {
+                name: v.name.clone(),
+                users: v.users,
+                value: stats.mean,
+                ci,
+                vs_control,
+            })
+        })
+        .collect();
+    MetricResult { metric, variants }
+}
+
+fn vs_control(control: &SampleStats, variant: &SampleStats, confidence: f64) -> VsControl {
+    let absolute = variant.mean - control.mean;
+    let relative = crate::value::relative_uplift(control.mean, variant.mean).map(Rate::fraction);
+    if control.variance.is_nan() || variant.variance.is_nan() {
+        return VsControl {
+            absolute,
+            relative,
+            relative_ci: None,
+            p_value: None,
+            significant: false,
+            note: Some(
+                "Add a revenue_sq column (sum of squared revenue per user) to get an interval."
+                    .into(),
+            ),
+        };
+    }
+    match compare_relative(control, variant, confidence) {
+        Ok(c) => VsControl {
+            absolute,
+            relative: Some(c.relative),
+            relative_ci: Some(c.relative_ci),
+            p_value: Some(c.p_value),
+            significant: c.relative_ci.excludes_zero(),
+            note: None,
+        },
+        Err(e) => VsControl {
+            absolute,
+            relative,
+            relative_ci: None,
+            p_value: None,
+            significant: false,
+            note: Some(e.to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn demo_report() -> Report {
+        match analyze(&Scenario::demo()) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn demo_has_conversion_and_revenue_metrics() {
+        let r = demo_report();
+        assert_eq!(r.control, "control");
+        assert_eq!(r.treatment, "personalized");
+        let Some(cr) = r.metric(Metric::ConversionRate) else {
+            panic!()
+        };
+        assert_eq!(cr.variants.len(), 2);
+        assert!((cr.variants[0].value - 0.02).abs() < 1e-12);
+        assert!(cr.variants[0].vs_control.is_none());
+        let Some(vs) = &cr.variants[1].vs_control else {
+            panic!()
+        };
+        assert!(vs.relative.is_some_and(|x| (x - 0.3).abs() < 1e-12));
+        assert!(vs.significant);
+        assert!(r.metric(Metric::RevenuePerUser).is_some());
+    }
+
+    #[test]
+    fn demo_investment_case() {
+        let r = demo_report();
+        // RPU 41280/24000 = 1.72 vs 56440/24000 = 2.351666…; × 100,000 users × 40% margin.
+        let expected = 100_000.0 * (56_440.0 - 41_280.0) / 24_000.0 * 0.4;
+        assert!((r.monthly_benefit.0 - expected).abs() < 1e-6);
+        // 4,000 + 2,500 monthly for 12 months, plus 30,000 + 6,000 once.
+        assert!((r.investment.total_cost.0 - 114_000.0).abs() < 1e-9);
+        assert_eq!(r.investment.payback_month, Some(2));
+        let roi = r.investment.roi.map(Rate::percent).unwrap_or(f64::NAN);
+        let want = (expected * 12.0 - 114_000.0) / 114_000.0 * 100.0;
+        assert!((roi - want).abs() < 1e-9, "{roi} vs {want}");
+    }
+
+    #[test]
+    fn demo_clv_uses_measured_aov() {
+        let r = demo_report();
+        // control AOV 41280/516 = 80; CLV = 80 × 3 × 0.4 × 2 = 192
+        assert!((r.value[0].clv.0 - 192.0).abs() < 1e-9, "{:?}", r.value[0]);
+    }
+
+    #[test]
+    fn control_can_be_chosen_and_unknown_control_is_explained() {
+        let mut s = Scenario::demo();
+        s.control = Some("personalized".into());
+        let r = analyze(&s);
+        assert!(r.is_ok_and(|r| r.control == "personalized" && r.treatment == "control"));
+        s.control = Some("nope".into());
+        assert!(matches!(
+            analyze(&s),
+            Err(AnalysisError::UnknownControl { .. })
+        ));
+    }
+
+    #[test]
+    fn zero_conversion_control_gives_a_note_not_nan() {
+        let mut s = Scenario::demo();
+        s.data = "variant,users,conversions\nA,100,0\nB,100,3\n".into();
+        let r = match analyze(&s) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let vs = r
+            .metric(Metric::ConversionRate)
+            .and_then(|m| m.variants.get(1))
+            .and_then(|v| v.vs_control.clone());
+        let Some(vs) = vs else { panic!() };
+        assert!(vs.note.is_some_and(|n| n.contains("zero")));
+        assert_eq!(vs.relative, None);
+    }
+
+    #[test]
+    fn report_serialises_to_json() {
+        let json = serde_json::to_string(&demo_report()).unwrap_or_default();
+        assert!(json.contains("\"conversion_rate\""));
+        assert!(json.contains("\"payback_month\":2"));
+    }
+}

@@ -1,0 +1,270 @@
+//! The one description of a user's inputs: experiment data, costs and
+//! business assumptions. The web app edits it, the URL fragment, JSON file and
+//! local storage hold it, and the CLI reads it. It is versioned so that a
+//! saved scenario keeps loading when the format grows.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::finance::{CostCategory, CostItem, Frequency};
+use crate::units::{Money, Rate};
+
+/// The format version this build writes. Older versions are migrated on load.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// Longest horizon the calculator accepts (ten years).
+pub const MAX_HORIZON_MONTHS: u32 = 120;
+
+/// Business assumptions that turn experiment results into money.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assumptions {
+    /// Users per month the winning experience would reach after roll-out.
+    pub monthly_users: f64,
+    /// Gross margin on revenue, as a fraction (0.4 = 40%).
+    pub gross_margin: Rate,
+    /// Months over which costs and benefits are counted.
+    pub horizon_months: u32,
+    /// Purchases per customer per year, for simple CLV.
+    pub purchases_per_year: f64,
+    /// Years a customer stays, for simple CLV.
+    pub lifespan_years: f64,
+    /// Order value to assume when the data has no revenue column.
+    pub average_order_value: Money,
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        Assumptions {
+            monthly_users: 100_000.0,
+            gross_margin: Rate(0.4),
+            horizon_months: 12,
+            purchases_per_year: 3.0,
+            lifespan_years: 2.0,
+            average_order_value: Money(80.0),
+        }
+    }
+}
+
+/// Everything a user entered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub version: u32,
+    /// The experiment data as CSV text (aggregated or one row per user).
+    pub data: String,
+    /// Name of the control variant; `None` picks one named "control", else the first.
+    #[serde(default)]
+    pub control: Option<String>,
+    /// Confidence level of intervals, e.g. 0.95.
+    pub confidence: f64,
+    pub assumptions: Assumptions,
+    pub costs: Vec<CostItem>,
+}
+
+/// The built-in demo experiment: an aggregated export of a personalized
+/// product-recommendation test, loaded on first visit.
+pub const DEMO_DATA: &str = "\
+variant,users,conversions,orders,revenue,revenue_sq
+control,24000,480,516,41280,5640000
+personalized,24000,624,680,56440,7905000
+";
+
+impl Scenario {
+    /// The scenario a first-time visitor sees.
+    pub fn demo() -> Scenario {
+        let item = |category, label: &str, amount, frequency| CostItem {
+            category,
+            label: label.to_string(),
+            amount: Money(amount),
+            frequency,
+            start_month: 1,
+        };
+        Scenario {
+            version: SCENARIO_VERSION,
+            data: DEMO_DATA.to_string(),
+            control: None,
+            confidence: 0.95,
+            assumptions: Assumptions::default(),
+            costs: vec![
+                item(
+                    CostCategory::Technology,
+                    "Personalization platform licence",
+                    4_000.0,
+                    Frequency::Monthly,
+                ),
+                item(
+                    CostCategory::Development,
+                    "Integration and data pipeline",
+                    30_000.0,
+                    Frequency::OneTime,
+                ),
+                item(
+                    CostCategory::People,
+                    "Analyst time (0.25 FTE)",
+                    2_500.0,
+                    Frequency::Monthly,
+                ),
+                item(
+                    CostCategory::Compliance,
+                    "Privacy review and DPIA",
+                    6_000.0,
+                    Frequency::OneTime,
+                ),
+            ],
+        }
+    }
+
+    /// Read a scenario from JSON, migrating older versions.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let raw: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::NotAScenario {
+                reason: e.to_string(),
+            })?;
+        let version = raw
+            .get("version")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| ScenarioError::NotAScenario {
+                reason: "it has no version number".into(),
+            })?;
+        if version > u64::from(SCENARIO_VERSION) {
+            return Err(ScenarioError::TooNew { version });
+        }
+        let scenario: Scenario =
+            serde_json::from_value(raw).map_err(|e| ScenarioError::NotAScenario {
+                reason: e.to_string(),
+            })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Check the inputs a user typed, so the maths never sees a negative cost,
+    /// a NaN or a margin above 100%.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let a = &self.assumptions;
+        let finite_non_negative = |field: &'static str, v: f64| {
+            if !v.is_finite() {
+                Err(ScenarioError::NotANumber { field })
+            } else if v < 0.0 {
+                Err(ScenarioError::Negative { field })
+            } else {
+                Ok(())
+            }
+        };
+        finite_non_negative("Monthly users", a.monthly_users)?;
+        finite_non_negative("Purchases per year", a.purchases_per_year)?;
+        finite_non_negative("Customer lifespan", a.lifespan_years)?;
+        finite_non_negative("Average order value", a.average_order_value.0)?;
+        finite_non_negative("Gross margin", a.gross_margin.0)?;
+        if a.gross_margin.0 > 1.0 {
+            return Err(ScenarioError::MarginAbove100);
+        }
+        if a.horizon_months == 0 || a.horizon_months > MAX_HORIZON_MONTHS {
+            return Err(ScenarioError::Horizon {
+                months: a.horizon_months,
+            });
+        }
+        if !(self.confidence > 0.5 && self.confidence < 1.0) {
+            return Err(ScenarioError::Confidence);
+        }
+        for (i, c) in self.costs.iter().enumerate() {
+            let line = i + 1;
+            if !c.amount.0.is_finite() {
+                return Err(ScenarioError::CostNotANumber { line });
+            }
+            if c.amount.0 < 0.0 {
+                return Err(ScenarioError::NegativeCost {
+                    line,
+                    label: c.label.clone(),
+                });
+            }
+            if c.start_month == 0 {
+                return Err(ScenarioError::StartMonth { line });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A problem with the typed-in inputs or a loaded scenario file.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ScenarioError {
+    #[error("{field} must be a number.")]
+    NotANumber { field: &'static str },
+    #[error("{field} cannot be negative.")]
+    Negative { field: &'static str },
+    #[error("Gross margin cannot be above 100%.")]
+    MarginAbove100,
+    #[error("The horizon must be between 1 and 120 months (got {months}).")]
+    Horizon { months: u32 },
+    #[error("The confidence level must be between 50% and 100%, e.g. 95%.")]
+    Confidence,
+    #[error("Cost line {line}: the amount must be a number.")]
+    CostNotANumber { line: usize },
+    #[error("Cost line {line} ('{label}'): a cost cannot be negative. Enter savings as a benefit instead.")]
+    NegativeCost { line: usize, label: String },
+    #[error("Cost line {line}: the start month must be 1 or later.")]
+    StartMonth { line: usize },
+    #[error("This file is not an Uplift ROI scenario ({reason}).")]
+    NotAScenario { reason: String },
+    #[error("This scenario was saved by a newer version of Uplift ROI (format {version}); reload the page to update.")]
+    TooNew { version: u64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_is_valid_and_round_trips() {
+        let s = Scenario::demo();
+        assert_eq!(s.validate(), Ok(()));
+        let back = Scenario::from_json(&s.to_json());
+        assert_eq!(back, Ok(s));
+    }
+
+    #[test]
+    fn rejects_bad_inputs() {
+        let mut s = Scenario::demo();
+        s.costs[0].amount = Money(-5.0);
+        assert!(matches!(
+            s.validate(),
+            Err(ScenarioError::NegativeCost { line: 1, .. })
+        ));
+        let mut s = Scenario::demo();
+        s.assumptions.monthly_users = f64::NAN;
+        assert!(matches!(
+            s.validate(),
+            Err(ScenarioError::NotANumber { .. })
+        ));
+        let mut s = Scenario::demo();
+        s.assumptions.gross_margin = Rate(1.5);
+        assert_eq!(s.validate(), Err(ScenarioError::MarginAbove100));
+        let mut s = Scenario::demo();
+        s.assumptions.horizon_months = 0;
+        assert!(matches!(s.validate(), Err(ScenarioError::Horizon { .. })));
+    }
+
+    #[test]
+    fn newer_versions_and_junk_are_refused_with_a_reason() {
+        let mut v: serde_json::Value = match serde_json::to_value(Scenario::demo()) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        v["version"] = serde_json::json!(99);
+        assert_eq!(
+            Scenario::from_json(&v.to_string()),
+            Err(ScenarioError::TooNew { version: 99 })
+        );
+        assert!(matches!(
+            Scenario::from_json("{\"hello\": 1}"),
+            Err(ScenarioError::NotAScenario { .. })
+        ));
+        assert!(matches!(
+            Scenario::from_json("not json"),
+            Err(ScenarioError::NotAScenario { .. })
+        ));
+    }
+}
