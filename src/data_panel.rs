@@ -1,0 +1,141 @@
+//! Step 1: the experiment data — a text area to paste CSV, a file picker,
+//! and the demo experiment to start from.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uplift_engine::ingest::DataShape;
+use uplift_engine::scenario::DEMO_DATA;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+
+use crate::format;
+use crate::state::use_app_state;
+
+/// Files above this size are refused with a message instead of freezing the
+/// tab while the whole text is held in memory.
+const MAX_FILE_BYTES: f64 = 50.0 * 1024.0 * 1024.0;
+
+#[component]
+pub fn DataPanel() -> impl IntoView {
+    let state = use_app_state();
+    let set_data = move |text: String| {
+        state.load_error.set(None);
+        state.scenario.update(|s| s.data = text);
+    };
+    let on_file = move |ev: web_sys::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
+        if file.size() > MAX_FILE_BYTES {
+            state.load_error.set(Some(format!(
+                "“{}” is {} MB; this page reads files up to 50 MB. Aggregate the data per variant first (one row per variant with users, conversions and revenue).",
+                file.name(),
+                format::number(file.size() / 1024.0 / 1024.0, 0)
+            )));
+            input.set_value("");
+            return;
+        }
+        let name = file.name();
+        spawn_local(async move {
+            match JsFuture::from(file.text()).await {
+                Ok(text) => match text.as_string() {
+                    Some(t) => set_data(t),
+                    None => state
+                        .load_error
+                        .set(Some(format!("“{name}” could not be read as text."))),
+                },
+                Err(_) => state
+                    .load_error
+                    .set(Some(format!("“{name}” could not be read."))),
+            }
+        });
+        // Let the same file be picked again after it is edited on disk.
+        input.set_value("");
+    };
+
+    view! {
+        <section class="panel" id="data" aria-labelledby="data-title">
+            <h2 id="data-title"><span class="step">"1"</span>" Experiment data"</h2>
+            <p class="hint">
+                "One row per variant ("<code>"variant, users, conversions, orders, revenue"</code>
+                ") or one row per user ("<code>"variant, converted, revenue"</code>
+                "). Comma, semicolon, tab or pipe separated. The first variant, or one named “control”, is the control."
+            </p>
+            <label for="data-input" class="field-label">"CSV data"</label>
+            <textarea
+                id="data-input"
+                rows="7"
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=move || state.scenario.with(|s| s.data.clone())
+                on:input=move |ev| set_data(event_target_value(&ev))
+            ></textarea>
+            <div class="actions">
+                <label class="button secondary file-button">
+                    "Choose a file…"
+                    <input
+                        id="data-file"
+                        type="file"
+                        accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+                        on:change=on_file
+                    />
+                </label>
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| set_data(DEMO_DATA.to_string())
+                >
+                    "Load demo data"
+                </button>
+            </div>
+            <DataStatus/>
+        </section>
+    }
+}
+
+/// Under the text area: what was read, or what is wrong with it.
+#[component]
+fn DataStatus() -> impl IntoView {
+    let state = use_app_state();
+    move || {
+        if let Some(msg) = state.load_error.get() {
+            return view! { <p class="status error" role="alert" id="data-error">{msg}</p> }.into_any();
+        }
+        if let Some(msg) = state.data_error() {
+            return view! {
+                <p class="status error" role="alert" id="data-error">
+                    {msg}
+                    <span class="kept">" The results below are from the last valid data."</span>
+                </p>
+            }
+            .into_any();
+        }
+        state
+            .shown
+            .get()
+            .map(|r| {
+                let shape = match r.shape {
+                    DataShape::Aggregated => "aggregated rows",
+                    DataShape::RowLevel => "user rows",
+                };
+                view! {
+                    <p class="status ok" role="status" id="data-ok">
+                        {format!(
+                            "Read {} {shape}: {} variants, control “{}”.",
+                            format::count(r.rows as u64),
+                            r.value.len(),
+                            r.control,
+                        )}
+                    </p>
+                }
+            })
+            .into_any()
+    }
+}

@@ -1,0 +1,18 @@
+//! The Uplift ROI web app: Leptos components over the `uplift-engine` crate.
+//!
+//! The app owns state, layout and formatting only; every number it shows is
+//! computed by the engine. One component per file, named for what the user sees:
+//! - [`app`] the page layout and the shared state;
+//! - [`data_panel`] step 1, where experiment data is pasted or picked;
+//! - [`investment_panel`] step 2, costs and business assumptions;
+//! - [`results_panel`] step 3, the verdict, tables and chart;
+//! - [`charts`] plotters charts rendered to SVG;
+//! - [`format`] how numbers, money and percentages are written.
+
+pub mod app;
+pub mod charts;
+pub mod data_panel;
+pub mod format;
+pub mod investment_panel;
+pub mod results_panel;
+pub mod state;
