@@ -106,7 +106,8 @@ fn DataStatus() -> impl IntoView {
     let state = use_app_state();
     move || {
         if let Some(msg) = state.load_error.get() {
-            return view! { <p class="status error" role="alert" id="data-error">{msg}</p> }.into_any();
+            return view! { <p class="status error" role="alert" id="data-error">{msg}</p> }
+                .into_any();
         }
         if let Some(msg) = state.data_error() {
             return view! {

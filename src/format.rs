@@ -26,7 +26,10 @@ pub fn number(x: f64, decimals: usize) -> String {
         Some((w, f)) => (w, Some(f)),
         None => (fixed.as_str(), None),
     };
-    let grouped = whole.parse::<u64>().map(count).unwrap_or_else(|_| whole.to_string());
+    let grouped = whole
+        .parse::<u64>()
+        .map(count)
+        .unwrap_or_else(|_| whole.to_string());
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),

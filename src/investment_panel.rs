@@ -11,7 +11,10 @@ use crate::state::use_app_state;
 /// Read a typed number forgivingly ("1,200" is 1200). Anything else becomes
 /// NaN, which the engine's validation reports in words.
 fn parse_input(text: &str) -> f64 {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '$')).collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '$'))
+        .collect();
     cleaned.parse().unwrap_or(f64::NAN)
 }
 
@@ -88,7 +91,11 @@ pub fn InvestmentPanel() -> impl IntoView {
         |a| f64::from(a.horizon_months),
         |a, v| {
             // Out-of-range or fractional months are clamped to what validation then checks.
-            a.horizon_months = if v.is_finite() { v.round().clamp(0.0, 10_000.0) as u32 } else { 0 }
+            a.horizon_months = if v.is_finite() {
+                v.round().clamp(0.0, 10_000.0) as u32
+            } else {
+                0
+            }
         },
     );
     let (freq, set_freq) = assumption(|a| a.purchases_per_year, |a, v| a.purchases_per_year = v);

@@ -67,7 +67,9 @@ fn uplift_cell(vs: Option<&VsControl>) -> (String, String, String) {
     match vs {
         None => ("control".into(), "—".into(), String::new()),
         Some(vs) => {
-            let rel = vs.relative.map_or("—".to_string(), |r| format::signed_percent(r, 1));
+            let rel = vs
+                .relative
+                .map_or("—".to_string(), |r| format::signed_percent(r, 1));
             let ci = vs.relative_ci.map_or_else(
                 || vs.note.clone().unwrap_or_default(),
                 |ci| {
@@ -241,10 +243,14 @@ fn InvestmentSummary(report: Report) -> impl IntoView {
             </div>
         }
     };
-    let roi = inv.roi.map_or("—".to_string(), |r| format::percent(r.fraction(), 0));
+    let roi = inv
+        .roi
+        .map_or("—".to_string(), |r| format::percent(r.fraction(), 0));
     let payback = inv
         .payback_month
-        .map_or(format!("not within {} months", inv.horizon_months), |m| format!("month {m}"));
+        .map_or(format!("not within {} months", inv.horizon_months), |m| {
+            format!("month {m}")
+        });
     view! {
         <h3>{format!("Investment over {} months", inv.horizon_months)}</h3>
         <dl class="kpis">

@@ -34,15 +34,16 @@ pub fn conversion_svg(result: &MetricResult, confidence: f64) -> Option<String> 
             format::percent(confidence, 0)
         );
         let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 18))
+            .caption(caption, ("sans-serif", 22))
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
+            .x_label_area_size(40)
+            .y_label_area_size(72)
             .build_cartesian_2d((0..last).into_segmented(), 0.0..y_max)
             .ok()?;
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
             .y_desc("Conversion rate")
             .y_label_formatter(&|y| format::percent(*y, 1))
             .x_label_formatter(&|x| match x {
@@ -53,22 +54,24 @@ pub fn conversion_svg(result: &MetricResult, confidence: f64) -> Option<String> 
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 14))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 17))
             .draw()
             .ok()?;
         for (i, v) in variants.iter().enumerate() {
-            let (r, g, b) = PALETTE.get(i.min(PALETTE.len() - 1)).copied().unwrap_or((0, 0, 0));
+            let (r, g, b) = PALETTE
+                .get(i.min(PALETTE.len() - 1))
+                .copied()
+                .unwrap_or((0, 0, 0));
             let colour = RGBColor(r, g, b);
             let x = i as i32;
             chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [
-                        (SegmentValue::Exact(x), 0.0),
-                        (SegmentValue::Exact(x + 1), v.value),
-                    ],
-                    colour.mix(0.75).filled(),
-                )))
+                .draw_series(
+                    Histogram::vertical(&chart)
+                        .margin(40)
+                        .style(colour.mix(0.8).filled())
+                        .data(std::iter::once((x, v.value))),
+                )
                 .ok()?;
             if let Some(ci) = v.ci {
                 chart
@@ -149,7 +152,10 @@ mod tests {
             panic!("no svg")
         };
         assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
-        assert!(svg.contains(">\ncontrol\n<"), "control label missing: {svg}");
+        assert!(
+            svg.contains(">\ncontrol\n<"),
+            "control label missing: {svg}"
+        );
         assert!(svg.contains(">\npersonalized\n<"), "variant label missing");
         // One bar per variant, in the palette's colours.
         assert_eq!(svg.matches("fill=\"#787878\"").count(), 1, "{svg}");

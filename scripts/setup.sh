@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Install what Uplift ROI needs to build, serve and test — only what is missing
+# or at the wrong version, so a second run takes seconds.
+#
+#   scripts/setup.sh            Rust wasm target, Trunk, wasm-bindgen, npm tools
+#   scripts/setup.sh --browser  the above plus Debian's Chromium and ChromeDriver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif have sudo; then sudo "$@"; else
+    echo "setup: '$*' needs root; run it as root or install sudo" >&2; return 1; fi
+}
+
+# Rust's wasm target (the toolchain's own download host is reachable).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Trunk 0.21.x: newer releases need a newer rustc than this machine's.
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  step "installing trunk 0.21 (about 10 minutes on 2 cores)"
+  cargo install --locked trunk --version '^0.21'
+fi
+
+# wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock. Not
+# --locked: its lockfile names a crate version the registry lacks.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb_version" ]; then
+  step "installing wasm-bindgen-cli $wb_version (about 8 minutes on 2 cores)"
+  cargo install wasm-bindgen-cli --version "=$wb_version" --force
+fi
+grep -q "wasm_bindgen = \"$wb_version\"" Trunk.toml || {
+  echo "setup: Trunk.toml [tools] wasm_bindgen must be \"$wb_version\" (the Cargo.lock version)" >&2; exit 1; }
+
+# npm tools: wasm-opt 132 (binaryen) and playwright-core. Reinstall only when
+# package-lock.json changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm packages (binaryen, playwright-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.package-lock.json
+fi
+
+# Chromium for the browser tests, from Debian (never a downloaded browser).
+if [ "${1:-}" = "--browser" ] && ! { have chromium && have chromedriver; }; then
+  step "installing Debian chromium and chromium-driver"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver
+fi

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install what is missing, then run every check: formatting, clippy (native
+# and wasm32), engine and app unit tests, the release build, and the browser
+# tests in Debian's headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+start=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32)"
+cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "unit tests (engine and app, native)"
+cargo test --workspace
+
+step "release build of the site"
+cargo build -q -p uplift-engine --bin uplift-roi
+trunk build --release --offline --skip-version-check
+ls -l dist
+
+step "browser tests (headless Chromium)"
+node --test --test-reporter=spec tests/browser/
+
+echo "all checks passed in $(( $(date +%s) - start )) s"

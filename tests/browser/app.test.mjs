@@ -1,0 +1,142 @@
+// The app as a person uses it: demo results on arrival, pasting data, a bad
+// paste, editing costs — and proof that no request leaves the page's origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, serveStatic, launch, openApp, screenshot } from './harness.mjs';
+
+const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
+
+/** What the engine's CLI says about some CSV (the oracle for the page). */
+function engine(csv) {
+  const out = execFileSync(CLI, ['analyze', '-'], { input: csv, encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+function formatSignedPercent(fraction) {
+  const body = `${(Math.abs(fraction) * 100).toFixed(1)}%`;
+  return fraction > 0 ? `+${body}` : fraction < 0 ? `−${body}` : body;
+}
+
+let server, browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Text of a variant's cell in a results table. */
+async function cell(page, table, variant, cls) {
+  const row = page.locator(`#${table} tbody tr`, { has: page.locator(`th:text-is("${variant}")`) });
+  return (await row.locator(`td.${cls}`).innerText()).trim();
+}
+
+test('the demo experiment is analysed on arrival', async () => {
+  const { context, page, requests, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    const verdict = await page.locator('#verdict').innerText();
+    assert.match(verdict, /The personalized variant lifts conversion by 30\.0% \(95% CI \+/);
+    assert.match(verdict, /ROI is \d+% over 12 months, payback in month 2/);
+    assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+30.0%');
+    assert.equal(await page.locator('#total-cost').innerText(), '$114,000');
+    // The chart is a real SVG drawn by plotters, with the variant names.
+    const svg = page.locator('#conversion-chart svg');
+    await svg.waitFor();
+    const chartText = await svg.textContent();
+    assert.match(chartText, /control/);
+    assert.match(chartText, /personalized/);
+    assert.ok((await svg.locator('rect').count()) >= 3, 'background plus one bar per variant');
+    await screenshot(page, 'demo-desktop');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'demo-phone');
+    assert.deepEqual(errors, []);
+    const offOrigin = requests.filter((u) => !u.startsWith(server.origin + '/') && !u.startsWith('data:'));
+    assert.deepEqual(offOrigin, [], `requests left the origin: ${offOrigin.join(', ')}`);
+    assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the wasm module was loaded from the origin');
+  } finally {
+    await context.close();
+  }
+});
+
+test('pasting another experiment shows the uplift the engine computes', async () => {
+  const { context, page, requests, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    const csv = 'arm;visitors;purchases;revenue\r\nA;12.000;300;24.000,50\r\nB;11.900;351;29.100,00\r\n';
+    const expected = engine(csv);
+    const rel = expected.metrics[0].variants[1].vs_control.relative;
+    await page.locator('#data-input').fill(csv);
+    const uplift = formatSignedPercent(rel);
+    await page.waitForFunction(
+      (u) => document.querySelector('#conversion-table tbody tr:nth-child(2) td.uplift')?.textContent.trim() === u,
+      uplift,
+    );
+    assert.equal(await cell(page, 'conversion-table', 'B', 'uplift'), uplift);
+    const p = expected.metrics[0].variants[1].vs_control.p_value;
+    assert.equal(await cell(page, 'conversion-table', 'B', 'p'), p < 0.001 ? '< 0.001' : p.toFixed(3));
+    assert.match(await page.locator('#data-ok').innerText(), /Read 2 aggregated rows: 2 variants, control “A”/);
+    await screenshot(page, 'pasted');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin + '/')), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a malformed paste is explained and the last good results stay', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    const before = await page.locator('#verdict').innerText();
+    await page.locator('#data-input').fill('variant,users,conversions\ncontrol,1000,20\npersonalized,lots,26\n');
+    const error = page.locator('#data-error');
+    await error.waitFor();
+    const msg = await error.innerText();
+    assert.match(msg, /Line 3, column 'users': "lots" is not a number/);
+    assert.match(msg, /results below are from the last valid data/);
+    assert.equal(await page.locator('#verdict').innerText(), before);
+    assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+30.0%');
+    await screenshot(page, 'malformed');
+    // Fixing the paste recovers.
+    await page.locator('#data-input').fill('variant,users,conversions\ncontrol,1000,20\npersonalized,1000,30\n');
+    await page.waitForFunction(() => !document.querySelector('#data-error'));
+    assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+50.0%');
+    // Rubbish that is not CSV at all never crashes the page.
+    for (const junk of ['', '\u0000\u0001\u0002', 'variant\n', 'a,b\n1,2\n', 'variant,users\nA,0\nB,0\n']) {
+      await page.locator('#data-input').fill(junk);
+      await page.locator('#data-error').waitFor();
+    }
+    assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+50.0%');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('editing costs recomputes ROI at once; a negative cost is refused', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    const amount = page.getByLabel('Amount of cost line 2');
+    await amount.fill('90000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$174,000');
+    const roiAfter = await page.locator('#roi').innerText();
+    await amount.fill('-5');
+    const err = page.locator('#inputs-error');
+    await err.waitFor();
+    assert.match(await err.innerText(), /Cost line 2 .* cannot be negative/);
+    assert.equal(await page.locator('#total-cost').innerText(), '$174,000');
+    assert.equal(await page.locator('#roi').innerText(), roiAfter);
+    await amount.fill('30000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$114,000');
+    // Remove a line, then undo.
+    await page.getByRole('button', { name: /Remove cost line 4/ }).click();
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$108,000');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$114,000');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
