@@ -5,6 +5,7 @@ use uplift_engine::Scenario;
 
 use crate::data_panel::DataPanel;
 use crate::investment_panel::InvestmentPanel;
+use crate::planner_panel::PlannerPanel;
 use crate::results_panel::ResultsPanel;
 use crate::state::AppState;
 
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
             <DataPanel/>
             <InvestmentPanel/>
             <ResultsPanel/>
+            <PlannerPanel/>
         </main>
         <footer class="site-footer">
             <p>"Uplift ROI runs entirely on this page: no uploads, no analytics, no third-party requests."</p>

@@ -6,13 +6,17 @@
 //! - [`data_panel`] step 1, where experiment data is pasted or picked;
 //! - [`investment_panel`] step 2, costs and business assumptions;
 //! - [`results_panel`] step 3, the verdict, tables and chart;
+//! - [`analysis_controls`] method, confidence and control above the results;
+//! - [`planner_panel`] sample size and detectable effect for the next test;
 //! - [`charts`] plotters charts rendered to SVG;
 //! - [`format`] how numbers, money and percentages are written.
 
+pub mod analysis_controls;
 pub mod app;
 pub mod charts;
 pub mod data_panel;
 pub mod format;
 pub mod investment_panel;
+pub mod planner_panel;
 pub mod results_panel;
 pub mod state;

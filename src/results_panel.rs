@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 use uplift_engine::report::{Metric, MetricVariant, Report, VsControl};
+use uplift_engine::scenario::Method;
+use uplift_engine::units::Interval;
 
+use crate::analysis_controls::AnalysisControls;
 use crate::charts::conversion_chart::ConversionChart;
 use crate::format;
 use crate::state::use_app_state;
@@ -11,25 +14,30 @@ use crate::state::use_app_state;
 /// The sentence a budget owner can repeat.
 pub fn verdict(r: &Report) -> String {
     let conf = format::percent(r.confidence, 0);
-    let uplift = r
-        .metric(Metric::ConversionRate)
-        .and_then(|m| m.variants.iter().find(|v| v.name == r.treatment))
-        .and_then(|v| v.vs_control.as_ref());
+    let uplift = r.treatment_vs_control(Metric::ConversionRate);
+    let interval_name = match r.method {
+        Method::Frequentist => "CI",
+        Method::Sequential => "always-valid CI",
+        Method::Bayesian => "credible interval",
+    };
     let lift_part = match uplift {
-        Some(VsControl {
-            relative: Some(rel),
-            relative_ci: Some(ci),
-            significant,
-            ..
-        }) => {
+        Some(
+            vs @ VsControl {
+                relative: Some(rel),
+                relative_ci: Some(ci),
+                ..
+            },
+        ) => {
             let verb = if *rel >= 0.0 { "lifts" } else { "lowers" };
-            let caveat = if *significant {
-                ""
-            } else {
-                ", which is not statistically significant"
+            let caveat = match (r.method, vs.chance_to_beat_control) {
+                (Method::Bayesian, Some(c)) => {
+                    format!(", with a {} chance to beat control", format::percent(c, 1))
+                }
+                _ if vs.significant => String::new(),
+                _ => ", which is not statistically significant".to_string(),
             };
             format!(
-                "The {} variant {verb} conversion by {} ({conf} CI {} to {}){caveat}.",
+                "The {} variant {verb} conversion by {} ({conf} {interval_name} {} to {}){caveat}.",
                 r.treatment,
                 format::percent(rel.abs(), 1),
                 format::signed_percent(ci.low, 1),
@@ -63,27 +71,42 @@ pub fn verdict(r: &Report) -> String {
     format!("{lift_part}{money_part}")
 }
 
-fn uplift_cell(vs: Option<&VsControl>) -> (String, String, String) {
-    match vs {
-        None => ("control".into(), "—".into(), String::new()),
-        Some(vs) => {
-            let rel = vs
-                .relative
-                .map_or("—".to_string(), |r| format::signed_percent(r, 1));
-            let ci = vs.relative_ci.map_or_else(
-                || vs.note.clone().unwrap_or_default(),
-                |ci| {
-                    format!(
-                        "{} to {}",
-                        format::signed_percent(ci.low, 1),
-                        format::signed_percent(ci.high, 1)
-                    )
-                },
-            );
-            let p = vs.p_value.map_or("—".to_string(), format::p_value);
-            (rel, ci, p)
+/// A variant's verdict in plain words, from the method's own test.
+pub fn variant_verdict(vs: &VsControl, method: Method, confidence: f64) -> String {
+    if let Some(note) = &vs.note {
+        if vs.relative_ci.is_none() {
+            return note.clone();
         }
     }
+    let up = vs.relative.unwrap_or(vs.absolute) > 0.0;
+    match method {
+        Method::Bayesian => match vs.chance_to_beat_control {
+            Some(c) if c >= confidence => format!("Better ({} chance)", format::percent(c, 1)),
+            Some(c) if c <= 1.0 - confidence => {
+                format!("Worse ({} chance it is better)", format::percent(c, 1))
+            }
+            Some(c) => format!(
+                "Not yet clear ({} chance to beat control)",
+                format::percent(c, 0)
+            ),
+            None => "Not enough data".into(),
+        },
+        Method::Frequentist | Method::Sequential => match (vs.significant, up) {
+            (true, true) => "Better: significant".into(),
+            (true, false) => "Worse: significant".into(),
+            (false, _) => "No clear difference yet".into(),
+        },
+    }
+}
+
+fn interval_text(ci: Option<Interval>) -> String {
+    ci.map_or("—".to_string(), |ci| {
+        format!(
+            "{} to {}",
+            format::signed_percent(ci.low, 1),
+            format::signed_percent(ci.high, 1)
+        )
+    })
 }
 
 fn significance_class(v: &MetricVariant) -> &'static str {
@@ -103,6 +126,7 @@ pub fn ResultsPanel() -> impl IntoView {
     view! {
         <section class="panel results" id="results" aria-labelledby="results-title" aria-live="polite">
             <h2 id="results-title"><span class="step">"3"</span>" Results"</h2>
+            <AnalysisControls/>
             {move || match state.shown.get() {
                 None => view! {
                     <p class="status" id="no-results">"Results appear here once the data can be read."</p>
@@ -124,75 +148,133 @@ pub fn ResultsPanel() -> impl IntoView {
 #[component]
 fn ExperimentTable(report: Report) -> impl IntoView {
     let conf = format::percent(report.confidence, 0);
+    let method = report.method;
+    let confidence = report.confidence;
     let srm_warning = report.srm.filter(|s| s.mismatch).map(|s| {
         view! {
             <p class="status error" role="alert" id="srm-warning">
                 {format!(
-                    "Sample ratio mismatch: the users are not split as expected (p = {}). The assignment may be broken; treat these results with suspicion.",
+                    "Sample ratio mismatch: the users are not split as planned (χ² p = {}). The assignment or tracking may be broken, so these results may be biased.",
                     format::p_value(s.p_value)
                 )}
             </p>
         }
     });
-    let metrics = report.metrics.clone();
+    let several = report.value.len() > 2;
+    let interval_label = match method {
+        Method::Frequentist => format!("{conf} confidence interval"),
+        Method::Sequential => format!("{conf} always-valid interval"),
+        Method::Bayesian => format!("{conf} credible interval"),
+    };
+    let (col5, col6) = match method {
+        Method::Bayesian => ("Chance to beat control", "Expected loss"),
+        _ if several => ("p-value (adjusted)", "Verdict"),
+        _ => ("p-value", "Verdict"),
+    };
+    let tables = report
+        .metrics
+        .iter()
+        .map(|(&metric, m)| {
+            let is_rate = metric == Metric::ConversionRate;
+            let id = match metric {
+                Metric::ConversionRate => "conversion-table",
+                Metric::RevenuePerUser => "revenue-table",
+            };
+            let rows = m
+                .variants
+                .iter()
+                .map(|v| {
+                    let value = if is_rate {
+                        format::percent(v.value, 2)
+                    } else {
+                        format::money(v.value)
+                    };
+                    let own_ci = v.ci.map(|ci| {
+                        format!(
+                            " ({} to {})",
+                            format::percent(ci.low, 2),
+                            format::percent(ci.high, 2)
+                        )
+                    });
+                    let (rel, ci, c5, c6) = match &v.vs_control {
+                        None => (
+                            "control".to_string(),
+                            "—".to_string(),
+                            "—".to_string(),
+                            String::new(),
+                        ),
+                        Some(vs) => {
+                            let rel = vs
+                                .relative
+                                .map_or("—".to_string(), |r| format::signed_percent(r, 1));
+                            let ci = match (vs.relative_ci, &vs.note) {
+                                (None, Some(note)) => note.clone(),
+                                (ci, _) => interval_text(ci),
+                            };
+                            let (c5, c6) = match method {
+                                Method::Bayesian => (
+                                    vs.chance_to_beat_control
+                                        .map_or("—".into(), |c| format::percent(c, 1)),
+                                    vs.expected_loss
+                                        .map_or("—".into(), |l| format::percent(l, 2)),
+                                ),
+                                _ => (
+                                    vs.p_value_adjusted
+                                        .or(vs.p_value)
+                                        .map_or("—".into(), format::p_value),
+                                    variant_verdict(vs, method, confidence),
+                                ),
+                            };
+                            (rel, ci, c5, c6)
+                        }
+                    };
+                    view! {
+                        <tr class=significance_class(v)>
+                            <th scope="row">{v.name.clone()}</th>
+                            <td class="num">{format::count(v.users)}</td>
+                            <td class="num value">{value}<span class="ci">{own_ci}</span></td>
+                            <td class="num uplift">{rel}</td>
+                            <td class="num ci">{ci}</td>
+                            <td class="num p">{c5}</td>
+                            <td class="verdict-cell">{c6}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="table-wrap">
+                    <table class="data-table" id=id>
+                        <caption>{m.label}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Variant"</th>
+                                <th scope="col" class="num">"Users"</th>
+                                <th scope="col" class="num">{m.label}</th>
+                                <th scope="col" class="num">"Uplift vs control"</th>
+                                <th scope="col" class="num">{interval_label.clone()}</th>
+                                <th scope="col" class="num">{col5}</th>
+                                <th scope="col">{col6}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view();
+    let note = match method {
+        Method::Frequentist => format!(
+            "Relative uplift with a {conf} interval by the delta method and a Welch t-test on the relative lift (GrowthBook's convention). The p-value comes from the same test, so an interval that excludes 0 is exactly p < {}.{}",
+            format::number(1.0 - confidence, 2),
+            if several { " With several variants, p-values are adjusted (Holm) and significance uses the adjusted value." } else { "" }
+        ),
+        Method::Sequential => "Always-valid intervals and p-values (mixture sequential test, as GrowthBook): you may look at the results every day without inflating false positives; they are wider than fixed-horizon ones.".to_string(),
+        Method::Bayesian => "Normal posterior of the relative lift (GrowthBook's Bayesian engine). Chance to beat control = posterior probability the lift is above 0; expected loss = the average relative loss if you ship the variant and it is in fact worse.".to_string(),
+    };
     view! {
         {srm_warning}
-        {metrics
-            .into_iter()
-            .map(|m| {
-                let is_rate = m.metric == Metric::ConversionRate;
-                let id = match m.metric {
-                    Metric::ConversionRate => "conversion-table",
-                    Metric::RevenuePerUser => "revenue-table",
-                };
-                let rows = m
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        let (rel, ci, p) = uplift_cell(v.vs_control.as_ref());
-                        let value = if is_rate {
-                            format::percent(v.value, 2)
-                        } else {
-                            format::money(v.value)
-                        };
-                        let own_ci = v.ci.map(|ci| {
-                            format!(" ({} to {})", format::percent(ci.low, 2), format::percent(ci.high, 2))
-                        });
-                        view! {
-                            <tr class=significance_class(v)>
-                                <th scope="row">{v.name.clone()}</th>
-                                <td class="num">{format::count(v.users)}</td>
-                                <td class="num value">{value}<span class="ci">{own_ci}</span></td>
-                                <td class="num uplift">{rel}</td>
-                                <td class="num ci">{ci}</td>
-                                <td class="num p">{p}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="table-wrap">
-                        <table class="data-table" id=id>
-                            <caption>{m.metric.label()}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Variant"</th>
-                                    <th scope="col" class="num">"Users"</th>
-                                    <th scope="col" class="num">{m.metric.label()}</th>
-                                    <th scope="col" class="num">"Uplift vs control"</th>
-                                    <th scope="col" class="num">{format!("{conf} interval of uplift")}</th>
-                                    <th scope="col" class="num">"p-value"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-            })
-            .collect_view()}
-        <p class="method-note">
-            {format!("Relative uplift with a {conf} interval by the delta method and a Welch t-test on the relative lift (as GrowthBook). The p-value comes from the same test, so an interval that excludes 0 is exactly p < {}.", format::number(1.0 - report.confidence, 2))}
-        </p>
+        {tables}
+        <p class="method-note">{note}</p>
     }
 }
 

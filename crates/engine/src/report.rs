@@ -1,18 +1,25 @@
 //! Runs a [`Scenario`] through ingest, statistics, value and finance into one
 //! [`Report`]: everything the web app shows and the CLI prints.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use thiserror::Error;
 
 use crate::finance::{summarise, InvestmentSummary};
 use crate::ingest::{parse_experiment, DataShape, IngestError, VariantStats};
-use crate::scenario::{Scenario, ScenarioError};
-use crate::stats::{compare_relative, sample_ratio_mismatch, wilson_interval, SampleStats, Srm};
-use crate::units::{Interval, Money, Rate};
-use crate::value::{average_order_value, clv_simple};
+use crate::scenario::{Correction, Method, Scenario, ScenarioError};
+use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
+use crate::stats::multiple::{benjamini_hochberg, holm};
+use crate::stats::{
+    compare, sample_ratio_mismatch, wilson_interval, Difference, FrequentistOptions, SampleStats,
+    Srm,
+};
+use crate::units::{Interval, Money};
+use crate::value::{average_order_value, clv_simple, relative_uplift};
 
 /// The metrics compared between variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     ConversionRate,
@@ -28,18 +35,34 @@ impl Metric {
     }
 }
 
-/// A variant's comparison with the control on one metric.
+/// A variant's comparison with the control on one metric. Which fields are
+/// filled depends on the method; the interval and the p-value (or chance to
+/// beat control) always come from the same test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VsControl {
     /// Variant value − control value.
     pub absolute: f64,
+    /// Interval on the absolute difference (Welch, same method).
+    pub absolute_ci: Option<Interval>,
     /// Variant / control − 1; `None` when the control is zero.
     pub relative: Option<f64>,
+    /// Interval on the relative lift: confidence interval (frequentist,
+    /// sequential) or credible interval (Bayesian).
     pub relative_ci: Option<Interval>,
     pub p_value: Option<f64>,
-    /// The interval excludes zero (equivalently p < 1 − confidence).
+    /// Adjusted for comparing several variants with the control (Holm by default).
+    pub p_value_adjusted: Option<f64>,
+    /// Posterior probability that the variant is better (normal posterior of the lift).
+    pub chance_to_beat_control: Option<f64>,
+    /// Expected relative loss of shipping the variant if it is in fact worse.
+    pub expected_loss: Option<f64>,
+    /// Exact Beta–binomial P(variant rate > control rate), for conversion rates.
+    pub beta_chance_to_beat_control: Option<f64>,
+    /// Frequentist: the interval excludes 0 (adjusted p < α when several
+    /// variants are compared). Bayesian: chance to beat control ≥ confidence
+    /// or ≤ 1 − confidence.
     pub significant: bool,
-    /// Why no interval could be given, in plain words.
+    /// Why something could not be computed, in plain words.
     pub note: Option<String>,
 }
 
@@ -57,7 +80,7 @@ pub struct MetricVariant {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricResult {
-    pub metric: Metric,
+    pub label: &'static str,
     pub variants: Vec<MetricVariant>,
 }
 
@@ -80,10 +103,11 @@ pub struct Report {
     /// The variant whose uplift drives the investment case (the first non-control).
     pub treatment: String,
     pub confidence: f64,
+    pub method: Method,
     pub shape: DataShape,
     pub rows: usize,
     pub srm: Option<Srm>,
-    pub metrics: Vec<MetricResult>,
+    pub metrics: BTreeMap<Metric, MetricResult>,
     pub value: Vec<VariantValue>,
     /// Incremental gross profit per month from rolling out the treatment.
     pub monthly_benefit: Money,
@@ -92,7 +116,17 @@ pub struct Report {
 
 impl Report {
     pub fn metric(&self, m: Metric) -> Option<&MetricResult> {
-        self.metrics.iter().find(|r| r.metric == m)
+        self.metrics.get(&m)
+    }
+
+    /// The treatment's comparison with the control on a metric.
+    pub fn treatment_vs_control(&self, m: Metric) -> Option<&VsControl> {
+        self.metric(m)?
+            .variants
+            .iter()
+            .find(|v| v.name == self.treatment)?
+            .vs_control
+            .as_ref()
     }
 }
 
@@ -150,44 +184,37 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         )
         .collect();
 
-    let confidence = scenario.confidence;
-    let mut metrics = Vec::new();
+    let mut metrics = BTreeMap::new();
     if ordered.iter().all(|v| v.conversions.is_some()) {
-        metrics.push(metric_result(
+        let conf = scenario.confidence;
+        metrics.insert(
             Metric::ConversionRate,
-            &ordered,
-            confidence,
-            |v| {
+            metric_result(Metric::ConversionRate, &ordered, scenario, |v| {
                 let c = v.conversions.unwrap_or(0);
                 (
                     SampleStats::proportion(c, v.users),
-                    wilson_interval(c, v.users, confidence),
+                    wilson_interval(c, v.users, conf),
                 )
-            },
-        ));
+            }),
+        );
     }
     if ordered.iter().all(|v| v.revenue.is_some()) {
-        metrics.push(metric_result(
+        metrics.insert(
             Metric::RevenuePerUser,
-            &ordered,
-            confidence,
-            |v| {
+            metric_result(Metric::RevenuePerUser, &ordered, scenario, |v| {
                 let sum = v.revenue.unwrap_or(0.0);
                 let stats = match v.revenue_sq {
                     Some(sq) => SampleStats::from_sums(v.users, sum, sq),
-                    None => None,
-                };
-                let stats = stats.or_else(|| {
                     // Without a sum of squares only the mean is known.
-                    Some(SampleStats {
+                    None => Some(SampleStats {
                         n: v.users as f64,
                         mean: sum / v.users as f64,
                         variance: f64::NAN,
-                    })
-                });
+                    }),
+                };
                 (stats, None)
-            },
-        ));
+            }),
+        );
     }
 
     let a = &scenario.assumptions;
@@ -204,15 +231,17 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
             * a.gross_margin.fraction(),
     );
     let investment = summarise(&scenario.costs, monthly_benefit, a.horizon_months);
-    let users: Vec<u64> = ordered.iter().map(|v| v.users).collect();
+    // The expected split is given in file order; the SRM test reads it so.
+    let users: Vec<u64> = variants.iter().map(|v| v.users).collect();
 
     Ok(Report {
         control: control.name.clone(),
         treatment: treatment.name.clone(),
-        confidence,
+        confidence: scenario.confidence,
+        method: scenario.analysis.method,
         shape: experiment.shape,
         rows: experiment.rows,
-        srm: sample_ratio_mismatch(&users, &[]),
+        srm: sample_ratio_mismatch(&users, &scenario.analysis.expected_split),
         metrics,
         value,
         monthly_benefit,
@@ -252,20 +281,32 @@ fn variant_value(v: &VariantStats, scenario: &Scenario) -> VariantValue {
 fn metric_result(
     metric: Metric,
     ordered: &[&VariantStats],
-    confidence: f64,
+    scenario: &Scenario,
     stats_for: impl Fn(&VariantStats) -> (Option<SampleStats>, Option<Interval>),
 ) -> MetricResult {
-    let control_stats = ordered.first().and_then(|c| stats_for(c).0);
-    let variants = ordered
+    let control = ordered.first().copied();
+    let control_stats = control.and_then(|c| stats_for(c).0);
+    let mut variants: Vec<MetricVariant> = ordered
         .iter()
         .enumerate()
         .filter_map(|(i, v)| {
             let (stats, ci) = stats_for(v);
             let stats = stats?;
-            let vs_control = if i == 0 {
-                None
-            } else {
-                control_stats.map(|c| vs_control(&c, &stats, confidence))
+            let vs_control = match (i, control_stats, control) {
+                (0, _, _) => None,
+                (_, Some(c), Some(cv)) => {
+                    let mut vs = vs_control(&c, &stats, scenario);
+                    if metric == Metric::ConversionRate {
+                        vs.beta_chance_to_beat_control = beta_chance_to_beat(
+                            cv.conversions.unwrap_or(0),
+                            cv.users,
+                            v.conversions.unwrap_or(0),
+                            v.users,
+                        );
+                    }
+                    Some(vs)
+                }
+                _ => None,
             };
             Some(MetricVariant {
                 name: v.name.clone(),
@@ -276,49 +317,103 @@ fn metric_result(
             })
         })
         .collect();
-    MetricResult { metric, variants }
+    adjust_p_values(&mut variants, scenario);
+    MetricResult {
+        label: metric.label(),
+        variants,
+    }
 }
 
-fn vs_control(control: &SampleStats, variant: &SampleStats, confidence: f64) -> VsControl {
+/// Fill `p_value_adjusted` across the variants compared with the control and
+/// base frequentist significance on it, so an A/B/n test does not find
+/// winners by chance.
+fn adjust_p_values(variants: &mut [MetricVariant], scenario: &Scenario) {
+    let raw: Vec<f64> = variants
+        .iter()
+        .filter_map(|v| v.vs_control.as_ref().and_then(|vs| vs.p_value))
+        .collect();
+    let adjusted = match scenario.analysis.correction {
+        Correction::Holm => holm(&raw),
+        Correction::BenjaminiHochberg => benjamini_hochberg(&raw),
+        Correction::None => raw.clone(),
+    };
+    let alpha = 1.0 - scenario.confidence;
+    let mut next = adjusted.into_iter();
+    for vs in variants.iter_mut().filter_map(|v| v.vs_control.as_mut()) {
+        if vs.p_value.is_some() {
+            vs.p_value_adjusted = next.next();
+            if scenario.analysis.method != Method::Bayesian {
+                vs.significant = vs.p_value_adjusted.is_some_and(|p| p < alpha);
+            }
+        }
+    }
+}
+
+fn vs_control(control: &SampleStats, variant: &SampleStats, scenario: &Scenario) -> VsControl {
+    let settings = &scenario.analysis;
     let absolute = variant.mean - control.mean;
-    let relative = crate::value::relative_uplift(control.mean, variant.mean).map(Rate::fraction);
+    let mut out = VsControl {
+        absolute,
+        absolute_ci: None,
+        relative: relative_uplift(control.mean, variant.mean).map(|r| r.fraction()),
+        relative_ci: None,
+        p_value: None,
+        p_value_adjusted: None,
+        chance_to_beat_control: None,
+        expected_loss: None,
+        beta_chance_to_beat_control: None,
+        significant: false,
+        note: None,
+    };
     if control.variance.is_nan() || variant.variance.is_nan() {
-        return VsControl {
-            absolute,
-            relative,
-            relative_ci: None,
-            p_value: None,
-            significant: false,
-            note: Some(
-                "Add a revenue_sq column (sum of squared revenue per user) to get an interval."
-                    .into(),
-            ),
-        };
+        out.note = Some(
+            "Add a revenue_sq column (sum of squared revenue per user) to get an interval.".into(),
+        );
+        return out;
     }
-    match compare_relative(control, variant, confidence) {
-        Ok(c) => VsControl {
-            absolute,
-            relative: Some(c.relative),
-            relative_ci: Some(c.relative_ci),
-            p_value: Some(c.p_value),
-            significant: c.relative_ci.excludes_zero(),
-            note: None,
-        },
-        Err(e) => VsControl {
-            absolute,
-            relative,
-            relative_ci: None,
-            p_value: None,
-            significant: false,
-            note: Some(e.to_string()),
-        },
+    let options = FrequentistOptions {
+        confidence: scenario.confidence,
+        difference: Difference::Relative,
+        interval: settings.interval,
+        sequential_tuning: (settings.method == Method::Sequential)
+            .then_some(settings.sequential_tuning),
+    };
+    let absolute_options = FrequentistOptions {
+        difference: Difference::Absolute,
+        ..options
+    };
+    if let Ok(c) = compare(control, variant, &absolute_options) {
+        out.absolute_ci = Some(c.ci);
     }
+    match settings.method {
+        Method::Frequentist | Method::Sequential => match compare(control, variant, &options) {
+            Ok(c) => {
+                out.relative_ci = Some(c.ci);
+                out.p_value = Some(c.p_value);
+            }
+            Err(e) => out.note = Some(e.to_string()),
+        },
+        Method::Bayesian => {
+            match bayesian_relative(control, variant, settings.prior, scenario.confidence) {
+                Ok(b) => {
+                    out.relative_ci = Some(b.credible_interval);
+                    out.chance_to_beat_control = Some(b.chance_to_beat_control);
+                    out.expected_loss = Some(b.expected_loss);
+                    out.significant = b.chance_to_beat_control >= scenario.confidence
+                        || b.chance_to_beat_control <= 1.0 - scenario.confidence;
+                }
+                Err(e) => out.note = Some(e.to_string()),
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::Scenario;
+    use crate::units::Rate;
 
     fn demo_report() -> Report {
         match analyze(&Scenario::demo()) {
@@ -400,7 +495,7 @@ mod tests {
     #[test]
     fn report_serialises_to_json() {
         let json = serde_json::to_string(&demo_report()).unwrap_or_default();
-        assert!(json.contains("\"conversion_rate\""));
+        assert!(json.contains("\"conversion_rate\":{\"label\""), "{json}");
         assert!(json.contains("\"payback_month\":2"));
     }
 }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::finance::{CostCategory, CostItem, Frequency};
+use crate::stats::bayesian::Prior;
+use crate::stats::IntervalKind;
 use crate::units::{Money, Rate};
 
 /// The format version this build writes. Older versions are migrated on load.
@@ -45,6 +47,56 @@ impl Default for Assumptions {
     }
 }
 
+/// How the experiment is analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Fixed-horizon confidence intervals and p-values.
+    #[default]
+    Frequentist,
+    /// Chance to beat control and expected loss.
+    Bayesian,
+    /// Always-valid intervals and p-values, safe to look at every day.
+    Sequential,
+}
+
+/// Correction of p-values when several variants are compared with the control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Correction {
+    #[default]
+    Holm,
+    BenjaminiHochberg,
+    None,
+}
+
+/// Statistical settings; every field has a default so older scenarios load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnalysisSettings {
+    pub method: Method,
+    pub interval: IntervalKind,
+    pub prior: Prior,
+    pub correction: Correction,
+    /// Planned share of users per variant, in file order; empty means equal.
+    pub expected_split: Vec<f64>,
+    /// Tuning parameter τ of the sequential test (gbstats' default 5000).
+    pub sequential_tuning: f64,
+}
+
+impl Default for AnalysisSettings {
+    fn default() -> Self {
+        AnalysisSettings {
+            method: Method::Frequentist,
+            interval: IntervalKind::Symmetric,
+            prior: Prior::Flat,
+            correction: Correction::Holm,
+            expected_split: Vec::new(),
+            sequential_tuning: 5000.0,
+        }
+    }
+}
+
 /// Everything a user entered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
@@ -56,6 +108,8 @@ pub struct Scenario {
     pub control: Option<String>,
     /// Confidence level of intervals, e.g. 0.95.
     pub confidence: f64,
+    #[serde(default)]
+    pub analysis: AnalysisSettings,
     pub assumptions: Assumptions,
     pub costs: Vec<CostItem>,
 }
@@ -83,6 +137,7 @@ impl Scenario {
             data: DEMO_DATA.to_string(),
             control: None,
             confidence: 0.95,
+            analysis: AnalysisSettings::default(),
             assumptions: Assumptions::default(),
             costs: vec![
                 item(
@@ -169,6 +224,21 @@ impl Scenario {
         if !(self.confidence > 0.5 && self.confidence < 1.0) {
             return Err(ScenarioError::Confidence);
         }
+        let s = &self.analysis;
+        if !(s.sequential_tuning.is_finite() && s.sequential_tuning > 0.0) {
+            return Err(ScenarioError::SequentialTuning);
+        }
+        if s.expected_split
+            .iter()
+            .any(|w| !(w.is_finite() && *w > 0.0))
+        {
+            return Err(ScenarioError::ExpectedSplit);
+        }
+        if let Prior::Normal { mean, variance } = s.prior {
+            if !(mean.is_finite() && variance.is_finite() && variance > 0.0) {
+                return Err(ScenarioError::Prior);
+            }
+        }
         for (i, c) in self.costs.iter().enumerate() {
             let line = i + 1;
             if !c.amount.0.is_finite() {
@@ -201,6 +271,14 @@ pub enum ScenarioError {
     Horizon { months: u32 },
     #[error("The confidence level must be between 50% and 100%, e.g. 95%.")]
     Confidence,
+    #[error(
+        "The sequential tuning parameter must be a positive number (5000 is the usual choice)."
+    )]
+    SequentialTuning,
+    #[error("The expected split must list a positive share for each variant, e.g. 50, 50.")]
+    ExpectedSplit,
+    #[error("The prior needs a finite mean and a positive variance.")]
+    Prior,
     #[error("Cost line {line}: the amount must be a number.")]
     CostNotANumber { line: usize },
     #[error("Cost line {line} ('{label}'): a cost cannot be negative. Enter savings as a benefit instead.")]

@@ -63,8 +63,10 @@ impl Rate {
     }
 }
 
-/// A closed interval `[low, high]` around an estimate.
+/// A closed interval `[low, high]` around an estimate; written as a
+/// two-element array `[low, high]` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "[f64; 2]", from = "[f64; 2]")]
 pub struct Interval {
     pub low: f64,
     pub high: f64,
@@ -77,5 +79,17 @@ impl Interval {
 
     pub fn excludes_zero(&self) -> bool {
         !self.contains(0.0)
+    }
+}
+
+impl From<Interval> for [f64; 2] {
+    fn from(i: Interval) -> [f64; 2] {
+        [i.low, i.high]
+    }
+}
+
+impl From<[f64; 2]> for Interval {
+    fn from([low, high]: [f64; 2]) -> Interval {
+        Interval { low, high }
     }
 }

@@ -1,17 +1,22 @@
 //! `uplift-roi`: the engine on the command line.
 //!
 //! ```text
-//! uplift-roi analyze FILE.csv [--control NAME] [--confidence 0.95] [--scenario FILE.json]
+//! uplift-roi analyze FILE.csv [--control NAME] [--confidence 0.95]
+//!                    [--method frequentist|bayesian|sequential] [--sequential]
+//!                    [--scenario FILE.json]
 //! uplift-roi demo-scenario
 //! ```
 //! `analyze` prints the same report the web app shows, as JSON on stdout.
 
 use std::process::ExitCode;
 
+use uplift_engine::scenario::Method;
 use uplift_engine::{analyze, Scenario};
 
 const USAGE: &str = "usage:
-  uplift-roi analyze FILE.csv [--control NAME] [--confidence 0.95] [--scenario FILE.json]
+  uplift-roi analyze FILE.csv [--control NAME] [--confidence 0.95]
+                     [--method frequentist|bayesian|sequential] [--sequential]
+                     [--scenario FILE.json]
   uplift-roi demo-scenario        print the built-in demo scenario as JSON
 
 FILE.csv may be '-' to read standard input. --scenario takes costs and
@@ -43,6 +48,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let mut control = None;
     let mut confidence = None;
     let mut scenario_file = None;
+    let mut method = None;
     while let Some(arg) = it.next() {
         let mut value = |name: &str| {
             it.next()
@@ -59,6 +65,20 @@ fn run(args: &[String]) -> Result<String, String> {
                 );
             }
             "--scenario" => scenario_file = Some(value("--scenario")?),
+            "--sequential" => method = Some(Method::Sequential),
+            "--method" => {
+                let v = value("--method")?;
+                method = Some(match v.as_str() {
+                    "frequentist" => Method::Frequentist,
+                    "bayesian" => Method::Bayesian,
+                    "sequential" => Method::Sequential,
+                    _ => {
+                        return Err(format!(
+                            "--method: '{v}' is not one of frequentist, bayesian, sequential"
+                        ))
+                    }
+                });
+            }
             s if s.starts_with("--") => return Err(format!("unknown option '{s}'\n{USAGE}")),
             s => file = Some(s.to_string()),
         }
@@ -82,6 +102,9 @@ fn run(args: &[String]) -> Result<String, String> {
     }
     if let Some(c) = confidence {
         scenario.confidence = c;
+    }
+    if let Some(m) = method {
+        scenario.analysis.method = m;
     }
     let report = analyze(&scenario).map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())

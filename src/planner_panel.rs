@@ -1,0 +1,133 @@
+//! Planning the next test: users needed per variant for a lift worth
+//! detecting, and the smallest lift a given sample can detect.
+
+use leptos::prelude::*;
+use uplift_engine::report::Metric;
+use uplift_engine::stats::power::{minimum_detectable_effect, sample_size};
+
+use crate::format;
+use crate::state::use_app_state;
+
+fn parse_percent(text: &str) -> Option<f64> {
+    text.trim()
+        .trim_end_matches('%')
+        .trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .map(|p| p / 100.0)
+}
+
+fn parse_count(text: &str) -> Option<f64> {
+    text.trim().replace([',', ' ', '_'], "").parse::<f64>().ok()
+}
+
+#[component]
+pub fn PlannerPanel() -> impl IntoView {
+    let state = use_app_state();
+    // Defaults come from the loaded experiment until the user types their own.
+    let data_baseline = move || {
+        state.shown.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.metric(Metric::ConversionRate))
+                .and_then(|m| m.variants.first())
+                .map(|v| v.value)
+        })
+    };
+    let data_users = move || {
+        state.shown.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.value.first().map(|v| v.users as f64))
+        })
+    };
+    let baseline_typed = RwSignal::new(None::<Option<f64>>);
+    let mde = RwSignal::new(Some(0.10));
+    let power = RwSignal::new(Some(0.80));
+    let users_typed = RwSignal::new(None::<Option<f64>>);
+    let baseline = move || baseline_typed.get().unwrap_or_else(data_baseline);
+    let users = move || users_typed.get().unwrap_or_else(data_users);
+    let alpha = move || 1.0 - state.scenario.with(|s| s.confidence);
+
+    let needed = move || {
+        match (baseline(), mde.get(), power.get()) {
+        (Some(b), Some(m), Some(p)) => match sample_size(b, m, alpha(), p) {
+            Some(plan) => {
+                let n = plan.users_per_variant.ceil();
+                format!(
+                    "To detect a {} lift on a {} conversion rate with {} power at {} confidence, you need {} users per variant ({} for an A/B test).",
+                    format::signed_percent(m, 1),
+                    format::percent(b, 2),
+                    format::percent(p, 0),
+                    format::percent(1.0 - alpha(), 0),
+                    format::count(n as u64),
+                    format::count(2 * n as u64),
+                )
+            }
+            None => "Enter a baseline rate and lift that keep the variant's rate between 0% and 100%, and a power between 1% and 99%.".into(),
+        },
+        _ => "Enter a baseline rate, a lift and a power as percentages.".into(),
+    }
+    };
+    let detectable = move || {
+        match (baseline(), users(), power.get()) {
+        (Some(b), Some(n), Some(p)) => match minimum_detectable_effect(b, n, alpha(), p) {
+            Some(plan) => format!(
+                "With {} users per variant, the smallest lift you can reliably detect is {}.",
+                format::count(n.round().max(0.0) as u64),
+                format::signed_percent(plan.relative_mde, 1)
+            ),
+            None => format!(
+                "With {} users per variant no realistic lift can be detected reliably; collect more users.",
+                format::number(n, 0)
+            ),
+        },
+        _ => "Enter users per variant as a number.".into(),
+    }
+    };
+    let percent_value =
+        |v: Option<f64>| v.map_or(String::new(), |v| format!("{}", (v * 1e6).round() / 1e4));
+
+    view! {
+        <section class="panel planner" id="planner" aria-labelledby="planner-title">
+            <h2 id="planner-title">"Plan the next test"</h2>
+            <div class="planner-grid">
+                <div class="field">
+                    <label for="plan-baseline" class="field-label">"Baseline conversion rate"</label>
+                    <div class="input-with-unit">
+                        <input id="plan-baseline" type="text" inputmode="decimal"
+                            prop:value=move || percent_value(baseline())
+                            on:change=move |ev| baseline_typed.set(Some(parse_percent(&event_target_value(&ev))))/>
+                        <span class="unit">"%"</span>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="plan-mde" class="field-label">"Lift worth detecting"</label>
+                    <div class="input-with-unit">
+                        <input id="plan-mde" type="text" inputmode="decimal"
+                            prop:value=move || percent_value(mde.get())
+                            on:change=move |ev| mde.set(parse_percent(&event_target_value(&ev)))/>
+                        <span class="unit">"%"</span>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="plan-power" class="field-label">"Power"</label>
+                    <div class="input-with-unit">
+                        <input id="plan-power" type="text" inputmode="decimal"
+                            prop:value=move || percent_value(power.get())
+                            on:change=move |ev| power.set(parse_percent(&event_target_value(&ev)))/>
+                        <span class="unit">"%"</span>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="plan-users" class="field-label">"Users per variant"</label>
+                    <input id="plan-users" type="text" inputmode="numeric"
+                        prop:value=move || users().map_or(String::new(), |n| format!("{n}"))
+                        on:change=move |ev| users_typed.set(Some(parse_count(&event_target_value(&ev))))/>
+                </div>
+            </div>
+            <p class="plan-result" id="plan-needed" role="status">{needed}</p>
+            <p class="plan-result" id="plan-detectable" role="status">{detectable}</p>
+            <p class="method-note">"Two-sided test of two proportions with equal groups (Cohen's h), as statsmodels' NormalIndPower; the confidence level is the one chosen above the results."</p>
+        </section>
+    }
+}

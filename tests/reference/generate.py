@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Generate the reference values the engine's statistics are tested against.
+
+Runs GrowthBook's gbstats, scipy and statsmodels on varied cases and writes
+`stats_fixture.json` beside this script. The fixture is committed, so the Rust
+tests need no Python; rerun this only to change or add cases:
+
+    python3 tests/reference/generate.py        # makes tests/reference/.venv on first run
+
+Versions are pinned below and recorded in the fixture.
+"""
+import json
+import os
+import subprocess
+import sys
+import venv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(HERE, ".venv")
+PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4"]
+
+
+def ensure_venv():
+    """Re-run inside a private venv so nothing is installed globally."""
+    py = os.path.join(VENV, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+        return
+    if not os.path.exists(py):
+        venv.create(VENV, with_pip=True)
+    subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+    os.execv(py, [py, __file__, *sys.argv[1:]])
+
+
+ensure_venv()
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+import statsmodels  # noqa: E402
+from importlib.metadata import version  # noqa: E402
+from scipy import integrate, stats  # noqa: E402
+from statsmodels.stats.multitest import multipletests  # noqa: E402
+from statsmodels.stats.power import NormalIndPower  # noqa: E402
+from statsmodels.stats.proportion import proportion_confint, proportion_effectsize  # noqa: E402
+
+from gbstats.bayesian.tests import EffectBayesianABTest, EffectBayesianConfig, GaussianPrior  # noqa: E402
+from gbstats.frequentist.tests import (  # noqa: E402
+    FrequentistConfig,
+    SequentialConfig,
+    SequentialTwoSidedTTest,
+    TwoSidedTTest,
+)
+from gbstats.models.statistics import ProportionStatistic, SampleMeanStatistic  # noqa: E402
+
+
+def stat(v):
+    if v["kind"] == "proportion":
+        return ProportionStatistic(n=v["n"], sum=v["sum"])
+    return SampleMeanStatistic(n=v["n"], sum=v["sum"], sum_squares=v["sum_sq"])
+
+
+def freq(a, b, alpha, difference):
+    r = TwoSidedTTest(stat(a), stat(b), FrequentistConfig(alpha=alpha, difference_type=difference)).compute_result()
+    return {"estimate": r.expected, "ci": list(r.ci), "p_value": r.p_value, "error": r.error_message}
+
+
+def seq(a, b, alpha, difference, tau):
+    cfg = SequentialConfig(alpha=alpha, difference_type=difference, sequential_tuning_parameter=tau)
+    r = SequentialTwoSidedTTest(stat(a), stat(b), cfg).compute_result()
+    return {"estimate": r.expected, "ci": list(r.ci), "p_value": r.p_value, "error": r.error_message}
+
+
+def bayes(a, b, alpha, proper):
+    prior = GaussianPrior(mean=0, variance=0.3**2, proper=proper)
+    cfg = EffectBayesianConfig(alpha=alpha, difference_type="relative", prior_effect=prior)
+    r = EffectBayesianABTest(stat(a), stat(b), cfg).compute_result()
+    return {
+        "chance_to_win": r.chance_to_win,
+        "risk": list(r.risk),
+        "ci": list(r.ci),
+        "mean": r.uplift.mean,
+        "stddev": r.uplift.stddev,
+        "error": r.error_message,
+    }
+
+
+def beta_prob_b_beats_a(ca, na, cb, nb):
+    """P(p_B > p_A) with Beta(1 + c, 1 + n − c) posteriors, by numerical integration."""
+    A = stats.beta(1 + ca, 1 + na - ca)
+    B = stats.beta(1 + cb, 1 + nb - cb)
+    lo = min(A.ppf(1e-12), B.ppf(1e-12))
+    hi = max(A.isf(1e-12), B.isf(1e-12))
+    # P(A < B) = ∫ f_B(x) F_A(x) dx
+    val, _ = integrate.quad(lambda x: B.pdf(x) * A.cdf(x), lo, hi, limit=500, epsabs=1e-13, epsrel=1e-12)
+    return val
+
+
+def prop(c, n):
+    return {"kind": "proportion", "n": n, "sum": c}
+
+
+def mean(n, mu, sd, seed):
+    """Sufficient statistics of a right-skewed revenue-like sample."""
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(shape=(mu / sd) ** 2, scale=sd**2 / mu, size=n)
+    return {"kind": "mean", "n": int(n), "sum": float(x.sum()), "sum_sq": float((x * x).sum())}
+
+
+# (name, control, variant, alpha)
+pairs = [
+    ("brief example 200/10k vs 260/10k", prop(200, 10_000), prop(260, 10_000), 0.05),
+    ("brief example at 90%", prop(200, 10_000), prop(260, 10_000), 0.10),
+    ("brief example at 99%", prop(200, 10_000), prop(260, 10_000), 0.01),
+    ("negative lift", prop(500, 20_000), prop(430, 20_000), 0.05),
+    ("tiny samples", prop(3, 40), prop(7, 38), 0.05),
+    ("small samples unequal n", prop(12, 150), prop(20, 210), 0.05),
+    ("rate near zero", prop(5, 100_000), prop(9, 100_000), 0.05),
+    ("rate near one", prop(9_950, 10_000), prop(9_975, 10_000), 0.05),
+    ("huge samples", prop(1_234_567, 50_000_000), prop(1_240_001, 50_000_000), 0.05),
+    ("no difference", prop(300, 15_000), prop(300, 15_000), 0.05),
+    ("unbalanced split", prop(800, 40_000), prop(95, 4_000), 0.05),
+    ("half rates", prop(5_000, 10_000), prop(5_100, 10_000), 0.05),
+    ("large lift", prop(50, 5_000), prop(150, 5_000), 0.05),
+    ("small lift big n", prop(40_000, 1_000_000), prop(40_400, 1_000_000), 0.05),
+    ("revenue per user, modest n", mean(2_000, 12.0, 40.0, 1), mean(2_000, 13.5, 42.0, 2), 0.05),
+    ("revenue per user, large n", mean(200_000, 3.1, 20.0, 3), mean(200_000, 3.2, 21.0, 4), 0.05),
+    ("revenue per user, negative", mean(5_000, 50.0, 80.0, 5), mean(5_000, 46.0, 75.0, 6), 0.05),
+    ("revenue per user, tiny n", mean(25, 40.0, 30.0, 7), mean(30, 55.0, 35.0, 8), 0.05),
+    ("revenue per user, 99%", mean(10_000, 8.0, 25.0, 9), mean(9_800, 8.6, 26.0, 10), 0.01),
+    ("revenue per user, unequal n", mean(50_000, 20.0, 60.0, 11), mean(5_000, 22.0, 64.0, 12), 0.05),
+    ("three-arm B vs A", prop(400, 20_000), prop(470, 20_100), 0.05),
+    ("three-arm C vs A", prop(400, 20_000), prop(415, 19_950), 0.05),
+    ("degenerate: control has zero conversions", prop(0, 1_000), prop(5, 1_000), 0.05),
+    ("degenerate: everyone converts in both", prop(1_000, 1_000), prop(900, 900), 0.05),
+]
+
+cases = []
+for name, a, b, alpha in pairs:
+    case = {
+        "name": name,
+        "control": a,
+        "variant": b,
+        "alpha": alpha,
+        "relative": freq(a, b, alpha, "relative"),
+        "absolute": freq(a, b, alpha, "absolute"),
+        "sequential_relative": seq(a, b, alpha, "relative", 5000),
+        "bayesian_flat": bayes(a, b, alpha, False),
+        "bayesian_prior": bayes(a, b, alpha, True),
+    }
+    if a["kind"] == "proportion" and a["n"] <= 1_000_000 and a["sum"] > 0:
+        case["beta_chance_to_beat"] = beta_prob_b_beats_a(a["sum"], a["n"], b["sum"], b["n"])
+    if a["kind"] == "proportion":
+        lo, hi = proportion_confint(b["sum"], b["n"], alpha=alpha, method="wilson")
+        case["wilson_variant"] = [lo, hi]
+    cases.append(case)
+
+srm = []
+for users, weights in [
+    ([10_000, 10_300], [1, 1]),
+    ([10_000, 11_000], [1, 1]),
+    ([5_000, 5_050, 4_900], [1, 1, 1]),
+    ([9_000, 1_000], [0.9, 0.1]),
+    ([9_000, 1_200], [0.9, 0.1]),
+    ([123_456, 123_999, 124_100, 122_800], [1, 1, 1, 1]),
+]:
+    total = sum(users)
+    expected = [w / sum(weights) * total for w in weights]
+    r = stats.chisquare(users, expected)
+    srm.append({"users": users, "weights": weights, "chi_square": float(r.statistic), "p_value": float(r.pvalue)})
+
+multiple = []
+for p in [
+    [0.01, 0.04, 0.03],
+    [0.001, 0.2, 0.049, 0.05],
+    [0.5, 0.5],
+    [0.0001, 0.0002, 0.03, 0.04, 0.9],
+]:
+    multiple.append({
+        "p_values": p,
+        "holm": multipletests(p, method="holm")[1].tolist(),
+        "benjamini_hochberg": multipletests(p, method="fdr_bh")[1].tolist(),
+    })
+
+power = []
+solver = NormalIndPower()
+for baseline, rel_mde, alpha, pw in [
+    (0.02, 0.10, 0.05, 0.8),
+    (0.02, 0.30, 0.05, 0.8),
+    (0.10, 0.05, 0.05, 0.9),
+    (0.05, 0.20, 0.01, 0.8),
+    (0.5, 0.02, 0.05, 0.8),
+    (0.001, 0.5, 0.05, 0.8),
+]:
+    h = proportion_effectsize(baseline * (1 + rel_mde), baseline)
+    n = solver.solve_power(effect_size=h, alpha=alpha, power=pw, ratio=1.0, alternative="two-sided")
+    # And back: the effect detectable with that many users per variant (Cohen's h).
+    h_back = solver.solve_power(nobs1=float(n), alpha=alpha, power=pw, ratio=1.0, alternative="two-sided")
+    power.append({
+        "baseline": baseline, "relative_mde": rel_mde, "alpha": alpha, "power": pw,
+        "cohens_h": float(h), "n_per_variant": float(n), "solved_h": float(h_back),
+        # statsmodels' closed-form power at fixed sizes: exact, unlike its root finder.
+        "power_at": [[m, float(solver.power(effect_size=h, nobs1=m, alpha=alpha, ratio=1.0))]
+                     for m in (1_000, 10_000, float(round(n)), 1_000_000)],
+    })
+for baseline, n, alpha, pw in [(0.03, 20_000, 0.05, 0.8), (0.2, 1_000, 0.05, 0.9), (0.01, 500_000, 0.01, 0.8)]:
+    h = solver.solve_power(nobs1=n, alpha=alpha, power=pw, ratio=1.0, alternative="two-sided")
+    # The variant rate p2 > baseline with 2·asin(√p2) − 2·asin(√p1) = h.
+    p2 = float(np.sin(np.arcsin(np.sqrt(baseline)) + h / 2) ** 2)
+    power.append({
+        "baseline": baseline, "n_per_variant": n, "alpha": alpha, "power": pw,
+        "solved_h": float(h), "detectable_rate": p2, "relative_mde": p2 / baseline - 1,
+    })
+
+fixture = {
+    "generated_by": "tests/reference/generate.py",
+    "versions": {
+        "gbstats": version("gbstats"),
+        "scipy": scipy.__version__,
+        "statsmodels": statsmodels.__version__,
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+    },
+    "cases": cases,
+    "srm": srm,
+    "multiple_comparisons": multiple,
+    "power": power,
+}
+out = os.path.join(HERE, "stats_fixture.json")
+with open(out, "w") as f:
+    json.dump(fixture, f, indent=1)
+    f.write("\n")
+print(f"wrote {out}: {len(cases)} comparison cases, {len(srm)} SRM, {len(multiple)} multiple-comparison, {len(power)} power")
