@@ -266,7 +266,7 @@ fn ExperimentTable(report: Report) -> impl IntoView {
         Method::Frequentist => format!(
             "Relative uplift with a {conf} interval by the delta method and a Welch t-test on the relative lift (GrowthBook's convention). The p-value comes from the same test, so an interval that excludes 0 is exactly p < {}.{}",
             format::number(1.0 - confidence, 2),
-            if several { " With several variants, p-values are adjusted (Holm) and significance uses the adjusted value." } else { "" }
+            if several { " With several variants, p-values are adjusted for multiple comparisons and the intervals widened to match, so they still agree." } else { "" }
         ),
         Method::Sequential => "Always-valid intervals and p-values (mixture sequential test, as GrowthBook): you may look at the results every day without inflating false positives; they are wider than fixed-horizon ones.".to_string(),
         Method::Bayesian => "Normal posterior of the relative lift (GrowthBook's Bayesian engine). Chance to beat control = posterior probability the lift is above 0; expected loss = the average relative loss if you ship the variant and it is in fact worse.".to_string(),

@@ -67,7 +67,7 @@ test('pasting another experiment shows the uplift the engine computes', async ()
   try {
     const csv = 'arm;visitors;purchases;revenue\r\nA;12.000;300;24.000,50\r\nB;11.900;351;29.100,00\r\n';
     const expected = engine(csv);
-    const rel = expected.metrics[0].variants[1].vs_control.relative;
+    const rel = expected.metrics.conversion_rate.variants[1].vs_control.relative;
     await page.locator('#data-input').fill(csv);
     const uplift = formatSignedPercent(rel);
     await page.waitForFunction(
@@ -75,7 +75,7 @@ test('pasting another experiment shows the uplift the engine computes', async ()
       uplift,
     );
     assert.equal(await cell(page, 'conversion-table', 'B', 'uplift'), uplift);
-    const p = expected.metrics[0].variants[1].vs_control.p_value;
+    const p = expected.metrics.conversion_rate.variants[1].vs_control.p_value;
     assert.equal(await cell(page, 'conversion-table', 'B', 'p'), p < 0.001 ? '< 0.001' : p.toFixed(3));
     assert.match(await page.locator('#data-ok').innerText(), /Read 2 aggregated rows: 2 variants, control “A”/);
     await screenshot(page, 'pasted');

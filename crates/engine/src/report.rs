@@ -47,7 +47,8 @@ pub struct VsControl {
     /// Variant / control − 1; `None` when the control is zero.
     pub relative: Option<f64>,
     /// Interval on the relative lift: confidence interval (frequentist,
-    /// sequential) or credible interval (Bayesian).
+    /// sequential) or credible interval (Bayesian). With several variants it
+    /// is widened to agree with the adjusted p-value.
     pub relative_ci: Option<Interval>,
     pub p_value: Option<f64>,
     /// Adjusted for comparing several variants with the control (Holm by default).
@@ -284,53 +285,36 @@ fn metric_result(
     scenario: &Scenario,
     stats_for: impl Fn(&VariantStats) -> (Option<SampleStats>, Option<Interval>),
 ) -> MetricResult {
-    let control = ordered.first().copied();
-    let control_stats = control.and_then(|c| stats_for(c).0);
-    let mut variants: Vec<MetricVariant> = ordered
+    let control_stats = ordered.first().and_then(|c| stats_for(c).0);
+    let rows: Vec<(&VariantStats, SampleStats, Option<Interval>)> = ordered
         .iter()
-        .enumerate()
-        .filter_map(|(i, v)| {
+        .filter_map(|v| {
             let (stats, ci) = stats_for(v);
-            let stats = stats?;
-            let vs_control = match (i, control_stats, control) {
-                (0, _, _) => None,
-                (_, Some(c), Some(cv)) => {
-                    let mut vs = vs_control(&c, &stats, scenario);
-                    if metric == Metric::ConversionRate {
-                        vs.beta_chance_to_beat_control = beta_chance_to_beat(
-                            cv.conversions.unwrap_or(0),
-                            cv.users,
-                            v.conversions.unwrap_or(0),
-                            v.users,
-                        );
-                    }
-                    Some(vs)
-                }
-                _ => None,
-            };
-            Some(MetricVariant {
-                name: v.name.clone(),
-                users: v.users,
-                value: stats.mean,
-                ci,
-                vs_control,
-            })
+            Some((*v, stats?, ci))
         })
         .collect();
-    adjust_p_values(&mut variants, scenario);
-    MetricResult {
-        label: metric.label(),
-        variants,
-    }
-}
-
-/// Fill `p_value_adjusted` across the variants compared with the control and
-/// base frequentist significance on it, so an A/B/n test does not find
-/// winners by chance.
-fn adjust_p_values(variants: &mut [MetricVariant], scenario: &Scenario) {
-    let raw: Vec<f64> = variants
+    let compare_at = |stats: &SampleStats, confidence: f64| {
+        control_stats.map(|c| vs_control(&c, stats, scenario, confidence))
+    };
+    let mut comparisons: Vec<Option<VsControl>> = rows
         .iter()
-        .filter_map(|v| v.vs_control.as_ref().and_then(|vs| vs.p_value))
+        .enumerate()
+        .map(|(i, (_, stats, _))| {
+            if i == 0 {
+                None
+            } else {
+                compare_at(stats, scenario.confidence)
+            }
+        })
+        .collect();
+
+    // A/B/n: adjust the p-values, then widen each interval to the level at
+    // which it excludes 0 exactly when the adjusted p-value is below α, so
+    // the interval and the verdict never disagree on screen.
+    let raw: Vec<f64> = comparisons
+        .iter()
+        .flatten()
+        .filter_map(|vs| vs.p_value)
         .collect();
     let adjusted = match scenario.analysis.correction {
         Correction::Holm => holm(&raw),
@@ -339,17 +323,54 @@ fn adjust_p_values(variants: &mut [MetricVariant], scenario: &Scenario) {
     };
     let alpha = 1.0 - scenario.confidence;
     let mut next = adjusted.into_iter();
-    for vs in variants.iter_mut().filter_map(|v| v.vs_control.as_mut()) {
-        if vs.p_value.is_some() {
-            vs.p_value_adjusted = next.next();
-            if scenario.analysis.method != Method::Bayesian {
-                vs.significant = vs.p_value_adjusted.is_some_and(|p| p < alpha);
+    for (slot, (_, stats, _)) in comparisons.iter_mut().zip(&rows) {
+        let Some(vs) = slot.as_mut() else { continue };
+        let Some(p) = vs.p_value else { continue };
+        let Some(p_adj) = next.next() else { continue };
+        if p_adj > p && p > 0.0 {
+            if let Some(wider) = compare_at(stats, 1.0 - alpha * p / p_adj) {
+                vs.relative_ci = wider.relative_ci;
             }
         }
+        vs.p_value_adjusted = Some(p_adj);
+        vs.significant = p_adj < alpha;
+    }
+
+    let variants = rows
+        .iter()
+        .zip(comparisons)
+        .map(|((v, stats, ci), mut vs)| {
+            if let (Some(vs), Some(control)) = (vs.as_mut(), ordered.first()) {
+                if metric == Metric::ConversionRate {
+                    vs.beta_chance_to_beat_control = beta_chance_to_beat(
+                        control.conversions.unwrap_or(0),
+                        control.users,
+                        v.conversions.unwrap_or(0),
+                        v.users,
+                    );
+                }
+            }
+            MetricVariant {
+                name: v.name.clone(),
+                users: v.users,
+                value: stats.mean,
+                ci: *ci,
+                vs_control: vs,
+            }
+        })
+        .collect();
+    MetricResult {
+        label: metric.label(),
+        variants,
     }
 }
 
-fn vs_control(control: &SampleStats, variant: &SampleStats, scenario: &Scenario) -> VsControl {
+fn vs_control(
+    control: &SampleStats,
+    variant: &SampleStats,
+    scenario: &Scenario,
+    confidence: f64,
+) -> VsControl {
     let settings = &scenario.analysis;
     let absolute = variant.mean - control.mean;
     let mut out = VsControl {
@@ -372,7 +393,7 @@ fn vs_control(control: &SampleStats, variant: &SampleStats, scenario: &Scenario)
         return out;
     }
     let options = FrequentistOptions {
-        confidence: scenario.confidence,
+        confidence,
         difference: Difference::Relative,
         interval: settings.interval,
         sequential_tuning: (settings.method == Method::Sequential)
@@ -393,18 +414,16 @@ fn vs_control(control: &SampleStats, variant: &SampleStats, scenario: &Scenario)
             }
             Err(e) => out.note = Some(e.to_string()),
         },
-        Method::Bayesian => {
-            match bayesian_relative(control, variant, settings.prior, scenario.confidence) {
-                Ok(b) => {
-                    out.relative_ci = Some(b.credible_interval);
-                    out.chance_to_beat_control = Some(b.chance_to_beat_control);
-                    out.expected_loss = Some(b.expected_loss);
-                    out.significant = b.chance_to_beat_control >= scenario.confidence
-                        || b.chance_to_beat_control <= 1.0 - scenario.confidence;
-                }
-                Err(e) => out.note = Some(e.to_string()),
+        Method::Bayesian => match bayesian_relative(control, variant, settings.prior, confidence) {
+            Ok(b) => {
+                out.relative_ci = Some(b.credible_interval);
+                out.chance_to_beat_control = Some(b.chance_to_beat_control);
+                out.expected_loss = Some(b.expected_loss);
+                out.significant = b.chance_to_beat_control >= confidence
+                    || b.chance_to_beat_control <= 1.0 - confidence;
             }
-        }
+            Err(e) => out.note = Some(e.to_string()),
+        },
     }
     out
 }
@@ -490,6 +509,33 @@ mod tests {
         let Some(vs) = vs else { panic!() };
         assert!(vs.note.is_some_and(|n| n.contains("zero")));
         assert_eq!(vs.relative, None);
+    }
+
+    #[test]
+    fn several_variants_adjusted_interval_agrees_with_adjusted_p() {
+        let mut s = Scenario::demo();
+        s.data = "variant,users,conversions\nA,20000,400\nB,20100,470\nC,19950,415\n".into();
+        let r = match analyze(&s) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let Some(m) = r.metric(Metric::ConversionRate) else {
+            panic!()
+        };
+        for v in &m.variants[1..] {
+            let Some(vs) = &v.vs_control else { panic!() };
+            let (Some(p), Some(p_adj), Some(ci)) =
+                (vs.p_value, vs.p_value_adjusted, vs.relative_ci)
+            else {
+                panic!("{vs:?}")
+            };
+            assert!(p_adj >= p);
+            assert_eq!(ci.excludes_zero(), p_adj < 0.05, "{}: {vs:?}", v.name);
+            assert_eq!(vs.significant, p_adj < 0.05);
+        }
+        // B's raw p (≈0.03) is below 0.05 but its Holm-adjusted p is not.
+        let b = m.variants[1].vs_control.clone();
+        assert!(b.is_some_and(|b| b.p_value < Some(0.05) && !b.significant));
     }
 
     #[test]
