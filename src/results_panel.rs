@@ -175,11 +175,26 @@ fn ExperimentTable(report: Report) -> impl IntoView {
         .metrics
         .iter()
         .map(|(&metric, m)| {
-            let is_rate = metric == Metric::ConversionRate;
+            let is_rate = matches!(metric, Metric::ConversionRate | Metric::ClickThroughRate);
             let id = match metric {
                 Metric::ConversionRate => "conversion-table",
                 Metric::RevenuePerUser => "revenue-table",
+                Metric::AverageOrderValue => "aov-table",
+                Metric::ClickThroughRate => "ctr-table",
             };
+            let cuped_note = m
+                .variants
+                .iter()
+                .filter_map(|v| v.vs_control.as_ref().and_then(|vs| vs.cuped.map(|c| (v.name.clone(), c))))
+                .map(|(name, c)| {
+                    format!(
+                        "{name}: CUPED used the pre-period revenue (θ = {}) and removed {} of the uplift's variance.",
+                        format::number(c.theta, 3),
+                        format::percent(c.variance_reduction.max(0.0), 0)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
             let rows = m
                 .variants
                 .iter()
@@ -259,6 +274,7 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
+                {(!cuped_note.is_empty()).then(|| view! { <p class="method-note cuped-note">{cuped_note}</p> })}
             }
         })
         .collect_view();

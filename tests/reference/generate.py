@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 """Generate the reference values the engine's statistics are tested against.
 
+CUPED and ratio-metric cases need the current gbstats (the 0.8.0 wheel on
+PyPI understates CUPED's relative variance): point GBSTATS_MAIN at the
+`packages/stats` folder of a GrowthBook checkout (its commit id in
+GBSTATS_MAIN_COMMIT). Without it, those cases are kept from the existing
+fixture.
+
 Runs GrowthBook's gbstats, scipy and statsmodels on varied cases and writes
 `stats_fixture.json` beside this script. The fixture is committed, so the Rust
 tests need no Python; rerun this only to change or add cases:
@@ -210,6 +216,91 @@ for baseline, n, alpha, pw in [(0.03, 20_000, 0.05, 0.8), (0.2, 1_000, 0.05, 0.9
         "solved_h": float(h), "detectable_rate": p2, "relative_mde": p2 / baseline - 1,
     })
 
+MAIN_CODE = r"""
+import json, sys
+import numpy as np
+from gbstats.frequentist.tests import TwoSidedTTest, FrequentistConfig
+from gbstats.bayesian.tests import EffectBayesianABTest, EffectBayesianConfig
+from gbstats.models.statistics import (
+    RegressionAdjustedStatistic, SampleMeanStatistic, RatioStatistic)
+
+def users(n, pre_mu, slope, noise, effect, seed):
+    rng = np.random.default_rng(seed)
+    pre = rng.gamma(2.0, pre_mu / 2.0, size=n)
+    post = np.maximum(0.0, 5.0 + slope * pre + rng.normal(0, noise, size=n) + effect)
+    return {"n": n, "post_sum": float(post.sum()), "post_sum_sq": float((post**2).sum()),
+            "pre_sum": float(pre.sum()), "pre_sum_sq": float((pre**2).sum()),
+            "post_pre_sum": float((post * pre).sum())}
+
+def ra(g):
+    return RegressionAdjustedStatistic(
+        n=g["n"],
+        post_statistic=SampleMeanStatistic(n=g["n"], sum=g["post_sum"], sum_squares=g["post_sum_sq"]),
+        pre_statistic=SampleMeanStatistic(n=g["n"], sum=g["pre_sum"], sum_squares=g["pre_sum_sq"]),
+        post_pre_sum_of_products=g["post_pre_sum"], theta=None)
+
+def orders(n, rate, aov, seed):
+    rng = np.random.default_rng(seed)
+    d = rng.poisson(rate, size=n).astype(float)
+    m = np.array([rng.gamma(4.0, aov / 4.0, size=int(k)).sum() for k in d])
+    return {"n": n, "m_sum": float(m.sum()), "m_sum_sq": float((m**2).sum()),
+            "d_sum": float(d.sum()), "d_sum_sq": float((d**2).sum()), "md_sum": float((m * d).sum())}
+
+def ratio(g):
+    return RatioStatistic(
+        n=g["n"],
+        m_statistic=SampleMeanStatistic(n=g["n"], sum=g["m_sum"], sum_squares=g["m_sum_sq"]),
+        d_statistic=SampleMeanStatistic(n=g["n"], sum=g["d_sum"], sum_squares=g["d_sum_sq"]),
+        m_d_sum_of_products=g["md_sum"])
+
+def freq(a, b, alpha, diff):
+    r = TwoSidedTTest([(a, b)], FrequentistConfig(alpha=alpha, difference_type=diff)).compute_result()
+    return {"estimate": r.expected, "ci": list(r.ci), "p_value": r.pValue, "error": r.errorMessage}
+
+def bayes(a, b, alpha):
+    r = EffectBayesianABTest([(a, b)], EffectBayesianConfig(alpha=alpha)).compute_result()
+    return {"chance_to_win": r.chanceToWin, "ci": list(r.ci), "error": r.errorMessage}
+
+cuped = []
+for name, a, b, alpha in [
+    ("strong pre-period correlation", users(4000, 40, 0.9, 8, 0, 21), users(4000, 40, 0.9, 8, 1.5, 22), 0.05),
+    ("weak pre-period correlation", users(4000, 40, 0.2, 25, 0, 23), users(4000, 40, 0.2, 25, 1.5, 24), 0.05),
+    ("negative lift with CUPED", users(10000, 30, 0.8, 10, 0, 25), users(10000, 30, 0.8, 10, -1.0, 26), 0.05),
+    ("CUPED small groups", users(60, 40, 0.9, 8, 0, 27), users(55, 40, 0.9, 8, 3.0, 28), 0.05),
+    ("CUPED at 99%", users(20000, 25, 0.7, 12, 0, 29), users(20000, 25, 0.7, 12, 0.4, 30), 0.01),
+]:
+    cuped.append({"name": name, "control": a, "variant": b, "alpha": alpha,
+                  "relative": freq(ra(a), ra(b), alpha, "relative"),
+                  "absolute": freq(ra(a), ra(b), alpha, "absolute"),
+                  "bayesian_flat": bayes(ra(a), ra(b), alpha)})
+
+ratios = []
+for name, a, b, alpha in [
+    ("AOV, equal order rates", orders(5000, 0.3, 80, 31), orders(5000, 0.3, 86, 32), 0.05),
+    ("AOV, more orders per user", orders(8000, 0.5, 60, 33), orders(8000, 0.6, 58, 34), 0.05),
+    ("AOV, small", orders(300, 0.4, 100, 35), orders(280, 0.4, 120, 36), 0.10),
+]:
+    ratios.append({"name": name, "control": a, "variant": b, "alpha": alpha,
+                   "relative": freq(ratio(a), ratio(b), alpha, "relative"),
+                   "absolute": freq(ratio(a), ratio(b), alpha, "absolute")})
+
+json.dump({"cuped": cuped, "ratio": ratios}, sys.stdout)
+"""
+
+main_src = os.environ.get("GBSTATS_MAIN")
+previous = {}
+out_path = os.path.join(HERE, "stats_fixture.json")
+if os.path.exists(out_path):
+    with open(out_path) as f:
+        previous = json.load(f)
+if main_src:
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(main_src))
+    main = json.loads(subprocess.check_output([sys.executable, "-c", MAIN_CODE], env=env))
+    main_version = {"commit": os.environ.get("GBSTATS_MAIN_COMMIT", "unknown"), "source": "growthbook/growthbook packages/stats"}
+else:
+    main = {"cuped": previous.get("cuped", []), "ratio": previous.get("ratio", [])}
+    main_version = previous.get("versions", {}).get("gbstats_main")
+
 fixture = {
     "generated_by": "tests/reference/generate.py",
     "versions": {
@@ -223,9 +314,14 @@ fixture = {
     "srm": srm,
     "multiple_comparisons": multiple,
     "power": power,
+    "cuped": main["cuped"],
+    "ratio": main["ratio"],
 }
-out = os.path.join(HERE, "stats_fixture.json")
+if main_version:
+    fixture["versions"]["gbstats_main"] = main_version
+out = out_path
 with open(out, "w") as f:
     json.dump(fixture, f, indent=1)
     f.write("\n")
-print(f"wrote {out}: {len(cases)} comparison cases, {len(srm)} SRM, {len(multiple)} multiple-comparison, {len(power)} power")
+print(f"wrote {out}: {len(cases)} comparison cases, {len(srm)} SRM, {len(multiple)} multiple-comparison, "
+      f"{len(power)} power, {len(main['cuped'])} CUPED, {len(main['ratio'])} ratio")

@@ -23,6 +23,24 @@ pub struct VariantStats {
     pub revenue: Option<f64>,
     /// Sum over users of revenue², for the variance of revenue per user.
     pub revenue_sq: Option<f64>,
+    /// Sum over users of orders², and of revenue × orders: with them AOV
+    /// (revenue / orders) gets an interval as a ratio metric.
+    #[serde(default)]
+    pub orders_sq: Option<f64>,
+    #[serde(default)]
+    pub revenue_x_orders: Option<f64>,
+    /// The same users' revenue before the experiment, for CUPED.
+    #[serde(default)]
+    pub pre_revenue: Option<f64>,
+    #[serde(default)]
+    pub pre_revenue_sq: Option<f64>,
+    /// Sum over users of revenue × pre-period revenue.
+    #[serde(default)]
+    pub revenue_x_pre: Option<f64>,
+    #[serde(default)]
+    pub clicks: Option<u64>,
+    #[serde(default)]
+    pub impressions: Option<u64>,
 }
 
 /// A parsed experiment: the variants in the order they first appear.
@@ -111,6 +129,13 @@ enum Role {
     Orders,
     Revenue,
     RevenueSq,
+    OrdersSq,
+    RevenueXOrders,
+    PreRevenue,
+    PreRevenueSq,
+    RevenueXPre,
+    Clicks,
+    Impressions,
 }
 
 impl Role {
@@ -155,10 +180,28 @@ impl Role {
                 "revenuesumsq",
                 "sumrevenuesq",
             ],
+            Role::OrdersSq => &["orderssq", "orderssquared", "sumorderssq"],
+            Role::RevenueXOrders => &["revenuexorders", "revenueorders", "ordersxrevenue"],
+            Role::PreRevenue => &[
+                "prerevenue",
+                "revenuepre",
+                "preperiodrevenue",
+                "prerevenuesum",
+                "covariate",
+            ],
+            Role::PreRevenueSq => &["prerevenuesq", "prerevenuesquared", "revenuepresq"],
+            Role::RevenueXPre => &[
+                "revenuexpre",
+                "revenueprerevenue",
+                "postxpre",
+                "prexrevenue",
+            ],
+            Role::Clicks => &["clicks", "click", "clickcount"],
+            Role::Impressions => &["impressions", "views", "impressioncount", "shown"],
         }
     }
 
-    const ALL: [Role; 8] = [
+    const ALL: [Role; 15] = [
         Role::Variant,
         Role::Segment,
         Role::Users,
@@ -167,6 +210,13 @@ impl Role {
         Role::Orders,
         Role::Revenue,
         Role::RevenueSq,
+        Role::OrdersSq,
+        Role::RevenueXOrders,
+        Role::PreRevenue,
+        Role::PreRevenueSq,
+        Role::RevenueXPre,
+        Role::Clicks,
+        Role::Impressions,
     ];
 }
 
@@ -300,6 +350,13 @@ impl Accumulator {
                     orders: None,
                     revenue: None,
                     revenue_sq: None,
+                    orders_sq: None,
+                    revenue_x_orders: None,
+                    pre_revenue: None,
+                    pre_revenue_sq: None,
+                    revenue_x_pre: None,
+                    clicks: None,
+                    impressions: None,
                 });
                 self.variants.len() - 1
             }
@@ -451,32 +508,56 @@ pub fn parse_experiment(text: &str) -> Result<Experiment, IngestError> {
                         Role::Orders => add_count(&mut v.orders, c.count(style)?, &col)?,
                         Role::Revenue => add_sum(&mut v.revenue, c.number(style)?),
                         Role::RevenueSq => add_sum(&mut v.revenue_sq, c.number(style)?),
+                        Role::OrdersSq => add_sum(&mut v.orders_sq, c.number(style)?),
+                        Role::RevenueXOrders => add_sum(&mut v.revenue_x_orders, c.number(style)?),
+                        Role::PreRevenue => add_sum(&mut v.pre_revenue, c.number(style)?),
+                        Role::PreRevenueSq => add_sum(&mut v.pre_revenue_sq, c.number(style)?),
+                        Role::RevenueXPre => add_sum(&mut v.revenue_x_pre, c.number(style)?),
+                        Role::Clicks => add_count(&mut v.clicks, c.count(style)?, &col)?,
+                        Role::Impressions => add_count(&mut v.impressions, c.count(style)?, &col)?,
                         Role::Variant | Role::Segment | Role::Converted => {}
                     }
                 }
             }
             DataShape::RowLevel => {
                 v.users = add_u64(v.users, 1, "users")?;
+                // One user's values; an empty cell counts as 0.
                 let mut revenue = None;
+                let mut orders = None;
+                let mut pre = None;
                 for &(role, i) in &cols.index {
                     let c = cell(i);
                     let col = cols.name(i);
+                    let blank = c.raw.trim().is_empty();
+                    let number = || if blank { Ok(0.0) } else { c.number(style) };
+                    let count = || if blank { Ok(0) } else { c.count(style) };
                     match role {
                         Role::Converted => {
                             add_count(&mut v.conversions, u64::from(c.flag()?), &col)?
                         }
-                        Role::Orders => add_count(&mut v.orders, c.count(style)?, &col)?,
-                        Role::Revenue => {
-                            let r = if c.raw.trim().is_empty() {
-                                0.0
-                            } else {
-                                c.number(style)?
-                            };
-                            revenue = Some(r);
-                            add_sum(&mut v.revenue, r);
-                            add_sum(&mut v.revenue_sq, r * r);
+                        Role::Orders => {
+                            let o = count()?;
+                            orders = Some(o as f64);
+                            add_count(&mut v.orders, o, &col)?;
                         }
+                        Role::Revenue => revenue = Some(number()?),
+                        Role::PreRevenue => pre = Some(number()?),
+                        Role::Clicks => add_count(&mut v.clicks, count()?, &col)?,
+                        Role::Impressions => add_count(&mut v.impressions, count()?, &col)?,
                         _ => {}
+                    }
+                }
+                if let Some(r) = revenue {
+                    add_sum(&mut v.revenue, r);
+                    add_sum(&mut v.revenue_sq, r * r);
+                    if let Some(o) = orders {
+                        add_sum(&mut v.orders_sq, o * o);
+                        add_sum(&mut v.revenue_x_orders, r * o);
+                    }
+                    if let Some(p) = pre {
+                        add_sum(&mut v.pre_revenue, p);
+                        add_sum(&mut v.pre_revenue_sq, p * p);
+                        add_sum(&mut v.revenue_x_pre, r * p);
                     }
                 }
                 // A user with revenue but no `converted` column counts as converted.
@@ -593,6 +674,28 @@ mod tests {
         assert_eq!(e.variants[1].conversions, Some(2));
         assert_eq!(e.variants[1].revenue, Some(25.0));
         assert_eq!(e.variants[1].revenue_sq, Some(425.0));
+    }
+
+    #[test]
+    fn row_level_collects_cuped_ratio_and_ctr_sums() {
+        let e = ok("variant,orders,revenue,pre_revenue,clicks,impressions\nA,2,30,10,1,4\nA,1,5,,0,2\nB,0,0,3,2,5\nB,1,8,4,,1\n");
+        let a = &e.variants[0];
+        assert_eq!(a.users, 2);
+        assert_eq!(a.orders_sq, Some(5.0));
+        assert_eq!(a.revenue_x_orders, Some(65.0));
+        assert_eq!(a.pre_revenue, Some(10.0));
+        assert_eq!(a.pre_revenue_sq, Some(100.0));
+        assert_eq!(a.revenue_x_pre, Some(300.0));
+        assert_eq!(a.clicks, Some(1));
+        assert_eq!(a.impressions, Some(6));
+        assert_eq!(e.variants[1].revenue_x_pre, Some(32.0));
+    }
+
+    #[test]
+    fn aggregated_pre_period_columns() {
+        let e = ok("variant,users,revenue,revenue_sq,pre_revenue,pre_revenue_sq,revenue_x_pre\nA,10,100,2000,90,1500,1700\nB,10,120,2500,95,1600,1900\n");
+        assert_eq!(e.variants[1].pre_revenue, Some(95.0));
+        assert_eq!(e.variants[1].revenue_x_pre, Some(1900.0));
     }
 
     #[test]

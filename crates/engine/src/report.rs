@@ -10,6 +10,7 @@ use crate::finance::{summarise, InvestmentSummary};
 use crate::ingest::{parse_experiment, DataShape, IngestError, VariantStats};
 use crate::scenario::{Correction, Method, Scenario, ScenarioError};
 use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
+use crate::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
 use crate::stats::multiple::{benjamini_hochberg, holm};
 use crate::stats::{
     compare, sample_ratio_mismatch, wilson_interval, Difference, FrequentistOptions, SampleStats,
@@ -24,6 +25,8 @@ use crate::value::{average_order_value, clv_simple, relative_uplift};
 pub enum Metric {
     ConversionRate,
     RevenuePerUser,
+    AverageOrderValue,
+    ClickThroughRate,
 }
 
 impl Metric {
@@ -31,8 +34,42 @@ impl Metric {
         match self {
             Metric::ConversionRate => "Conversion rate",
             Metric::RevenuePerUser => "Revenue per user",
+            Metric::AverageOrderValue => "Average order value",
+            Metric::ClickThroughRate => "Click-through rate",
         }
     }
+
+    /// What to add to the data to get an interval on this metric.
+    fn missing_variance_note(self) -> &'static str {
+        match self {
+            Metric::AverageOrderValue => "Add orders_sq and revenue_x_orders columns (or one row per user) to get an interval.",
+            _ => "Add a revenue_sq column (sum of squared revenue per user) to get an interval.",
+        }
+    }
+}
+
+/// What a metric's comparison runs on.
+#[derive(Debug, Clone, Copy)]
+enum MetricInput {
+    Plain(SampleStats),
+    /// Pre-period sums for CUPED, with the unadjusted statistics shown as the value.
+    Cuped(CupedSums, SampleStats),
+}
+
+impl MetricInput {
+    fn shown(&self) -> SampleStats {
+        match self {
+            MetricInput::Plain(s) | MetricInput::Cuped(_, s) => *s,
+        }
+    }
+}
+
+/// How much the pre-period data helped (CUPED).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CupedInfo {
+    pub theta: f64,
+    /// Share of the estimate's variance removed, e.g. 0.4 = 40% narrower variance.
+    pub variance_reduction: f64,
 }
 
 /// A variant's comparison with the control on one metric. Which fields are
@@ -65,6 +102,8 @@ pub struct VsControl {
     pub significant: bool,
     /// Why something could not be computed, in plain words.
     pub note: Option<String>,
+    /// Present when the comparison used pre-period data.
+    pub cuped: Option<CupedInfo>,
 }
 
 /// One variant's value on one metric.
@@ -186,34 +225,85 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         .collect();
 
     let mut metrics = BTreeMap::new();
-    if ordered.iter().all(|v| v.conversions.is_some()) {
-        let conf = scenario.confidence;
+    let conf = scenario.confidence;
+    let all = |f: &dyn Fn(&VariantStats) -> bool| ordered.iter().all(|v| f(v));
+    if all(&|v| v.conversions.is_some()) {
         metrics.insert(
             Metric::ConversionRate,
             metric_result(Metric::ConversionRate, &ordered, scenario, |v| {
                 let c = v.conversions.unwrap_or(0);
                 (
-                    SampleStats::proportion(c, v.users),
+                    SampleStats::proportion(c, v.users).map(MetricInput::Plain),
                     wilson_interval(c, v.users, conf),
                 )
             }),
         );
     }
-    if ordered.iter().all(|v| v.revenue.is_some()) {
+    if all(&|v| v.revenue.is_some()) {
+        let cuped = all(&|v| {
+            v.revenue_sq.is_some()
+                && v.pre_revenue.is_some()
+                && v.pre_revenue_sq.is_some()
+                && v.revenue_x_pre.is_some()
+        });
         metrics.insert(
             Metric::RevenuePerUser,
             metric_result(Metric::RevenuePerUser, &ordered, scenario, |v| {
                 let sum = v.revenue.unwrap_or(0.0);
-                let stats = match v.revenue_sq {
-                    Some(sq) => SampleStats::from_sums(v.users, sum, sq),
-                    // Without a sum of squares only the mean is known.
-                    None => Some(SampleStats {
-                        n: v.users as f64,
-                        mean: sum / v.users as f64,
-                        variance: f64::NAN,
+                let input = match v.revenue_sq {
+                    Some(sq) => SampleStats::from_sums(v.users, sum, sq).map(|plain| {
+                        if cuped {
+                            MetricInput::Cuped(
+                                CupedSums {
+                                    n: v.users,
+                                    post_sum: sum,
+                                    post_sum_sq: sq,
+                                    pre_sum: v.pre_revenue.unwrap_or(0.0),
+                                    pre_sum_sq: v.pre_revenue_sq.unwrap_or(0.0),
+                                    post_pre_sum: v.revenue_x_pre.unwrap_or(0.0),
+                                },
+                                plain,
+                            )
+                        } else {
+                            MetricInput::Plain(plain)
+                        }
                     }),
+                    None => Some(MetricInput::Plain(mean_only(v.users, sum))),
                 };
-                (stats, None)
+                (input, None)
+            }),
+        );
+    }
+    if all(&|v| v.revenue.is_some() && v.orders.is_some_and(|o| o > 0)) {
+        metrics.insert(
+            Metric::AverageOrderValue,
+            metric_result(Metric::AverageOrderValue, &ordered, scenario, |v| {
+                let revenue = v.revenue.unwrap_or(0.0);
+                let orders = v.orders.unwrap_or(0) as f64;
+                let ratio = match (v.revenue_sq, v.orders_sq, v.revenue_x_orders) {
+                    (Some(rsq), Some(osq), Some(rxo)) => {
+                        SampleStats::ratio(v.users, (revenue, rsq), (orders, osq), rxo)
+                    }
+                    _ => None,
+                };
+                let input = ratio.unwrap_or(SampleStats {
+                    n: v.users as f64,
+                    mean: revenue / orders,
+                    variance: f64::NAN,
+                });
+                (Some(MetricInput::Plain(input)), None)
+            }),
+        );
+    }
+    if all(&|v| v.clicks.is_some() && v.impressions.is_some_and(|i| i > 0)) {
+        metrics.insert(
+            Metric::ClickThroughRate,
+            metric_result(Metric::ClickThroughRate, &ordered, scenario, |v| {
+                let (c, i) = (v.clicks.unwrap_or(0), v.impressions.unwrap_or(0));
+                (
+                    SampleStats::proportion(c, i).map(MetricInput::Plain),
+                    wilson_interval(c, i, conf),
+                )
             }),
         );
     }
@@ -283,18 +373,18 @@ fn metric_result(
     metric: Metric,
     ordered: &[&VariantStats],
     scenario: &Scenario,
-    stats_for: impl Fn(&VariantStats) -> (Option<SampleStats>, Option<Interval>),
+    stats_for: impl Fn(&VariantStats) -> (Option<MetricInput>, Option<Interval>),
 ) -> MetricResult {
     let control_stats = ordered.first().and_then(|c| stats_for(c).0);
-    let rows: Vec<(&VariantStats, SampleStats, Option<Interval>)> = ordered
+    let rows: Vec<(&VariantStats, MetricInput, Option<Interval>)> = ordered
         .iter()
         .filter_map(|v| {
             let (stats, ci) = stats_for(v);
             Some((*v, stats?, ci))
         })
         .collect();
-    let compare_at = |stats: &SampleStats, confidence: f64| {
-        control_stats.map(|c| vs_control(&c, stats, scenario, confidence))
+    let compare_at = |stats: &MetricInput, confidence: f64| {
+        control_stats.map(|c| vs_control(metric, &c, stats, scenario, confidence))
     };
     let mut comparisons: Vec<Option<VsControl>> = rows
         .iter()
@@ -353,7 +443,7 @@ fn metric_result(
             MetricVariant {
                 name: v.name.clone(),
                 users: v.users,
-                value: stats.mean,
+                value: stats.shown().mean,
                 ci: *ci,
                 vs_control: vs,
             }
@@ -365,18 +455,28 @@ fn metric_result(
     }
 }
 
+/// A mean whose variance is unknown (no sum of squares in the data).
+fn mean_only(users: u64, sum: f64) -> SampleStats {
+    SampleStats {
+        n: users as f64,
+        mean: sum / users as f64,
+        variance: f64::NAN,
+    }
+}
+
 fn vs_control(
-    control: &SampleStats,
-    variant: &SampleStats,
+    metric: Metric,
+    control: &MetricInput,
+    variant: &MetricInput,
     scenario: &Scenario,
     confidence: f64,
 ) -> VsControl {
     let settings = &scenario.analysis;
-    let absolute = variant.mean - control.mean;
+    let (shown_a, shown_b) = (control.shown(), variant.shown());
     let mut out = VsControl {
-        absolute,
+        absolute: shown_b.mean - shown_a.mean,
         absolute_ci: None,
-        relative: relative_uplift(control.mean, variant.mean).map(|r| r.fraction()),
+        relative: relative_uplift(shown_a.mean, shown_b.mean).map(|r| r.fraction()),
         relative_ci: None,
         p_value: None,
         p_value_adjusted: None,
@@ -385,11 +485,10 @@ fn vs_control(
         beta_chance_to_beat_control: None,
         significant: false,
         note: None,
+        cuped: None,
     };
-    if control.variance.is_nan() || variant.variance.is_nan() {
-        out.note = Some(
-            "Add a revenue_sq column (sum of squared revenue per user) to get an interval.".into(),
-        );
+    if shown_a.variance.is_nan() || shown_b.variance.is_nan() {
+        out.note = Some(metric.missing_variance_note().into());
         return out;
     }
     let options = FrequentistOptions {
@@ -403,27 +502,47 @@ fn vs_control(
         difference: Difference::Absolute,
         ..options
     };
-    if let Ok(c) = compare(control, variant, &absolute_options) {
+    let cuped = match (control, variant) {
+        (MetricInput::Cuped(a, _), MetricInput::Cuped(b, _)) => Some((a, b)),
+        _ => None,
+    };
+    // Frequentist and sequential: interval and p-value from one test.
+    let frequentist = |opts: &FrequentistOptions| match cuped {
+        Some((a, b)) => compare_cuped(a, b, opts).map(|c| (c.comparison, Some(c))),
+        None => compare(&shown_a, &shown_b, opts).map(|c| (c, None)),
+    };
+    if let Ok((c, _)) = frequentist(&absolute_options) {
         out.absolute_ci = Some(c.ci);
     }
     match settings.method {
-        Method::Frequentist | Method::Sequential => match compare(control, variant, &options) {
-            Ok(c) => {
+        Method::Frequentist | Method::Sequential => match frequentist(&options) {
+            Ok((c, adjusted)) => {
+                out.relative = Some(c.estimate);
                 out.relative_ci = Some(c.ci);
                 out.p_value = Some(c.p_value);
+                out.cuped = adjusted.map(|a| CupedInfo {
+                    theta: a.theta,
+                    variance_reduction: a.variance_reduction,
+                });
             }
             Err(e) => out.note = Some(e.to_string()),
         },
-        Method::Bayesian => match bayesian_relative(control, variant, settings.prior, confidence) {
-            Ok(b) => {
-                out.relative_ci = Some(b.credible_interval);
-                out.chance_to_beat_control = Some(b.chance_to_beat_control);
-                out.expected_loss = Some(b.expected_loss);
-                out.significant = b.chance_to_beat_control >= confidence
-                    || b.chance_to_beat_control <= 1.0 - confidence;
+        Method::Bayesian => {
+            let result = match cuped {
+                Some((a, b)) => bayesian_cuped(a, b, settings.prior, confidence),
+                None => bayesian_relative(&shown_a, &shown_b, settings.prior, confidence),
+            };
+            match result {
+                Ok(b) => {
+                    out.relative_ci = Some(b.credible_interval);
+                    out.chance_to_beat_control = Some(b.chance_to_beat_control);
+                    out.expected_loss = Some(b.expected_loss);
+                    out.significant = b.chance_to_beat_control >= confidence
+                        || b.chance_to_beat_control <= 1.0 - confidence;
+                }
+                Err(e) => out.note = Some(e.to_string()),
             }
-            Err(e) => out.note = Some(e.to_string()),
-        },
+        }
     }
     out
 }
@@ -536,6 +655,46 @@ mod tests {
         // B's raw p (≈0.03) is below 0.05 but its Holm-adjusted p is not.
         let b = m.variants[1].vs_control.clone();
         assert!(b.is_some_and(|b| b.p_value < Some(0.05) && !b.significant));
+    }
+
+    /// Row-level data with pre-period revenue, orders, clicks and impressions
+    /// brings CUPED, an AOV interval and CTR.
+    #[test]
+    fn row_level_enables_cuped_aov_and_ctr() {
+        let mut csv = String::from("variant,orders,revenue,pre_revenue,clicks,impressions\n");
+        for i in 0..400u32 {
+            let (name, lift) = if i % 2 == 0 { ("A", 0.0) } else { ("B", 3.0) };
+            let pre = f64::from(i % 17) * 4.0;
+            let orders = i % 3;
+            let revenue = if orders == 0 {
+                0.0
+            } else {
+                pre + lift + f64::from(i % 5)
+            };
+            csv.push_str(&format!(
+                "{name},{orders},{revenue},{pre},{},{}\n",
+                (i / 2) % 2,
+                3 + i % 4
+            ));
+        }
+        let mut s = Scenario::demo();
+        s.data = csv;
+        let r = match analyze(&s) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let rpu = r.treatment_vs_control(Metric::RevenuePerUser);
+        let Some(info) = rpu.and_then(|v| v.cuped) else {
+            panic!("{rpu:?}")
+        };
+        assert!(
+            info.variance_reduction > 0.0 && info.variance_reduction < 1.0,
+            "{info:?}"
+        );
+        let aov = r.treatment_vs_control(Metric::AverageOrderValue);
+        assert!(aov.is_some_and(|v| v.relative_ci.is_some()), "{aov:?}");
+        let ctr = r.treatment_vs_control(Metric::ClickThroughRate);
+        assert!(ctr.is_some_and(|v| v.p_value.is_some()), "{ctr:?}");
     }
 
     #[test]

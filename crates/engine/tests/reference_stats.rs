@@ -13,11 +13,12 @@
 
 use serde_json::Value;
 use uplift_engine::stats::bayesian::{bayesian_relative, beta_chance_to_beat, Prior};
+use uplift_engine::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
 use uplift_engine::stats::multiple::{benjamini_hochberg, holm};
 use uplift_engine::stats::power::{minimum_detectable_effect, power, sample_size};
 use uplift_engine::stats::{
-    compare, sample_ratio_mismatch, wilson_interval, CompareError, Difference, FrequentistOptions,
-    IntervalKind, SampleStats,
+    compare, sample_ratio_mismatch, wilson_interval, CompareError, Comparison, Difference,
+    FrequentistOptions, IntervalKind, SampleStats,
 };
 
 const FIXTURE: &str = include_str!("../../../tests/reference/stats_fixture.json");
@@ -327,6 +328,105 @@ fn power_planner_matches_statsmodels() {
             let n = f(&case["n_per_variant"]);
             let plan = minimum_detectable_effect(baseline, n, alpha, target).unwrap();
             assert_close(plan.relative_mde, f(&case["relative_mde"]), 1e-4, "mde");
+        }
+    }
+}
+
+fn cuped_sums(v: &Value) -> CupedSums {
+    CupedSums {
+        n: v["n"].as_u64().unwrap(),
+        post_sum: f(&v["post_sum"]),
+        post_sum_sq: f(&v["post_sum_sq"]),
+        pre_sum: f(&v["pre_sum"]),
+        pre_sum_sq: f(&v["pre_sum_sq"]),
+        post_pre_sum: f(&v["post_pre_sum"]),
+    }
+}
+
+#[track_caller]
+fn check_against(got: &Comparison, reference: &Value, what: &str) {
+    assert_close(
+        got.estimate,
+        f(&reference["estimate"]),
+        1e-9,
+        &format!("{what} estimate"),
+    );
+    assert_close(
+        got.ci.low,
+        f(&reference["ci"][0]),
+        1e-6,
+        &format!("{what} ci low"),
+    );
+    assert_close(
+        got.ci.high,
+        f(&reference["ci"][1]),
+        1e-6,
+        &format!("{what} ci high"),
+    );
+    let (p, want) = (got.p_value, f(&reference["p_value"]));
+    assert!(
+        (p - want).abs() <= 1e-6 * want + 1e-15,
+        "{what} p: {p:e} vs {want:e}"
+    );
+}
+
+#[test]
+fn cuped_matches_current_gbstats() {
+    let fx = fixture();
+    let cases = fx["cuped"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let (a, b) = (cuped_sums(&case["control"]), cuped_sums(&case["variant"]));
+        let confidence = 1.0 - f(&case["alpha"]);
+        for (key, difference) in [
+            ("relative", Difference::Relative),
+            ("absolute", Difference::Absolute),
+        ] {
+            let options = FrequentistOptions {
+                confidence,
+                difference,
+                ..FrequentistOptions::default()
+            };
+            let got = compare_cuped(&a, &b, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+            check_against(&got.comparison, &case[key], &format!("{name} / {key}"));
+            assert!(got.variance_reduction > 0.0, "{name}: {got:?}");
+        }
+        let bayes = bayesian_cuped(&a, &b, Prior::Flat, confidence).unwrap();
+        let want = f(&case["bayesian_flat"]["chance_to_win"]);
+        assert!(
+            (bayes.chance_to_beat_control - want).abs() < 1e-6,
+            "{name}: {bayes:?} vs {want}"
+        );
+    }
+}
+
+#[test]
+fn ratio_metric_matches_current_gbstats() {
+    let fx = fixture();
+    for case in fx["ratio"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let stats = |v: &Value| {
+            SampleStats::ratio(
+                v["n"].as_u64().unwrap(),
+                (f(&v["m_sum"]), f(&v["m_sum_sq"])),
+                (f(&v["d_sum"]), f(&v["d_sum_sq"])),
+                f(&v["md_sum"]),
+            )
+            .unwrap()
+        };
+        let (a, b) = (stats(&case["control"]), stats(&case["variant"]));
+        for (key, difference) in [
+            ("relative", Difference::Relative),
+            ("absolute", Difference::Absolute),
+        ] {
+            let options = FrequentistOptions {
+                confidence: 1.0 - f(&case["alpha"]),
+                difference,
+                ..FrequentistOptions::default()
+            };
+            let got = compare(&a, &b, &options).unwrap();
+            check_against(&got, &case[key], &format!("{name} / {key}"));
         }
     }
 }

@@ -58,10 +58,21 @@ pub fn bayesian_relative(
 ) -> Result<BayesianResult, CompareError> {
     check_inputs(a, b)?;
     let data_variance = estimate_variance(a, b, Difference::Relative);
+    let data_mean = (b.mean - a.mean) / a.mean;
+    bayesian_from_moments(data_mean, data_variance, prior, confidence)
+}
+
+/// The Bayesian result from the likelihood's mean and variance of the
+/// relative lift (shared by plain and CUPED-adjusted metrics).
+pub(crate) fn bayesian_from_moments(
+    data_mean: f64,
+    data_variance: f64,
+    prior: Prior,
+    confidence: f64,
+) -> Result<BayesianResult, CompareError> {
     if !(data_variance > 0.0 && data_variance.is_finite()) {
         return Err(CompareError::NoVariance);
     }
-    let data_mean = (b.mean - a.mean) / a.mean;
     let (mean, precision) = match prior {
         Prior::Flat => (data_mean, 1.0 / data_variance),
         Prior::Normal {

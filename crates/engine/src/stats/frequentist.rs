@@ -190,22 +190,52 @@ pub fn compare(
             dof,
         });
     }
-    let variance = estimate_variance(a, b, options.difference);
-    if !(variance > 0.0 && variance.is_finite()) {
-        return Err(CompareError::NoVariance);
-    }
-    let se = variance.sqrt();
     let estimate = match options.difference {
         Difference::Relative => (b.mean - a.mean) / a.mean,
         Difference::Absolute => b.mean - a.mean,
     };
+    let moments = Moments {
+        estimate,
+        variance: estimate_variance(a, b, options.difference),
+        dof,
+        total_n: a.n + b.n,
+    };
+    from_moments(&moments, options)
+}
+
+/// The first two moments of an estimate, which is all the tests need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Moments {
+    pub estimate: f64,
+    pub variance: f64,
+    pub dof: f64,
+    /// n_a + n_b, for the sequential test.
+    pub total_n: f64,
+}
+
+/// Interval and p-value from an estimate's moments: fixed-horizon t-test or
+/// the sequential mixture test, as documented on [`compare`].
+pub(crate) fn from_moments(
+    m: &Moments,
+    options: &FrequentistOptions,
+) -> Result<Comparison, CompareError> {
+    let Moments {
+        estimate,
+        variance,
+        dof,
+        total_n: n,
+    } = *m;
+    if !(variance > 0.0 && variance.is_finite()) {
+        return Err(CompareError::NoVariance);
+    }
+    let alpha = 1.0 - options.confidence;
+    let se = variance.sqrt();
     let (half_width, p_value) = match options.sequential_tuning {
         None => (
             t_quantile(1.0 - alpha / 2.0, dof) * se,
             t_two_sided_p(estimate / se, dof),
         ),
         Some(tau) => {
-            let n = a.n + b.n;
             let rho2 = (-2.0 * alpha.ln() + (-2.0 * alpha.ln() + 1.0).ln()) / tau;
             let s2 = variance * n;
             let nr2p1 = n * rho2 + 1.0;

@@ -12,11 +12,13 @@
 //!
 //! - [`frequentist`] intervals and p-values (fixed-horizon and sequential);
 //! - [`bayesian`] chance to beat control, expected loss, exact Beta–binomial;
+//! - [`cuped`] regression adjustment with pre-period data;
 //! - [`srm`] sample-ratio-mismatch test;
 //! - [`multiple`] Holm–Bonferroni and Benjamini–Hochberg adjustments;
 //! - [`power`] sample size and minimum detectable effect.
 
 pub mod bayesian;
+pub mod cuped;
 pub mod frequentist;
 pub mod multiple;
 pub mod power;
@@ -67,6 +69,27 @@ impl SampleStats {
             n,
             mean: p,
             variance: p * (1.0 - p),
+        })
+    }
+
+    /// A ratio of two per-user sums, such as revenue / orders (AOV):
+    /// mean Σm/Σd and the delta-method variance per user
+    /// σ²_m/μ_d² − 2·Cov(m, d)·μ_m/μ_d³ + μ_m²·σ²_d/μ_d⁴
+    /// (gbstats `RatioStatistic`, `variance_of_ratios`).
+    pub fn ratio(n: u64, m: (f64, f64), d: (f64, f64), m_d_sum: f64) -> Option<SampleStats> {
+        let ms = SampleStats::from_sums(n, m.0, m.1)?;
+        let ds = SampleStats::from_sums(n, d.0, d.1)?;
+        if d.0 == 0.0 || n < 2 || !m_d_sum.is_finite() {
+            return None;
+        }
+        let nf = n as f64;
+        let cov = (m_d_sum - m.0 * d.0 / nf) / (nf - 1.0);
+        let variance = ms.variance / ds.mean.powi(2) - 2.0 * cov * ms.mean / ds.mean.powi(3)
+            + ms.mean.powi(2) * ds.variance / ds.mean.powi(4);
+        Some(SampleStats {
+            n: nf,
+            mean: m.0 / d.0,
+            variance: variance.max(0.0),
         })
     }
 
