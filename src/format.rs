@@ -73,6 +73,29 @@ pub fn signed_percent(fraction: f64, decimals: usize) -> String {
     }
 }
 
+/// A probability as a percentage that never claims certainty:
+/// 0.99996 → "> 99.9%", 0.00004 → "< 0.1%", 0.9346 → "93.5%".
+pub fn probability(p: f64) -> String {
+    if !p.is_finite() {
+        "—".to_string()
+    } else if p > 0.999 {
+        "> 99.9%".to_string()
+    } else if p < 0.001 {
+        "< 0.1%".to_string()
+    } else {
+        percent(p, 1)
+    }
+}
+
+/// A small relative loss: 0.00026 → "0.03%", below 0.005% → "< 0.01%".
+pub fn small_percent(x: f64) -> String {
+    if x.is_finite() && x.abs() < 0.000_05 {
+        "< 0.01%".to_string()
+    } else {
+        percent(x, 2)
+    }
+}
+
 /// A p-value to three decimals, or "< 0.001".
 pub fn p_value(p: f64) -> String {
     if !p.is_finite() {
@@ -109,6 +132,11 @@ mod tests {
         assert_eq!(signed_percent(0.3, 1), "+30.0%");
         assert_eq!(signed_percent(-0.05, 1), "−5.0%");
         assert_eq!(p_value(0.0131), "0.013");
+        assert_eq!(probability(0.999_96), "> 99.9%");
+        assert_eq!(probability(0.934_6), "93.5%");
+        assert_eq!(probability(0.000_01), "< 0.1%");
+        assert_eq!(small_percent(0.000_256), "0.03%");
+        assert_eq!(small_percent(0.000_001), "< 0.01%");
         assert_eq!(p_value(0.0001), "< 0.001");
     }
 }

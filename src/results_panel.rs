@@ -31,7 +31,7 @@ pub fn verdict(r: &Report) -> String {
             let verb = if *rel >= 0.0 { "lifts" } else { "lowers" };
             let caveat = match (r.method, vs.chance_to_beat_control) {
                 (Method::Bayesian, Some(c)) => {
-                    format!(", with a {} chance to beat control", format::percent(c, 1))
+                    format!(", with a {} chance to beat control", format::probability(c))
                 }
                 _ if vs.significant => String::new(),
                 _ => ", which is not statistically significant".to_string(),
@@ -81,13 +81,13 @@ pub fn variant_verdict(vs: &VsControl, method: Method, confidence: f64) -> Strin
     let up = vs.relative.unwrap_or(vs.absolute) > 0.0;
     match method {
         Method::Bayesian => match vs.chance_to_beat_control {
-            Some(c) if c >= confidence => format!("Better ({} chance)", format::percent(c, 1)),
+            Some(c) if c >= confidence => format!("Better ({} chance)", format::probability(c)),
             Some(c) if c <= 1.0 - confidence => {
-                format!("Worse ({} chance it is better)", format::percent(c, 1))
+                format!("Worse ({} chance it is better)", format::probability(c))
             }
             Some(c) => format!(
                 "Not yet clear ({} chance to beat control)",
-                format::percent(c, 0)
+                format::probability(c)
             ),
             None => "Not enough data".into(),
         },
@@ -229,9 +229,9 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                             let (c5, c6) = match method {
                                 Method::Bayesian => (
                                     vs.chance_to_beat_control
-                                        .map_or("—".into(), |c| format::percent(c, 1)),
+                                        .map_or("—".into(), format::probability),
                                     vs.expected_loss
-                                        .map_or("—".into(), |l| format::percent(l, 2)),
+                                        .map_or("—".into(), format::small_percent),
                                 ),
                                 _ => (
                                     vs.p_value_adjusted

@@ -117,9 +117,9 @@ pub struct Scenario {
 /// The built-in demo experiment: an aggregated export of a personalized
 /// product-recommendation test, loaded on first visit.
 pub const DEMO_DATA: &str = "\
-variant,users,conversions,orders,revenue,revenue_sq
-control,24000,480,516,41280,5640000
-personalized,24000,624,680,56440,7905000
+variant,users,conversions,orders,revenue,revenue_sq,orders_sq,revenue_x_orders
+control,24000,480,516,41280,5640000,590,48300
+personalized,24000,624,680,56440,7905000,782,66900
 ";
 
 impl Scenario {
