@@ -12,6 +12,32 @@ use web_sys::HtmlInputElement;
 use crate::format;
 use crate::state::use_app_state;
 
+/// Above this size the text area shows only the first lines: laying out
+/// megabytes of text in a text area takes the browser seconds.
+const PREVIEW_BYTES: usize = 200_000;
+const PREVIEW_LINES: usize = 40;
+
+/// What the text area shows for `data`: all of it, or its first lines and
+/// a note when it is too large to edit comfortably.
+pub fn preview(data: &str) -> Option<String> {
+    if data.len() <= PREVIEW_BYTES {
+        return None;
+    }
+    let mut shown = String::new();
+    let mut lines = data.lines();
+    for line in lines.by_ref().take(PREVIEW_LINES) {
+        shown.push_str(line);
+        shown.push('\n');
+    }
+    let rest = lines.count();
+    shown.push_str(&format!(
+        "… {} more lines ({} MB) are loaded but not shown here. Load another file, paste new data or press Clear to replace them.",
+        format::count(rest as u64),
+        format::number(data.len() as f64 / 1_048_576.0, 1)
+    ));
+    Some(shown)
+}
+
 /// Files above this size are refused with a message instead of freezing the
 /// tab while the whole text is held in memory.
 const MAX_FILE_BYTES: f64 = 50.0 * 1024.0 * 1024.0;
@@ -60,6 +86,22 @@ pub fn DataPanel() -> impl IntoView {
         input.set_value("");
     };
 
+    // Write the scenario's data into the text area only when it differs from
+    // what is there: re-setting an identical multi-megabyte value would make
+    // the browser lay the whole text out again on every keystroke.
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let large = Memo::new(move |_| state.scenario.with(|s| s.data.len() > PREVIEW_BYTES));
+    Effect::new(move || {
+        state.scenario.with(|s| {
+            if let Some(el) = area.get() {
+                let shown = preview(&s.data);
+                let text = shown.as_deref().unwrap_or(&s.data);
+                if el.value() != text {
+                    el.set_value(text);
+                }
+            }
+        })
+    });
     view! {
         <section class="panel" id="data" aria-labelledby="data-title">
             <h2 id="data-title"><span class="step">"1"</span>" Experiment data"</h2>
@@ -74,8 +116,18 @@ pub fn DataPanel() -> impl IntoView {
                 rows="7"
                 spellcheck="false"
                 autocomplete="off"
-                prop:value=move || state.scenario.with(|s| s.data.clone())
-                on:input=move |ev| set_data(event_target_value(&ev))
+                node_ref=area
+                prop:readOnly=move || large.get()
+                aria-describedby="data-size-note"
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    // Swap a large paste for its preview before anything lays
+                    // the page out, so the browser never lays out megabytes.
+                    if let (Some(shown), Some(el)) = (preview(&text), area.get_untracked()) {
+                        el.set_value(&shown);
+                    }
+                    set_data(text)
+                }
             ></textarea>
             <div class="actions">
                 <label class="button secondary file-button">
@@ -94,13 +146,39 @@ pub fn DataPanel() -> impl IntoView {
                 >
                     "Load demo data"
                 </button>
+                <Show when=move || large.get()>
+                    <button type="button" class="button secondary" id="clear-data" on:click=move |_| set_data(String::new())>
+                        "Clear"
+                    </button>
+                </Show>
             </div>
+            <p id="data-size-note" class="visually-hidden">
+                {move || if large.get() { "Large data: only its first lines are shown and the text is read-only." } else { "" }}
+            </p>
             <DataStatus/>
         </section>
     }
 }
 
 /// Under the text area: what was read, or what is wrong with it.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_data_is_shown_whole_and_large_data_previewed() {
+        assert_eq!(preview("variant,users\nA,1\n"), None);
+        let mut big = String::from("variant,converted\n");
+        while big.len() <= PREVIEW_BYTES {
+            big.push_str("control,1\n");
+        }
+        let Some(p) = preview(&big) else { panic!() };
+        assert_eq!(p.lines().count(), PREVIEW_LINES + 1);
+        assert!(p.starts_with("variant,converted\ncontrol,1\n"));
+        assert!(p.contains("more lines") && p.contains("MB"), "{p}");
+    }
+}
+
 #[component]
 fn DataStatus() -> impl IntoView {
     let state = use_app_state();

@@ -140,3 +140,34 @@ test('editing costs recomputes ROI at once; a negative cost is refused', async (
     await context.close();
   }
 });
+
+test('a large paste is analysed and previewed, not laid out whole', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    let csv = 'user_id,variant,converted,revenue\n';
+    for (let i = 0; i < 100_000; i++) {
+      const b = i % 2;
+      const conv = (i * 7919) % 100 < (b ? 6 : 5) ? 1 : 0;
+      csv += `${i},${b ? 'personalized' : 'control'},${conv},${conv ? 25 : 0}\n`;
+    }
+    const want = engine(csv).metrics.conversion_rate.variants[1].vs_control.relative;
+    await page.evaluate((text) => {
+      const area = document.querySelector('#data-input');
+      area.value = text;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    }, csv);
+    await page.waitForFunction(() => document.querySelector('#data-ok')?.textContent.includes('100,000 user rows'));
+    assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), formatSignedPercent(want));
+    const area = page.locator('#data-input');
+    assert.match(await area.inputValue(), /99,961 more lines \(2\.\d MB\) are loaded but not shown/);
+    assert.equal(await area.getAttribute('readonly') !== null || (await area.evaluate((e) => e.readOnly)), true);
+    // Clear empties it and says what to do next.
+    await page.locator('#clear-data').click();
+    await page.locator('#data-error').waitFor();
+    assert.match(await page.locator('#data-error').innerText(), /The data is empty/);
+    assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), formatSignedPercent(want));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
