@@ -17,6 +17,7 @@
 pub mod finance;
 pub mod ingest;
 pub mod report;
+pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod units;

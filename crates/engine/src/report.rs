@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::finance::{summarise, InvestmentSummary};
+use crate::finance::model::{
+    InvestmentModel, MonthlyBenefits, NamedScenario, RoiDistribution, TornadoBar, UpliftEstimate,
+};
+use crate::finance::tei::{tei_from_cash_flow, tei_summary, TeiSummary};
+use crate::finance::InvestmentSummary;
 use crate::ingest::{parse_experiment, DataShape, IngestError, VariantStats};
 use crate::scenario::{Correction, Method, Scenario, ScenarioError};
 use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
@@ -152,6 +156,7 @@ pub struct Report {
     /// Incremental gross profit per month from rolling out the treatment.
     pub monthly_benefit: Money,
     pub investment: InvestmentSummary,
+    pub roi: RoiReport,
 }
 
 impl Report {
@@ -308,20 +313,11 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         );
     }
 
-    let a = &scenario.assumptions;
     let value: Vec<VariantValue> = ordered.iter().map(|v| variant_value(v, scenario)).collect();
-    let rpu = |name: &str| {
-        value
-            .iter()
-            .find(|x| x.name == name)
-            .map_or(Money::ZERO, |x| x.revenue_per_user)
-    };
-    let monthly_benefit = Money(
-        a.monthly_users
-            * (rpu(&treatment.name).0 - rpu(&control.name).0)
-            * a.gross_margin.fraction(),
-    );
-    let investment = summarise(&scenario.costs, monthly_benefit, a.horizon_months);
+    let model = investment_model(control, treatment, scenario);
+    let investment = model.summary_at(model.uplift.mean);
+    let monthly_benefit = model.expected_benefits().total();
+    let roi = roi_report(&model, &investment, scenario);
     // The expected split is given in file order; the SRM test reads it so.
     let users: Vec<u64> = variants.iter().map(|v| v.users).collect();
 
@@ -337,7 +333,122 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         value,
         monthly_benefit,
         investment,
+        roi,
     })
+}
+
+/// What the investment case rests on: the treatment's relative uplift on
+/// revenue per user when the data has revenue (its standard error from the
+/// same delta-method test), else on conversion rate valued at the assumed
+/// order value.
+fn investment_model(
+    control: &VariantStats,
+    treatment: &VariantStats,
+    scenario: &Scenario,
+) -> InvestmentModel {
+    let a = &scenario.assumptions;
+    let per_user = |v: &VariantStats| -> (Option<SampleStats>, f64) {
+        match (v.revenue, v.revenue_sq) {
+            (Some(r), Some(sq)) => (SampleStats::from_sums(v.users, r, sq), r / v.users as f64),
+            (Some(r), None) => (None, r / v.users as f64),
+            _ => {
+                let c = v.conversions.unwrap_or(0);
+                let value = c as f64 / v.users as f64 * a.average_order_value.0;
+                (SampleStats::proportion(c, v.users), value)
+            }
+        }
+    };
+    let (stats_c, value_c) = per_user(control);
+    let (stats_t, value_t) = per_user(treatment);
+    let options = FrequentistOptions {
+        confidence: scenario.confidence,
+        ..FrequentistOptions::default()
+    };
+    let uplift = match (stats_c, stats_t) {
+        (Some(c), Some(t)) => compare(&c, &t, &options).ok().map(|cmp| UpliftEstimate {
+            mean: cmp.estimate,
+            std_error: cmp.std_error,
+        }),
+        _ => None,
+    }
+    .unwrap_or(UpliftEstimate {
+        // Without a variance only the point estimate is known.
+        mean: relative_uplift(value_c, value_t).map_or(0.0, |r| r.0),
+        std_error: 0.0,
+    });
+    InvestmentModel {
+        horizon_months: a.horizon_months,
+        costs: scenario.costs.clone(),
+        inputs: scenario.investment,
+        profit_per_unit_uplift: Money(a.monthly_users * value_c * a.gross_margin.0),
+        uplift,
+        gross_margin: a.gross_margin,
+    }
+}
+
+/// Percentiles of the simulated ROI.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RoiPercentiles {
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// The investment case as the budget owner reads it (the CLI's `roi` object).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoiReport {
+    pub total_cost: Money,
+    pub total_benefit: Money,
+    pub net_profit: Money,
+    pub roi_percent: Option<f64>,
+    pub payback_month: Option<u32>,
+    pub npv: Money,
+    /// Annual IRR as a percentage.
+    pub irr: Option<f64>,
+    /// The smallest relative uplift for which ROI ≥ 0.
+    pub break_even_relative_uplift: Option<f64>,
+    /// From the simulation.
+    pub probability_roi_positive: Option<f64>,
+    pub roi_percentiles: Option<RoiPercentiles>,
+    /// The relative uplift the benefit rests on, and its standard error.
+    pub uplift: UpliftEstimate,
+    pub benefits_per_month: MonthlyBenefits,
+    pub distribution: Option<RoiDistribution>,
+    pub tornado: Vec<TornadoBar>,
+    pub scenarios: Vec<NamedScenario>,
+    /// The same cash flow in Forrester TEI form (yearly, Initial undiscounted).
+    pub tei: TeiSummary,
+}
+
+fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenario) -> RoiReport {
+    let distribution = model.simulate();
+    let tei = tei_summary(&tei_from_cash_flow(
+        s,
+        &model.costs,
+        model.inputs.discount_rate,
+    ));
+    RoiReport {
+        total_cost: s.total_cost,
+        total_benefit: s.total_benefit,
+        net_profit: s.net_profit,
+        roi_percent: s.roi.map(|r| r.percent()),
+        payback_month: s.payback_month,
+        npv: s.npv,
+        irr: s.irr.map(|r| r.percent()),
+        break_even_relative_uplift: model.break_even_uplift(),
+        probability_roi_positive: distribution.as_ref().map(|d| d.probability_positive),
+        roi_percentiles: distribution.as_ref().map(|d| RoiPercentiles {
+            p5: d.p5 * 100.0,
+            p50: d.p50 * 100.0,
+            p95: d.p95 * 100.0,
+        }),
+        uplift: model.uplift,
+        benefits_per_month: model.expected_benefits(),
+        distribution,
+        tornado: model.tornado(),
+        scenarios: model.named_scenarios(scenario.confidence),
+        tei,
+    }
 }
 
 fn variant_value(v: &VariantStats, scenario: &Scenario) -> VariantValue {

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::finance::model::InvestmentInputs;
 use crate::finance::{CostCategory, CostItem, Frequency};
 use crate::stats::bayesian::Prior;
 use crate::stats::IntervalKind;
@@ -112,6 +113,8 @@ pub struct Scenario {
     pub analysis: AnalysisSettings,
     pub assumptions: Assumptions,
     pub costs: Vec<CostItem>,
+    #[serde(default)]
+    pub investment: InvestmentInputs,
 }
 
 /// The built-in demo experiment: an aggregated export of a personalized
@@ -165,6 +168,7 @@ impl Scenario {
                     Frequency::OneTime,
                 ),
             ],
+            investment: InvestmentInputs::default(),
         }
     }
 
@@ -239,6 +243,61 @@ impl Scenario {
                 return Err(ScenarioError::Prior);
             }
         }
+        let inv = &self.investment;
+        let share = |field: &'static str, v: f64| {
+            if !v.is_finite() {
+                Err(ScenarioError::NotANumber { field })
+            } else if !(0.0..=1.0).contains(&v) {
+                Err(ScenarioError::Share { field })
+            } else {
+                Ok(())
+            }
+        };
+        share("Discount rate", inv.discount_rate)?;
+        share(
+            "Risk adjustment of the uplift benefit",
+            inv.uplift.risk_adjustment,
+        )?;
+        share(
+            "Risk adjustment of the retention benefit",
+            inv.retention.switch.risk_adjustment,
+        )?;
+        share(
+            "Risk adjustment of the savings",
+            inv.savings.switch.risk_adjustment,
+        )?;
+        share(
+            "Retention without personalization",
+            inv.retention.retention_control.0,
+        )?;
+        share(
+            "Retention with personalization",
+            inv.retention.retention_variant.0,
+        )?;
+        share("Cost range", inv.uncertainty.cost_range)?;
+        share("Margin range", inv.uncertainty.margin_range)?;
+        finite_non_negative(
+            "New customers per month",
+            inv.retention.new_customers_per_month,
+        )?;
+        finite_non_negative(
+            "Margin per customer",
+            inv.retention.margin_per_customer_per_year.0,
+        )?;
+        finite_non_negative("Previous cost", inv.savings.previous_cost_per_year.0)?;
+        finite_non_negative("New cost", inv.savings.new_cost_per_year.0)?;
+        finite_non_negative(
+            "Value of time saved",
+            inv.savings.time_saved_value_per_year.0,
+        )?;
+        if inv.benefit_start_month == 0 || inv.benefit_start_month > a.horizon_months {
+            return Err(ScenarioError::BenefitStart {
+                months: a.horizon_months,
+            });
+        }
+        if inv.uncertainty.draws == 0 || inv.uncertainty.draws > 1_000_000 {
+            return Err(ScenarioError::Draws);
+        }
         for (i, c) in self.costs.iter().enumerate() {
             let line = i + 1;
             if !c.amount.0.is_finite() {
@@ -265,6 +324,12 @@ pub enum ScenarioError {
     NotANumber { field: &'static str },
     #[error("{field} cannot be negative.")]
     Negative { field: &'static str },
+    #[error("{field} must be between 0% and 100%.")]
+    Share { field: &'static str },
+    #[error("Benefits must start between month 1 and the last month of the horizon ({months}).")]
+    BenefitStart { months: u32 },
+    #[error("The simulation needs between 1 and 1,000,000 draws.")]
+    Draws,
     #[error("Gross margin cannot be above 100%.")]
     MarginAbove100,
     #[error("The horizon must be between 1 and 120 months (got {months}).")]

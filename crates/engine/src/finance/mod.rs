@@ -1,4 +1,10 @@
-//! The investment case: cost line items, monthly cash flow, ROI and payback.
+//! The investment case: cost line items, monthly cash flow, ROI, payback,
+//! NPV and IRR ([`mod@self`]); the model that ties benefits to the measured
+//! uplift, with Monte Carlo, break-even and sensitivity ([`model`]); and
+//! Forrester's Total Economic Impact conventions ([`tei`]).
+
+pub mod model;
+pub mod tei;
 
 use serde::{Deserialize, Serialize};
 
@@ -113,21 +119,80 @@ pub struct InvestmentSummary {
     pub net_profit: Money,
     /// `None` when there is no cost to divide by.
     pub roi: Option<Rate>,
-    /// First month whose cumulative cash flow is ≥ 0 after money was spent;
-    /// `None` when that does not happen within the horizon.
+    /// First month from which the cumulative cash flow stays ≥ 0 after money
+    /// was spent; `None` when that does not happen within the horizon.
     pub payback_month: Option<u32>,
+    /// Net present value at the annual discount rate.
+    pub npv: Money,
+    /// Annual internal rate of return, where one exists.
+    pub irr: Option<Rate>,
     pub cost_by_category: Vec<(CostCategory, Money)>,
     pub monthly: Vec<CashFlowMonth>,
 }
 
-/// Build the cash flow over `horizon_months` from the cost lines and a
-/// constant monthly benefit, then total it: net profit = benefit − cost,
-/// ROI = net profit / cost, payback = first month the running total turns
-/// non-negative.
+/// Discount factor of month `m` (1-based) at an annual rate: cash flows are
+/// taken at the start of each month, so month 1 is not discounted:
+/// (1 + d)^(−(m − 1)/12).
+pub fn discount_factor(annual_rate: f64, m: u32) -> f64 {
+    (1.0 + annual_rate).powf(-(f64::from(m) - 1.0) / 12.0)
+}
+
+/// Net present value of monthly net cash flows: Σ netₘ·(1 + d)^(−(m − 1)/12).
+pub fn npv(net_by_month: &[f64], annual_rate: f64) -> f64 {
+    net_by_month
+        .iter()
+        .zip(1u32..)
+        .map(|(c, m)| c * discount_factor(annual_rate, m))
+        .sum()
+}
+
+/// Annual internal rate of return: the rate at which the NPV of the monthly
+/// net cash flows is 0, found by bisection on the monthly rate. `None` when
+/// the flows never change sign or the NPV does not cross 0 between −99% and
+/// +10,000% a year.
+pub fn irr(net_by_month: &[f64]) -> Option<Rate> {
+    let has_neg = net_by_month.iter().any(|&c| c < 0.0);
+    let has_pos = net_by_month.iter().any(|&c| c > 0.0);
+    if !(has_neg && has_pos) {
+        return None;
+    }
+    let npv_monthly = |r: f64| -> f64 {
+        net_by_month
+            .iter()
+            .zip(0i32..)
+            .map(|(c, k)| c / (1.0 + r).powi(k))
+            .sum()
+    };
+    // Monthly rates equivalent to −99% and +10,000% a year.
+    let (mut lo, mut hi) = (
+        0.01f64.powf(1.0 / 12.0) - 1.0,
+        101.0f64.powf(1.0 / 12.0) - 1.0,
+    );
+    let (f_lo, f_hi) = (npv_monthly(lo), npv_monthly(hi));
+    if f_lo.signum() == f_hi.signum() {
+        return None;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if npv_monthly(mid).signum() == f_lo.signum() {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let monthly = 0.5 * (lo + hi);
+    Some(Rate((1.0 + monthly).powi(12) - 1.0))
+}
+
+/// Build the cash flow over `horizon_months` from the cost lines and the
+/// benefit of each month, then total it: net profit = benefit − cost,
+/// ROI = net profit / cost, payback = the month from which the running total
+/// stays non-negative, NPV at `annual_rate`, and IRR.
 pub fn summarise(
     costs: &[CostItem],
-    monthly_benefit: Money,
+    benefit_in_month: impl Fn(u32) -> Money,
     horizon_months: u32,
+    annual_rate: f64,
 ) -> InvestmentSummary {
     let mut monthly = Vec::with_capacity(horizon_months as usize);
     let mut cumulative = Money::ZERO;
@@ -135,7 +200,8 @@ pub fn summarise(
     let mut spent = false;
     for m in 1..=horizon_months {
         let cost: Money = costs.iter().map(|c| c.cost_in_month(m)).sum();
-        cumulative += monthly_benefit - cost;
+        let benefit = benefit_in_month(m);
+        cumulative += benefit - cost;
         spent |= cost.0 > 0.0;
         if payback_month.is_none() && spent && cumulative.0 >= 0.0 {
             payback_month = Some(m);
@@ -148,12 +214,13 @@ pub fn summarise(
         monthly.push(CashFlowMonth {
             month: m,
             cost,
-            benefit: monthly_benefit,
+            benefit,
             cumulative,
         });
     }
     let total_cost: Money = monthly.iter().map(|m| m.cost).sum();
     let total_benefit: Money = monthly.iter().map(|m| m.benefit).sum();
+    let net: Vec<f64> = monthly.iter().map(|m| m.benefit.0 - m.cost.0).collect();
     let cost_by_category = CostCategory::ALL
         .iter()
         .map(|&cat| {
@@ -172,6 +239,8 @@ pub fn summarise(
         net_profit: total_benefit - total_cost,
         roi: roi(total_benefit, total_cost),
         payback_month,
+        npv: Money(npv(&net, annual_rate)),
+        irr: irr(&net),
         cost_by_category,
         monthly,
     }
@@ -206,7 +275,7 @@ mod tests {
         let one = item(100.0, Frequency::OneTime, 2);
         let monthly = item(10.0, Frequency::Monthly, 1);
         let annual = item(1200.0, Frequency::Annual, 1);
-        let s = summarise(&[one, monthly, annual], Money::ZERO, 24);
+        let s = summarise(&[one, monthly, annual], |_| Money::ZERO, 24, 0.0);
         assert_eq!(s.total_cost, Money(100.0 + 240.0 + 2400.0));
         assert_eq!(s.monthly[0].cost, Money(1210.0));
         assert_eq!(s.monthly[1].cost, Money(110.0));
@@ -218,8 +287,9 @@ mod tests {
         // 120,000 up front, 70,000 a month of benefit for 6 months = 420,000.
         let s = summarise(
             &[item(120_000.0, Frequency::OneTime, 1)],
-            Money(70_000.0),
+            |_| Money(70_000.0),
             6,
+            0.0,
         );
         assert_eq!(s.total_benefit, Money(420_000.0));
         assert_eq!(s.net_profit, Money(300_000.0));
@@ -230,7 +300,12 @@ mod tests {
 
     #[test]
     fn no_payback_when_benefit_too_small() {
-        let s = summarise(&[item(1000.0, Frequency::Monthly, 1)], Money(500.0), 12);
+        let s = summarise(
+            &[item(1000.0, Frequency::Monthly, 1)],
+            |_| Money(500.0),
+            12,
+            0.0,
+        );
         assert_eq!(s.payback_month, None);
         assert!(s.roi.is_some_and(|r| r.0 < 0.0));
     }
@@ -242,11 +317,36 @@ mod tests {
                 item(100.0, Frequency::OneTime, 1),
                 item(1000.0, Frequency::OneTime, 3),
             ],
-            Money(150.0),
+            |_| Money(150.0),
             12,
+            0.0,
         );
         // Running total: 50, 200, −650, −500, −350, −200, −50, +100 (month 8).
         assert_eq!(s.payback_month, Some(8));
+    }
+
+    #[test]
+    fn npv_at_zero_rate_is_net_profit_and_irr_solves_npv() {
+        let s = summarise(
+            &[item(10_000.0, Frequency::OneTime, 1)],
+            |_| Money(1_000.0),
+            24,
+            0.0,
+        );
+        assert!((s.npv.0 - s.net_profit.0).abs() < 1e-6);
+        let Some(rate) = s.irr else { panic!() };
+        let net: Vec<f64> = s.monthly.iter().map(|m| m.benefit.0 - m.cost.0).collect();
+        assert!(npv(&net, rate.0).abs() < 1e-6, "{rate:?}");
+        // Discounting lowers the NPV of later benefits.
+        let d = summarise(
+            &[item(10_000.0, Frequency::OneTime, 1)],
+            |_| Money(1_000.0),
+            24,
+            0.1,
+        );
+        assert!(d.npv.0 < s.npv.0);
+        // No sign change, no IRR.
+        assert_eq!(irr(&[1.0, 2.0]), None);
     }
 
     #[test]
@@ -254,7 +354,7 @@ mod tests {
         let mut a = item(100.0, Frequency::Monthly, 1);
         a.category = CostCategory::People;
         let b = item(50.0, Frequency::OneTime, 1);
-        let s = summarise(&[a, b], Money::ZERO, 3);
+        let s = summarise(&[a, b], |_| Money::ZERO, 3, 0.0);
         let people = s
             .cost_by_category
             .iter()
