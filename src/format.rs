@@ -41,6 +41,9 @@ pub fn money(x: f64) -> String {
     if !x.is_finite() {
         return "—".to_string();
     }
+    if x == 0.0 {
+        return "$0".to_string();
+    }
     let decimals = if x.abs() >= 1000.0 { 0 } else { 2 };
     let body = number(x.abs(), decimals);
     if x < 0.0 {
@@ -48,6 +51,27 @@ pub fn money(x: f64) -> String {
     } else {
         format!("${body}")
     }
+}
+
+/// Money for chart axes: 1,500 → "$1.5k", 2,000,000 → "$2M", −300 → "−$300".
+pub fn money_short(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".to_string();
+    }
+    let a = x.abs();
+    let sign = if x < 0.0 { "−" } else { "" };
+    let trim = |v: f64| {
+        let s = format!("{v:.1}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    let body = if a >= 1e6 {
+        format!("{}M", trim(a / 1e6))
+    } else if a >= 1e3 {
+        format!("{}k", trim(a / 1e3))
+    } else {
+        format!("{a:.0}")
+    };
+    format!("{sign}${body}")
 }
 
 /// A fraction as a percentage: 0.3 → "30.0%".
@@ -126,12 +150,16 @@ mod tests {
         assert_eq!(money(114_000.0), "$114,000");
         assert_eq!(money(-1500.0), "−$1,500");
         assert_eq!(money(80.0), "$80.00");
+        assert_eq!(money(0.0), "$0");
         assert_eq!(money(f64::NAN), "—");
         assert_eq!(percent(0.3, 1), "30.0%");
         assert_eq!(percent(0.026, 2), "2.60%");
         assert_eq!(signed_percent(0.3, 1), "+30.0%");
         assert_eq!(signed_percent(-0.05, 1), "−5.0%");
         assert_eq!(p_value(0.0131), "0.013");
+        assert_eq!(money_short(1500.0), "$1.5k");
+        assert_eq!(money_short(2_000_000.0), "$2M");
+        assert_eq!(money_short(-300.0), "−$300");
         assert_eq!(probability(0.999_96), "> 99.9%");
         assert_eq!(probability(0.934_6), "93.5%");
         assert_eq!(probability(0.000_01), "< 0.1%");

@@ -3,106 +3,45 @@
 
 use leptos::prelude::*;
 use uplift_engine::finance::{CostCategory, CostItem, Frequency};
-use uplift_engine::scenario::Assumptions;
 use uplift_engine::units::{Money, Rate};
 
+use crate::benefits_panel::BenefitsFields;
+use crate::fields::{bind, parse_input, shown_number, NumberField};
 use crate::state::use_app_state;
-
-/// Read a typed number forgivingly ("1,200" is 1200). Anything else becomes
-/// NaN, which the engine's validation reports in words.
-fn parse_input(text: &str) -> f64 {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '$'))
-        .collect();
-    cleaned.parse().unwrap_or(f64::NAN)
-}
-
-/// The text a number input should show for `v`. While the user is typing,
-/// the text they typed is kept whenever it already means `v`, so "1." or
-/// "1,200" is not rewritten under the cursor.
-fn shown_number(node: NodeRef<leptos::html::Input>, v: f64) -> String {
-    if let Some(el) = node.get_untracked() {
-        let typed = el.value();
-        let means = parse_input(&typed);
-        if means == v || (means.is_nan() && v.is_nan()) {
-            return typed;
-        }
-    }
-    if v.is_finite() {
-        format!("{}", (v * 1e6).round() / 1e6)
-    } else {
-        String::new()
-    }
-}
-
-/// A labelled number input bound to one field of the scenario.
-#[component]
-fn NumberField(
-    id: &'static str,
-    label: &'static str,
-    #[prop(optional)] unit: &'static str,
-    #[prop(optional)] help: &'static str,
-    #[prop(into)] value: Signal<f64>,
-    #[prop(into)] on_change: Callback<f64>,
-) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Input>::new();
-    view! {
-        <div class="field">
-            <label for=id class="field-label">{label}</label>
-            <div class="input-with-unit">
-                <input
-                    id=id
-                    node_ref=node
-                    type="text"
-                    inputmode="decimal"
-                    autocomplete="off"
-                    prop:value=move || shown_number(node, value.get())
-                    on:input=move |ev| on_change.run(parse_input(&event_target_value(&ev)))
-                />
-                {(!unit.is_empty()).then(|| view! { <span class="unit">{unit}</span> })}
-            </div>
-            {(!help.is_empty()).then(|| view! { <p class="field-help">{help}</p> })}
-        </div>
-    }
-}
-
-/// Bind a number field to one assumption: `get` reads it, `set` writes it.
-fn assumption(
-    get: fn(&Assumptions) -> f64,
-    set: fn(&mut Assumptions, f64),
-) -> (Signal<f64>, Callback<f64>) {
-    let state = use_app_state();
-    (
-        Signal::derive(move || state.scenario.with(|s| get(&s.assumptions))),
-        Callback::new(move |v| state.scenario.update(|s| set(&mut s.assumptions, v))),
-    )
-}
 
 #[component]
 pub fn InvestmentPanel() -> impl IntoView {
     let state = use_app_state();
-    let (users, set_users) = assumption(|a| a.monthly_users, |a, v| a.monthly_users = v);
-    let (margin, set_margin) = assumption(
-        |a| a.gross_margin.percent(),
-        |a, v| a.gross_margin = Rate::from_percent(v),
+    let (users, set_users) = bind(
+        |s| s.assumptions.monthly_users,
+        |s, v| s.assumptions.monthly_users = v,
     );
-    let (horizon, set_horizon) = assumption(
-        |a| f64::from(a.horizon_months),
-        |a, v| {
+    let (margin, set_margin) = bind(
+        |s| s.assumptions.gross_margin.percent(),
+        |s, v| s.assumptions.gross_margin = Rate::from_percent(v),
+    );
+    let (horizon, set_horizon) = bind(
+        |s| f64::from(s.assumptions.horizon_months),
+        |s, v| {
             // Out-of-range or fractional months are clamped to what validation then checks.
-            a.horizon_months = if v.is_finite() {
+            s.assumptions.horizon_months = if v.is_finite() {
                 v.round().clamp(0.0, 10_000.0) as u32
             } else {
                 0
             }
         },
     );
-    let (freq, set_freq) = assumption(|a| a.purchases_per_year, |a, v| a.purchases_per_year = v);
-    let (life, set_life) = assumption(|a| a.lifespan_years, |a, v| a.lifespan_years = v);
-    let (aov, set_aov) = assumption(
-        |a| a.average_order_value.0,
-        |a, v| a.average_order_value = Money(v),
+    let (freq, set_freq) = bind(
+        |s| s.assumptions.purchases_per_year,
+        |s, v| s.assumptions.purchases_per_year = v,
+    );
+    let (life, set_life) = bind(
+        |s| s.assumptions.lifespan_years,
+        |s, v| s.assumptions.lifespan_years = v,
+    );
+    let (aov, set_aov) = bind(
+        |s| s.assumptions.average_order_value.0,
+        |s, v| s.assumptions.average_order_value = Money(v),
     );
     let removed = RwSignal::new(None::<(usize, CostItem)>);
     let add_line = move |_| {
@@ -175,6 +114,7 @@ pub fn InvestmentPanel() -> impl IntoView {
                     })}
                 </div>
             </fieldset>
+            <BenefitsFields/>
             {move || state.inputs_error().map(|msg| view! {
                 <p class="status error" role="alert" id="inputs-error">
                     {msg}

@@ -13,10 +13,13 @@
 
 pub mod analysis_controls;
 pub mod app;
+pub mod benefits_panel;
 pub mod charts;
 pub mod data_panel;
+pub mod fields;
 pub mod format;
 pub mod investment_panel;
+pub mod investment_results;
 pub mod planner_panel;
 pub mod results_panel;
 pub mod state;

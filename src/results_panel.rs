@@ -9,6 +9,7 @@ use uplift_engine::units::Interval;
 use crate::analysis_controls::AnalysisControls;
 use crate::charts::conversion_chart::ConversionChart;
 use crate::format;
+use crate::investment_results::InvestmentResults;
 use crate::state::use_app_state;
 
 /// The sentence a budget owner can repeat.
@@ -57,8 +58,11 @@ pub fn verdict(r: &Report) -> String {
                 Some(m) => format!("payback in month {m}"),
                 None => format!("no payback within {months} months"),
             };
+            let chance = r.roi.probability_roi_positive.map_or(String::new(), |p| {
+                format!(", {} chance ROI > 0", format::probability(p))
+            });
             format!(
-                " With {} of cost, ROI is {} over {months} months, {payback}.",
+                " With {} of cost, expected ROI is {} over {months} months, {payback}{chance}.",
                 format::money(inv.total_cost.0),
                 format::percent(roi.fraction(), 0),
             )
@@ -137,7 +141,7 @@ pub fn ResultsPanel() -> impl IntoView {
                     <ExperimentTable report=r.clone()/>
                     <ConversionChart/>
                     <ValueTable report=r.clone()/>
-                    <InvestmentSummary report=r/>
+                    <InvestmentResults report=r/>
                 }
                 .into_any(),
             }}
@@ -330,45 +334,6 @@ fn ValueTable(report: Report) -> impl IntoView {
     }
 }
 
-#[component]
-fn InvestmentSummary(report: Report) -> impl IntoView {
-    let inv = report.investment;
-    let item = |label: &'static str, id: &'static str, value: String| {
-        view! {
-            <div class="kpi">
-                <dt>{label}</dt>
-                <dd id=id>{value}</dd>
-            </div>
-        }
-    };
-    let roi = inv
-        .roi
-        .map_or("—".to_string(), |r| format::percent(r.fraction(), 0));
-    let payback = inv
-        .payback_month
-        .map_or(format!("not within {} months", inv.horizon_months), |m| {
-            format!("month {m}")
-        });
-    view! {
-        <h3>{format!("Investment over {} months", inv.horizon_months)}</h3>
-        <dl class="kpis">
-            {item("Total cost", "total-cost", format::money(inv.total_cost.0))}
-            {item("Extra gross profit", "total-benefit", format::money(inv.total_benefit.0))}
-            {item("Net profit", "net-profit", format::money(inv.net_profit.0))}
-            {item("ROI", "roi", roi)}
-            {item("Payback", "payback", payback)}
-        </dl>
-        <p class="method-note">
-            {format!(
-                "Extra gross profit = users per month × (revenue per user of {} − of {}) × gross margin = {} a month. ROI = (gain − cost) / cost.",
-                report.treatment,
-                report.control,
-                format::money(report.monthly_benefit.0),
-            )}
-        </p>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,7 +350,8 @@ mod tests {
             v.starts_with("The personalized variant lifts conversion by 30.0% (95% CI +"),
             "{v}"
         );
-        assert!(v.contains("With $114,000 of cost, ROI is"), "{v}");
+        assert!(v.contains("With $114,000 of cost, expected ROI is"), "{v}");
+        assert!(v.contains("chance ROI > 0"), "{v}");
         assert!(v.contains("payback in month 2"), "{v}");
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use uplift_engine::report::{Metric, MetricResult};
 
-use super::PALETTE;
+use super::{ChartFigure, PALETTE};
 use crate::format;
 use crate::state::use_app_state;
 
@@ -121,15 +121,8 @@ pub fn ConversionChart() -> impl IntoView {
         })
     });
     move || {
-        drawn.get().map(|(svg, summary)| match svg {
-            Some(svg) => view! {
-                <figure class="chart" id="conversion-chart">
-                    <div class="chart-svg" role="img" aria-label=format!("Conversion rate by variant. {summary}") inner_html=svg></div>
-                    <figcaption>{summary}</figcaption>
-                </figure>
-            }
-            .into_any(),
-            None => view! { <p class="status">"The chart could not be drawn. "{summary}</p> }.into_any(),
+        drawn.get().map(|(svg, summary)| {
+            view! { <ChartFigure id="conversion-chart" svg=svg summary=format!("Conversion rate by variant. {summary}")/> }
         })
     }
 }

@@ -418,6 +418,8 @@ pub struct RoiReport {
     pub scenarios: Vec<NamedScenario>,
     /// The same cash flow in Forrester TEI form (yearly, Initial undiscounted).
     pub tei: TeiSummary,
+    /// Annual discount rate used for NPV and the TEI present values.
+    pub discount_rate: f64,
 }
 
 fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenario) -> RoiReport {
@@ -448,6 +450,7 @@ fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenari
         tornado: model.tornado(),
         scenarios: model.named_scenarios(scenario.confidence),
         tei,
+        discount_rate: model.inputs.discount_rate,
     }
 }
 

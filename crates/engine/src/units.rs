@@ -61,6 +61,11 @@ impl Rate {
     pub fn from_percent(p: f64) -> Rate {
         Rate(p / 100.0)
     }
+
+    /// The rate, capped at the largest finite value (an IRR can overflow).
+    pub fn min_finite(self) -> Rate {
+        Rate(self.0.min(f64::MAX))
+    }
 }
 
 /// A closed interval `[low, high]` around an estimate; written as a

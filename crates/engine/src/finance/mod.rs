@@ -148,8 +148,9 @@ pub fn npv(net_by_month: &[f64], annual_rate: f64) -> f64 {
 
 /// Annual internal rate of return: the rate at which the NPV of the monthly
 /// net cash flows is 0, found by bisection on the monthly rate. `None` when
-/// the flows never change sign or the NPV does not cross 0 between −99% and
-/// +10,000% a year.
+/// the flows never change sign or the NPV does not cross 0 between −99% a
+/// year and +10,000% a month (a programme that pays back in weeks has an
+/// astronomically high IRR; the UI says so rather than printing it).
 pub fn irr(net_by_month: &[f64]) -> Option<Rate> {
     let has_neg = net_by_month.iter().any(|&c| c < 0.0);
     let has_pos = net_by_month.iter().any(|&c| c > 0.0);
@@ -181,7 +182,7 @@ pub fn irr(net_by_month: &[f64]) -> Option<Rate> {
         }
     }
     let monthly = 0.5 * (lo + hi);
-    Some(Rate((1.0 + monthly).powi(12) - 1.0))
+    Some(Rate((1.0 + monthly).powi(12) - 1.0).min_finite())
 }
 
 /// Build the cash flow over `horizon_months` from the cost lines and the

@@ -1,0 +1,199 @@
+//! The investment case in the results: key figures, the ROI distribution,
+//! cumulative cash flow, sensitivity, three named scenarios and the same
+//! figures in Forrester TEI form.
+
+use leptos::prelude::*;
+use uplift_engine::report::Report;
+
+use crate::charts::cashflow_chart::cashflow_svg;
+use crate::charts::roi_chart::roi_histogram_svg;
+use crate::charts::tornado_chart::tornado_svg;
+use crate::charts::ChartFigure;
+use crate::format;
+
+fn kpi(label: &'static str, id: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="kpi">
+            <dt>{label}</dt>
+            <dd id=id>{value}</dd>
+        </div>
+    }
+}
+
+#[component]
+pub fn InvestmentResults(report: Report) -> impl IntoView {
+    let inv = &report.investment;
+    let roi = &report.roi;
+    let months = inv.horizon_months;
+    let payback = inv
+        .payback_month
+        .map_or(format!("not within {months} months"), |m| {
+            format!("month {m}")
+        });
+    let break_even = roi
+        .break_even_relative_uplift
+        .map_or("—".to_string(), |l| format::signed_percent(l, 1));
+    let chance = roi
+        .probability_roi_positive
+        .map_or("—".to_string(), format::probability);
+    let range = roi.roi_percentiles.map_or("—".to_string(), |p| {
+        format!(
+            "{} to {}",
+            format::percent(p.p5 / 100.0, 0),
+            format::percent(p.p95 / 100.0, 0)
+        )
+    });
+    let b = roi.benefits_per_month;
+
+    let cash_summary = format!(
+        "Cumulative cash flow over {months} months: {} after month 1, {} at the end{}.",
+        format::money(inv.monthly.first().map_or(0.0, |m| m.cumulative.0)),
+        format::money(inv.net_profit.0),
+        inv.payback_month
+            .map_or(String::new(), |p| format!(", payback in month {p}"))
+    );
+    let roi_chart = roi.distribution.as_ref().map(|d| {
+        let summary = format!(
+            "Simulated ROI: median {}, 90% of outcomes between {} and {}; {} chance ROI is above 0.",
+            format::percent(d.p50, 0),
+            format::percent(d.p5, 0),
+            format::percent(d.p95, 0),
+            format::probability(d.probability_positive)
+        );
+        view! { <ChartFigure id="roi-chart" svg=roi_histogram_svg(d) summary=summary/> }
+    });
+    let base_roi = inv.roi.map_or(0.0, |r| r.0);
+    let tornado_summary = roi
+        .tornado
+        .iter()
+        .map(|t| {
+            format!(
+                "{}: {} to {}",
+                t.input,
+                format::percent(t.roi_low, 0),
+                format::percent(t.roi_high, 0)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let scenario_rows = roi
+        .scenarios
+        .iter()
+        .map(|s| {
+            let sum = &s.summary;
+            view! {
+                <tr>
+                    <th scope="row">{s.name}</th>
+                    <td class="num">{format::signed_percent(s.relative_uplift, 1)}</td>
+                    <td class="num">{format::money(sum.total_benefit.0)}</td>
+                    <td class="num">{format::money(sum.net_profit.0)}</td>
+                    <td class="num">{sum.roi.map_or("—".to_string(), |r| format::percent(r.0, 0))}</td>
+                    <td class="num">{format::money(sum.npv.0)}</td>
+                    <td class="num">{sum.payback_month.map_or("—".to_string(), |m| format!("month {m}"))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let tei = &roi.tei;
+    let tei_cols = tei.total_costs.len();
+    let tei_head = (0..tei_cols)
+        .map(|c| {
+            let label = if c == 0 {
+                "Initial".to_string()
+            } else {
+                format!("Year {c}")
+            };
+            view! { <th scope="col" class="num">{label}</th> }
+        })
+        .collect_view();
+    let tei_row = |label: &'static str, cells: &[uplift_engine::units::Money], pv: String| {
+        let total: f64 = cells.iter().map(|m| m.0).sum();
+        let cells = cells
+            .iter()
+            .map(|m| view! { <td class="num">{format::money(m.0)}</td> })
+            .collect_view();
+        view! {
+            <tr>
+                <th scope="row">{label}</th>
+                {cells}
+                <td class="num">{format::money(total)}</td>
+                <td class="num">{pv}</td>
+            </tr>
+        }
+    };
+
+    view! {
+        <h3>{format!("Investment over {months} months")}</h3>
+        <dl class="kpis">
+            {kpi("Total cost", "total-cost", format::money(inv.total_cost.0))}
+            {kpi("Extra gross profit", "total-benefit", format::money(inv.total_benefit.0))}
+            {kpi("Net profit", "net-profit", format::money(inv.net_profit.0))}
+            {kpi("ROI", "roi", inv.roi.map_or("—".to_string(), |r| format::percent(r.0, 0)))}
+            {kpi("Payback", "payback", payback)}
+            {kpi("NPV", "npv", format::money(inv.npv.0))}
+            {kpi("IRR", "irr", inv.irr.map_or("—".to_string(), |r| if r.0 > 10.0 { "> 1,000%".to_string() } else { format::percent(r.0, 0) }))}
+            {kpi("Break-even uplift", "break-even", break_even)}
+            {kpi("Chance ROI > 0", "chance-positive", chance)}
+            {kpi("ROI, 90% range", "roi-range", range)}
+        </dl>
+        <p class="method-note">
+            {format!(
+                "Benefits per month: {} from the measured uplift ({} ± {} on {}), {} from retention, {} from savings, all risk-adjusted. NPV at {} a year; ROI = (gain − cost) / cost; the chance and range come from {} simulated draws of the uplift (seeded, reproducible). Break-even uplift = the smallest uplift for which ROI ≥ 0.",
+                format::money(b.uplift.0),
+                format::signed_percent(roi.uplift.mean, 1),
+                format::percent(roi.uplift.std_error, 1),
+                if report.metric(uplift_engine::report::Metric::RevenuePerUser).is_some() { "revenue per user" } else { "conversion" },
+                format::money(b.retention.0),
+                format::money(b.savings.0),
+                format::percent(roi.discount_rate, 0),
+                roi.distribution.as_ref().map_or("no".to_string(), |d| format::count(u64::from(d.draws))),
+            )}
+        </p>
+        <ChartFigure id="cashflow-chart" svg=cashflow_svg(inv) summary=cash_summary/>
+        {roi_chart}
+        <ChartFigure id="tornado-chart" svg=tornado_svg(&roi.tornado, base_roi) summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>
+        <div class="table-wrap">
+            <table class="data-table" id="scenario-table">
+                <caption>"Three scenarios"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Scenario"</th>
+                        <th scope="col" class="num">"Uplift"</th>
+                        <th scope="col" class="num">"Extra gross profit"</th>
+                        <th scope="col" class="num">"Net profit"</th>
+                        <th scope="col" class="num">"ROI"</th>
+                        <th scope="col" class="num">"NPV"</th>
+                        <th scope="col" class="num">"Payback"</th>
+                    </tr>
+                </thead>
+                <tbody>{scenario_rows}</tbody>
+            </table>
+        </div>
+        <p class="method-note">"Conservative and optimistic use the lower and upper end of the uplift's interval at the chosen confidence level."</p>
+        <div class="table-wrap">
+            <table class="data-table" id="tei-table">
+                <caption>"Cash flow in Forrester TEI form (risk-adjusted)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col"></th>
+                        {tei_head}
+                        <th scope="col" class="num">"Total"</th>
+                        <th scope="col" class="num">"Present value"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {tei_row("Total costs", &tei.total_costs, format::money(tei.pv_costs.0))}
+                    {tei_row("Total benefits", &tei.total_benefits, format::money(tei.pv_benefits.0))}
+                    {tei_row("Net benefits", &tei.net_benefits, format::money(tei.npv.0))}
+                </tbody>
+            </table>
+        </div>
+        <p class="method-note">
+            {format!(
+                "TEI conventions: Initial costs are not discounted, later years are discounted at the year's end; ROI = NPV / PV(costs) = {}; payback {}.",
+                tei.roi.map_or("—".to_string(), |r| format::percent(r, 0)),
+                tei.payback_months.map_or("not within the horizon".to_string(), |p| if p < 6.0 { "< 6 months".to_string() } else { format!("{} months", format::number(p, 1)) }),
+            )}
+        </p>
+    }
+}

@@ -1,0 +1,83 @@
+// The investment case as a budget owner uses it: benefits switched on and
+// off with risk adjustments, and the simulated chance that ROI > 0 checked
+// against the engine's CLI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, serveStatic, launch, openApp, screenshot } from './harness.mjs';
+
+const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
+
+let server, browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const text = (page, sel) => page.locator(sel).innerText();
+
+test('savings and retention benefits add to the case, with risk adjustment', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    assert.equal(await text(page, '#total-benefit'), '$303,200');
+    // Operational savings: (200,000 − 140,000 + 20,000) a year = 80,000 over 12 months.
+    await page.getByLabel('Operational savings').check();
+    await page.waitForFunction(() => document.querySelector('#total-benefit')?.textContent === '$383,200');
+    // A 25% risk adjustment on the savings leaves 60,000.
+    await page.locator('#savings-risk').fill('25');
+    await page.waitForFunction(() => document.querySelector('#total-benefit')?.textContent === '$363,200');
+    // Switching the uplift benefit off leaves only the savings.
+    await page.getByLabel('Extra gross profit from the measured uplift').uncheck();
+    await page.waitForFunction(() => document.querySelector('#total-benefit')?.textContent === '$60,000');
+    await page.getByLabel('Extra gross profit from the measured uplift').check();
+    await page.getByLabel('Customer lifetime value from better retention').check();
+    await page.locator('#retention-variant').waitFor();
+    const before = await text(page, '#total-benefit');
+    await page.locator('#retention-variant').fill('70');
+    await page.waitForFunction((b) => document.querySelector('#total-benefit')?.textContent !== b, before);
+    // A retention rate above 100% is refused in words; the results stay.
+    const kept = await text(page, '#total-benefit');
+    await page.locator('#retention-variant').fill('140');
+    await page.locator('#inputs-error').waitFor();
+    assert.match(await text(page, '#inputs-error'), /Retention with personalization must be between 0% and 100%/);
+    assert.equal(await text(page, '#total-benefit'), kept);
+    await screenshot(page, 'investment-benefits');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => {
+  const scenario = JSON.parse(execFileSync(CLI, ['demo-scenario'], { encoding: 'utf8' }));
+  const dir = mkdtempSync(join(tmpdir(), 'uplift-'));
+  writeFileSync(join(dir, 'data.csv'), scenario.data);
+  writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario));
+  const report = JSON.parse(
+    execFileSync(CLI, ['analyze', join(dir, 'data.csv'), '--scenario', join(dir, 'scenario.json')], { encoding: 'utf8' }),
+  );
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    const p = report.roi.probability_roi_positive;
+    assert.equal(await text(page, '#chance-positive'), p > 0.999 ? '> 99.9%' : `${(p * 100).toFixed(1)}%`);
+    const { p5, p95 } = report.roi.roi_percentiles;
+    assert.equal(await text(page, '#roi-range'), `${Math.round(p5)}% to ${Math.round(p95)}%`);
+    assert.equal(await text(page, '#break-even'), `+${(report.roi.break_even_relative_uplift * 100).toFixed(1)}%`);
+    for (const id of ['#cashflow-chart svg', '#roi-chart svg', '#tornado-chart svg']) {
+      await page.locator(id).waitFor();
+    }
+    assert.match(await page.locator('#roi-chart').textContent(), /ROI = 0/);
+    assert.match(await page.locator('#cashflow-chart').textContent(), /Payback: month 2/);
+    assert.equal(await page.locator('#scenario-table tbody tr').count(), 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
