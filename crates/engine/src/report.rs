@@ -157,6 +157,20 @@ pub struct Report {
     pub monthly_benefit: Money,
     pub investment: InvestmentSummary,
     pub roi: RoiReport,
+    pub clv: ClvSection,
+}
+
+/// Customer lifetime value, control vs treatment, two ways.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClvSection {
+    /// AOV × purchases per year × gross margin × lifespan, per variant.
+    pub simple: Vec<(String, Money)>,
+    /// Treatment CLV / control CLV − 1 (simple formula).
+    pub simple_uplift: Option<f64>,
+    /// Retention-based CLV with discounting, without and with personalization.
+    pub retention_control: Money,
+    pub retention_variant: Money,
+    pub retention_uplift: Option<f64>,
 }
 
 impl Report {
@@ -318,6 +332,7 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
     let investment = model.summary_at(model.uplift.mean);
     let monthly_benefit = model.expected_benefits().total();
     let roi = roi_report(&model, &investment, scenario);
+    let clv = clv_section(&value, control, treatment, scenario);
     // The expected split is given in file order; the SRM test reads it so.
     let users: Vec<u64> = variants.iter().map(|v| v.users).collect();
 
@@ -334,7 +349,40 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         monthly_benefit,
         investment,
         roi,
+        clv,
     })
+}
+
+fn clv_section(
+    value: &[VariantValue],
+    control: &VariantStats,
+    treatment: &VariantStats,
+    scenario: &Scenario,
+) -> ClvSection {
+    let of = |name: &str| value.iter().find(|v| v.name == name).map(|v| v.clv);
+    let r = &scenario.investment.retention;
+    let retention = |rate| {
+        crate::finance::model::clv_retention(
+            r.margin_per_customer_per_year,
+            rate,
+            scenario.investment.discount_rate,
+            r.years,
+        )
+    };
+    let (rc, rv) = (
+        retention(r.retention_control),
+        retention(r.retention_variant),
+    );
+    ClvSection {
+        simple: value.iter().map(|v| (v.name.clone(), v.clv)).collect(),
+        simple_uplift: match (of(&control.name), of(&treatment.name)) {
+            (Some(c), Some(t)) => relative_uplift(c.0, t.0).map(|x| x.0),
+            _ => None,
+        },
+        retention_control: rc,
+        retention_variant: rv,
+        retention_uplift: relative_uplift(rc.0, rv.0).map(|x| x.0),
+    }
 }
 
 /// What the investment case rests on: the treatment's relative uplift on

@@ -4,6 +4,8 @@
 //! uplift-roi analyze FILE.csv [--control NAME] [--confidence 0.95]
 //!                    [--method frequentist|bayesian|sequential] [--sequential]
 //!                    [--scenario FILE.json]
+//! uplift-roi clv TRANSACTIONS.csv [--end YYYY-MM-DD] [--unit weeks|days] [--months 12]
+//!                [--discount 0.01] [--confidence 0.95]
 //! uplift-roi demo-scenario
 //! ```
 //! `analyze` prints the same report the web app shows, as JSON on stdout.
@@ -17,6 +19,10 @@ const USAGE: &str = "usage:
   uplift-roi analyze FILE.csv [--control NAME] [--confidence 0.95]
                      [--method frequentist|bayesian|sequential] [--sequential]
                      [--scenario FILE.json]
+  uplift-roi clv TRANSACTIONS.csv [--end YYYY-MM-DD] [--unit weeks|days] [--months 12]
+                 [--discount 0.01] [--confidence 0.95]
+                                  fit BG/NBD and Gamma-Gamma to a log of customer_id,date,amount
+                                  (optionally variant) and print parameters and CLV per variant
   uplift-roi demo-scenario        print the built-in demo scenario as JSON
 
 FILE.csv may be '-' to read standard input. --scenario takes costs and
@@ -40,6 +46,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         Some("analyze") => {}
+        Some("clv") => return clv(&args[1..]),
         Some("demo-scenario") => return Ok(Scenario::demo().to_json()),
         Some("-h" | "--help") | None => return Ok(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
@@ -107,5 +114,72 @@ fn run(args: &[String]) -> Result<String, String> {
         scenario.analysis.method = m;
     }
     let report = analyze(&scenario).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}
+
+fn clv(args: &[String]) -> Result<String, String> {
+    use uplift_engine::value::btyd::analyze_transactions;
+    use uplift_engine::value::transactions::{parse_date, TimeUnit};
+    let mut it = args.iter();
+    let mut file = None;
+    let mut end = None;
+    let mut unit = TimeUnit::Weeks;
+    let mut months = 12u32;
+    let mut discount = 0.01;
+    let mut confidence = 0.95;
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        let number = |name: &str, v: String| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("{name}: '{v}' is not a number"))
+        };
+        match arg.as_str() {
+            "--end" => {
+                let v = value("--end")?;
+                end = Some(
+                    parse_date(&v)
+                        .ok_or_else(|| format!("--end: '{v}' is not a date (YYYY-MM-DD)"))?,
+                );
+            }
+            "--unit" => {
+                unit = match value("--unit")?.as_str() {
+                    "weeks" | "week" | "w" => TimeUnit::Weeks,
+                    "days" | "day" | "d" => TimeUnit::Days,
+                    other => return Err(format!("--unit: '{other}' is not weeks or days")),
+                }
+            }
+            "--months" => {
+                let v = number("--months", value("--months")?)?;
+                if !(1.0..=600.0).contains(&v) {
+                    return Err("--months must be between 1 and 600".into());
+                }
+                months = v.round() as u32;
+            }
+            "--discount" => discount = number("--discount", value("--discount")?)?,
+            "--confidence" => confidence = number("--confidence", value("--confidence")?)?,
+            s if s.starts_with("--") => return Err(format!("unknown option '{s}'\n{USAGE}")),
+            s => file = Some(s.to_string()),
+        }
+    }
+    if !(confidence > 0.5 && confidence < 1.0) {
+        return Err("--confidence must be between 0.5 and 1, e.g. 0.95".into());
+    }
+    if !(0.0..1.0).contains(&discount) {
+        return Err("--discount is a monthly rate between 0 and 1, e.g. 0.01".into());
+    }
+    let file = file.ok_or_else(|| format!("clv needs a transaction file\n{USAGE}"))?;
+    let text = if file == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))?
+    } else {
+        std::fs::read_to_string(&file).map_err(|e| format!("cannot read {file}: {e}"))?
+    };
+    let report = analyze_transactions(&text, unit, end, months, discount, confidence)
+        .map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }

@@ -1,6 +1,11 @@
 //! Customer value: order value, lifetime value, retention, churn, CTR and
 //! operational savings. Formulas and worked examples are those of the domain
 //! articles the product brief is distilled from (PRODUCT.md, "Formulas").
+//! CLV from a transaction log (BG/NBD and Gamma-Gamma) is in [`btyd`], the
+//! log's reduction to per-customer summaries in [`transactions`].
+
+pub mod btyd;
+pub mod transactions;
 
 use crate::units::{Money, Rate};
 

@@ -1,0 +1,550 @@
+//! Customer lifetime value from a transaction log: the BG/NBD model of how
+//! often customers buy and when they drop out (Fader, Hardie & Lee 2005,
+//! "Counting your customers the easy way"), and the Gamma-Gamma model of how
+//! much they spend (Fader, Hardie & Lee 2005, "RFM and CLV"; Fader & Hardie
+//! 2013 note). Both are fitted by maximum likelihood, as `lifetimes` does.
+
+use serde::{Deserialize, Serialize};
+use statrs::function::gamma::ln_gamma;
+
+use super::transactions::CustomerSummary;
+
+/// BG/NBD parameters: purchase rates ~ Gamma(r, α), dropout p ~ Beta(a, b).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BgNbd {
+    pub r: f64,
+    pub alpha: f64,
+    pub a: f64,
+    pub b: f64,
+}
+
+/// Gamma-Gamma parameters of spend per transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GammaGamma {
+    pub p: f64,
+    pub q: f64,
+    pub v: f64,
+}
+
+fn log_add_exp(x: f64, y: f64) -> f64 {
+    let m = x.max(y);
+    if m == f64::NEG_INFINITY {
+        return m;
+    }
+    m + ((x - m).exp() + (y - m).exp()).ln()
+}
+
+/// Gauss hypergeometric ₂F₁(a, b; c; z) by its power series, for 0 ≤ z < 1.
+pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 0..100_000 {
+        let k = f64::from(k);
+        term *= (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
+        sum += term;
+        if term.abs() < 1e-16 * sum.abs() {
+            break;
+        }
+    }
+    sum
+}
+
+impl BgNbd {
+    /// Log-likelihood of one customer (frequency x, recency tₓ, age T):
+    /// A₁ = lnΓ(r + x) − lnΓ(r) + r·ln α,
+    /// A₂ = lnΓ(a + b) + lnΓ(b + x) − lnΓ(b) − lnΓ(a + b + x),
+    /// A₃ = −(r + x)·ln(α + T),
+    /// A₄ = ln a − ln(b + x − 1) − (r + x)·ln(α + tₓ) (only when x > 0);
+    /// LL = A₁ + A₂ + ln(e^A₃ + [x > 0]·e^A₄). Source: Fader, Hardie & Lee (2005), eq. 6.
+    pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        let BgNbd { r, alpha, a, b } = *self;
+        let a1 = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln();
+        let a2 = ln_gamma(a + b) + ln_gamma(b + x) - ln_gamma(b) - ln_gamma(a + b + x);
+        let a3 = -(r + x) * (alpha + t).ln();
+        let tail = if x > 0.0 {
+            log_add_exp(
+                a3,
+                a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + t_x).ln(),
+            )
+        } else {
+            a3
+        };
+        a1 + a2 + tail
+    }
+
+    /// P(alive | x, tₓ, T) = 1 / (1 + [x > 0]·a/(b + x − 1)·((α + T)/(α + tₓ))^(r + x)).
+    pub fn probability_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        if x == 0.0 {
+            return 1.0;
+        }
+        let BgNbd { r, alpha, a, b } = *self;
+        1.0 / (1.0 + a / (b + x - 1.0) * ((alpha + t) / (alpha + t_x)).powf(r + x))
+    }
+
+    /// Expected purchases in the next `h` periods for a customer with history
+    /// (x, tₓ, T): (a + b + x − 1)/(a − 1) ·
+    /// [1 − ((α + T)/(α + T + h))^(r + x) · ₂F₁(r + x, b + x; a + b + x − 1; h/(α + T + h))]
+    /// · P(alive). Source: Fader, Hardie & Lee (2005), eq. 10.
+    pub fn conditional_expected_purchases(&self, h: f64, x: f64, t_x: f64, t: f64) -> f64 {
+        let BgNbd { r, alpha, a, b } = *self;
+        let z = h / (alpha + t + h);
+        let lead = (a + b + x - 1.0) / (a - 1.0);
+        let hyp = hyp2f1(r + x, b + x, a + b + x - 1.0, z);
+        let bracket = 1.0 - ((alpha + t) / (alpha + t + h)).powf(r + x) * hyp;
+        let alive_odds = if x > 0.0 {
+            a / (b + x - 1.0) * ((alpha + t) / (alpha + t_x)).powf(r + x)
+        } else {
+            0.0
+        };
+        lead * bracket / (1.0 + alive_odds)
+    }
+
+    /// Expected purchases of a new customer in `h` periods:
+    /// (a + b − 1)/(a − 1) · [1 − (α/(α + h))^r · ₂F₁(r, b; a + b − 1; h/(α + h))].
+    pub fn expected_purchases(&self, h: f64) -> f64 {
+        let BgNbd { r, alpha, a, b } = *self;
+        (a + b - 1.0) / (a - 1.0)
+            * (1.0 - (alpha / (alpha + h)).powf(r) * hyp2f1(r, b, a + b - 1.0, h / (alpha + h)))
+    }
+}
+
+impl GammaGamma {
+    /// Log-likelihood of a customer with x > 0 repeat purchases of mean value m:
+    /// lnΓ(px + q) − lnΓ(px) − lnΓ(q) + q·ln v + (px − 1)·ln m + px·ln x − (px + q)·ln(x·m + v).
+    pub fn log_likelihood(&self, x: f64, m: f64) -> f64 {
+        let GammaGamma { p, q, v } = *self;
+        ln_gamma(p * x + q) - ln_gamma(p * x) - ln_gamma(q)
+            + q * v.ln()
+            + (p * x - 1.0) * m.ln()
+            + p * x * x.ln()
+            - (p * x + q) * (x * m + v).ln()
+    }
+
+    /// Expected average spend per transaction given x purchases of mean m:
+    /// p·(v + x·m)/(p·x + q − 1); for x = 0, the population mean p·v/(q − 1).
+    pub fn conditional_expected_average_profit(&self, x: f64, m: f64) -> f64 {
+        let GammaGamma { p, q, v } = *self;
+        p * (v + x * m) / (p * x + q - 1.0)
+    }
+}
+
+/// Nelder–Mead minimisation (Nelder & Mead 1965; standard coefficients
+/// 1, 2, 0.5, 0.5). Stops when the simplex's function values and points
+/// agree to `tol`.
+pub fn nelder_mead(
+    f: &dyn Fn(&[f64]) -> f64,
+    start: &[f64],
+    tol: f64,
+    max_iter: usize,
+) -> Vec<f64> {
+    let n = start.len();
+    let mut simplex: Vec<Vec<f64>> = vec![start.to_vec()];
+    for i in 0..n {
+        let mut p = start.to_vec();
+        if let Some(x) = p.get_mut(i) {
+            *x = if *x != 0.0 { *x * 1.05 } else { 0.000_25 };
+        }
+        simplex.push(p);
+    }
+    let mut values: Vec<f64> = simplex.iter().map(|p| f(p)).collect();
+    let eval = |p: &[f64]| {
+        let v = f(p);
+        if v.is_finite() {
+            v
+        } else {
+            f64::INFINITY
+        }
+    };
+    for _ in 0..max_iter {
+        let mut order: Vec<usize> = (0..=n).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (values.get(i).copied(), values.get(j).copied());
+            a.unwrap_or(f64::INFINITY)
+                .total_cmp(&b.unwrap_or(f64::INFINITY))
+        });
+        simplex = order
+            .iter()
+            .filter_map(|&i| simplex.get(i).cloned())
+            .collect();
+        values = order
+            .iter()
+            .filter_map(|&i| values.get(i).copied())
+            .collect();
+        let (Some(best), Some(worst)) = (values.first().copied(), values.last().copied()) else {
+            break;
+        };
+        let spread = simplex
+            .iter()
+            .skip(1)
+            .flat_map(|p| {
+                p.iter()
+                    .zip(simplex.first().into_iter().flatten())
+                    .map(|(a, b)| (a - b).abs())
+            })
+            .fold(0.0_f64, f64::max);
+        if (worst - best).abs() <= tol && spread <= tol {
+            break;
+        }
+        let centroid: Vec<f64> = (0..n)
+            .map(|k| {
+                simplex
+                    .iter()
+                    .take(n)
+                    .map(|p| p.get(k).copied().unwrap_or(0.0))
+                    .sum::<f64>()
+                    / n as f64
+            })
+            .collect();
+        let Some(worst_p) = simplex.last().cloned() else {
+            break;
+        };
+        let along = |t: f64| -> Vec<f64> {
+            centroid
+                .iter()
+                .zip(&worst_p)
+                .map(|(c, w)| c + t * (c - w))
+                .collect()
+        };
+        let second_worst = values.get(n - 1).copied().unwrap_or(f64::INFINITY);
+        let reflected = along(1.0);
+        let fr = eval(&reflected);
+        let replace = |simplex: &mut Vec<Vec<f64>>, values: &mut Vec<f64>, p: Vec<f64>, v: f64| {
+            if let (Some(sp), Some(sv)) = (simplex.last_mut(), values.last_mut()) {
+                *sp = p;
+                *sv = v;
+            }
+        };
+        if fr < best {
+            let expanded = along(2.0);
+            let fe = eval(&expanded);
+            if fe < fr {
+                replace(&mut simplex, &mut values, expanded, fe);
+            } else {
+                replace(&mut simplex, &mut values, reflected, fr);
+            }
+        } else if fr < second_worst {
+            replace(&mut simplex, &mut values, reflected, fr);
+        } else {
+            let (contracted, fc) = if fr < worst {
+                let c = along(0.5);
+                let v = eval(&c);
+                (c, v)
+            } else {
+                let c = along(-0.5);
+                let v = eval(&c);
+                (c, v)
+            };
+            if fc < worst.min(fr) {
+                replace(&mut simplex, &mut values, contracted, fc);
+            } else {
+                // Shrink towards the best point.
+                let Some(best_p) = simplex.first().cloned() else {
+                    break;
+                };
+                for (p, v) in simplex.iter_mut().zip(values.iter_mut()).skip(1) {
+                    for (x, b) in p.iter_mut().zip(&best_p) {
+                        *x = b + 0.5 * (*x - b);
+                    }
+                    *v = eval(p);
+                }
+            }
+        }
+    }
+    simplex.into_iter().next().unwrap_or_else(|| start.to_vec())
+}
+
+/// Customers with the same (x, tₓ, T) share one likelihood term: a weight
+/// per distinct history makes the fit fast on large logs.
+fn distinct_histories(customers: &[CustomerSummary]) -> Vec<(f64, f64, f64, f64)> {
+    let mut keyed: Vec<(f64, f64, f64)> = customers
+        .iter()
+        .map(|c| (c.frequency, c.recency, c.t))
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.total_cmp(&b.2))
+    });
+    let mut out: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for (x, tx, t) in keyed {
+        match out.last_mut() {
+            Some(last) if last.0 == x && last.1 == tx && last.2 == t => last.3 += 1.0,
+            _ => out.push((x, tx, t, 1.0)),
+        }
+    }
+    out
+}
+
+/// A fit and how good it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Fit<P> {
+    pub params: P,
+    /// Total log-likelihood at the fitted parameters.
+    pub log_likelihood: f64,
+}
+
+/// Fit BG/NBD by maximum likelihood over log-parameters (so all stay
+/// positive), starting from 1 as lifetimes does. `None` with no customers.
+pub fn fit_bgnbd(customers: &[CustomerSummary]) -> Option<Fit<BgNbd>> {
+    let data = distinct_histories(customers);
+    if data.is_empty() {
+        return None;
+    }
+    let params = |v: &[f64]| BgNbd {
+        r: v.first().copied().unwrap_or(0.0).exp(),
+        alpha: v.get(1).copied().unwrap_or(0.0).exp(),
+        a: v.get(2).copied().unwrap_or(0.0).exp(),
+        b: v.get(3).copied().unwrap_or(0.0).exp(),
+    };
+    let total = |m: &BgNbd| -> f64 {
+        data.iter()
+            .map(|&(x, tx, t, w)| w * m.log_likelihood(x, tx, t))
+            .sum()
+    };
+    let n: f64 = data.iter().map(|d| d.3).sum();
+    let objective = |v: &[f64]| -total(&params(v)) / n;
+    // Two passes: restarting Nelder–Mead from its own answer avoids a
+    // collapsed simplex stopping short of the optimum.
+    let mut v = vec![0.0; 4];
+    for _ in 0..3 {
+        v = nelder_mead(&objective, &v, 1e-12, 20_000);
+    }
+    let m = params(&v);
+    Some(Fit {
+        params: m,
+        log_likelihood: total(&m),
+    })
+}
+
+/// Fit Gamma-Gamma on customers with repeat purchases and positive spend.
+pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Option<Fit<GammaGamma>> {
+    let data: Vec<(f64, f64)> = customers
+        .iter()
+        .filter(|c| c.frequency > 0.0 && c.monetary_value > 0.0)
+        .map(|c| (c.frequency, c.monetary_value))
+        .collect();
+    if data.len() < 3 {
+        return None;
+    }
+    let params = |v: &[f64]| GammaGamma {
+        p: v.first().copied().unwrap_or(0.0).exp(),
+        q: v.get(1).copied().unwrap_or(0.0).exp(),
+        v: v.get(2).copied().unwrap_or(0.0).exp(),
+    };
+    let total = |g: &GammaGamma| -> f64 { data.iter().map(|&(x, m)| g.log_likelihood(x, m)).sum() };
+    let n = data.len() as f64;
+    let objective = |v: &[f64]| -total(&params(v)) / n;
+    let mut v = vec![0.0; 3];
+    for _ in 0..3 {
+        v = nelder_mead(&objective, &v, 1e-12, 20_000);
+    }
+    let g = params(&v);
+    Some(Fit {
+        params: g,
+        log_likelihood: total(&g),
+    })
+}
+
+/// CLV over `months` months as lifetimes' `customer_lifetime_value`: for
+/// each month i, the expected purchases between month i − 1 and i (in model
+/// periods, `periods_per_month` of them a month) times the expected spend,
+/// discounted by (1 + monthly rate)^i.
+pub fn customer_lifetime_value(
+    model: &BgNbd,
+    spend: f64,
+    c: &CustomerSummary,
+    months: u32,
+    monthly_discount: f64,
+    periods_per_month: f64,
+) -> f64 {
+    let purchases = |h: f64| model.conditional_expected_purchases(h, c.frequency, c.recency, c.t);
+    (1..=months)
+        .map(|i| {
+            let h = f64::from(i) * periods_per_month;
+            let step = purchases(h) - purchases(h - periods_per_month);
+            spend * step / (1.0 + monthly_discount).powf(h / periods_per_month)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hypergeometric_matches_closed_forms() {
+        // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z
+        let z: f64 = 0.3;
+        assert!((hyp2f1(1.0, 1.0, 2.0, z) - (-(1.0 - z).ln() / z)).abs() < 1e-14);
+        assert_eq!(hyp2f1(2.0, 3.0, 4.0, 0.0), 1.0);
+    }
+
+    #[test]
+    fn nelder_mead_finds_a_quadratic_minimum() {
+        let f = |v: &[f64]| (v[0] - 3.0).powi(2) + 10.0 * (v[1] + 1.0).powi(2);
+        let m = nelder_mead(&f, &[0.0, 0.0], 1e-12, 10_000);
+        assert!(
+            (m[0] - 3.0).abs() < 1e-5 && (m[1] + 1.0).abs() < 1e-5,
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn new_customer_is_alive_and_purchases_grow_with_horizon() {
+        let m = BgNbd {
+            r: 0.24,
+            alpha: 4.41,
+            a: 0.79,
+            b: 2.43,
+        };
+        assert_eq!(m.probability_alive(0.0, 0.0, 30.0), 1.0);
+        let p1 = m.conditional_expected_purchases(10.0, 2.0, 30.0, 38.0);
+        let p2 = m.conditional_expected_purchases(20.0, 2.0, 30.0, 38.0);
+        assert!(p1 > 0.0 && p2 > p1);
+        assert!(m.expected_purchases(39.0) > m.expected_purchases(10.0));
+    }
+}
+
+/// CLV of the customers of one variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantClv {
+    pub variant: String,
+    pub customers: usize,
+    /// Mean predicted CLV per customer over the horizon.
+    pub mean_clv: f64,
+    /// Interval of that mean over customers (mean ± z·sd/√n); it reflects
+    /// the spread between customers, not the uncertainty of the fitted
+    /// parameters.
+    pub ci: crate::units::Interval,
+    pub mean_expected_purchases: f64,
+    pub mean_probability_alive: f64,
+}
+
+/// BG/NBD + Gamma-Gamma analysis of a transaction log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClvReport {
+    pub unit: super::transactions::TimeUnit,
+    pub observation_end: String,
+    pub customers: usize,
+    pub transactions: usize,
+    pub bgnbd: Fit<BgNbd>,
+    pub gamma_gamma: Option<Fit<GammaGamma>>,
+    pub horizon_months: u32,
+    pub monthly_discount_rate: f64,
+    pub by_variant: Vec<VariantClv>,
+    /// Relative CLV uplift of the second variant over the first (control),
+    /// with a delta-method interval, when the log has a variant column.
+    pub clv_uplift: Option<crate::stats::Comparison>,
+}
+
+/// Model periods per month, as lifetimes' `customer_lifetime_value`.
+pub fn periods_per_month(unit: super::transactions::TimeUnit) -> f64 {
+    match unit {
+        super::transactions::TimeUnit::Days => 30.0,
+        super::transactions::TimeUnit::Weeks => 4.345,
+    }
+}
+
+/// Fit both models on a transaction log and predict each customer's CLV
+/// over `months` months, by variant when the log has one.
+pub fn analyze_transactions(
+    text: &str,
+    unit: super::transactions::TimeUnit,
+    end: Option<i64>,
+    months: u32,
+    monthly_discount: f64,
+    confidence: f64,
+) -> Result<ClvReport, ClvError> {
+    let summary = super::transactions::summarise_transactions(text, unit, end)?;
+    let bgnbd = fit_bgnbd(&summary.customers).ok_or(ClvError::TooFewCustomers)?;
+    let gamma_gamma = fit_gamma_gamma(&summary.customers);
+    let ppm = periods_per_month(unit);
+    let mean_spend = |c: &CustomerSummary| match &gamma_gamma {
+        Some(g) => g
+            .params
+            .conditional_expected_average_profit(c.frequency, c.monetary_value),
+        None => c.monetary_value,
+    };
+    // Per variant: (CLV, expected purchases, P(alive)) of each customer.
+    type Predictions = Vec<(f64, f64, f64)>;
+    let mut groups: Vec<(String, Predictions)> = Vec::new();
+    for c in &summary.customers {
+        let name = c.variant.clone().unwrap_or_else(|| "all customers".into());
+        let clv = customer_lifetime_value(
+            &bgnbd.params,
+            mean_spend(c),
+            c,
+            months,
+            monthly_discount,
+            ppm,
+        );
+        let purchases = bgnbd.params.conditional_expected_purchases(
+            f64::from(months) * ppm,
+            c.frequency,
+            c.recency,
+            c.t,
+        );
+        let alive = bgnbd.params.probability_alive(c.frequency, c.recency, c.t);
+        match groups.iter_mut().find(|g| g.0 == name) {
+            Some(g) => g.1.push((clv, purchases, alive)),
+            None => groups.push((name, vec![(clv, purchases, alive)])),
+        }
+    }
+    let z = crate::stats::z_critical(confidence);
+    let mut stats = Vec::new();
+    let by_variant = groups
+        .iter()
+        .map(|(name, rows)| {
+            let n = rows.len() as f64;
+            let sum: f64 = rows.iter().map(|r| r.0).sum();
+            let sum_sq: f64 = rows.iter().map(|r| r.0 * r.0).sum();
+            let s = crate::stats::SampleStats::from_sums(rows.len() as u64, sum, sum_sq);
+            stats.push(s);
+            let (mean, sd) = s.map_or((0.0, 0.0), |s| (s.mean, s.variance.sqrt()));
+            VariantClv {
+                variant: name.clone(),
+                customers: rows.len(),
+                mean_clv: mean,
+                ci: crate::units::Interval {
+                    low: mean - z * sd / n.sqrt(),
+                    high: mean + z * sd / n.sqrt(),
+                },
+                mean_expected_purchases: rows.iter().map(|r| r.1).sum::<f64>() / n,
+                mean_probability_alive: rows.iter().map(|r| r.2).sum::<f64>() / n,
+            }
+        })
+        .collect();
+    let clv_uplift = match stats.as_slice() {
+        [Some(a), Some(b), ..] => crate::stats::compare(
+            a,
+            b,
+            &crate::stats::FrequentistOptions {
+                confidence,
+                ..Default::default()
+            },
+        )
+        .ok(),
+        _ => None,
+    };
+    Ok(ClvReport {
+        unit,
+        observation_end: summary.observation_end,
+        customers: summary.customers.len(),
+        transactions: summary.rows,
+        bgnbd,
+        gamma_gamma,
+        horizon_months: months,
+        monthly_discount_rate: monthly_discount,
+        by_variant,
+        clv_uplift,
+    })
+}
+
+/// Why a transaction log could not be analysed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClvError {
+    #[error(transparent)]
+    Log(#[from] super::transactions::TransactionError),
+    #[error("Too few customers to fit the purchase model.")]
+    TooFewCustomers,
+}
