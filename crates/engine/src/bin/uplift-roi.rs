@@ -46,7 +46,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         Some("analyze") => {}
-        Some("clv") => return clv(&args[1..]),
+        Some("clv") => return clv(args.get(1..).unwrap_or_default()),
         Some("demo-scenario") => return Ok(Scenario::demo().to_json()),
         Some("-h" | "--help") | None => return Ok(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
