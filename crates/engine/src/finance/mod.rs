@@ -164,11 +164,8 @@ pub fn irr(net_by_month: &[f64]) -> Option<Rate> {
             .map(|(c, k)| c / (1.0 + r).powi(k))
             .sum()
     };
-    // Monthly rates equivalent to −99% and +10,000% a year.
-    let (mut lo, mut hi) = (
-        0.01f64.powf(1.0 / 12.0) - 1.0,
-        101.0f64.powf(1.0 / 12.0) - 1.0,
-    );
+    // Monthly rates: −99% a year up to +10,000% a month.
+    let (mut lo, mut hi) = (0.01f64.powf(1.0 / 12.0) - 1.0, 100.0);
     let (f_lo, f_hi) = (npv_monthly(lo), npv_monthly(hi));
     if f_lo.signum() == f_hi.signum() {
         return None;
@@ -348,6 +345,9 @@ mod tests {
         assert!(d.npv.0 < s.npv.0);
         // No sign change, no IRR.
         assert_eq!(irr(&[1.0, 2.0]), None);
+        // Paid back within weeks: a very large but finite IRR.
+        let fast = irr(&[-17_000.0, 18_000.0, 18_000.0, 18_000.0]);
+        assert!(fast.is_some_and(|r| r.0 > 100.0 && r.0.is_finite()), "{fast:?}");
     }
 
     #[test]

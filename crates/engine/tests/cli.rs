@@ -1,0 +1,116 @@
+//! The `uplift-roi` command line: its JSON contract and its error messages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_uplift-roi");
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn example_scenario_is_the_demo() {
+    let (ok, demo, _) = run(&["demo-scenario"]);
+    assert!(ok);
+    let file = std::fs::read_to_string(format!("{EXAMPLES}/scenario.json")).unwrap();
+    let (a, b): (Value, Value) = (
+        serde_json::from_str(&demo).unwrap(),
+        serde_json::from_str(&file).unwrap(),
+    );
+    assert_eq!(
+        a, b,
+        "examples/scenario.json is out of date: regenerate it with `uplift-roi demo-scenario`"
+    );
+}
+
+#[test]
+fn analyze_with_scenario_prints_the_contract() {
+    let (ok, out, err) = run(&[
+        "analyze",
+        &format!("{EXAMPLES}/demo.csv"),
+        "--scenario",
+        &format!("{EXAMPLES}/scenario.json"),
+    ]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["control"], "control");
+    assert_eq!(
+        r["metrics"]["conversion_rate"]["variants"][0]["vs_control"],
+        Value::Null
+    );
+    let vs = &r["metrics"]["conversion_rate"]["variants"][1]["vs_control"];
+    for key in [
+        "absolute",
+        "relative",
+        "relative_ci",
+        "p_value",
+        "p_value_adjusted",
+    ] {
+        assert!(!vs[key].is_null(), "{key}");
+    }
+    assert!(r["srm"]["p_value"].is_number() && r["srm"]["mismatch"].is_boolean());
+    let roi = &r["roi"];
+    for key in [
+        "total_cost",
+        "total_benefit",
+        "net_profit",
+        "roi_percent",
+        "payback_month",
+        "npv",
+        "irr",
+        "break_even_relative_uplift",
+        "probability_roi_positive",
+    ] {
+        assert!(roi.get(key).is_some(), "roi.{key}");
+    }
+    let pct = &roi["roi_percentiles"];
+    assert!(pct["p5"].as_f64() < pct["p50"].as_f64() && pct["p50"].as_f64() < pct["p95"].as_f64());
+    assert!(r["clv"]["simple"].is_array());
+}
+
+#[test]
+fn bayesian_method_fills_chance_to_beat() {
+    let (ok, out, _) = run(&[
+        "analyze",
+        &format!("{EXAMPLES}/demo.csv"),
+        "--method",
+        "bayesian",
+    ]);
+    assert!(ok);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let vs = &r["metrics"]["conversion_rate"]["variants"][1]["vs_control"];
+    assert!(vs["chance_to_beat_control"].as_f64().unwrap() > 0.99);
+    assert!(vs["p_value"].is_null());
+}
+
+#[test]
+fn errors_are_sentences_on_stderr_with_exit_code_2() {
+    let dir = std::env::temp_dir().join(format!("uplift-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "variant,users\nA,ten\nB,5\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["analyze", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("Line 2, column 'users': \"ten\" is not a number"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&["analyze", "x.csv", "--method", "magic"]);
+    assert!(
+        !ok && err.contains("not one of frequentist, bayesian, sequential"),
+        "{err}"
+    );
+}
