@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use uplift_engine::Scenario;
 
+use crate::clv_panel::ClvPanel;
 use crate::data_panel::DataPanel;
 use crate::investment_panel::InvestmentPanel;
 use crate::planner_panel::PlannerPanel;
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
             <DataPanel/>
             <InvestmentPanel/>
             <ResultsPanel/>
+            <ClvPanel/>
             <PlannerPanel/>
         </main>
         <footer class="site-footer">

@@ -15,6 +15,7 @@ pub mod analysis_controls;
 pub mod app;
 pub mod benefits_panel;
 pub mod charts;
+pub mod clv_panel;
 pub mod data_panel;
 pub mod fields;
 pub mod format;

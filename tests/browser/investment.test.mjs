@@ -81,3 +81,33 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
     await context.close();
   }
 });
+
+test('CLV from a transaction log: fitted in the page, equal to the CLI', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    await page.locator('#clv-sample').click();
+    const log = await page.locator('#clv-input').inputValue();
+    assert.match(log, /^customer_id,date,amount,variant\n/);
+    await page.locator('#clv-fit').click();
+    await page.locator('#clv-table').waitFor({ timeout: 60_000 });
+    const dir = mkdtempSync(join(tmpdir(), 'uplift-clv-'));
+    writeFileSync(join(dir, 'log.csv'), log);
+    const want = JSON.parse(execFileSync(CLI, ['clv', join(dir, 'log.csv')], { encoding: 'utf8' }));
+    const money = (x) => `$${x.toFixed(2)}`;
+    const cells = await page.locator('#clv-table td.clv-mean').allInnerTexts();
+    assert.deepEqual(cells, want.by_variant.map((v) => money(v.mean_clv)));
+    assert.match(await text(page, '#clv-summary'), /time unit: weeks/);
+    assert.match(await text(page, '#clv-params'), new RegExp(`r = ${want.bgnbd.params.r.toFixed(4)}`));
+    assert.match(await text(page, '#clv-uplift'), /CLV uplift of personalized over control/);
+    // A broken log is explained and the fitted results stay.
+    await page.locator('#clv-input').fill('customer_id,date,amount\na,yesterday,5\n');
+    await page.locator('#clv-fit').click();
+    await page.locator('#clv-error').waitFor();
+    assert.match(await text(page, '#clv-error'), /Line 2, column 'date': "yesterday" is not a date/);
+    assert.deepEqual(await page.locator('#clv-table td.clv-mean').allInnerTexts(), cells);
+    await page.locator('#clv').screenshot({ path: join(ROOT, 'tests/browser/artifacts/clv.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -66,9 +66,53 @@ impl Rng {
     }
 }
 
+impl Rng {
+    /// Gamma(shape, scale) deviate by Marsaglia & Tsang (2000); shapes below
+    /// 1 use the boost Gamma(k) = Gamma(k + 1)·U^(1/k).
+    pub fn gamma(&mut self, shape: f64, scale: f64) -> f64 {
+        if !(shape > 0.0 && scale > 0.0) {
+            return f64::NAN;
+        }
+        if shape < 1.0 {
+            let u = 1.0 - self.uniform();
+            return self.gamma(shape + 1.0, scale) * u.powf(1.0 / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let x = self.normal();
+            let v = (1.0 + c * x).powi(3);
+            if v <= 0.0 {
+                continue;
+            }
+            let u = 1.0 - self.uniform();
+            if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+                return d * v * scale;
+            }
+        }
+    }
+
+    /// Beta(a, b) deviate from two gamma deviates.
+    pub fn beta(&mut self, a: f64, b: f64) -> f64 {
+        let x = self.gamma(a, 1.0);
+        let y = self.gamma(b, 1.0);
+        x / (x + y)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gamma_and_beta_have_the_right_means() {
+        let mut r = Rng::new(3);
+        let n = 100_000;
+        let g: f64 = (0..n).map(|_| r.gamma(0.4, 5.0)).sum::<f64>() / f64::from(n);
+        assert!((g - 2.0).abs() < 0.05, "{g}");
+        let b: f64 = (0..n).map(|_| r.beta(0.8, 2.4)).sum::<f64>() / f64::from(n);
+        assert!((b - 0.25).abs() < 0.01, "{b}");
+    }
 
     #[test]
     fn same_seed_same_draws() {

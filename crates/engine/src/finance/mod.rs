@@ -347,7 +347,10 @@ mod tests {
         assert_eq!(irr(&[1.0, 2.0]), None);
         // Paid back within weeks: a very large but finite IRR.
         let fast = irr(&[-17_000.0, 18_000.0, 18_000.0, 18_000.0]);
-        assert!(fast.is_some_and(|r| r.0 > 100.0 && r.0.is_finite()), "{fast:?}");
+        assert!(
+            fast.is_some_and(|r| r.0 > 100.0 && r.0.is_finite()),
+            "{fast:?}"
+        );
     }
 
     #[test]

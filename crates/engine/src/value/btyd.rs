@@ -253,9 +253,17 @@ pub fn nelder_mead(
     simplex.into_iter().next().unwrap_or_else(|| start.to_vec())
 }
 
-/// Customers with the same (x, tₓ, T) share one likelihood term: a weight
-/// per distinct history makes the fit fast on large logs.
-fn distinct_histories(customers: &[CustomerSummary]) -> Vec<(f64, f64, f64, f64)> {
+/// Histories grouped by frequency x: the gamma-function terms of the
+/// likelihood depend on x only, so each is computed once per distinct x
+/// instead of once per customer. Within a group, customers with the same
+/// (tₓ, T) share one term with a weight.
+struct Grouped {
+    /// (x, [(tₓ, T, weight)])
+    groups: Vec<(f64, Vec<(f64, f64, f64)>)>,
+    customers: f64,
+}
+
+fn group_histories(customers: &[CustomerSummary]) -> Grouped {
     let mut keyed: Vec<(f64, f64, f64)> = customers
         .iter()
         .map(|c| (c.frequency, c.recency, c.t))
@@ -265,14 +273,48 @@ fn distinct_histories(customers: &[CustomerSummary]) -> Vec<(f64, f64, f64, f64)
             .then(a.1.total_cmp(&b.1))
             .then(a.2.total_cmp(&b.2))
     });
-    let mut out: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let mut groups: Vec<(f64, Vec<(f64, f64, f64)>)> = Vec::new();
     for (x, tx, t) in keyed {
-        match out.last_mut() {
-            Some(last) if last.0 == x && last.1 == tx && last.2 == t => last.3 += 1.0,
-            _ => out.push((x, tx, t, 1.0)),
+        if groups.last().is_none_or(|g| g.0 != x) {
+            groups.push((x, Vec::new()));
+        }
+        if let Some((_, members)) = groups.last_mut() {
+            match members.last_mut() {
+                Some(last) if last.0 == tx && last.1 == t => last.2 += 1.0,
+                _ => members.push((tx, t, 1.0)),
+            }
         }
     }
-    out
+    Grouped {
+        groups,
+        customers: customers.len() as f64,
+    }
+}
+
+impl BgNbd {
+    /// Total log-likelihood of grouped histories; equal to the sum of
+    /// [`BgNbd::log_likelihood`] over customers.
+    fn total_log_likelihood(&self, data: &Grouped) -> f64 {
+        let BgNbd { r, alpha, a, b } = *self;
+        let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
+        let base = -ln_gamma(r) + r * ln_alpha + ln_gamma(a + b) - ln_gamma(b);
+        let mut total = 0.0;
+        for (x, members) in &data.groups {
+            let x = *x;
+            let head = base + ln_gamma(r + x) + ln_gamma(b + x) - ln_gamma(a + b + x);
+            let a4_const = ln_a - (b + x - 1.0).ln();
+            for &(t_x, t, w) in members {
+                let a3 = -(r + x) * (alpha + t).ln();
+                let tail = if x > 0.0 {
+                    log_add_exp(a3, a4_const - (r + x) * (alpha + t_x).ln())
+                } else {
+                    a3
+                };
+                total += w * (head + tail);
+            }
+        }
+        total
+    }
 }
 
 /// A fit and how good it is.
@@ -286,8 +328,8 @@ pub struct Fit<P> {
 /// Fit BG/NBD by maximum likelihood over log-parameters (so all stay
 /// positive), starting from 1 as lifetimes does. `None` with no customers.
 pub fn fit_bgnbd(customers: &[CustomerSummary]) -> Option<Fit<BgNbd>> {
-    let data = distinct_histories(customers);
-    if data.is_empty() {
+    let data = group_histories(customers);
+    if data.groups.is_empty() {
         return None;
     }
     let params = |v: &[f64]| BgNbd {
@@ -296,18 +338,14 @@ pub fn fit_bgnbd(customers: &[CustomerSummary]) -> Option<Fit<BgNbd>> {
         a: v.get(2).copied().unwrap_or(0.0).exp(),
         b: v.get(3).copied().unwrap_or(0.0).exp(),
     };
-    let total = |m: &BgNbd| -> f64 {
-        data.iter()
-            .map(|&(x, tx, t, w)| w * m.log_likelihood(x, tx, t))
-            .sum()
-    };
-    let n: f64 = data.iter().map(|d| d.3).sum();
+    let total = |m: &BgNbd| m.total_log_likelihood(&data);
+    let n = data.customers;
     let objective = |v: &[f64]| -total(&params(v)) / n;
     // Two passes: restarting Nelder–Mead from its own answer avoids a
     // collapsed simplex stopping short of the optimum.
     let mut v = vec![0.0; 4];
-    for _ in 0..3 {
-        v = nelder_mead(&objective, &v, 1e-12, 20_000);
+    for _ in 0..2 {
+        v = nelder_mead(&objective, &v, 1e-10, 20_000);
     }
     let m = params(&v);
     Some(Fit {
@@ -331,12 +369,39 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Option<Fit<GammaGamma>>
         q: v.get(1).copied().unwrap_or(0.0).exp(),
         v: v.get(2).copied().unwrap_or(0.0).exp(),
     };
-    let total = |g: &GammaGamma| -> f64 { data.iter().map(|&(x, m)| g.log_likelihood(x, m)).sum() };
+    // Group by x: the gamma-function terms depend on x only.
+    let mut by_x: Vec<(f64, Vec<f64>)> = Vec::new();
+    let mut sorted = data.clone();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (x, m) in sorted {
+        match by_x.last_mut() {
+            Some((gx, ms)) if *gx == x => ms.push(m),
+            _ => by_x.push((x, vec![m])),
+        }
+    }
+    let sum_ln_m: Vec<f64> = by_x
+        .iter()
+        .map(|(_, ms)| ms.iter().map(|m| m.ln()).sum())
+        .collect();
+    let total = |g: &GammaGamma| -> f64 {
+        let GammaGamma { p, q, v } = *g;
+        let base = -ln_gamma(q) + q * v.ln();
+        by_x.iter()
+            .zip(&sum_ln_m)
+            .map(|((x, ms), slm)| {
+                let (x, n) = (*x, ms.len() as f64);
+                let px = p * x;
+                let per = base + ln_gamma(px + q) - ln_gamma(px) + px * x.ln();
+                n * per + (px - 1.0) * slm
+                    - (px + q) * ms.iter().map(|m| (x * m + v).ln()).sum::<f64>()
+            })
+            .sum()
+    };
     let n = data.len() as f64;
     let objective = |v: &[f64]| -total(&params(v)) / n;
     let mut v = vec![0.0; 3];
-    for _ in 0..3 {
-        v = nelder_mead(&objective, &v, 1e-12, 20_000);
+    for _ in 0..2 {
+        v = nelder_mead(&objective, &v, 1e-10, 20_000);
     }
     let g = params(&v);
     Some(Fit {
@@ -377,6 +442,50 @@ mod tests {
         let z: f64 = 0.3;
         assert!((hyp2f1(1.0, 1.0, 2.0, z) - (-(1.0 - z).ln() / z)).abs() < 1e-14);
         assert_eq!(hyp2f1(2.0, 3.0, 4.0, 0.0), 1.0);
+    }
+
+    #[test]
+    fn grouped_likelihood_equals_the_per_customer_sum() {
+        let log = crate::value::transactions::demo_transaction_log(300, 5);
+        let Ok(s) = crate::value::transactions::summarise_transactions(
+            &log,
+            crate::value::transactions::TimeUnit::Weeks,
+            None,
+        ) else {
+            panic!()
+        };
+        let m = BgNbd {
+            r: 0.3,
+            alpha: 5.0,
+            a: 0.9,
+            b: 2.0,
+        };
+        let direct: f64 = s
+            .customers
+            .iter()
+            .map(|c| m.log_likelihood(c.frequency, c.recency, c.t))
+            .sum();
+        let grouped = m.total_log_likelihood(&group_histories(&s.customers));
+        assert!(
+            (direct - grouped).abs() < 1e-8 * direct.abs(),
+            "{direct} {grouped}"
+        );
+        let g = GammaGamma {
+            p: 3.0,
+            q: 6.0,
+            v: 70.0,
+        };
+        let Some(fit) = fit_gamma_gamma(&s.customers) else {
+            panic!()
+        };
+        let direct: f64 = s
+            .customers
+            .iter()
+            .filter(|c| c.frequency > 0.0 && c.monetary_value > 0.0)
+            .map(|c| fit.params.log_likelihood(c.frequency, c.monetary_value))
+            .sum();
+        assert!((direct - fit.log_likelihood).abs() < 1e-8 * direct.abs());
+        assert!(g.log_likelihood(2.0, 30.0).is_finite());
     }
 
     #[test]
@@ -431,6 +540,8 @@ pub struct ClvReport {
     pub gamma_gamma: Option<Fit<GammaGamma>>,
     pub horizon_months: u32,
     pub monthly_discount_rate: f64,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
     pub by_variant: Vec<VariantClv>,
     /// Relative CLV uplift of the second variant over the first (control),
     /// with a delta-method interval, when the log has a variant column.
@@ -535,6 +646,7 @@ pub fn analyze_transactions(
         gamma_gamma,
         horizon_months: months,
         monthly_discount_rate: monthly_discount,
+        confidence,
         by_variant,
         clv_uplift,
     })
