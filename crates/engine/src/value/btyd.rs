@@ -257,9 +257,11 @@ pub fn nelder_mead(
 /// likelihood depend on x only, so each is computed once per distinct x
 /// instead of once per customer. Within a group, customers with the same
 /// (tₓ, T) share one term with a weight.
+/// Customers of one frequency x: (x, [(tₓ, T, weight)]).
+type FrequencyGroup = (f64, Vec<(f64, f64, f64)>);
+
 struct Grouped {
-    /// (x, [(tₓ, T, weight)])
-    groups: Vec<(f64, Vec<(f64, f64, f64)>)>,
+    groups: Vec<FrequencyGroup>,
     customers: f64,
 }
 
@@ -273,7 +275,7 @@ fn group_histories(customers: &[CustomerSummary]) -> Grouped {
             .then(a.1.total_cmp(&b.1))
             .then(a.2.total_cmp(&b.2))
     });
-    let mut groups: Vec<(f64, Vec<(f64, f64, f64)>)> = Vec::new();
+    let mut groups: Vec<FrequencyGroup> = Vec::new();
     for (x, tx, t) in keyed {
         if groups.last().is_none_or(|g| g.0 != x) {
             groups.push((x, Vec::new()));
