@@ -401,10 +401,23 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Option<Fit<GammaGamma>>
     };
     let n = data.len() as f64;
     let objective = |v: &[f64]| -total(&params(v)) / n;
-    let mut v = vec![0.0; 3];
-    for _ in 0..2 {
-        v = nelder_mead(&objective, &v, 1e-10, 20_000);
+    // The likelihood has a long ridge towards p → ∞ on which a simplex can
+    // stall, so start from a few moment-based guesses (mean spend per
+    // transaction p·v/(q − 1) equal to the observed mean) and keep the best.
+    let mean_spend = data.iter().map(|d| d.1).sum::<f64>() / n;
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for (p0, q0) in [(1.0_f64, 2.0_f64), (5.0, 4.0), (2.0, 10.0), (10.0, 3.0)] {
+        let v0 = mean_spend * (q0 - 1.0) / p0;
+        let mut v = vec![p0.ln(), q0.ln(), v0.ln()];
+        for _ in 0..2 {
+            v = nelder_mead(&objective, &v, 1e-10, 20_000);
+        }
+        let value = objective(&v);
+        if best.as_ref().is_none_or(|(b, _)| value < *b) {
+            best = Some((value, v));
+        }
     }
+    let v = best.map(|b| b.1)?;
     let g = params(&v);
     Some(Fit {
         params: g,
