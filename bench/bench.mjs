@@ -67,6 +67,33 @@ try {
     console.log(`paste + parse + analyse ${rows.toLocaleString('en-US')} rows (${mib.toFixed(1)} MiB): ${ms.toFixed(0)} ms = ${Math.round(rows / (ms / 1000)).toLocaleString('en-US')} rows/s, ${(mib / (ms / 1000)).toFixed(1)} MiB/s`);
     await context.close();
   }
+
+  // 4. CLV fit in the page: 20,000 customers.
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.waitForSelector('#verdict');
+    await page.locator('#clv-sample').click();
+    // 1,000 customers per variant from the page's own sample, repeated with new ids to 20,000.
+    const sample = await page.locator('#clv-input').inputValue();
+    const [head, ...lines] = sample.trim().split('\n');
+    let big = head + '\n';
+    for (let k = 0; k < 10; k++) big += lines.map((l) => `r${k}_${l}`).join('\n') + '\n';
+    const ms = await page.evaluate(async (text) => {
+      const area = document.querySelector('#clv-input');
+      area.value = text;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+      const t0 = performance.now();
+      document.querySelector('#clv-fit').click();
+      while (!document.querySelector('#clv-summary')?.textContent.includes('20,000 customers')) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return performance.now() - t0;
+    }, big);
+    console.log(`CLV fit (BG/NBD + Gamma-Gamma) and prediction for 20,000 customers in the page: ${ms.toFixed(0)} ms`);
+    await context.close();
+  }
 } finally {
   await browser.close();
   await server.close();
