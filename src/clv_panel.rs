@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::value::btyd::{analyze_transactions, ClvReport};
+use uplift_engine::value::btyd::{ClvJob, ClvReport};
 use uplift_engine::value::transactions::{demo_transaction_log, parse_date, TimeUnit};
 
 use crate::format;
@@ -29,6 +29,7 @@ pub fn ClvPanel() -> impl IntoView {
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<ClvReport, String>>);
     let kept = RwSignal::new(None::<ClvReport>);
+    let progress = RwSignal::new((0usize, 1usize));
 
     let fit = move |_| {
         if busy.get_untracked() {
@@ -47,8 +48,8 @@ pub fn ClvPanel() -> impl IntoView {
                     .ok_or_else(|| format!("“{end_text}” is not a date; use YYYY-MM-DD."))
             };
             let confidence = state.scenario.with_untracked(|s| s.confidence);
-            let outcome = end_day.and_then(|end_day| {
-                analyze_transactions(
+            let job = end_day.and_then(|end_day| {
+                ClvJob::new(
                     &text,
                     unit.get_untracked(),
                     end_day,
@@ -58,6 +59,18 @@ pub fn ClvPanel() -> impl IntoView {
                 )
                 .map_err(|e| e.to_string())
             });
+            // One optimiser pass per step, with a frame in between, so the
+            // page keeps responding while a large log is fitted.
+            let outcome = match job {
+                Err(e) => Err(e),
+                Ok(mut job) => loop {
+                    progress.set((job.steps_done(), job.total_steps()));
+                    next_frame().await;
+                    if let Some(report) = job.step() {
+                        break Ok(report);
+                    }
+                },
+            };
             // A failed fit keeps the previous result on screen.
             match outcome {
                 Ok(r) => result.set(Some(Ok(r))),
@@ -118,6 +131,12 @@ pub fn ClvPanel() -> impl IntoView {
                     {move || if busy.get() { "Fitting…" } else { "Fit models" }}
                 </button>
             </div>
+            <Show when=move || busy.get()>
+                <p class="status" role="status" id="clv-progress-text">
+                    <progress id="clv-progress" max=move || progress.get().1 value=move || progress.get().0></progress>
+                    {move || format!(" Fitting the models… step {} of {}", progress.get().0 + 1, progress.get().1)}
+                </p>
+            </Show>
             {move || match result.get() {
                 Some(Err(e)) => Some(view! { <p class="status error" role="alert" id="clv-error">{e}</p> }),
                 _ => None,

@@ -111,3 +111,43 @@ test('CLV from a transaction log: fitted in the page, equal to the CLI', async (
     await context.close();
   }
 });
+
+test('fitting 20,000 customers shows progress and the page keeps responding', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    await page.locator('#clv-sample').click();
+    const sample = await page.locator('#clv-input').inputValue();
+    const [head, ...lines] = sample.trim().split('\n');
+    let big = head + '\n';
+    for (let k = 0; k < 10; k++) big += lines.map((l) => `r${k}_${l}`).join('\n') + '\n';
+    await page.locator('#clv-input').evaluate((el, text) => {
+      el.value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, big);
+    // Watch the frames while the fit runs: if the fit blocked the page, one
+    // gap between frames would span nearly the whole fit.
+    await page.evaluate(() => {
+      window.__gaps = { max: 0, start: performance.now() };
+      let last = performance.now();
+      const tick = (t) => {
+        window.__gaps.max = Math.max(window.__gaps.max, t - last);
+        last = t;
+        if (!document.querySelector('#clv-summary')?.textContent.includes('20,000')) requestAnimationFrame(tick);
+        else window.__gaps.total = t - window.__gaps.start;
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.locator('#clv-fit').click();
+    await page.locator('#clv-progress').waitFor();
+    // While the fit runs, switch the statistics method: the page answers.
+    await page.locator('label.segment', { hasText: 'Bayesian' }).click();
+    await page.waitForFunction(() => document.querySelector('#conversion-table thead')?.textContent.includes('Chance to beat control'));
+    await page.waitForFunction(() => document.querySelector('#clv-summary')?.textContent.includes('20,000 customers'), null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__gaps.total !== undefined);
+    const gaps = await page.evaluate(() => window.__gaps);
+    assert.ok(gaps.max < 0.6 * gaps.total, `longest frame gap ${gaps.max.toFixed(0)} ms of a ${gaps.total.toFixed(0)} ms fit`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

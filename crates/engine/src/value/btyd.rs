@@ -327,6 +327,105 @@ pub struct Fit<P> {
     pub log_likelihood: f64,
 }
 
+/// Log-parameters beyond ±15 (a factor of 3·10⁶) are outside any sensible
+/// model and only reached along degenerate ridges of the likelihood (for
+/// Gamma-Gamma, q and v → ∞ when spend hardly varies between customers);
+/// the objectives refuse them so the optimiser stays where the maths is sound.
+const LOG_PARAM_LIMIT: f64 = 15.0;
+
+fn within_limits(v: &[f64]) -> bool {
+    v.iter().all(|x| x.abs() <= LOG_PARAM_LIMIT)
+}
+
+fn bg_params(v: &[f64]) -> BgNbd {
+    BgNbd {
+        r: v.first().copied().unwrap_or(0.0).exp(),
+        alpha: v.get(1).copied().unwrap_or(0.0).exp(),
+        a: v.get(2).copied().unwrap_or(0.0).exp(),
+        b: v.get(3).copied().unwrap_or(0.0).exp(),
+    }
+}
+
+fn gg_params(v: &[f64]) -> GammaGamma {
+    GammaGamma {
+        p: v.first().copied().unwrap_or(0.0).exp(),
+        q: v.get(1).copied().unwrap_or(0.0).exp(),
+        v: v.get(2).copied().unwrap_or(0.0).exp(),
+    }
+}
+
+/// Repeat customers grouped by frequency for the Gamma-Gamma likelihood:
+/// its gamma-function terms depend on x only.
+struct SpendData {
+    /// (x, spends of the customers with that x, Σ ln spend)
+    by_x: Vec<(f64, Vec<f64>, f64)>,
+    customers: f64,
+    mean_spend: f64,
+}
+
+impl SpendData {
+    fn new(customers: &[CustomerSummary]) -> Option<SpendData> {
+        let mut data: Vec<(f64, f64)> = customers
+            .iter()
+            .filter(|c| c.frequency > 0.0 && c.monetary_value > 0.0)
+            .map(|c| (c.frequency, c.monetary_value))
+            .collect();
+        if data.len() < 3 {
+            return None;
+        }
+        let n = data.len() as f64;
+        let mean_spend = data.iter().map(|d| d.1).sum::<f64>() / n;
+        data.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut by_x: Vec<(f64, Vec<f64>, f64)> = Vec::new();
+        for (x, m) in data {
+            match by_x.last_mut() {
+                Some((gx, ms, sum_ln)) if *gx == x => {
+                    ms.push(m);
+                    *sum_ln += m.ln();
+                }
+                _ => by_x.push((x, vec![m], m.ln())),
+            }
+        }
+        Some(SpendData {
+            by_x,
+            customers: n,
+            mean_spend,
+        })
+    }
+
+    /// Total Gamma-Gamma log-likelihood; equal to the sum of
+    /// [`GammaGamma::log_likelihood`] over customers.
+    fn total_log_likelihood(&self, g: &GammaGamma) -> f64 {
+        let GammaGamma { p, q, v } = *g;
+        let base = -ln_gamma(q) + q * v.ln();
+        self.by_x
+            .iter()
+            .map(|(x, ms, sum_ln_m)| {
+                let (x, n) = (*x, ms.len() as f64);
+                let px = p * x;
+                let per = base + ln_gamma(px + q) - ln_gamma(px) + px * x.ln();
+                n * per + (px - 1.0) * sum_ln_m
+                    - (px + q) * ms.iter().map(|m| (x * m + v).ln()).sum::<f64>()
+            })
+            .sum()
+    }
+
+    /// Moment-based starts: mean spend per transaction p·v/(q − 1) equal to
+    /// the observed mean. The likelihood has a long ridge towards p → ∞ on
+    /// which a simplex can stall, so several starts are tried.
+    fn starts(&self) -> Vec<Vec<f64>> {
+        [(1.0_f64, 2.0_f64), (5.0, 4.0), (10.0, 3.0)]
+            .iter()
+            .map(|&(p0, q0)| vec![p0.ln(), q0.ln(), (self.mean_spend * (q0 - 1.0) / p0).ln()])
+            .collect()
+    }
+}
+
+/// One Nelder–Mead pass per step; two passes per start, because restarting
+/// from its own answer keeps a collapsed simplex from stopping short.
+const PASSES: usize = 2;
+const TOLERANCE: f64 = 1e-9;
+
 /// Fit BG/NBD by maximum likelihood over log-parameters (so all stay
 /// positive), starting from 1 as lifetimes does. `None` with no customers.
 pub fn fit_bgnbd(customers: &[CustomerSummary]) -> Option<Fit<BgNbd>> {
@@ -334,94 +433,46 @@ pub fn fit_bgnbd(customers: &[CustomerSummary]) -> Option<Fit<BgNbd>> {
     if data.groups.is_empty() {
         return None;
     }
-    let params = |v: &[f64]| BgNbd {
-        r: v.first().copied().unwrap_or(0.0).exp(),
-        alpha: v.get(1).copied().unwrap_or(0.0).exp(),
-        a: v.get(2).copied().unwrap_or(0.0).exp(),
-        b: v.get(3).copied().unwrap_or(0.0).exp(),
+    let objective = |v: &[f64]| {
+        if !within_limits(v) {
+            return f64::INFINITY;
+        }
+        -bg_params(v).total_log_likelihood(&data) / data.customers
     };
-    let total = |m: &BgNbd| m.total_log_likelihood(&data);
-    let n = data.customers;
-    let objective = |v: &[f64]| -total(&params(v)) / n;
-    // Two passes: restarting Nelder–Mead from its own answer avoids a
-    // collapsed simplex stopping short of the optimum.
     let mut v = vec![0.0; 4];
-    for _ in 0..2 {
-        v = nelder_mead(&objective, &v, 1e-9, 20_000);
+    for _ in 0..PASSES {
+        v = nelder_mead(&objective, &v, TOLERANCE, 20_000);
     }
-    let m = params(&v);
+    let m = bg_params(&v);
     Some(Fit {
         params: m,
-        log_likelihood: total(&m),
+        log_likelihood: m.total_log_likelihood(&data),
     })
 }
 
 /// Fit Gamma-Gamma on customers with repeat purchases and positive spend.
 pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Option<Fit<GammaGamma>> {
-    let data: Vec<(f64, f64)> = customers
-        .iter()
-        .filter(|c| c.frequency > 0.0 && c.monetary_value > 0.0)
-        .map(|c| (c.frequency, c.monetary_value))
-        .collect();
-    if data.len() < 3 {
-        return None;
-    }
-    let params = |v: &[f64]| GammaGamma {
-        p: v.first().copied().unwrap_or(0.0).exp(),
-        q: v.get(1).copied().unwrap_or(0.0).exp(),
-        v: v.get(2).copied().unwrap_or(0.0).exp(),
-    };
-    // Group by x: the gamma-function terms depend on x only.
-    let mut by_x: Vec<(f64, Vec<f64>)> = Vec::new();
-    let mut sorted = data.clone();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for (x, m) in sorted {
-        match by_x.last_mut() {
-            Some((gx, ms)) if *gx == x => ms.push(m),
-            _ => by_x.push((x, vec![m])),
+    let data = SpendData::new(customers)?;
+    let objective = |v: &[f64]| {
+        if !within_limits(v) {
+            return f64::INFINITY;
         }
-    }
-    let sum_ln_m: Vec<f64> = by_x
-        .iter()
-        .map(|(_, ms)| ms.iter().map(|m| m.ln()).sum())
-        .collect();
-    let total = |g: &GammaGamma| -> f64 {
-        let GammaGamma { p, q, v } = *g;
-        let base = -ln_gamma(q) + q * v.ln();
-        by_x.iter()
-            .zip(&sum_ln_m)
-            .map(|((x, ms), slm)| {
-                let (x, n) = (*x, ms.len() as f64);
-                let px = p * x;
-                let per = base + ln_gamma(px + q) - ln_gamma(px) + px * x.ln();
-                n * per + (px - 1.0) * slm
-                    - (px + q) * ms.iter().map(|m| (x * m + v).ln()).sum::<f64>()
-            })
-            .sum()
+        -data.total_log_likelihood(&gg_params(v)) / data.customers
     };
-    let n = data.len() as f64;
-    let objective = |v: &[f64]| -total(&params(v)) / n;
-    // The likelihood has a long ridge towards p → ∞ on which a simplex can
-    // stall, so start from a few moment-based guesses (mean spend per
-    // transaction p·v/(q − 1) equal to the observed mean) and keep the best.
-    let mean_spend = data.iter().map(|d| d.1).sum::<f64>() / n;
     let mut best: Option<(f64, Vec<f64>)> = None;
-    for (p0, q0) in [(1.0_f64, 2.0_f64), (5.0, 4.0), (10.0, 3.0)] {
-        let v0 = mean_spend * (q0 - 1.0) / p0;
-        let mut v = vec![p0.ln(), q0.ln(), v0.ln()];
-        for _ in 0..2 {
-            v = nelder_mead(&objective, &v, 1e-9, 20_000);
+    for mut v in data.starts() {
+        for _ in 0..PASSES {
+            v = nelder_mead(&objective, &v, TOLERANCE, 20_000);
         }
         let value = objective(&v);
         if best.as_ref().is_none_or(|(b, _)| value < *b) {
             best = Some((value, v));
         }
     }
-    let v = best.map(|b| b.1)?;
-    let g = params(&v);
+    let g = gg_params(&best?.1);
     Some(Fit {
         params: g,
-        log_likelihood: total(&g),
+        log_likelihood: data.total_log_likelihood(&g),
     })
 }
 
@@ -499,8 +550,36 @@ mod tests {
             .filter(|c| c.frequency > 0.0 && c.monetary_value > 0.0)
             .map(|c| fit.params.log_likelihood(c.frequency, c.monetary_value))
             .sum();
-        assert!((direct - fit.log_likelihood).abs() < 1e-8 * direct.abs());
+        assert!(
+            (direct - fit.log_likelihood).abs() < 1e-8 * direct.abs(),
+            "{direct} vs {} at {:?}",
+            fit.log_likelihood,
+            fit.params
+        );
         assert!(g.log_likelihood(2.0, 30.0).is_finite());
+    }
+
+    #[test]
+    fn job_in_steps_equals_the_one_shot_fit() {
+        let log = crate::value::transactions::demo_transaction_log(300, 9);
+        let unit = crate::value::transactions::TimeUnit::Weeks;
+        let Ok(mut job) = ClvJob::new(&log, unit, None, 12, 0.01, 0.95) else {
+            panic!()
+        };
+        let total = job.total_steps();
+        let mut report = None;
+        for _ in 0..total {
+            report = job.step();
+        }
+        let Some(report) = report else {
+            panic!("not done after {total} steps")
+        };
+        let Ok(s) = crate::value::transactions::summarise_transactions(&log, unit, None) else {
+            panic!()
+        };
+        assert_eq!(Some(report.bgnbd), fit_bgnbd(&s.customers));
+        assert_eq!(report.gamma_gamma, fit_gamma_gamma(&s.customers));
+        assert_eq!(report.by_variant.len(), 2);
     }
 
     #[test]
@@ -571,6 +650,144 @@ pub fn periods_per_month(unit: super::transactions::TimeUnit) -> f64 {
     }
 }
 
+/// A CLV analysis done in small steps, so that a page can keep responding
+/// between them: each [`ClvJob::step`] runs one optimiser pass (a fraction
+/// of a second on 20,000 customers) and the last step predicts.
+pub struct ClvJob {
+    summary: super::transactions::TransactionSummary,
+    histories: Grouped,
+    spend: Option<SpendData>,
+    months: u32,
+    monthly_discount: f64,
+    confidence: f64,
+    bg: Vec<f64>,
+    bg_passes: usize,
+    gg_starts: Vec<Vec<f64>>,
+    gg_current: Option<(Vec<f64>, usize)>,
+    gg_best: Option<(f64, Vec<f64>)>,
+    steps_done: usize,
+}
+
+impl ClvJob {
+    /// Read the log and prepare the fit; errors name the line and column.
+    pub fn new(
+        text: &str,
+        unit: super::transactions::TimeUnit,
+        end: Option<i64>,
+        months: u32,
+        monthly_discount: f64,
+        confidence: f64,
+    ) -> Result<ClvJob, ClvError> {
+        let summary = super::transactions::summarise_transactions(text, unit, end)?;
+        let histories = group_histories(&summary.customers);
+        if histories.groups.is_empty() {
+            return Err(ClvError::TooFewCustomers);
+        }
+        let spend = SpendData::new(&summary.customers);
+        let mut gg_starts = spend.as_ref().map(SpendData::starts).unwrap_or_default();
+        gg_starts.reverse();
+        Ok(ClvJob {
+            summary,
+            histories,
+            spend,
+            months,
+            monthly_discount,
+            confidence,
+            bg: vec![0.0; 4],
+            bg_passes: 0,
+            gg_starts,
+            gg_current: None,
+            gg_best: None,
+            steps_done: 0,
+        })
+    }
+
+    /// How many calls to [`ClvJob::step`] the whole analysis takes.
+    pub fn total_steps(&self) -> usize {
+        PASSES + self.spend.as_ref().map_or(0, |s| s.starts().len() * PASSES) + 1
+    }
+
+    pub fn steps_done(&self) -> usize {
+        self.steps_done
+    }
+
+    /// Do the next piece of work; the report once everything is done.
+    pub fn step(&mut self) -> Option<ClvReport> {
+        self.steps_done += 1;
+        if self.bg_passes < PASSES {
+            let data = &self.histories;
+            let objective = |v: &[f64]| {
+                if !within_limits(v) {
+                    return f64::INFINITY;
+                }
+                -bg_params(v).total_log_likelihood(data) / data.customers
+            };
+            self.bg = nelder_mead(&objective, &self.bg, TOLERANCE, 20_000);
+            self.bg_passes += 1;
+            return None;
+        }
+        if let Some(spend) = &self.spend {
+            let objective = |v: &[f64]| {
+                if !within_limits(v) {
+                    return f64::INFINITY;
+                }
+                -spend.total_log_likelihood(&gg_params(v)) / spend.customers
+            };
+            if self.gg_current.is_none() {
+                self.gg_current = self.gg_starts.pop().map(|v| (v, 0));
+            }
+            if let Some((v, passes)) = self.gg_current.take() {
+                let v = nelder_mead(&objective, &v, TOLERANCE, 20_000);
+                if passes + 1 < PASSES {
+                    self.gg_current = Some((v, passes + 1));
+                } else {
+                    let value = objective(&v);
+                    if self.gg_best.as_ref().is_none_or(|(b, _)| value < *b) {
+                        self.gg_best = Some((value, v));
+                    }
+                }
+                return None;
+            }
+        }
+        Some(self.finish())
+    }
+
+    /// Run every remaining step.
+    pub fn run(mut self) -> ClvReport {
+        loop {
+            if let Some(report) = self.step() {
+                return report;
+            }
+        }
+    }
+
+    fn finish(&self) -> ClvReport {
+        let bg = bg_params(&self.bg);
+        let bgnbd = Fit {
+            params: bg,
+            log_likelihood: bg.total_log_likelihood(&self.histories),
+        };
+        let gamma_gamma = match (&self.spend, &self.gg_best) {
+            (Some(spend), Some((_, v))) => {
+                let g = gg_params(v);
+                Some(Fit {
+                    params: g,
+                    log_likelihood: spend.total_log_likelihood(&g),
+                })
+            }
+            _ => None,
+        };
+        predict(
+            &self.summary,
+            bgnbd,
+            gamma_gamma,
+            self.months,
+            self.monthly_discount,
+            self.confidence,
+        )
+    }
+}
+
 /// Fit both models on a transaction log and predict each customer's CLV
 /// over `months` months, by variant when the log has one.
 pub fn analyze_transactions(
@@ -581,9 +798,18 @@ pub fn analyze_transactions(
     monthly_discount: f64,
     confidence: f64,
 ) -> Result<ClvReport, ClvError> {
-    let summary = super::transactions::summarise_transactions(text, unit, end)?;
-    let bgnbd = fit_bgnbd(&summary.customers).ok_or(ClvError::TooFewCustomers)?;
-    let gamma_gamma = fit_gamma_gamma(&summary.customers);
+    Ok(ClvJob::new(text, unit, end, months, monthly_discount, confidence)?.run())
+}
+
+fn predict(
+    summary: &super::transactions::TransactionSummary,
+    bgnbd: Fit<BgNbd>,
+    gamma_gamma: Option<Fit<GammaGamma>>,
+    months: u32,
+    monthly_discount: f64,
+    confidence: f64,
+) -> ClvReport {
+    let unit = summary.unit;
     let ppm = periods_per_month(unit);
     let mean_spend = |c: &CustomerSummary| match &gamma_gamma {
         Some(g) => g
@@ -652,9 +878,9 @@ pub fn analyze_transactions(
         .ok(),
         _ => None,
     };
-    Ok(ClvReport {
+    ClvReport {
         unit,
-        observation_end: summary.observation_end,
+        observation_end: summary.observation_end.clone(),
         customers: summary.customers.len(),
         transactions: summary.rows,
         bgnbd,
@@ -664,7 +890,7 @@ pub fn analyze_transactions(
         confidence,
         by_variant,
         clv_uplift,
-    })
+    }
 }
 
 /// Why a transaction log could not be analysed.
