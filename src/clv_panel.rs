@@ -59,12 +59,12 @@ pub fn ClvPanel() -> impl IntoView {
                 )
                 .map_err(|e| e.to_string())
             });
-            // One optimiser pass per step, with a frame in between, so the
-            // page keeps responding while a large log is fitted.
+            // A few optimiser iterations per step, with a frame in between,
+            // so the page keeps responding while a large log is fitted.
             let outcome = match job {
                 Err(e) => Err(e),
                 Ok(mut job) => loop {
-                    progress.set((job.steps_done(), job.total_steps()));
+                    progress.set(job.progress());
                     next_frame().await;
                     if let Some(report) = job.step() {
                         break Ok(report);
@@ -134,7 +134,7 @@ pub fn ClvPanel() -> impl IntoView {
             <Show when=move || busy.get()>
                 <p class="status" role="status" id="clv-progress-text">
                     <progress id="clv-progress" max=move || progress.get().1 value=move || progress.get().0></progress>
-                    {move || format!(" Fitting the models… step {} of {}", progress.get().0 + 1, progress.get().1)}
+                    {move || format!(" Fitting the models… pass {} of {}", (progress.get().0 + 1).min(progress.get().1), progress.get().1)}
                 </p>
             </Show>
             {move || match result.get() {
