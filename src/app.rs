@@ -1,18 +1,22 @@
 //! The page: a header, the three steps (data, investment, results) and a footer.
 
 use leptos::prelude::*;
-use uplift_engine::Scenario;
 
 use crate::clv_panel::ClvPanel;
 use crate::data_panel::DataPanel;
 use crate::investment_panel::InvestmentPanel;
 use crate::planner_panel::PlannerPanel;
 use crate::results_panel::ResultsPanel;
-use crate::state::AppState;
+use crate::share_bar::ShareBar;
+use crate::state::{initial_scenario, start_autosave, AppState};
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(AppState::new(Scenario::demo()));
+    let (initial, link_error) = initial_scenario();
+    let state = AppState::new(initial);
+    state.load_error.set(link_error);
+    provide_context(state);
+    start_autosave(state);
     view! {
         <header class="site-header">
             <h1>"Uplift ROI"</h1>
@@ -20,6 +24,7 @@ pub fn App() -> impl IntoView {
                 "Does your AI-personalization spend pay off? Paste an A/B test, add what it costs, and see uplift, customer value and ROI. "
                 <strong>"Your data never leaves this browser."</strong>
             </p>
+            <ShareBar/>
         </header>
         <main class="steps">
             <DataPanel/>

@@ -23,4 +23,5 @@ pub mod investment_panel;
 pub mod investment_results;
 pub mod planner_panel;
 pub mod results_panel;
+pub mod share_bar;
 pub mod state;

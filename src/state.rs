@@ -56,6 +56,72 @@ impl AppState {
     }
 }
 
+/// Where the scenario is autosaved in this browser.
+const STORAGE_KEY: &str = "uplift-roi:scenario";
+
+/// Data larger than this is saved as its per-variant sums, so autosave
+/// stays well inside the browser's storage quota.
+const MAX_SAVED_DATA: usize = 1_000_000;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The scenario to start with: from the link's fragment, else the one saved
+/// in this browser, else the demo. A link that cannot be read is explained.
+pub fn initial_scenario() -> (Scenario, Option<String>) {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if hash.contains("s=") {
+        return match Scenario::from_fragment(&hash) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                Scenario::demo(),
+                Some(format!("The link could not be opened: {e}")),
+            ),
+        };
+    }
+    let saved = storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|json| Scenario::from_json(&json).ok());
+    (saved.unwrap_or_else(Scenario::demo), None)
+}
+
+/// Save the scenario in this browser (large row-level data as its sums).
+fn autosave(scenario: &Scenario) {
+    let Some(store) = storage() else { return };
+    let json = if scenario.data.len() > MAX_SAVED_DATA {
+        let mut small = scenario.clone();
+        small.data = uplift_engine::ingest::parse_experiment(&scenario.data)
+            .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants))
+            .unwrap_or_default();
+        small.to_json()
+    } else {
+        scenario.to_json()
+    };
+    let _ = store.set_item(STORAGE_KEY, &json);
+}
+
+/// Remove everything this page saved in the browser, and the link's fragment.
+pub fn clear_saved() {
+    if let Some(store) = storage() {
+        let _ = store.remove_item(STORAGE_KEY);
+    }
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let path = w.location().pathname().unwrap_or_default()
+                + &w.location().search().unwrap_or_default();
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}
+
+/// Save every change in this browser (never anywhere else).
+pub fn start_autosave(state: AppState) {
+    Effect::new(move || state.scenario.with(autosave));
+}
+
 /// The shared state, provided by [`crate::app::App`].
 pub fn use_app_state() -> AppState {
     expect_context::<AppState>()

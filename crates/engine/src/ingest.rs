@@ -618,6 +618,53 @@ pub fn parse_experiment(text: &str) -> Result<Experiment, IngestError> {
     })
 }
 
+/// Write sufficient statistics back as an aggregated CSV with canonical
+/// headers: one row per variant, a column per statistic any variant has.
+/// Row-level data shared this way carries only sums, never a user's row.
+pub fn to_aggregated_csv(variants: &[VariantStats]) -> String {
+    type Column = (&'static str, fn(&VariantStats) -> Option<f64>);
+    let columns: [Column; 11] = [
+        ("conversions", |v| v.conversions.map(|c| c as f64)),
+        ("orders", |v| v.orders.map(|c| c as f64)),
+        ("revenue", |v| v.revenue),
+        ("revenue_sq", |v| v.revenue_sq),
+        ("orders_sq", |v| v.orders_sq),
+        ("revenue_x_orders", |v| v.revenue_x_orders),
+        ("clicks", |v| v.clicks.map(|c| c as f64)),
+        ("impressions", |v| v.impressions.map(|c| c as f64)),
+        ("pre_revenue", |v| v.pre_revenue),
+        ("pre_revenue_sq", |v| v.pre_revenue_sq),
+        ("revenue_x_pre", |v| v.revenue_x_pre),
+    ];
+    let present: Vec<&Column> = columns
+        .iter()
+        .filter(|(_, get)| variants.iter().all(|v| get(v).is_some()))
+        .collect();
+    let quote = |name: &str| {
+        if name.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        } else {
+            name.to_string()
+        }
+    };
+    let mut out = String::from("variant,users");
+    for (name, _) in &present {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push('\n');
+    for v in variants {
+        out.push_str(&quote(&v.name));
+        out.push_str(&format!(",{}", v.users));
+        for (_, get) in &present {
+            // `{}` on f64 prints the shortest text that reads back exactly.
+            out.push_str(&format!(",{}", get(v).unwrap_or(0.0)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn add_u64(a: u64, b: u64, column: &str) -> Result<u64, IngestError> {
     a.checked_add(b).ok_or_else(|| IngestError::Overflow {
         column: column.to_string(),
@@ -779,6 +826,15 @@ mod tests {
             parse_experiment("variant,converted\nA,maybe\nB,1\n"),
             Err(IngestError::NotABoolean { .. })
         ));
+    }
+
+    #[test]
+    fn aggregated_csv_round_trips() {
+        let e = ok("variant,orders,revenue,pre_revenue,clicks,impressions\nA,2,30.25,10,1,4\n\"B, new\",1,8,4,0,1\nA,0,0,1,0,2\n");
+        let csv = to_aggregated_csv(&e.variants);
+        let back = ok(&csv);
+        assert_eq!(back.shape, DataShape::Aggregated);
+        assert_eq!(back.variants, e.variants);
     }
 
     #[test]

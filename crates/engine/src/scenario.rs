@@ -317,6 +317,81 @@ impl Scenario {
     }
 }
 
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// URL-safe base64 without padding (RFC 4648 §5).
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let sextets = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63];
+        for s in sextets.iter().take(chunk.len() + 1) {
+            if let Some(&c) = BASE64URL.get(*s as usize) {
+                out.push(char::from(c));
+            }
+        }
+    }
+    out
+}
+
+/// Inverse of [`base64url_encode`]; `None` on a character outside the alphabet.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes() {
+        let v = BASE64URL.iter().position(|&b| b == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xFF) as u8);
+        }
+    }
+    Some(out)
+}
+
+impl Scenario {
+    /// The scenario as a URL fragment (`s=…`), which browsers never send to
+    /// a server. Row-level data is replaced by its per-variant sums unless
+    /// `include_rows` is set, so a shared link carries no individual's row.
+    pub fn to_fragment(&self, include_rows: bool) -> String {
+        let mut shared = self.clone();
+        if !include_rows {
+            if let Ok(e) = crate::ingest::parse_experiment(&self.data) {
+                if e.shape == crate::ingest::DataShape::RowLevel {
+                    shared.data = crate::ingest::to_aggregated_csv(&e.variants);
+                }
+            }
+        }
+        let json = serde_json::to_string(&shared).unwrap_or_default();
+        format!("s={}", base64url_encode(json.as_bytes()))
+    }
+
+    /// Read a scenario from a URL fragment written by [`Scenario::to_fragment`].
+    pub fn from_fragment(fragment: &str) -> Result<Scenario, ScenarioError> {
+        let body = fragment
+            .trim_start_matches('#')
+            .split('&')
+            .find_map(|part| part.strip_prefix("s="))
+            .ok_or_else(|| ScenarioError::NotAScenario {
+                reason: "the link has no scenario in it".into(),
+            })?;
+        let bytes = base64url_decode(body).ok_or_else(|| ScenarioError::NotAScenario {
+            reason: "the link is damaged (it may have been cut short)".into(),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| ScenarioError::NotAScenario {
+            reason: "the link is damaged (it may have been cut short)".into(),
+        })?;
+        Scenario::from_json(&text)
+    }
+}
+
 /// A problem with the typed-in inputs or a loaded scenario file.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ScenarioError {
@@ -366,6 +441,47 @@ mod tests {
         assert_eq!(s.validate(), Ok(()));
         let back = Scenario::from_json(&s.to_json());
         assert_eq!(back, Ok(s));
+    }
+
+    #[test]
+    fn fragment_round_trips_and_hides_rows() {
+        let s = Scenario::demo();
+        assert_eq!(
+            Scenario::from_fragment(&format!("#{}", s.to_fragment(false))),
+            Ok(s.clone())
+        );
+        let mut rows = Scenario::demo();
+        rows.data =
+            "user,variant,converted,revenue\nu1,A,1,10\nu2,A,0,0\nu3,B,1,12\nu4,B,1,8\n".into();
+        let shared = Scenario::from_fragment(&rows.to_fragment(false));
+        let Ok(shared) = shared else {
+            panic!("{shared:?}")
+        };
+        assert!(!shared.data.contains("u1"), "{}", shared.data);
+        assert!(shared
+            .data
+            .starts_with("variant,users,conversions,revenue,revenue_sq"));
+        let with_rows = Scenario::from_fragment(&rows.to_fragment(true));
+        assert!(with_rows.is_ok_and(|s| s.data.contains("u1")));
+        assert!(Scenario::from_fragment("#s=@@@").is_err());
+        assert!(Scenario::from_fragment("#nothing").is_err());
+    }
+
+    #[test]
+    fn base64url_matches_rfc4648() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url_encode(plain.as_bytes()), coded);
+            assert_eq!(base64url_decode(coded), Some(plain.as_bytes().to_vec()));
+        }
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
     }
 
     #[test]

@@ -1,0 +1,133 @@
+//! Saving and sharing without a server: a link whose fragment holds the
+//! scenario (browsers never send the fragment anywhere), a JSON file to save
+//! and open, autosave in this browser, and a control that really clears it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uplift_engine::Scenario;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+
+use crate::state::{clear_saved, use_app_state};
+
+/// Offer `text` as a file download named `name`.
+fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the file could not be prepared")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no download URL")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link element")?
+        .dyn_into()
+        .map_err(|_| "no link element")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+pub fn ShareBar() -> impl IntoView {
+    let state = use_app_state();
+    let include_rows = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let link = RwSignal::new(String::new());
+
+    let copy_link = move |_| {
+        let fragment = state
+            .scenario
+            .with(|s| s.to_fragment(include_rows.get_untracked()));
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        // Setting the hash adds no history entry worth keeping and sends nothing.
+        let _ = location.set_hash(&fragment);
+        let href = location.href().unwrap_or_default();
+        link.set(href.clone());
+        let clipboard = window.navigator().clipboard();
+        spawn_local(async move {
+            match JsFuture::from(clipboard.write_text(&href)).await {
+                Ok(_) => message.set(Some(
+                    "Link copied. It holds your inputs; opening it restores this page.".into(),
+                )),
+                Err(_) => message.set(Some(
+                    "The browser did not allow copying; select the link below and copy it.".into(),
+                )),
+            }
+        });
+    };
+    let save = move |_| {
+        let json = state.scenario.with(Scenario::to_json);
+        match download("uplift-roi-scenario.json", &json, "application/json") {
+            Ok(()) => message.set(Some("Scenario saved as uplift-roi-scenario.json.".into())),
+            Err(e) => message.set(Some(format!("Could not save: {e}."))),
+        }
+    };
+    let open = move |ev: web_sys::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        spawn_local(async move {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            match text.map(|t| Scenario::from_json(&t)) {
+                Some(Ok(s)) => {
+                    state.scenario.set(s);
+                    message.set(Some(format!("Opened “{name}”.")));
+                }
+                Some(Err(e)) => message.set(Some(format!(
+                    "“{name}” was not opened: {e} Your current inputs are unchanged."
+                ))),
+                None => message.set(Some(format!("“{name}” could not be read."))),
+            }
+        });
+    };
+    let clear = move |_| {
+        clear_saved();
+        state.scenario.set(Scenario::demo());
+        state.load_error.set(None);
+        link.set(String::new());
+        message.set(Some(
+            "Your data was removed from this browser; the demo is loaded again.".into(),
+        ));
+    };
+
+    view! {
+        <div class="share-bar" role="group" aria-label="Save and share">
+            <button type="button" class="button secondary" id="copy-link" on:click=copy_link>"Copy link"</button>
+            <button type="button" class="button secondary" id="save-scenario" on:click=save>"Save scenario"</button>
+            <label class="button secondary file-button">
+                "Open scenario…"
+                <input id="open-scenario" type="file" accept=".json,application/json" on:change=open/>
+            </label>
+            <button type="button" class="button secondary danger" id="clear-my-data" on:click=clear>"Clear my data"</button>
+            <label class="toggle small" for="share-rows">
+                <input id="share-rows" type="checkbox" prop:checked=move || include_rows.get()
+                    on:change=move |ev| include_rows.set(event_target_checked(&ev))/>
+                <span>"Put row-level data in links"</span>
+            </label>
+            {move || message.get().map(|m| view! { <p class="share-message" role="status" id="share-message">{m}</p> })}
+            <Show when=move || !link.get().is_empty()>
+                <input class="share-link" id="share-link" type="text" readonly aria-label="Link to this scenario" prop:value=move || link.get()/>
+            </Show>
+        </div>
+    }
+}

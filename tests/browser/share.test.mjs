@@ -1,0 +1,104 @@
+// Saving and sharing without a server: links that restore the page, saved
+// files, autosave in the browser, and a "clear my data" that really clears.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveStatic, launch, openApp, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const totalCost = (page) => page.locator('#total-cost').innerText();
+const decodeFragment = (url) => Buffer.from(new URL(url).hash.replace(/^#s=/, ''), 'base64url').toString('utf8');
+
+test('a copied link restores the page elsewhere; row-level data stays out of it', async () => {
+  const { context, page, requests, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    await page.getByLabel('Amount of cost line 2').fill('50000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$134,000');
+    await page.locator('#copy-link').click();
+    await page.locator('#share-message').waitFor();
+    const url = page.url();
+    assert.match(url, /#s=/);
+    const other = await browser.newContext();
+    const fresh = await other.newPage();
+    await fresh.goto(url);
+    await fresh.waitForSelector('#verdict');
+    assert.equal(await totalCost(fresh), '$134,000');
+    await other.close();
+    // Row-level data: the link carries per-variant sums, not rows.
+    await page.locator('#data-input').fill('user_id,variant,converted,revenue\nalice,A,1,10\nbob,A,0,0\ncarol,B,1,12\ndave,B,1,8\n');
+    await page.locator('#data-ok').filter({ hasText: 'user rows' }).waitFor();
+    await page.locator('#copy-link').click();
+    await page.waitForFunction((old) => location.href !== old, url);
+    const shared = JSON.parse(decodeFragment(page.url()));
+    assert.ok(!shared.data.includes('alice'), shared.data);
+    assert.match(shared.data, /^variant,users,conversions,revenue,revenue_sq\n/);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin + '/')), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('autosave restores on return; "clear my data" really clears', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    await page.getByLabel('Amount of cost line 2').fill('40000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$124,000');
+    await page.reload();
+    await page.waitForSelector('#verdict');
+    assert.equal(await totalCost(page), '$124,000');
+    assert.ok(await page.evaluate(() => localStorage.getItem('uplift-roi:scenario')));
+    await page.locator('#clear-my-data').click();
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$114,000');
+    // The autosave writes the demo back; nothing of the user's remains.
+    const saved = await page.evaluate(() => localStorage.getItem('uplift-roi:scenario'));
+    assert.ok(saved === null || JSON.parse(saved).costs[1].amount === 30000, saved);
+    await page.reload();
+    await page.waitForSelector('#verdict');
+    assert.equal(await totalCost(page), '$114,000');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a scenario file saves and opens; a wrong file changes nothing', async () => {
+  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  try {
+    await page.getByLabel('Amount of cost line 2').fill('20000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$104,000');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save-scenario').click()]);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const saved = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(saved.version, 1);
+    assert.equal(saved.costs[1].amount, 20000);
+    // Open something that is not a scenario: explained, nothing changes.
+    await page.locator('#open-scenario').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+    await page.locator('#share-message').filter({ hasText: 'was not opened' }).waitFor();
+    assert.equal(await totalCost(page), '$104,000');
+    // Open a changed copy of the saved file.
+    saved.costs[1].amount = 60000;
+    await page.locator('#open-scenario').setInputFiles({ name: 'scenario.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$144,000');
+    // A damaged link is explained and the demo shown.
+    const broken = await browser.newContext();
+    const p2 = await broken.newPage();
+    await p2.goto(`${server.origin}/#s=@@@`);
+    await p2.waitForSelector('#verdict');
+    assert.match(await p2.locator('#data-error').innerText(), /The link could not be opened/);
+    await screenshot(p2, 'broken-link');
+    await broken.close();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
