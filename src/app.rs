@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::clv_panel::ClvPanel;
 use crate::data_panel::DataPanel;
+use crate::embed::{is_embed, start_embed};
 use crate::investment_panel::InvestmentPanel;
 use crate::planner_panel::PlannerPanel;
 use crate::results_panel::ResultsPanel;
@@ -17,6 +18,8 @@ pub fn App() -> impl IntoView {
     state.load_error.set(link_error);
     provide_context(state);
     start_autosave(state);
+    start_embed(state);
+    let full = !is_embed();
     view! {
         <header class="site-header">
             <h1>"Uplift ROI"</h1>
@@ -30,8 +33,10 @@ pub fn App() -> impl IntoView {
             <DataPanel/>
             <InvestmentPanel/>
             <ResultsPanel/>
-            <ClvPanel/>
-            <PlannerPanel/>
+            <Show when=move || full>
+                <ClvPanel/>
+                <PlannerPanel/>
+            </Show>
         </main>
         <footer class="site-footer">
             <p>"Uplift ROI runs entirely on this page: no uploads, no analytics, no third-party requests."</p>

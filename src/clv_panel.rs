@@ -6,18 +6,9 @@ use leptos::task::spawn_local;
 use uplift_engine::value::btyd::{ClvJob, ClvReport};
 use uplift_engine::value::transactions::{demo_transaction_log, parse_date, TimeUnit};
 
+use crate::embed::next_frame;
 use crate::format;
 use crate::state::use_app_state;
-
-/// Let the browser paint (the "Fitting…" message) before a long computation.
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 16);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
 
 #[component]
 pub fn ClvPanel() -> impl IntoView {

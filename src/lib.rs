@@ -17,6 +17,7 @@ pub mod benefits_panel;
 pub mod charts;
 pub mod clv_panel;
 pub mod data_panel;
+pub mod embed;
 pub mod fields;
 pub mod format;
 pub mod investment_panel;

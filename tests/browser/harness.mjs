@@ -21,11 +21,16 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serve `dir` on 127.0.0.1 at a free port; resolves to { origin, close }. */
-export async function serveStatic(dir = DIST) {
+/**
+ * Serve `dir` on 127.0.0.1 at a free port, under `prefix` (e.g. "/docs/tools/"
+ * to prove the site works from a sub-path); resolves to { origin, close }.
+ */
+export async function serveStatic(dir = DIST, prefix = '/') {
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (!full.startsWith(prefix)) throw new Error('outside the prefix');
+      const path = '/' + full.slice(prefix.length);
       let file = normalize(join(dir, path));
       if (!file.startsWith(dir)) throw new Error('outside');
       if (path.endsWith('/')) file = join(file, 'index.html');
