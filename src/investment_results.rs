@@ -149,6 +149,17 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
                 roi.distribution.as_ref().map_or("no".to_string(), |d| format::count(u64::from(d.draws))),
             )}
         </p>
+        <div class="table-wrap">
+            <table class="data-table" id="cost-table">
+                <caption>{format!("Cost by category over {months} months")}</caption>
+                <tbody>
+                    {inv.cost_by_category.iter().map(|(cat, m)| view! {
+                        <tr><th scope="row">{cat.label()}</th><td class="num">{format::money(m.0)}</td></tr>
+                    }).collect_view()}
+                    <tr class="total"><th scope="row">"Total"</th><td class="num">{format::money(inv.total_cost.0)}</td></tr>
+                </tbody>
+            </table>
+        </div>
         <ChartFigure id="cashflow-chart" svg=cashflow_svg(inv) summary=cash_summary/>
         {roi_chart}
         <ChartFigure id="tornado-chart" svg=tornado_svg(&roi.tornado, base_roi) summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>

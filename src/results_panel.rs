@@ -300,6 +300,7 @@ fn ExperimentTable(report: Report) -> impl IntoView {
 
 #[component]
 fn ValueTable(report: Report) -> impl IntoView {
+    let c = report.clv.clone();
     let a_note = "CLV = order value × purchases per year × gross margin × lifespan.";
     let rows = report
         .value
@@ -331,6 +332,19 @@ fn ValueTable(report: Report) -> impl IntoView {
             </table>
         </div>
         <p class="method-note">{a_note}</p>
+        <p class="method-note" id="retention-clv">
+            {format!(
+                "Retention-based CLV (margin × r / (1 + d − r), summed over the years set under Benefits): {} at {} retention ({} churn) without personalization, {} at {} ({} churn) with it: {}. Churn falls by {} (relative).",
+                format::money(c.retention_control.0),
+                format::percent(1.0 - c.churn_control.0, 0),
+                format::percent(c.churn_control.0, 0),
+                format::money(c.retention_variant.0),
+                format::percent(1.0 - c.churn_variant.0, 0),
+                format::percent(c.churn_variant.0, 0),
+                c.retention_uplift.map_or("—".to_string(), |u| format::signed_percent(u, 1)),
+                c.churn_reduction.map_or("—".to_string(), |r| format::percent(r.0, 1)),
+            )}
+        </p>
     }
 }
 

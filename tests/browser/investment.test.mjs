@@ -76,6 +76,11 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
     assert.match(await page.locator('#roi-chart').textContent(), /ROI = 0/);
     assert.match(await page.locator('#cashflow-chart').textContent(), /Payback: month 2/);
     assert.equal(await page.locator('#scenario-table tbody tr').count(), 3);
+    // Cost subtotals per category, and retention-based CLV with churn.
+    const costs = await page.locator('#cost-table').innerText();
+    assert.match(costs, /Development & implementation\s+\$30,000/);
+    assert.match(costs, /People & operations\s+\$30,000/);
+    assert.match(await text(page, '#retention-clv'), /60% retention \(40% churn\).*65% \(35% churn\).*Churn falls by 12\.5%/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -20,7 +20,7 @@ use crate::stats::{
     compare, sample_ratio_mismatch, wilson_interval, Difference, FrequentistOptions, SampleStats,
     Srm,
 };
-use crate::units::{Interval, Money};
+use crate::units::{Interval, Money, Rate};
 use crate::value::{average_order_value, clv_simple, relative_uplift};
 
 /// The metrics compared between variants.
@@ -171,6 +171,11 @@ pub struct ClvSection {
     pub retention_control: Money,
     pub retention_variant: Money,
     pub retention_uplift: Option<f64>,
+    /// Yearly churn (1 − retention) without and with personalization, and
+    /// the relative churn reduction (churn before − after) / churn before.
+    pub churn_control: Rate,
+    pub churn_variant: Rate,
+    pub churn_reduction: Option<Rate>,
 }
 
 impl Report {
@@ -382,6 +387,12 @@ fn clv_section(
         retention_control: rc,
         retention_variant: rv,
         retention_uplift: relative_uplift(rc.0, rv.0).map(|x| x.0),
+        churn_control: Rate(1.0 - r.retention_control.0),
+        churn_variant: Rate(1.0 - r.retention_variant.0),
+        churn_reduction: crate::value::churn_reduction(
+            Rate(1.0 - r.retention_control.0),
+            Rate(1.0 - r.retention_variant.0),
+        ),
     }
 }
 
