@@ -136,6 +136,8 @@ pub fn BenefitsFields() -> impl IntoView {
                     <p class="field-help">"Savings = (previous cost − new cost) + value of time saved."</p>
                 </Show>
             </div>
+            <Toggle id="tei-mode" label="Headline ROI, NPV and payback in Forrester TEI form (yearly, risk-adjusted, ROI = NPV / PV of costs)"
+                get=|s| s.investment.tei_mode set=|s, on| s.investment.tei_mode = on/>
             <div class="benefit-fields">
                 <NumberField id="discount-rate" label="Discount rate (NPV)" unit="% / year" value=discount on_change=set_discount/>
                 <NumberField id="benefit-start" label="Benefits start in month" value=start on_change=set_start/>

@@ -25,11 +25,28 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
     let inv = &report.investment;
     let roi = &report.roi;
     let months = inv.horizon_months;
-    let payback = inv
-        .payback_month
-        .map_or(format!("not within {months} months"), |m| {
-            format!("month {m}")
-        });
+    let tei = &roi.tei;
+    let payback = if roi.tei_mode {
+        tei.payback_months
+            .map_or(format!("not within {months} months"), |p| {
+                if p < 6.0 {
+                    "< 6 months".to_string()
+                } else {
+                    format!("{} months", format::number(p, 1))
+                }
+            })
+    } else {
+        inv.payback_month
+            .map_or(format!("not within {months} months"), |m| {
+                format!("month {m}")
+            })
+    };
+    let headline_roi = if roi.tei_mode {
+        tei.roi.map_or("—".to_string(), |r| format::percent(r, 0))
+    } else {
+        inv.roi.map_or("—".to_string(), |r| format::percent(r.0, 0))
+    };
+    let headline_npv = if roi.tei_mode { tei.npv.0 } else { inv.npv.0 };
     let break_even = roi
         .break_even_relative_uplift
         .map_or("—".to_string(), |l| format::signed_percent(l, 1));
@@ -94,7 +111,6 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             }
         })
         .collect_view();
-    let tei = &roi.tei;
     let tei_cols = tei.total_costs.len();
     let tei_head = (0..tei_cols)
         .map(|c| {
@@ -128,9 +144,9 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             {kpi("Total cost", "total-cost", format::money(inv.total_cost.0))}
             {kpi("Extra gross profit", "total-benefit", format::money(inv.total_benefit.0))}
             {kpi("Net profit", "net-profit", format::money(inv.net_profit.0))}
-            {kpi("ROI", "roi", inv.roi.map_or("—".to_string(), |r| format::percent(r.0, 0)))}
+            {kpi(if roi.tei_mode { "ROI (TEI)" } else { "ROI" }, "roi", headline_roi)}
             {kpi("Payback", "payback", payback)}
-            {kpi("NPV", "npv", format::money(inv.npv.0))}
+            {kpi(if roi.tei_mode { "NPV (TEI)" } else { "NPV" }, "npv", format::money(headline_npv))}
             {kpi("IRR", "irr", inv.irr.map_or("—".to_string(), |r| if r.0 > 10.0 { "> 1,000%".to_string() } else { format::percent(r.0, 0) }))}
             {kpi("Break-even uplift", "break-even", break_even)}
             {kpi("Chance ROI > 0", "chance-positive", chance)}

@@ -61,11 +61,20 @@ pub fn verdict(r: &Report) -> String {
             let chance = r.roi.probability_roi_positive.map_or(String::new(), |p| {
                 format!(", {} chance ROI > 0", format::probability(p))
             });
-            format!(
-                " With {} of cost, expected ROI is {} over {months} months, {payback}{chance}.",
-                format::money(inv.total_cost.0),
-                format::percent(roi.fraction(), 0),
-            )
+            let tei = &r.roi.tei;
+            match (r.roi.tei_mode, tei.roi) {
+                (true, Some(tei_roi)) => format!(
+                    " With {} of cost, risk-adjusted ROI in TEI terms is {} (NPV {}) over {months} months{chance}.",
+                    format::money(inv.total_cost.0),
+                    format::percent(tei_roi, 0),
+                    format::money(tei.npv.0),
+                ),
+                _ => format!(
+                    " With {} of cost, expected ROI is {} over {months} months, {payback}{chance}.",
+                    format::money(inv.total_cost.0),
+                    format::percent(roi.fraction(), 0),
+                ),
+            }
         }
         None => format!(
             " With no costs entered, the extra gross profit is {} over {months} months.",

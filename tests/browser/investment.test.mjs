@@ -49,6 +49,14 @@ test('savings and retention benefits add to the case, with risk adjustment', asy
     assert.match(await text(page, '#inputs-error'), /Retention with personalization must be between 0% and 100%/);
     assert.equal(await text(page, '#total-benefit'), kept);
     await screenshot(page, 'investment-benefits');
+    // TEI mode: the headline ROI becomes NPV / PV(costs), as in the TEI table.
+    await page.locator('#retention-variant').fill('70');
+    await page.getByLabel(/Forrester TEI form/).check();
+    await page.locator('dt', { hasText: 'ROI (TEI)' }).waitFor();
+    const teiNote = await page.locator('.table-wrap:has(#tei-table) + p').innerText();
+    const teiRoi = teiNote.match(/ROI = NPV \/ PV\(costs\) = (\d+%)/)[1];
+    assert.equal(await text(page, '#roi'), teiRoi);
+    assert.match(await text(page, '#verdict'), new RegExp(`ROI in TEI terms is ${teiRoi}`));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

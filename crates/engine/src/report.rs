@@ -479,6 +479,8 @@ pub struct RoiReport {
     pub tei: TeiSummary,
     /// Annual discount rate used for NPV and the TEI present values.
     pub discount_rate: f64,
+    /// The headline figures follow Forrester TEI's conventions.
+    pub tei_mode: bool,
 }
 
 fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenario) -> RoiReport {
@@ -510,6 +512,7 @@ fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenari
         scenarios: model.named_scenarios(scenario.confidence),
         tei,
         discount_rate: model.inputs.discount_rate,
+        tei_mode: model.inputs.tei_mode,
     }
 }
 

@@ -137,6 +137,9 @@ pub struct InvestmentInputs {
     pub retention: RetentionInputs,
     pub savings: SavingsInputs,
     pub uncertainty: UncertaintyInputs,
+    /// Report the headline ROI, NPV and payback with Forrester TEI's
+    /// conventions (yearly, Initial undiscounted, ROI = NPV / PV(costs)).
+    pub tei_mode: bool,
 }
 
 impl Default for InvestmentInputs {
@@ -148,6 +151,7 @@ impl Default for InvestmentInputs {
             retention: RetentionInputs::default(),
             savings: SavingsInputs::default(),
             uncertainty: UncertaintyInputs::default(),
+            tei_mode: false,
         }
     }
 }
