@@ -1,10 +1,10 @@
 // The app as a person uses it: demo results on arrival, pasting data, a bad
 // paste, editing costs — and proof that no request leaves the page's origin.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, serveStatic, launch, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
@@ -19,15 +19,7 @@ function formatSignedPercent(fraction) {
   return fraction > 0 ? `+${body}` : fraction < 0 ? `−${body}` : body;
 }
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 /** Text of a variant's cell in a results table. */
 async function cell(page, table, variant, cls) {
@@ -36,7 +28,7 @@ async function cell(page, table, variant, cls) {
 }
 
 test('the demo experiment is analysed on arrival', async () => {
-  const { context, page, requests, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const verdict = await page.locator('#verdict').innerText();
     assert.match(verdict, /The personalized variant lifts conversion by 30\.0% \(95% CI \+/);
@@ -54,7 +46,7 @@ test('the demo experiment is analysed on arrival', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'demo-phone');
     assert.deepEqual(errors, []);
-    const offOrigin = requests.filter((u) => !u.startsWith(server.origin + '/') && !u.startsWith('data:'));
+    const offOrigin = requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:'));
     assert.deepEqual(offOrigin, [], `requests left the origin: ${offOrigin.join(', ')}`);
     assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the wasm module was loaded from the origin');
   } finally {
@@ -63,7 +55,7 @@ test('the demo experiment is analysed on arrival', async () => {
 });
 
 test('pasting another experiment shows the uplift the engine computes', async () => {
-  const { context, page, requests, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const csv = 'arm;visitors;purchases;revenue\r\nA;12.000;300;24.000,50\r\nB;11.900;351;29.100,00\r\n';
     const expected = engine(csv);
@@ -80,14 +72,14 @@ test('pasting another experiment shows the uplift the engine computes', async ()
     assert.match(await page.locator('#data-ok').innerText(), /Read 2 aggregated rows: 2 variants, control “A”/);
     await screenshot(page, 'pasted');
     assert.deepEqual(errors, []);
-    assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin + '/')), []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(env.server.origin + '/')), []);
   } finally {
     await context.close();
   }
 });
 
 test('a malformed paste is explained and the last good results stay', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const before = await page.locator('#verdict').innerText();
     await page.locator('#data-input').fill('variant,users,conversions\ncontrol,1000,20\npersonalized,lots,26\n');
@@ -116,7 +108,7 @@ test('a malformed paste is explained and the last good results stay', async () =
 });
 
 test('editing costs recomputes ROI at once; a negative cost is refused', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const amount = page.getByLabel('Amount of cost line 2');
     await amount.fill('90000');
@@ -142,7 +134,7 @@ test('editing costs recomputes ROI at once; a negative cost is refused', async (
 });
 
 test('a large paste is analysed and previewed, not laid out whole', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     let csv = 'user_id,variant,converted,revenue\n';
     for (let i = 0; i < 100_000; i++) {

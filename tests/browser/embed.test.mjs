@@ -1,29 +1,21 @@
 // Embedding: the built site works from any sub-path, `?embed` is compact, and
 // the embedded page tells its parent its height so the iframe fits it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, serveStatic, launch, screenshot } from './harness.mjs';
+import { useBrowser, screenshot } from './harness.mjs';
 
 const PREFIX = '/docs/tools/uplift/';
-let server, browser;
-before(async () => {
-  server = await serveStatic(DIST, PREFIX);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser(PREFIX);
 
 test('the example docs page embeds the calculator from a sub-path and fits its height', async () => {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
-    await page.goto(`${server.origin}${PREFIX}embed-example.html`);
+    await page.goto(`${env.server.origin}${PREFIX}embed-example.html`);
     const frame = page.frameLocator('#uplift-roi');
     await frame.locator('#verdict').waitFor({ timeout: 30_000 });
     // The parent resized the iframe to the height the page reported.
@@ -42,7 +34,7 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     await frame.getByLabel('Amount of cost line 2').fill('90000');
     await frame.locator('#total-cost').filter({ hasText: '$174,000' }).waitFor();
     await screenshot(page, 'embedded');
-    const off = requests.filter((u) => !u.startsWith(`${server.origin}${PREFIX}`) && !u.startsWith('data:'));
+    const off = requests.filter((u) => !u.startsWith(`${env.server.origin}${PREFIX}`) && !u.startsWith('data:'));
     assert.deepEqual(off, [], 'every request stays under the sub-path of the origin');
     assert.deepEqual(errors, []);
   } finally {

@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -93,4 +94,21 @@ export async function screenshot(page, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Start the static server and Chromium once for a test file and stop them
+ * after it; the returned object holds `server` and `browser` once started.
+ */
+export function useBrowser(prefix = '/') {
+  const env = {};
+  before(async () => {
+    env.server = await serveStatic(DIST, prefix);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

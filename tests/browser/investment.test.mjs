@@ -1,30 +1,22 @@
 // The investment case as a budget owner uses it: benefits switched on and
 // off with risk adjustments, and the simulated chance that ROI > 0 checked
 // against the engine's CLI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, serveStatic, launch, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const text = (page, sel) => page.locator(sel).innerText();
 
 test('savings and retention benefits add to the case, with risk adjustment', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     assert.equal(await text(page, '#total-benefit'), '$303,200');
     // Operational savings: (200,000 − 140,000 + 20,000) a year = 80,000 over 12 months.
@@ -71,7 +63,7 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
   const report = JSON.parse(
     execFileSync(CLI, ['analyze', join(dir, 'data.csv'), '--scenario', join(dir, 'scenario.json')], { encoding: 'utf8' }),
   );
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const p = report.roi.probability_roi_positive;
     assert.equal(await text(page, '#chance-positive'), p > 0.999 ? '> 99.9%' : `${(p * 100).toFixed(1)}%`);
@@ -96,7 +88,7 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
 });
 
 test('CLV from a transaction log: fitted in the page, equal to the CLI', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.locator('#clv-sample').click();
     const log = await page.locator('#clv-input').inputValue();
@@ -126,7 +118,7 @@ test('CLV from a transaction log: fitted in the page, equal to the CLI', async (
 });
 
 test('fitting 20,000 customers shows progress and the page keeps responding', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.locator('#clv-sample').click();
     const sample = await page.locator('#clv-input').inputValue();

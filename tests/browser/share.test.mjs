@@ -1,24 +1,16 @@
 // Saving and sharing without a server: links that restore the page, saved
 // files, autosave in the browser, and a "clear my data" that really clears.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launch, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const totalCost = (page) => page.locator('#total-cost').innerText();
 const decodeFragment = (url) => Buffer.from(new URL(url).hash.replace(/^#s=/, ''), 'base64url').toString('utf8');
 
 test('a copied link restores the page elsewhere; row-level data stays out of it', async () => {
-  const { context, page, requests, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.getByLabel('Amount of cost line 2').fill('50000');
     await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$134,000');
@@ -26,7 +18,7 @@ test('a copied link restores the page elsewhere; row-level data stays out of it'
     await page.locator('#share-message').waitFor();
     const url = page.url();
     assert.match(url, /#s=/);
-    const other = await browser.newContext();
+    const other = await env.browser.newContext();
     const fresh = await other.newPage();
     await fresh.goto(url);
     await fresh.waitForSelector('#verdict');
@@ -41,14 +33,14 @@ test('a copied link restores the page elsewhere; row-level data stays out of it'
     assert.ok(!shared.data.includes('alice'), shared.data);
     assert.match(shared.data, /^variant,users,conversions,revenue,revenue_sq\n/);
     assert.deepEqual(errors, []);
-    assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin + '/')), []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(env.server.origin + '/')), []);
   } finally {
     await context.close();
   }
 });
 
 test('autosave restores on return; "clear my data" really clears', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.getByLabel('Amount of cost line 2').fill('40000');
     await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$124,000');
@@ -71,7 +63,7 @@ test('autosave restores on return; "clear my data" really clears', async () => {
 });
 
 test('a scenario file saves and opens; a wrong file changes nothing', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.getByLabel('Amount of cost line 2').fill('20000');
     await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$104,000');
@@ -90,9 +82,9 @@ test('a scenario file saves and opens; a wrong file changes nothing', async () =
     await page.locator('#open-scenario').setInputFiles({ name: 'scenario.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
     await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$144,000');
     // A damaged link is explained and the demo shown.
-    const broken = await browser.newContext();
+    const broken = await env.browser.newContext();
     const p2 = await broken.newPage();
-    await p2.goto(`${server.origin}/#s=@@@`);
+    await p2.goto(`${env.server.origin}/#s=@@@`);
     await p2.waitForSelector('#verdict');
     assert.match(await p2.locator('#data-error').innerText(), /The link could not be opened/);
     await screenshot(p2, 'broken-link');

@@ -1,27 +1,19 @@
 // The statistics as a user sees them: the method switch, the SRM warning,
 // A/B/n adjusted p-values and the planner, each checked against the engine's
 // CLI or the statsmodels reference fixture.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, serveStatic, launch, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 const engine = (csv, ...args) =>
   JSON.parse(execFileSync(CLI, ['analyze', '-', ...args], { input: csv, encoding: 'utf8' }));
 const pct = (x, d = 1) => `${(Math.abs(x) * 100).toFixed(d)}%`;
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const rowCell = (page, table, variant, cls) =>
   page
@@ -30,7 +22,7 @@ const rowCell = (page, table, variant, cls) =>
     .innerText();
 
 test('Bayesian method shows chance to beat control as the engine computes it', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const demo = execFileSync(CLI, ['demo-scenario'], { encoding: 'utf8' });
     const csv = JSON.parse(demo).data;
@@ -52,7 +44,7 @@ test('Bayesian method shows chance to beat control as the engine computes it', a
 });
 
 test('an unequal split raises the sample-ratio-mismatch warning', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.locator('#data-input').fill('variant,users,conversions\ncontrol,10000,200\nnew,11000,260\n');
     const warning = page.locator('#srm-warning');
@@ -69,7 +61,7 @@ test('an unequal split raises the sample-ratio-mismatch warning', async () => {
 });
 
 test('three variants get adjusted p-values equal to the engine\'s', async () => {
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const csv = 'variant,users,conversions\nA,20000,400\nB,20100,470\nC,19950,415\n';
     const want = engine(csv).metrics.conversion_rate.variants;
@@ -92,7 +84,7 @@ test('three variants get adjusted p-values equal to the engine\'s', async () => 
 test('the planner gives statsmodels\' sample size', async () => {
   const fixture = JSON.parse(readFileSync(join(ROOT, 'tests/reference/stats_fixture.json'), 'utf8'));
   const ref = fixture.power.find((p) => p.baseline === 0.02 && p.relative_mde === 0.1 && p.alpha === 0.05);
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.locator('#plan-baseline').fill('2');
     await page.locator('#plan-baseline').press('Tab');
@@ -118,7 +110,7 @@ test('row-level data with pre-period revenue gets CUPED, AOV and CTR tables', as
     csv += `${name},${orders},${revenue},${pre},${Math.floor(i / 2) % 2},${3 + (i % 4)}\n`;
   }
   const want = engine(csv).metrics.revenue_per_user.variants[1].vs_control;
-  const { context, page, errors } = await openApp(browser, `${server.origin}/`);
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.locator('#data-input').fill(csv);
     const note = page.locator('.cuped-note');
