@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::value::btyd::{ClvJob, ClvReport};
+use uplift_engine::value::btyd::{ClvJob, ClvReport, ClvSettings};
 use uplift_engine::value::transactions::{demo_transaction_log, parse_date, TimeUnit};
 
 use crate::embed::next_frame;
@@ -40,15 +40,14 @@ pub fn ClvPanel() -> impl IntoView {
             };
             let confidence = state.scenario.with_untracked(|s| s.confidence);
             let job = end_day.and_then(|end_day| {
-                ClvJob::new(
-                    &text,
-                    unit.get_untracked(),
-                    end_day,
-                    months.get_untracked(),
-                    0.01,
+                let settings = ClvSettings {
+                    unit: unit.get_untracked(),
+                    end: end_day,
+                    months: months.get_untracked(),
+                    monthly_discount: 0.01,
                     confidence,
-                )
-                .map_err(|e| e.to_string())
+                };
+                ClvJob::new(&text, settings).map_err(|e| e.to_string())
             });
             // A few optimiser iterations per step, with a frame in between,
             // so the page keeps responding while a large log is fitted.

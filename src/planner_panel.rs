@@ -22,6 +22,27 @@ fn parse_count(text: &str) -> Option<f64> {
     text.trim().replace([',', ' ', '_'], "").parse::<f64>().ok()
 }
 
+/// A planner input typed as a percentage and held as a fraction.
+#[component]
+fn PercentField(
+    id: &'static str,
+    label: &'static str,
+    value: Signal<Option<f64>>,
+    on_change: Callback<Option<f64>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id class="field-label">{label}</label>
+            <div class="input-with-unit">
+                <input id=id type="text" inputmode="decimal"
+                    prop:value=move || value.get().map_or(String::new(), |v| format!("{}", (v * 1e6).round() / 1e4))
+                    on:change=move |ev| on_change.run(parse_percent(&event_target_value(&ev)))/>
+                <span class="unit">"%"</span>
+            </div>
+        </div>
+    }
+}
+
 #[component]
 pub fn PlannerPanel() -> impl IntoView {
     let state = use_app_state();
@@ -84,40 +105,17 @@ pub fn PlannerPanel() -> impl IntoView {
         _ => "Enter users per variant as a number.".into(),
     }
     };
-    let percent_value =
-        |v: Option<f64>| v.map_or(String::new(), |v| format!("{}", (v * 1e6).round() / 1e4));
 
     view! {
         <section class="panel planner" id="planner" aria-labelledby="planner-title">
             <h2 id="planner-title">"Plan the next test"</h2>
             <div class="planner-grid">
-                <div class="field">
-                    <label for="plan-baseline" class="field-label">"Baseline conversion rate"</label>
-                    <div class="input-with-unit">
-                        <input id="plan-baseline" type="text" inputmode="decimal"
-                            prop:value=move || percent_value(baseline())
-                            on:change=move |ev| baseline_typed.set(Some(parse_percent(&event_target_value(&ev))))/>
-                        <span class="unit">"%"</span>
-                    </div>
-                </div>
-                <div class="field">
-                    <label for="plan-mde" class="field-label">"Lift worth detecting"</label>
-                    <div class="input-with-unit">
-                        <input id="plan-mde" type="text" inputmode="decimal"
-                            prop:value=move || percent_value(mde.get())
-                            on:change=move |ev| mde.set(parse_percent(&event_target_value(&ev)))/>
-                        <span class="unit">"%"</span>
-                    </div>
-                </div>
-                <div class="field">
-                    <label for="plan-power" class="field-label">"Power"</label>
-                    <div class="input-with-unit">
-                        <input id="plan-power" type="text" inputmode="decimal"
-                            prop:value=move || percent_value(power.get())
-                            on:change=move |ev| power.set(parse_percent(&event_target_value(&ev)))/>
-                        <span class="unit">"%"</span>
-                    </div>
-                </div>
+                <PercentField id="plan-baseline" label="Baseline conversion rate"
+                    value=Signal::derive(baseline) on_change=Callback::new(move |v| baseline_typed.set(Some(v)))/>
+                <PercentField id="plan-mde" label="Lift worth detecting"
+                    value=Signal::derive(move || mde.get()) on_change=Callback::new(move |v| mde.set(v))/>
+                <PercentField id="plan-power" label="Power"
+                    value=Signal::derive(move || power.get()) on_change=Callback::new(move |v| power.set(v))/>
                 <div class="field">
                     <label for="plan-users" class="field-label">"Users per variant"</label>
                     <input id="plan-users" type="text" inputmode="numeric"

@@ -118,7 +118,7 @@ fn run(args: &[String]) -> Result<String, String> {
 }
 
 fn clv(args: &[String]) -> Result<String, String> {
-    use uplift_engine::value::btyd::analyze_transactions;
+    use uplift_engine::value::btyd::{analyze_transactions, ClvSettings};
     use uplift_engine::value::transactions::{parse_date, TimeUnit};
     let mut it = args.iter();
     let mut file = None;
@@ -179,7 +179,13 @@ fn clv(args: &[String]) -> Result<String, String> {
     } else {
         std::fs::read_to_string(&file).map_err(|e| format!("cannot read {file}: {e}"))?
     };
-    let report = analyze_transactions(&text, unit, end, months, discount, confidence)
-        .map_err(|e| e.to_string())?;
+    let settings = ClvSettings {
+        unit,
+        end,
+        months,
+        monthly_discount: discount,
+        confidence,
+    };
+    let report = analyze_transactions(&text, settings).map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }

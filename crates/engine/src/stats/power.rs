@@ -42,6 +42,16 @@ fn solve_increasing(f: impl Fn(f64) -> f64, target: f64, mut lo: f64, mut hi: f6
     Some((lo * hi).sqrt())
 }
 
+/// A rate strictly between 0 and 1, α in (0, 1) and a power between α/2 and 1.
+fn sensible_test(baseline: f64, alpha: f64, target_power: f64) -> bool {
+    baseline > 0.0
+        && baseline < 1.0
+        && alpha > 0.0
+        && alpha < 1.0
+        && target_power > alpha / 2.0
+        && target_power < 1.0
+}
+
 /// What a planner needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -65,16 +75,11 @@ pub fn sample_size(
     target_power: f64,
 ) -> Option<Plan> {
     let p2 = baseline * (1.0 + relative_mde);
-    let valid = baseline > 0.0
-        && baseline < 1.0
+    if !(sensible_test(baseline, alpha, target_power)
         && p2 > 0.0
         && p2 < 1.0
-        && relative_mde != 0.0
-        && alpha > 0.0
-        && alpha < 1.0
-        && target_power > alpha / 2.0
-        && target_power < 1.0;
-    if !valid {
+        && relative_mde != 0.0)
+    {
         return None;
     }
     let h = cohens_h(p2, baseline).abs();
@@ -97,14 +102,7 @@ pub fn minimum_detectable_effect(
     alpha: f64,
     target_power: f64,
 ) -> Option<Plan> {
-    let valid = baseline > 0.0
-        && baseline < 1.0
-        && n_per_variant > 0.0
-        && alpha > 0.0
-        && alpha < 1.0
-        && target_power > alpha / 2.0
-        && target_power < 1.0;
-    if !valid {
+    if !(sensible_test(baseline, alpha, target_power) && n_per_variant > 0.0) {
         return None;
     }
     let h = solve_increasing(

@@ -593,7 +593,11 @@ mod tests {
     fn job_in_steps_equals_the_one_shot_fit() {
         let log = crate::value::transactions::demo_transaction_log(300, 9);
         let unit = crate::value::transactions::TimeUnit::Weeks;
-        let Ok(mut job) = ClvJob::new(&log, unit, None, 12, 0.01, 0.95) else {
+        let settings = ClvSettings {
+            unit,
+            ..ClvSettings::default()
+        };
+        let Ok(mut job) = ClvJob::new(&log, settings) else {
             panic!()
         };
         let mut steps = 0;
@@ -713,16 +717,40 @@ pub struct ClvJob {
     passes_done: usize,
 }
 
+/// How a transaction log is analysed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClvSettings {
+    pub unit: super::transactions::TimeUnit,
+    /// End of the observation period as a day number; `None` = last purchase.
+    pub end: Option<i64>,
+    /// CLV horizon in months.
+    pub months: u32,
+    pub monthly_discount: f64,
+    pub confidence: f64,
+}
+
+impl Default for ClvSettings {
+    fn default() -> Self {
+        ClvSettings {
+            unit: super::transactions::TimeUnit::Weeks,
+            end: None,
+            months: 12,
+            monthly_discount: 0.01,
+            confidence: 0.95,
+        }
+    }
+}
+
 impl ClvJob {
     /// Read the log and prepare the fit; errors name the line and column.
-    pub fn new(
-        text: &str,
-        unit: super::transactions::TimeUnit,
-        end: Option<i64>,
-        months: u32,
-        monthly_discount: f64,
-        confidence: f64,
-    ) -> Result<ClvJob, ClvError> {
+    pub fn new(text: &str, settings: ClvSettings) -> Result<ClvJob, ClvError> {
+        let ClvSettings {
+            unit,
+            end,
+            months,
+            monthly_discount,
+            confidence,
+        } = settings;
         let summary = super::transactions::summarise_transactions(text, unit, end)?;
         let histories = group_histories(&summary.customers);
         if histories.groups.is_empty() {
@@ -872,15 +900,8 @@ fn gg_objective(data: &SpendData, v: &[f64]) -> f64 {
 
 /// Fit both models on a transaction log and predict each customer's CLV
 /// over `months` months, by variant when the log has one.
-pub fn analyze_transactions(
-    text: &str,
-    unit: super::transactions::TimeUnit,
-    end: Option<i64>,
-    months: u32,
-    monthly_discount: f64,
-    confidence: f64,
-) -> Result<ClvReport, ClvError> {
-    Ok(ClvJob::new(text, unit, end, months, monthly_discount, confidence)?.run())
+pub fn analyze_transactions(text: &str, settings: ClvSettings) -> Result<ClvReport, ClvError> {
+    Ok(ClvJob::new(text, settings)?.run())
 }
 
 fn predict(
