@@ -93,9 +93,11 @@ fn autosave(scenario: &Scenario) {
     let Some(store) = storage() else { return };
     let json = if scenario.data.len() > MAX_SAVED_DATA {
         let mut small = scenario.clone();
-        small.data = uplift_engine::ingest::parse_experiment(&scenario.data)
-            .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants))
-            .unwrap_or_default();
+        small.columns.clear();
+        small.data =
+            uplift_engine::ingest::parse_experiment_with(&scenario.data, &scenario.columns)
+                .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants))
+                .unwrap_or_default();
         small.to_json()
     } else {
         scenario.to_json()

@@ -11,7 +11,7 @@ use crate::finance::model::{
 };
 use crate::finance::tei::{tei_from_cash_flow, tei_summary, TeiSummary};
 use crate::finance::InvestmentSummary;
-use crate::ingest::{parse_experiment, DataShape, IngestError, VariantStats};
+use crate::ingest::{parse_experiment_with, DataShape, IngestError, VariantStats};
 use crate::scenario::{Correction, Method, Scenario, ScenarioError};
 use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
 use crate::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
@@ -150,6 +150,9 @@ pub struct Report {
     pub method: Method,
     pub shape: DataShape,
     pub rows: usize,
+    /// Rows of a row-level file left out, and why (the first few).
+    pub skipped_rows: usize,
+    pub row_problems: Vec<String>,
     pub srm: Option<Srm>,
     pub metrics: BTreeMap<Metric, MetricResult>,
     pub value: Vec<VariantValue>,
@@ -207,7 +210,7 @@ pub enum AnalysisError {
 /// Analyse a scenario end to end.
 pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
     scenario.validate()?;
-    let experiment = parse_experiment(&scenario.data)?;
+    let experiment = parse_experiment_with(&scenario.data, &scenario.columns)?;
     let variants = &experiment.variants;
     let control_idx = match &scenario.control {
         Some(name) => variants
@@ -348,6 +351,12 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         method: scenario.analysis.method,
         shape: experiment.shape,
         rows: experiment.rows,
+        skipped_rows: experiment.skipped,
+        row_problems: experiment
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         srm: sample_ratio_mismatch(&users, &scenario.analysis.expected_split),
         metrics,
         value,

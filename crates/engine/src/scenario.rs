@@ -104,6 +104,10 @@ pub struct Scenario {
     pub version: u32,
     /// The experiment data as CSV text (aggregated or one row per user).
     pub data: String,
+    /// The user's roles for headers the engine does not recognise (the
+    /// column-mapping step); empty for files it reads by itself.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub columns: crate::ingest::ColumnMapping,
     /// Name of the control variant; `None` picks one named "control", else the first.
     #[serde(default)]
     pub control: Option<String>,
@@ -138,6 +142,7 @@ impl Scenario {
         Scenario {
             version: SCENARIO_VERSION,
             data: DEMO_DATA.to_string(),
+            columns: Default::default(),
             control: None,
             confidence: 0.95,
             analysis: AnalysisSettings::default(),
@@ -363,9 +368,10 @@ impl Scenario {
     pub fn to_fragment(&self, include_rows: bool) -> String {
         let mut shared = self.clone();
         if !include_rows {
-            if let Ok(e) = crate::ingest::parse_experiment(&self.data) {
+            if let Ok(e) = crate::ingest::parse_experiment_with(&self.data, &self.columns) {
                 if e.shape == crate::ingest::DataShape::RowLevel {
                     shared.data = crate::ingest::to_aggregated_csv(&e.variants);
+                    shared.columns.clear();
                 }
             }
         }

@@ -1,0 +1,234 @@
+//! Which column means what: header spellings, and the user's own mapping.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The column roles the engine knows, with the header spellings that map to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRole {
+    Variant,
+    Segment,
+    Users,
+    Conversions,
+    Converted,
+    Orders,
+    Revenue,
+    RevenueSq,
+    OrdersSq,
+    RevenueXOrders,
+    PreRevenue,
+    PreRevenueSq,
+    RevenueXPre,
+    Clicks,
+    Impressions,
+    /// A column the user told us to leave out.
+    Ignore,
+}
+
+/// The user's own choice of role per header, for files whose headers the
+/// engine does not recognise. Keyed by the header exactly as written.
+pub type ColumnMapping = BTreeMap<String, ColumnRole>;
+
+impl ColumnRole {
+    /// What the role means, in the words of the column-mapping step.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColumnRole::Variant => "Variant (group, arm)",
+            ColumnRole::Segment => "Segment (summed over)",
+            ColumnRole::Users => "Users per row (aggregated data)",
+            ColumnRole::Conversions => "Conversions per row (aggregated data)",
+            ColumnRole::Converted => "Converted yes/no (one row per user)",
+            ColumnRole::Orders => "Orders",
+            ColumnRole::Revenue => "Revenue",
+            ColumnRole::RevenueSq => "Sum of revenue²",
+            ColumnRole::OrdersSq => "Sum of orders²",
+            ColumnRole::RevenueXOrders => "Sum of revenue × orders",
+            ColumnRole::PreRevenue => "Pre-period revenue (CUPED)",
+            ColumnRole::PreRevenueSq => "Sum of pre-period revenue²",
+            ColumnRole::RevenueXPre => "Sum of revenue × pre-period revenue",
+            ColumnRole::Clicks => "Clicks",
+            ColumnRole::Impressions => "Impressions",
+            ColumnRole::Ignore => "Not used",
+        }
+    }
+
+    /// Every role a user can pick, `Ignore` last.
+    pub const CHOICES: [ColumnRole; 16] = [
+        ColumnRole::Variant,
+        ColumnRole::Segment,
+        ColumnRole::Users,
+        ColumnRole::Conversions,
+        ColumnRole::Converted,
+        ColumnRole::Orders,
+        ColumnRole::Revenue,
+        ColumnRole::RevenueSq,
+        ColumnRole::OrdersSq,
+        ColumnRole::RevenueXOrders,
+        ColumnRole::PreRevenue,
+        ColumnRole::PreRevenueSq,
+        ColumnRole::RevenueXPre,
+        ColumnRole::Clicks,
+        ColumnRole::Impressions,
+        ColumnRole::Ignore,
+    ];
+
+    fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            ColumnRole::Variant => &[
+                "variant",
+                "variation",
+                "group",
+                "arm",
+                "bucket",
+                "treatment",
+                "experimentgroup",
+                "cohort",
+            ],
+            ColumnRole::Segment => &["segment", "dimension"],
+            ColumnRole::Users => &[
+                "users",
+                "visitors",
+                "sessions",
+                "participants",
+                "n",
+                "count",
+                "samplesize",
+                "uniqueusers",
+                "exposures",
+            ],
+            ColumnRole::Conversions => &[
+                "conversions",
+                "purchases",
+                "purchasers",
+                "buyers",
+                "convertedusers",
+                "successes",
+            ],
+            ColumnRole::Converted => &["converted", "conversion", "purchased", "isconverted"],
+            ColumnRole::Orders => &["orders", "transactions", "ordercount"],
+            ColumnRole::Revenue => &["revenue", "sales", "amount", "value", "gmv", "totalrevenue"],
+            ColumnRole::RevenueSq => &[
+                "revenuesq",
+                "revenuesquared",
+                "revenuesumsq",
+                "sumrevenuesq",
+            ],
+            ColumnRole::OrdersSq => &["orderssq", "orderssquared", "sumorderssq"],
+            ColumnRole::RevenueXOrders => &["revenuexorders", "revenueorders", "ordersxrevenue"],
+            ColumnRole::PreRevenue => &[
+                "prerevenue",
+                "revenuepre",
+                "preperiodrevenue",
+                "prerevenuesum",
+                "covariate",
+            ],
+            ColumnRole::PreRevenueSq => &["prerevenuesq", "prerevenuesquared", "revenuepresq"],
+            ColumnRole::RevenueXPre => &[
+                "revenuexpre",
+                "revenueprerevenue",
+                "postxpre",
+                "prexrevenue",
+            ],
+            ColumnRole::Clicks => &["clicks", "click", "clickcount"],
+            ColumnRole::Ignore => &[],
+            ColumnRole::Impressions => &["impressions", "views", "impressioncount", "shown"],
+        }
+    }
+
+    const ALL: [ColumnRole; 15] = [
+        ColumnRole::Variant,
+        ColumnRole::Segment,
+        ColumnRole::Users,
+        ColumnRole::Conversions,
+        ColumnRole::Converted,
+        ColumnRole::Orders,
+        ColumnRole::Revenue,
+        ColumnRole::RevenueSq,
+        ColumnRole::OrdersSq,
+        ColumnRole::RevenueXOrders,
+        ColumnRole::PreRevenue,
+        ColumnRole::PreRevenueSq,
+        ColumnRole::RevenueXPre,
+        ColumnRole::Clicks,
+        ColumnRole::Impressions,
+    ];
+}
+
+/// Lower-case and drop everything but letters and digits, so `Unique Users`,
+/// `unique_users` and `UNIQUE-USERS` all match `uniqueusers`.
+pub(super) fn normalise_header(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The role of each column of one file.
+pub(super) struct Columns {
+    pub(super) headers: Vec<String>,
+    pub(super) index: Vec<(ColumnRole, usize)>,
+}
+
+impl Columns {
+    /// Roles from the user's mapping first, then from the header spellings
+    /// for every header the mapping does not mention.
+    pub(super) fn find(headers: &[String], mapping: &ColumnMapping) -> Columns {
+        let mut index: Vec<(ColumnRole, usize)> = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            if let Some(&role) = mapping.get(h) {
+                if role != ColumnRole::Ignore && !index.iter().any(|&(r, _)| r == role) {
+                    index.push((role, i));
+                }
+            }
+        }
+        for role in ColumnRole::ALL {
+            if index.iter().any(|&(r, _)| r == role) {
+                continue;
+            }
+            let hit = headers.iter().position(|h| {
+                if mapping.contains_key(h) {
+                    return false;
+                }
+                let n = normalise_header(h);
+                role.synonyms().contains(&n.as_str())
+            });
+            if let Some(i) = hit {
+                // A header can serve only one role; the first role listed wins.
+                if !index.iter().any(|&(_, j)| j == i) {
+                    index.push((role, i));
+                }
+            }
+        }
+        Columns {
+            headers: headers.to_vec(),
+            index,
+        }
+    }
+
+    pub(super) fn get(&self, role: ColumnRole) -> Option<usize> {
+        self.index.iter().find(|(r, _)| *r == role).map(|&(_, i)| i)
+    }
+
+    pub(super) fn name(&self, i: usize) -> &str {
+        self.headers.get(i).map_or("", String::as_str)
+    }
+
+    pub(super) fn found_list(&self) -> String {
+        if self.headers.is_empty() {
+            "none".to_string()
+        } else {
+            self.headers.join(", ")
+        }
+    }
+}
+
+/// The role the engine gives each header of a file on its own (without a
+/// user mapping), for the column-mapping step to start from.
+pub fn guess_roles(headers: &[String]) -> Vec<Option<ColumnRole>> {
+    let cols = Columns::find(headers, &ColumnMapping::new());
+    (0..headers.len())
+        .map(|i| cols.index.iter().find(|&&(_, j)| j == i).map(|&(r, _)| r))
+        .collect()
+}

@@ -1,0 +1,554 @@
+//! Turning pasted or uploaded CSV text into per-variant sufficient statistics.
+//!
+//! Two shapes are understood, told apart by their headers:
+//! - *aggregated*: one row per variant (optionally per segment) with a `users`
+//!   column and sums such as `conversions`, `orders`, `revenue`;
+//! - *row-level*: one row per user with a `converted` flag and/or `revenue`.
+//!
+//! Both reduce to [`VariantStats`], so every analysis runs from the same
+//! sufficient statistics whatever the file looked like. Rows for the same
+//! variant (segments) are summed. Every rejected value is reported with its
+//! line and column in words a marketer understands.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+mod accumulate;
+mod columns;
+mod decode;
+mod numbers;
+mod reader;
+
+pub use columns::{guess_roles, ColumnMapping, ColumnRole};
+pub use reader::{ExperimentReader, MAX_PROBLEMS, MAX_VARIANTS};
+
+/// Sufficient statistics of one variant: counts and sums, never raw rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantStats {
+    pub name: String,
+    pub users: u64,
+    pub conversions: Option<u64>,
+    pub orders: Option<u64>,
+    pub revenue: Option<f64>,
+    /// Sum over users of revenue², for the variance of revenue per user.
+    pub revenue_sq: Option<f64>,
+    /// Sum over users of orders², and of revenue × orders: with them AOV
+    /// (revenue / orders) gets an interval as a ratio metric.
+    #[serde(default)]
+    pub orders_sq: Option<f64>,
+    #[serde(default)]
+    pub revenue_x_orders: Option<f64>,
+    /// The same users' revenue before the experiment, for CUPED.
+    #[serde(default)]
+    pub pre_revenue: Option<f64>,
+    #[serde(default)]
+    pub pre_revenue_sq: Option<f64>,
+    /// Sum over users of revenue × pre-period revenue.
+    #[serde(default)]
+    pub revenue_x_pre: Option<f64>,
+    #[serde(default)]
+    pub clicks: Option<u64>,
+    #[serde(default)]
+    pub impressions: Option<u64>,
+}
+
+/// A parsed experiment: the variants in the order they first appear.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Experiment {
+    pub shape: DataShape,
+    pub variants: Vec<VariantStats>,
+    /// Number of data rows used (not counting the header or blank lines).
+    pub rows: usize,
+    /// Rows of a row-level file left out because a value was unusable.
+    #[serde(default)]
+    pub skipped: usize,
+    /// Why, for the first [`MAX_PROBLEMS`] of them.
+    #[serde(skip)]
+    pub problems: Vec<IngestError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataShape {
+    Aggregated,
+    RowLevel,
+}
+
+/// Why a file could not be read. Messages are meant for the person who pasted it.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum IngestError {
+    #[error("The data is empty. Paste a CSV with a header row, or load the demo.")]
+    Empty,
+    #[error("Only a header row was found; add at least one row of data below it.")]
+    HeaderOnly,
+    #[error("No column names the variant (looked for: variant, group, arm, bucket). Found columns: {found}.")]
+    MissingVariantColumn { found: String },
+    #[error("No column tells users or conversions. Add a 'users' column (one row per variant) or a 'converted' / 'revenue' column (one row per user). Found columns: {found}.")]
+    UnknownShape { found: String },
+    #[error("Line {line}, column '{column}': \"{value}\" is not a number.")]
+    NotANumber {
+        line: u64,
+        column: String,
+        value: String,
+    },
+    #[error("Line {line}, column '{column}': {value} is negative; counts and revenue cannot be below zero.")]
+    Negative {
+        line: u64,
+        column: String,
+        value: String,
+    },
+    #[error("Line {line}, column '{column}': {value} is not a whole number of people or orders.")]
+    NotWhole {
+        line: u64,
+        column: String,
+        value: String,
+    },
+    #[error("Line {line}, column '{column}': \"{value}\" is not yes/no (use 1/0, true/false or yes/no).")]
+    NotABoolean {
+        line: u64,
+        column: String,
+        value: String,
+    },
+    #[error("Line {line}: the variant name is empty.")]
+    EmptyVariant { line: u64 },
+    #[error("Line {line}: the row has {found} fields but the header has {expected}; check for a missing or extra separator.")]
+    RaggedRow {
+        line: u64,
+        found: usize,
+        expected: usize,
+    },
+    #[error("Variant '{variant}' has more conversions ({conversions}) than users ({users}).")]
+    ConversionsExceedUsers {
+        variant: String,
+        conversions: u64,
+        users: u64,
+    },
+    #[error("Variant '{variant}' has zero users, so nothing can be measured for it.")]
+    ZeroUsers { variant: String },
+    #[error("Only one variant ('{variant}') was found; an experiment needs a control and at least one other variant.")]
+    SingleVariant { variant: String },
+    #[error("This file is {kind}, not CSV text. Open it in its program and save or export it as CSV (comma or semicolon separated), then load that.")]
+    NotText { kind: &'static str },
+    #[error("Line {line}, column '{column}': the text has characters that are not UTF-8. Save the file as “CSV UTF-8” (or UTF-16 “Unicode text”) and load it again.")]
+    NotUtf8 { line: u64, column: String },
+    #[error("Column '{column}' has more than {limit} different values, so it cannot be the variant column. Choose the column that names the variant (control, treatment, …).")]
+    TooManyVariants { column: String, limit: usize },
+    #[error("None of the {skipped} data rows could be used. The first problem: {first}")]
+    NoUsableRows {
+        skipped: usize,
+        first: Box<IngestError>,
+    },
+    #[error("Totals overflow: the numbers in column '{column}' are too large to add up.")]
+    Overflow { column: String },
+}
+
+/// Pick the delimiter that splits the header line into the most fields,
+/// counting only separators outside double quotes.
+pub(crate) fn detect_delimiter(header_line: &str) -> u8 {
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut best = b',';
+    let mut best_count = 0usize;
+    for &d in &candidates {
+        let mut in_quotes = false;
+        let mut count = 0usize;
+        for b in header_line.bytes() {
+            if b == b'"' {
+                in_quotes = !in_quotes;
+            } else if b == d && !in_quotes {
+                count += 1;
+            }
+        }
+        if count > best_count {
+            best = d;
+            best_count = count;
+        }
+    }
+    best
+}
+
+/// Parse CSV/TSV text into per-variant sufficient statistics.
+///
+/// Accepts a UTF-8 byte-order mark, `,` `;` tab or `|` delimiters (detected
+/// from the header), quoted fields, CRLF line ends, blank lines, thousands
+/// separators, and decimal commas in `;`-separated files.
+pub fn parse_experiment(text: &str) -> Result<Experiment, IngestError> {
+    parse_experiment_with(text, &ColumnMapping::new())
+}
+
+/// [`parse_experiment`] with the user's own roles for some headers.
+pub fn parse_experiment_with(
+    text: &str,
+    mapping: &ColumnMapping,
+) -> Result<Experiment, IngestError> {
+    parse_bytes(text.as_bytes(), mapping)
+}
+
+/// Parse a whole file's bytes (UTF-8 or UTF-16 with a byte-order mark).
+pub fn parse_bytes(bytes: &[u8], mapping: &ColumnMapping) -> Result<Experiment, IngestError> {
+    let mut reader = ExperimentReader::new(mapping.clone());
+    reader.feed(bytes)?;
+    reader.finish()
+}
+
+/// The text of a file's bytes, decoded as [`parse_bytes`] would, for showing
+/// and editing a small file: UTF-16 converted, byte-order mark dropped,
+/// binary files refused with a message.
+pub fn decode_text(bytes: &[u8]) -> Result<String, IngestError> {
+    let mut d = decode::Decoder::new();
+    let mut out = d.decode(bytes)?.into_owned();
+    out.extend_from_slice(&d.finish()?);
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The header row of CSV text, split with its detected delimiter: for the
+/// column-mapping step.
+pub fn header_fields(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(line) = text.lines().find(|l| !l.trim().is_empty()) else {
+        return Vec::new();
+    };
+    let mut core = csv_core::ReaderBuilder::new()
+        .delimiter(detect_delimiter(line))
+        .build();
+    // A header row has at most as many fields, and bytes, as the line has bytes.
+    let mut out = vec![0u8; line.len() + 1];
+    let mut ends = vec![0usize; line.len() + 2];
+    let (mut nout, mut nend) = (0, 0);
+    for input in [line.as_bytes(), &[]] {
+        let (_, _, o, e) = core.read_record(
+            input,
+            out.get_mut(nout..).unwrap_or_default(),
+            ends.get_mut(nend..).unwrap_or_default(),
+        );
+        nout += o;
+        nend += e;
+    }
+    let text = String::from_utf8_lossy(out.get(..nout).unwrap_or_default()).into_owned();
+    let mut start = 0;
+    ends.iter()
+        .take(nend)
+        .map(|&end| {
+            let f = text.get(start..end).unwrap_or("").trim().to_string();
+            start = end;
+            f
+        })
+        .collect()
+}
+
+/// Write sufficient statistics back as an aggregated CSV with canonical
+/// headers: one row per variant, a column per statistic any variant has.
+/// Row-level data shared this way carries only sums, never a user's row.
+pub fn to_aggregated_csv(variants: &[VariantStats]) -> String {
+    type Column = (&'static str, fn(&VariantStats) -> Option<f64>);
+    let columns: [Column; 11] = [
+        ("conversions", |v| v.conversions.map(|c| c as f64)),
+        ("orders", |v| v.orders.map(|c| c as f64)),
+        ("revenue", |v| v.revenue),
+        ("revenue_sq", |v| v.revenue_sq),
+        ("orders_sq", |v| v.orders_sq),
+        ("revenue_x_orders", |v| v.revenue_x_orders),
+        ("clicks", |v| v.clicks.map(|c| c as f64)),
+        ("impressions", |v| v.impressions.map(|c| c as f64)),
+        ("pre_revenue", |v| v.pre_revenue),
+        ("pre_revenue_sq", |v| v.pre_revenue_sq),
+        ("revenue_x_pre", |v| v.revenue_x_pre),
+    ];
+    let present: Vec<&Column> = columns
+        .iter()
+        .filter(|(_, get)| variants.iter().all(|v| get(v).is_some()))
+        .collect();
+    let quote = |name: &str| {
+        if name.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        } else {
+            name.to_string()
+        }
+    };
+    let mut out = String::from("variant,users");
+    for (name, _) in &present {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push('\n');
+    for v in variants {
+        out.push_str(&quote(&v.name));
+        out.push_str(&format!(",{}", v.users));
+        for (_, get) in &present {
+            // `{}` on f64 prints the shortest text that reads back exactly.
+            out.push_str(&format!(",{}", get(v).unwrap_or(0.0)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Experiment {
+        match parse_experiment(text) {
+            Ok(e) => e,
+            Err(e) => panic!("expected to parse, got: {e}"),
+        }
+    }
+
+    #[test]
+    fn aggregated_basic() {
+        let e = ok("variant,users,conversions,orders,revenue\ncontrol,10000,200,210,20000\npersonalized,10000,260,280,30000\n");
+        assert_eq!(e.shape, DataShape::Aggregated);
+        assert_eq!(e.variants.len(), 2);
+        assert_eq!(e.variants[0].name, "control");
+        assert_eq!(e.variants[1].conversions, Some(260));
+        assert_eq!(e.variants[1].orders, Some(280));
+        assert_eq!(e.variants[1].revenue, Some(30000.0));
+    }
+
+    #[test]
+    fn forgiving_headers_bom_crlf_semicolon_decimal_comma() {
+        let e = ok("\u{feff}Group;Visitors;Purchases;Sales\r\nA;1.000;20;1.234,50\r\nB;1.000;26;2.000,25\r\n\r\n");
+        assert_eq!(e.variants[0].users, 1000);
+        assert_eq!(e.variants[0].conversions, Some(20));
+        assert_eq!(e.variants[0].revenue, Some(1234.5));
+        assert_eq!(e.variants[1].revenue, Some(2000.25));
+    }
+
+    #[test]
+    fn tab_and_quoted_thousands() {
+        let e = ok("arm\tusers\tconversions\nA\t\"1,000\"\t10\nB\t1000\t12\n");
+        assert_eq!(e.variants[0].users, 1000);
+        let e = ok("bucket,users,revenue\n\"ctrl, EU\",\"1,500\",\"$2,000.50\"\nnew,10,1\n");
+        assert_eq!(e.variants[0].name, "ctrl, EU");
+        assert_eq!(e.variants[0].users, 1500);
+        assert_eq!(e.variants[0].revenue, Some(2000.5));
+    }
+
+    #[test]
+    fn segments_are_summed() {
+        let e = ok("variant,segment,users,conversions\nA,mobile,100,5\nB,mobile,100,7\nA,desktop,50,5\nB,desktop,50,3\n");
+        assert_eq!(e.variants[0].users, 150);
+        assert_eq!(e.variants[0].conversions, Some(10));
+        assert_eq!(e.variants[1].conversions, Some(10));
+    }
+
+    #[test]
+    fn row_level_reduces_to_sufficient_statistics() {
+        let e = ok("user_id,variant,converted,revenue\n1,A,1,10\n2,A,0,0\n3,B,yes,20\n4,B,no,\n5,B,true,5\n");
+        assert_eq!(e.shape, DataShape::RowLevel);
+        assert_eq!(e.rows, 5);
+        assert_eq!(e.variants[0].users, 2);
+        assert_eq!(e.variants[0].conversions, Some(1));
+        assert_eq!(e.variants[1].users, 3);
+        assert_eq!(e.variants[1].conversions, Some(2));
+        assert_eq!(e.variants[1].revenue, Some(25.0));
+        assert_eq!(e.variants[1].revenue_sq, Some(425.0));
+    }
+
+    #[test]
+    fn row_level_collects_cuped_ratio_and_ctr_sums() {
+        let e = ok("variant,orders,revenue,pre_revenue,clicks,impressions\nA,2,30,10,1,4\nA,1,5,,0,2\nB,0,0,3,2,5\nB,1,8,4,,1\n");
+        let a = &e.variants[0];
+        assert_eq!(a.users, 2);
+        assert_eq!(a.orders_sq, Some(5.0));
+        assert_eq!(a.revenue_x_orders, Some(65.0));
+        assert_eq!(a.pre_revenue, Some(10.0));
+        assert_eq!(a.pre_revenue_sq, Some(100.0));
+        assert_eq!(a.revenue_x_pre, Some(300.0));
+        assert_eq!(a.clicks, Some(1));
+        assert_eq!(a.impressions, Some(6));
+        assert_eq!(e.variants[1].revenue_x_pre, Some(32.0));
+    }
+
+    #[test]
+    fn aggregated_pre_period_columns() {
+        let e = ok("variant,users,revenue,revenue_sq,pre_revenue,pre_revenue_sq,revenue_x_pre\nA,10,100,2000,90,1500,1700\nB,10,120,2500,95,1600,1900\n");
+        assert_eq!(e.variants[1].pre_revenue, Some(95.0));
+        assert_eq!(e.variants[1].revenue_x_pre, Some(1900.0));
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let err = parse_experiment("variant,users,conversions\nA,100,5\nB,abc,7\n");
+        assert_eq!(
+            err,
+            Err(IngestError::NotANumber {
+                line: 3,
+                column: "users".into(),
+                value: "abc".into()
+            })
+        );
+        let msg = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("Line 3") && msg.contains("users"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_bad_inputs_with_reasons() {
+        assert_eq!(parse_experiment("  \n"), Err(IngestError::Empty));
+        assert_eq!(
+            parse_experiment("variant,users\n"),
+            Err(IngestError::HeaderOnly)
+        );
+        assert!(matches!(
+            parse_experiment("name,users\nA,1\n"),
+            Err(IngestError::MissingVariantColumn { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,foo\nA,1\n"),
+            Err(IngestError::UnknownShape { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users\nA,-5\nB,3\n"),
+            Err(IngestError::Negative { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users\nA,1.5\nB,3\n"),
+            Err(IngestError::NotWhole { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users\nA,0\nB,3\n"),
+            Err(IngestError::ZeroUsers { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users,conversions\nA,10,11\nB,3,1\n"),
+            Err(IngestError::ConversionsExceedUsers { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users\nA,10\n"),
+            Err(IngestError::SingleVariant { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users,conversions\nA,10\nB,3,1\n"),
+            Err(IngestError::RaggedRow { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,users\nA,NaN\nB,3\n"),
+            Err(IngestError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,converted\nA,maybe\nB,1\n"),
+            Err(IngestError::SingleVariant { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,converted\nA,maybe\nB,what\n"),
+            Err(IngestError::NoUsableRows { skipped: 2, .. })
+        ));
+        let many: String = (0..=MAX_VARIANTS).map(|i| format!("user{i},1\n")).collect();
+        assert!(matches!(
+            parse_experiment(&format!("variant,converted\n{many}")),
+            Err(IngestError::TooManyVariants { .. })
+        ));
+    }
+
+    #[test]
+    fn row_level_skips_bad_rows_and_says_where() {
+        let text = "variant,converted,revenue\r\nA,1,10\r\n\r\nA,maybe,3\r\nB,0,\r\n\"B\",1,\"1\n000\"\r\nB,1,-4\r\nA,0\r\nB,1,2\r\n";
+        let e = ok(text);
+        assert_eq!(e.rows, 3);
+        assert_eq!(e.skipped, 4);
+        let lines: Vec<u64> = e
+            .problems
+            .iter()
+            .map(|p| match p {
+                IngestError::NotABoolean { line, .. }
+                | IngestError::NotANumber { line, .. }
+                | IngestError::Negative { line, .. }
+                | IngestError::RaggedRow { line, .. } => *line,
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(lines, vec![4, 6, 8, 9]);
+        assert_eq!(e.variants[0].users, 1);
+        assert_eq!(e.variants[1].users, 2);
+        assert_eq!(e.variants[1].revenue, Some(2.0));
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_result() {
+        let text = "\u{feff}Group;Visitors;Purchases;Sales\r\n\"A; EU\";1.000;20;1.234,50\r\nB;1.000;26;2.000,25\r\n\r\n\"A; EU\";5;1;0,5";
+        let whole = ok(text);
+        let bytes = text.as_bytes();
+        for cut in 0..=bytes.len() {
+            for cut2 in [cut, (cut + 7).min(bytes.len())] {
+                let mut r = ExperimentReader::new(ColumnMapping::new());
+                let (a, rest) = bytes.split_at(cut);
+                let (b, c) = rest.split_at(cut2 - cut);
+                for chunk in [a, b, c] {
+                    assert_eq!(r.feed(chunk), Ok(()));
+                }
+                assert_eq!(r.finish().as_ref(), Ok(&whole), "cut at {cut}/{cut2}");
+            }
+        }
+        assert_eq!(whole.variants[0].users, 1005);
+        assert_eq!(whole.variants[0].revenue, Some(1235.0));
+    }
+
+    #[test]
+    fn utf16_files_read_like_utf8() {
+        let text = "variant,users,conversions\ncontrôle,100,5\ntest,100,9\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let e = parse_bytes(&bytes, &ColumnMapping::new());
+        assert_eq!(
+            e.as_ref().map(|e| e.variants[0].name.as_str()),
+            Ok("contrôle")
+        );
+        assert_eq!(decode_text(&bytes).ok().as_deref(), Some(text));
+    }
+
+    #[test]
+    fn a_mapping_names_columns_the_engine_does_not_know() {
+        let text = "Test-Zelle,Besucher,Käufe\nA,100,5\nB,100,9\n";
+        assert!(matches!(
+            parse_experiment(text),
+            Err(IngestError::MissingVariantColumn { .. })
+        ));
+        assert_eq!(header_fields(text), vec!["Test-Zelle", "Besucher", "Käufe"]);
+        let mapping: ColumnMapping = [
+            ("Test-Zelle".to_string(), ColumnRole::Variant),
+            ("Besucher".to_string(), ColumnRole::Users),
+            ("Käufe".to_string(), ColumnRole::Conversions),
+        ]
+        .into();
+        let e = parse_experiment_with(text, &mapping);
+        assert_eq!(e.map(|e| e.variants[1].conversions), Ok(Some(9)));
+        // "Ignore" takes a recognised column out.
+        let ignore: ColumnMapping = [("revenue".to_string(), ColumnRole::Ignore)].into();
+        let e = parse_experiment_with("variant,users,revenue\nA,1,x\nB,2,y\n", &ignore);
+        assert_eq!(e.map(|e| e.variants[0].revenue), Ok(None));
+        assert_eq!(
+            guess_roles(&header_fields("Arm,Visitors,notes")),
+            vec![Some(ColumnRole::Variant), Some(ColumnRole::Users), None]
+        );
+    }
+
+    #[test]
+    fn not_utf8_names_line_and_column() {
+        let bytes = b"variant,users\nA,10\nB\xff,3\n";
+        assert_eq!(
+            parse_bytes(bytes, &ColumnMapping::new()),
+            Err(IngestError::NotUtf8 {
+                line: 3,
+                column: "variant".into()
+            })
+        );
+    }
+
+    #[test]
+    fn aggregated_csv_round_trips() {
+        let e = ok("variant,orders,revenue,pre_revenue,clicks,impressions\nA,2,30.25,10,1,4\n\"B, new\",1,8,4,0,1\nA,0,0,1,0,2\n");
+        let csv = to_aggregated_csv(&e.variants);
+        let back = ok(&csv);
+        assert_eq!(back.shape, DataShape::Aggregated);
+        assert_eq!(back.variants, e.variants);
+    }
+
+    #[test]
+    fn delimiter_detection_ignores_quoted_separators() {
+        assert_eq!(detect_delimiter("\"a;b\",c,d"), b',');
+        assert_eq!(detect_delimiter("a;b;c"), b';');
+        assert_eq!(detect_delimiter("a|b|c"), b'|');
+        assert_eq!(detect_delimiter("a\tb"), b'\t');
+    }
+}
