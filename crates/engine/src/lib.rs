@@ -22,6 +22,7 @@ pub mod scenario;
 pub mod stats;
 pub mod units;
 pub mod value;
+pub mod warehouse;
 
 pub use report::{analyze, Report};
 pub use scenario::Scenario;
