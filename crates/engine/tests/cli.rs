@@ -114,3 +114,48 @@ fn errors_are_sentences_on_stderr_with_exit_code_2() {
         "{err}"
     );
 }
+
+#[test]
+fn sql_prints_a_query_and_reduce_prints_the_aggregated_csv() {
+    let (ok, sql, err) = run(&[
+        "sql",
+        "--dialect",
+        "postgres",
+        "--table",
+        "shop.events",
+        "--user",
+        "user_id",
+        "--variant",
+        "variant",
+        "--revenue",
+        "revenue",
+        "--order-id",
+        "order_id",
+    ]);
+    assert!(ok, "{err}");
+    assert!(sql.contains("FROM \"shop\".\"events\"") && sql.contains("DOUBLE PRECISION"));
+    assert!(sql.contains("AS \"revenue_x_orders\""));
+    let (ok, _, err) = run(&["sql", "--table", "t", "--user", "u", "--variant", "v"]);
+    assert!(
+        !ok && err.contains("Name a revenue column, an orders column or both"),
+        "{err}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("uplift-cli-reduce-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows = dir.join("rows.csv");
+    std::fs::write(
+        &rows,
+        "user_id,variant,converted,orders,revenue,pre_revenue\n\
+         1,A,1,2,10,4\n2,A,0,0,0,1\n3,B,1,1,5,0\n4,B,0,0,0,2\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["reduce", rows.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "variant,users,conversions,orders,revenue,revenue_sq,orders_sq,revenue_x_orders,pre_revenue,pre_revenue_sq,revenue_x_pre\n\
+         A,2,1,2,10,100,4,20,5,17,40\n\
+         B,2,1,1,5,25,1,5,2,4,0\n"
+    );
+}

@@ -6,9 +6,16 @@
 //!                    [--scenario FILE.json]
 //! uplift-roi clv TRANSACTIONS.csv [--end YYYY-MM-DD] [--unit weeks|days] [--months 12]
 //!                [--discount 0.01] [--confidence 0.95]
+//! uplift-roi sql --table T --user COL --variant COL [--dialect bigquery] [--revenue COL]
+//!                [--order-id COL | --is-order COL] [--pre-revenue COL]
+//!                [--timestamp COL] [--start YYYY-MM-DD] [--end YYYY-MM-DD]
+//! uplift-roi reduce FILE.csv
 //! uplift-roi demo-scenario
 //! ```
 //! `analyze` prints the same report the web app shows, as JSON on stdout.
+//! `sql` prints the warehouse query that reduces an events table to the
+//! aggregated CSV the app reads; `reduce` prints the app's own reduction of a
+//! row-level file to that CSV, so the two can be compared.
 
 use std::process::ExitCode;
 
@@ -23,6 +30,13 @@ const USAGE: &str = "usage:
                  [--discount 0.01] [--confidence 0.95]
                                   fit BG/NBD and Gamma-Gamma to a log of customer_id,date,amount
                                   (optionally variant) and print parameters and CLV per variant
+  uplift-roi sql --table T --user COL --variant COL [--dialect bigquery] [--revenue COL]
+                 [--order-id COL | --is-order COL] [--pre-revenue COL]
+                 [--timestamp COL] [--start YYYY-MM-DD] [--end YYYY-MM-DD]
+                                  print SQL that reduces an events table (one row per
+                                  exposure or order) to the aggregated CSV; dialects:
+                                  bigquery, snowflake, spark_sql, postgresql, duckdb
+  uplift-roi reduce FILE.csv      print a row-level file reduced to the aggregated CSV
   uplift-roi demo-scenario        print the built-in demo scenario as JSON
 
 FILE.csv may be '-' to read standard input. --scenario takes costs and
@@ -47,6 +61,8 @@ fn run(args: &[String]) -> Result<String, String> {
     match it.next().map(String::as_str) {
         Some("analyze") => {}
         Some("clv") => return clv(args.get(1..).unwrap_or_default()),
+        Some("sql") => return sql(args.get(1..).unwrap_or_default()),
+        Some("reduce") => return reduce(args.get(1..).unwrap_or_default()),
         Some("demo-scenario") => return Ok(Scenario::demo().to_json()),
         Some("-h" | "--help") | None => return Ok(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
@@ -188,4 +204,65 @@ fn clv(args: &[String]) -> Result<String, String> {
     };
     let report = analyze_transactions(&text, settings).map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}
+
+fn sql(args: &[String]) -> Result<String, String> {
+    use uplift_engine::warehouse::{warehouse_sql, Dialect, OrdersKind, WarehouseQuery};
+    let mut it = args.iter();
+    let mut dialect = Dialect::default();
+    let mut q = WarehouseQuery::default();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg.as_str() {
+            "--dialect" => {
+                let v = value("--dialect")?;
+                dialect = Dialect::from_id(&v).ok_or_else(|| {
+                    let ids: Vec<&str> = Dialect::ALL.iter().map(|d| d.id()).collect();
+                    format!("--dialect: '{v}' is not one of {}", ids.join(", "))
+                })?;
+            }
+            "--table" => q.table = value("--table")?,
+            "--user" => q.user = value("--user")?,
+            "--variant" => q.variant = value("--variant")?,
+            "--revenue" => q.revenue = Some(value("--revenue")?),
+            "--order-id" | "--orders" => {
+                q.orders = Some(value(arg)?);
+                q.orders_kind = OrdersKind::OrderId;
+            }
+            "--is-order" => {
+                q.orders = Some(value("--is-order")?);
+                q.orders_kind = OrdersKind::IsOrder;
+            }
+            "--pre-revenue" => q.pre_revenue = Some(value("--pre-revenue")?),
+            "--timestamp" => q.timestamp = Some(value("--timestamp")?),
+            "--start" => q.start = Some(value("--start")?),
+            "--end" => q.end = Some(value("--end")?),
+            s => return Err(format!("unknown option '{s}'\n{USAGE}")),
+        }
+    }
+    let text = warehouse_sql(dialect, &q).map_err(|e| e.to_string())?;
+    // `main` adds the final newline.
+    Ok(text.trim_end().to_string())
+}
+
+fn reduce(args: &[String]) -> Result<String, String> {
+    use uplift_engine::ingest::{parse_experiment, to_aggregated_csv};
+    let file = match args {
+        [file] if !file.starts_with("--") => file,
+        [] => return Err(format!("reduce needs a CSV file\n{USAGE}")),
+        _ => return Err(format!("reduce takes one CSV file\n{USAGE}")),
+    };
+    let text = if file == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?
+    };
+    let experiment = parse_experiment(&text).map_err(|e| e.to_string())?;
+    Ok(to_aggregated_csv(&experiment.variants)
+        .trim_end()
+        .to_string())
 }
