@@ -26,3 +26,4 @@ pub mod planner_panel;
 pub mod results_panel;
 pub mod share_bar;
 pub mod state;
+pub mod warehouse_panel;
