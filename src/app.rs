@@ -4,12 +4,14 @@ use leptos::prelude::*;
 
 use crate::clv_panel::ClvPanel;
 use crate::data_panel::DataPanel;
+use crate::drop_zone::DropZone;
 use crate::embed::{is_embed, start_embed};
 use crate::investment_panel::InvestmentPanel;
 use crate::planner_panel::PlannerPanel;
 use crate::results_panel::ResultsPanel;
 use crate::share_bar::ShareBar;
 use crate::state::{initial_scenario, start_autosave, AppState};
+use crate::warehouse_panel::WarehousePanel;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,8 +38,10 @@ pub fn App() -> impl IntoView {
             <Show when=move || full>
                 <ClvPanel/>
                 <PlannerPanel/>
+                <WarehousePanel/>
             </Show>
         </main>
+        <DropZone/>
         <footer class="site-footer">
             <p>"Uplift ROI runs entirely on this page: no uploads, no analytics, no third-party requests."</p>
         </footer>

@@ -2,13 +2,15 @@
 //! and the demo experiment to start from.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use uplift_engine::ingest::DataShape;
+use uplift_engine::ingest::{DataShape, MAX_PROBLEMS};
+use uplift_engine::samples::Sample;
 use uplift_engine::scenario::DEMO_DATA;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
+use crate::column_mapping::ColumnMappingStep;
+use crate::file_loader::{describe, load_file, set_text_data};
+use crate::file_progress::FileProgress;
 use crate::format;
 use crate::state::use_app_state;
 
@@ -38,16 +40,12 @@ pub fn preview(data: &str) -> Option<String> {
     Some(shown)
 }
 
-/// Files above this size are refused with a message instead of freezing the
-/// tab while the whole text is held in memory.
-const MAX_FILE_BYTES: f64 = 50.0 * 1024.0 * 1024.0;
-
 #[component]
 pub fn DataPanel() -> impl IntoView {
     let state = use_app_state();
     let set_data = move |text: String| {
-        state.load_error.set(None);
-        state.scenario.update(|s| s.data = text);
+        state.file_note.set(None);
+        set_text_data(state, text);
     };
     let on_file = move |ev: web_sys::Event| {
         let Some(input) = ev
@@ -56,34 +54,23 @@ pub fn DataPanel() -> impl IntoView {
         else {
             return;
         };
-        let Some(file) = input.files().and_then(|list| list.get(0)) else {
-            return;
-        };
-        if file.size() > MAX_FILE_BYTES {
-            state.load_error.set(Some(format!(
-                "“{}” is {} MB; this page reads files up to 50 MB. Aggregate the data per variant first (one row per variant with users, conversions and revenue).",
-                file.name(),
-                format::number(file.size() / 1024.0 / 1024.0, 0)
-            )));
-            input.set_value("");
-            return;
+        if let Some(file) = input.files().and_then(|list| list.get(0)) {
+            load_file(state, file);
         }
-        let name = file.name();
-        spawn_local(async move {
-            match JsFuture::from(file.text()).await {
-                Ok(text) => match text.as_string() {
-                    Some(t) => set_data(t),
-                    None => state
-                        .load_error
-                        .set(Some(format!("“{name}” could not be read as text."))),
-                },
-                Err(_) => state
-                    .load_error
-                    .set(Some(format!("“{name}” could not be read."))),
-            }
-        });
         // Let the same file be picked again after it is edited on disk.
         input.set_value("");
+    };
+    let on_sample = move |ev: web_sys::Event| {
+        let id = event_target_value(&ev);
+        if let Some(sample) = Sample::from_id(&id) {
+            set_data(sample.csv());
+        }
+        if let Some(select) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        {
+            select.set_value("");
+        }
     };
 
     // Write the scenario's data into the text area only when it differs from
@@ -146,6 +133,14 @@ pub fn DataPanel() -> impl IntoView {
                 >
                     "Load demo data"
                 </button>
+                <label class="visually-hidden" for="sample-select">"Load a sample file"</label>
+                <select id="sample-select" class="sample-select" on:change=on_sample>
+                    <option value="" selected>"Load a sample…"</option>
+                    {Sample::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.id()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
                 <Show when=move || large.get()>
                     <button type="button" class="button secondary" id="clear-data" on:click=move |_| set_data(String::new())>
                         "Clear"
@@ -155,6 +150,9 @@ pub fn DataPanel() -> impl IntoView {
             <p id="data-size-note" class="visually-hidden">
                 {move || if large.get() { "Large data: only its first lines are shown and the text is read-only." } else { "" }}
             </p>
+            <p class="hint drop-hint">"Or drop a CSV file anywhere on this page. Large files are read in the background, in pieces; only per-variant totals are kept."</p>
+            <FileProgress/>
+            <ColumnMappingStep/>
             <DataStatus/>
         </section>
     }
@@ -196,6 +194,10 @@ fn DataStatus() -> impl IntoView {
             }
             .into_any();
         }
+        let note = state
+            .file_note
+            .get()
+            .filter(|n| state.scenario.with(|s| s.data == n.data));
         state
             .shown
             .get()
@@ -204,15 +206,38 @@ fn DataStatus() -> impl IntoView {
                     DataShape::Aggregated => "aggregated rows",
                     DataShape::RowLevel => "user rows",
                 };
+                let (read, skipped, problems) = match &note {
+                    Some(n) => (describe(n), n.skipped, n.problems.clone()),
+                    None => (
+                        format!("Read {} {shape}.", format::count(r.rows as u64)),
+                        r.skipped_rows,
+                        r.row_problems.clone(),
+                    ),
+                };
                 view! {
-                    <p class="status ok" role="status" id="data-ok">
-                        {format!(
-                            "Read {} {shape}: {} variants, control “{}”.",
-                            format::count(r.rows as u64),
-                            r.value.len(),
-                            r.control,
-                        )}
-                    </p>
+                    <div class="status ok" role="status" id="data-ok">
+                        <p>
+                            {read}
+                            {format!(" {} variants, control “{}”.", r.value.len(), r.control)}
+                        </p>
+                        {(skipped > 0).then(|| view! {
+                            <details class="skipped" id="skipped-rows">
+                                <summary>
+                                    {format!(
+                                        "{} {} skipped because a value could not be used.",
+                                        format::count(skipped as u64),
+                                        if skipped == 1 { "row was" } else { "rows were" },
+                                    )}
+                                </summary>
+                                <ul>
+                                    {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                </ul>
+                                {(skipped > MAX_PROBLEMS).then(|| view! {
+                                    <p>{format!("The first {MAX_PROBLEMS} are listed.")}</p>
+                                })}
+                            </details>
+                        })}
+                    </div>
                 }
             })
             .into_any()

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze, Report, Scenario};
 
+use crate::file_loader::{FileNote, LoadProgress, PendingFile};
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// Everything the user entered.
@@ -17,6 +19,12 @@ pub struct AppState {
     pub shown: Memo<Option<Report>>,
     /// A problem that is not in the scenario itself, such as an unreadable file.
     pub load_error: RwSignal<Option<String>>,
+    /// A large file being read by the worker.
+    pub load_progress: RwSignal<Option<LoadProgress>>,
+    /// What the last large file gave, while its sums are the data.
+    pub file_note: RwSignal<Option<FileNote>>,
+    /// A large file waiting for the column-mapping step.
+    pub pending_file: RwSignal<Option<PendingFile>>,
 }
 
 impl AppState {
@@ -32,6 +40,9 @@ impl AppState {
             analysis,
             shown,
             load_error: RwSignal::new(None),
+            load_progress: RwSignal::new(None),
+            file_note: RwSignal::new(None),
+            pending_file: RwSignal::new(None),
         }
     }
 }
@@ -110,6 +121,7 @@ pub fn clear_saved() {
     if let Some(store) = storage() {
         let _ = store.remove_item(STORAGE_KEY);
     }
+    crate::column_memory::forget_all();
     if let Some(w) = web_sys::window() {
         if let Ok(history) = w.history() {
             let path = w.location().pathname().unwrap_or_default()

@@ -18,6 +18,7 @@ pub mod finance;
 pub mod ingest;
 pub mod report;
 pub mod rng;
+pub mod samples;
 pub mod scenario;
 pub mod stats;
 pub mod units;

@@ -96,6 +96,9 @@ impl ColumnRole {
                 "count",
                 "samplesize",
                 "uniqueusers",
+                "uniquevisitors",
+                "totalusers",
+                "totalvisitors",
                 "exposures",
             ],
             ColumnRole::Conversions => &[

@@ -1,0 +1,70 @@
+//! Messages between the page and the file-reading worker
+//! (`src/bin/ingest_worker.rs`), sent as JSON strings.
+
+use serde::{Deserialize, Serialize};
+use uplift_engine::ingest::ColumnMapping;
+
+/// The page asks the worker to read one file with these column roles.
+/// (The file itself travels beside this JSON, as a `File` object.)
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReadRequest {
+    pub columns: ColumnMapping,
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WorkerMessage {
+    /// Loaded and listening: the file can be sent.
+    Ready,
+    /// Part of the file has been read and reduced.
+    Progress { bytes: f64, total: f64, rows: usize },
+    /// The whole file, reduced to an aggregated CSV of per-variant sums.
+    Done {
+        data: String,
+        shape_row_level: bool,
+        rows: usize,
+        skipped: usize,
+        problems: Vec<String>,
+        bytes: f64,
+        millis: f64,
+        /// The worker's WebAssembly memory at the end, which is its peak:
+        /// linear memory never shrinks.
+        memory_bytes: f64,
+    },
+    /// The file could not be used; the message is for the user.
+    Failed {
+        message: String,
+        /// The header row needs a column mapping before the file can be read.
+        needs_mapping: bool,
+    },
+}
+
+impl WorkerMessage {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Option<WorkerMessage> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let m = WorkerMessage::Progress {
+            bytes: 10.0,
+            total: 20.0,
+            rows: 3,
+        };
+        assert_eq!(WorkerMessage::from_json(&m.to_json()), Some(m));
+        assert_eq!(
+            WorkerMessage::from_json(r#"{"kind":"ready"}"#),
+            Some(WorkerMessage::Ready)
+        );
+    }
+}
