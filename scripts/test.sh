@@ -22,6 +22,9 @@ cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D war
 step "unit tests (engine and app, native)"
 cargo test --workspace
 
+step "warehouse SQL run in DuckDB, compared with the app's own reduction"
+scripts/check-warehouse-sql.sh
+
 step "release build of the site"
 cargo build -q -p uplift-engine --bin uplift-roi
 trunk build --release --offline --skip-version-check

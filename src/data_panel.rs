@@ -214,8 +214,10 @@ fn DataStatus() -> impl IntoView {
                         r.row_problems.clone(),
                     ),
                 };
+                let memory = note.as_ref().map(|n| format!("{}", n.memory_bytes));
+                let millis = note.as_ref().map(|n| format!("{}", n.millis));
                 view! {
-                    <div class="status ok" role="status" id="data-ok">
+                    <div class="status ok" role="status" id="data-ok" data-worker-memory=memory data-read-ms=millis>
                         <p>
                             {read}
                             {format!(" {} variants, control “{}”.", r.value.len(), r.control)}

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping};
+use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping, IngestError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -131,6 +131,12 @@ fn read_small(state: AppState, file: File) {
         };
         match decode_text(&bytes) {
             Ok(text) => set_text_data(state, text),
+            // Not all text: the streaming reader skips the bad rows and says which.
+            Err(IngestError::NotUtf8 { .. }) => {
+                let head = bytes.get(..65_536).unwrap_or(&bytes);
+                let headers = header_fields(&String::from_utf8_lossy(head));
+                start_worker(state, file, column_memory::recall(&headers));
+            }
             Err(e) => state.load_error.set(Some(format!("“{name}”: {e}"))),
         }
     });

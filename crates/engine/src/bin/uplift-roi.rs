@@ -250,18 +250,32 @@ fn sql(args: &[String]) -> Result<String, String> {
 }
 
 fn reduce(args: &[String]) -> Result<String, String> {
-    use uplift_engine::ingest::{parse_experiment, to_aggregated_csv};
+    use std::io::Read;
+    use uplift_engine::ingest::{to_aggregated_csv, ColumnMapping, ExperimentReader};
     let file = match args {
         [file] if !file.starts_with("--") => file,
         [] => return Err(format!("reduce needs a CSV file\n{USAGE}")),
         _ => return Err(format!("reduce takes one CSV file\n{USAGE}")),
     };
-    let text = if file == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))?
+    // Streamed in 4 MiB chunks, as the browser's worker does: memory stays
+    // bounded however large the file.
+    let mut input: Box<dyn std::io::Read> = if file == "-" {
+        Box::new(std::io::stdin())
     } else {
-        std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?
+        Box::new(std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?)
     };
-    let experiment = parse_experiment(&text).map_err(|e| e.to_string())?;
+    let mut reader = ExperimentReader::new(ColumnMapping::new());
+    let mut buffer = vec![0u8; 4 << 20];
+    loop {
+        let n = input
+            .read(&mut buffer)
+            .map_err(|e| format!("cannot read {file}: {e}"))?;
+        let Some(chunk) = buffer.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        reader.feed(chunk).map_err(|e| e.to_string())?;
+    }
+    let experiment = reader.finish().map_err(|e| e.to_string())?;
     Ok(to_aggregated_csv(&experiment.variants)
         .trim_end()
         .to_string())

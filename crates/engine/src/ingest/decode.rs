@@ -17,7 +17,34 @@ enum Encoding {
     Utf16 {
         big_endian: bool,
     },
+    /// Excel's "CSV" on Windows: one byte per character, Latin-1 plus
+    /// typographic marks in 0x80–0x9F. Chosen when the first chunk is not UTF-8.
+    Windows1252,
 }
+
+/// Windows-1252 characters for bytes 0x80–0x9F (the rest equal Latin-1).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
+
+fn windows_1252(bytes: &[u8]) -> Vec<u8> {
+    let text: String = bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => CP1252_HIGH
+                .get(usize::from(b - 0x80))
+                .copied()
+                .unwrap_or('\u{FFFD}'),
+            _ => char::from(b),
+        })
+        .collect();
+    text.into_bytes()
+}
+
+/// The file's first bytes are held until this many are in, so the
+/// encoding is chosen from the same bytes however the file is chunked.
+const HEAD_BYTES: usize = 65_536;
 
 /// How many leading bytes are checked for signs of a binary file.
 const SNIFF_BYTES: usize = 4096;
@@ -47,7 +74,7 @@ impl Decoder {
     pub(super) fn decode<'a>(&mut self, chunk: &'a [u8]) -> Result<Cow<'a, [u8]>, IngestError> {
         if self.encoding == Encoding::Unknown {
             self.pending.extend_from_slice(chunk);
-            if self.pending.len() < 4 {
+            if self.pending.len() < HEAD_BYTES {
                 return Ok(Cow::Owned(Vec::new()));
             }
             let start = std::mem::take(&mut self.pending);
@@ -88,10 +115,20 @@ impl Decoder {
     fn convert<'a>(&mut self, chunk: &'a [u8]) -> Result<Cow<'a, [u8]>, IngestError> {
         match self.encoding {
             Encoding::Utf16 { big_endian } => Ok(Cow::Owned(self.utf16(chunk, big_endian))),
+            Encoding::Windows1252 => Ok(Cow::Owned(windows_1252(chunk))),
             Encoding::Utf8 | Encoding::Unknown => {
                 if !self.sniffed && !chunk.is_empty() {
                     self.sniffed = true;
                     sniff_binary(chunk)?;
+                    // A real invalid sequence (not a character cut by the
+                    // chunk's end) means the file is not UTF-8 at all.
+                    let head = chunk.get(..HEAD_BYTES).unwrap_or(chunk);
+                    if let Err(e) = std::str::from_utf8(head) {
+                        if e.error_len().is_some() {
+                            self.encoding = Encoding::Windows1252;
+                            return Ok(Cow::Owned(windows_1252(chunk)));
+                        }
+                    }
                 }
                 Ok(Cow::Borrowed(chunk))
             }
@@ -199,6 +236,16 @@ mod tests {
                 assert_eq!(decode_all(&[a, b]).ok().as_deref(), Some(text), "cut {cut}");
             }
         }
+    }
+
+    #[test]
+    fn windows_1252_files_are_recognised() {
+        assert_eq!(
+            decode_all(&[b"variant\ncontr\xf4le \x80\n"])
+                .ok()
+                .as_deref(),
+            Some("variant\ncontrôle €\n")
+        );
     }
 
     #[test]

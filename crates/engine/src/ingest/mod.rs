@@ -192,12 +192,21 @@ pub fn parse_bytes(bytes: &[u8], mapping: &ColumnMapping) -> Result<Experiment, 
 
 /// The text of a file's bytes, decoded as [`parse_bytes`] would, for showing
 /// and editing a small file: UTF-16 converted, byte-order mark dropped,
-/// binary files refused with a message.
+/// binary files refused with a message. A stray non-UTF-8 byte after the
+/// start gives `NotUtf8` (its line, no column): such a file is better read
+/// with [`ExperimentReader`], which skips just that row.
 pub fn decode_text(bytes: &[u8]) -> Result<String, IngestError> {
     let mut d = decode::Decoder::new();
     let mut out = d.decode(bytes)?.into_owned();
     out.extend_from_slice(&d.finish()?);
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    String::from_utf8(out).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..bad).unwrap_or_default();
+        IngestError::NotUtf8 {
+            line: 1 + before.iter().filter(|&&b| b == b'\n').count() as u64,
+            column: String::new(),
+        }
+    })
 }
 
 /// The header row of CSV text, split with its detected delimiter: for the
@@ -525,11 +534,16 @@ mod tests {
 
     #[test]
     fn not_utf8_names_line_and_column() {
-        let bytes = b"variant,users\nA,10\nB\xff,3\n";
+        // UTF-8 at the start (so read as UTF-8), a stray byte much later.
+        let mut bytes = b"variant,users\n".to_vec();
+        for _ in 0..20_000 {
+            bytes.extend_from_slice(b"A,10\n");
+        }
+        bytes.extend_from_slice(b"B\xff,3\n");
         assert_eq!(
-            parse_bytes(bytes, &ColumnMapping::new()),
+            parse_bytes(&bytes, &ColumnMapping::new()),
             Err(IngestError::NotUtf8 {
-                line: 3,
+                line: 20_002,
                 column: "variant".into()
             })
         );

@@ -1,0 +1,159 @@
+// Data in, as a person brings it: a 1,000,000-row export read in the
+// background worker while the page keeps answering, cancelling a load, the
+// tricky-file corpus through the file picker, the column-mapping step (and
+// that it is remembered), drag-and-drop, and the sample menu.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
+import { writeRows } from '../../bench/gen-rows.mjs';
+
+const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
+const CORPUS = join(ROOT, 'tests', 'corpus');
+const BIG = join(tmpdir(), 'uplift-roi-1m-rows.csv');
+const env = useBrowser();
+
+before(async () => {
+  const { rows, bytes } = await writeRows(BIG, { rows: 1_000_000 });
+  assert.equal(rows, 1_000_000);
+  assert.ok(bytes > 30e6, `${bytes} bytes`);
+});
+
+function offOrigin(requests) {
+  return requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+}
+
+const statusText = (page) => page.locator('#data-ok').innerText();
+
+test('a 1,000,000-row export loads in the worker, the page answers meanwhile, and the numbers are the engine’s', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#file-progress').waitFor({ timeout: 10_000 });
+    // The page answers while the file is read: switching the method re-renders at once.
+    await page.locator('label:has-text("Bayesian")').click();
+    await page.locator('#verdict:has-text("chance")').waitFor({ timeout: 2_000 });
+    await page.locator('label:has-text("Frequentist")').click();
+    await page.locator('#data-ok:has-text("1,000,000 user rows")').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#file-progress').count(), 0, 'progress is gone when done');
+    await screenshot(page, 'big-file-loaded');
+
+    // The oracle: the engine's CLI on the same file, natively.
+    const cli = JSON.parse(execFileSync(CLI, ['analyze', BIG], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    assert.equal(cli.rows, 1_000_000);
+    const lift = cli.metrics.conversion_rate.variants[1].vs_control.relative;
+    const shown = await page.locator('#conversion-table tbody tr', { has: page.locator('th:text-is("personalized")') }).locator('td.uplift').innerText();
+    const fmt = `${lift > 0 ? '+' : '−'}${(Math.abs(lift) * 100).toFixed(1)}%`;
+    assert.equal(shown.trim(), fmt);
+    const status = await statusText(page);
+    assert.match(status, /rows\/s/);
+    // Only sums are kept: the text area holds two aggregated rows, not a million.
+    const data = await page.locator('#data-input').inputValue();
+    assert.equal(data.trim().split('\n').length, 3, data);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin(requests), []);
+    assert.ok(requests.some((u) => u.endsWith('ingest_worker_bg.wasm')), 'the worker was loaded from the origin');
+  } finally {
+    await context.close();
+  }
+});
+
+test('cancelling a load keeps the data that was there', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const before = await page.locator('#verdict').innerText();
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#file-cancel').click({ timeout: 10_000 });
+    await page.locator('#data-error:has-text("cancelled")').waitFor();
+    assert.equal(await page.locator('#file-progress').count(), 0);
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('#verdict').innerText(), before);
+    assert.doesNotMatch(await page.locator('#data-input').inputValue(), /1000000/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every corpus file gives its result or a message naming the problem, and never loses the last data', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const expected = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8'));
+    for (const [name, want] of Object.entries(expected)) {
+      // Start each file from the demo, so a kept result is recognisable.
+      await page.locator('button:has-text("Load demo data")').click();
+      await page.locator('#data-ok:has-text("2 aggregated rows")').waitFor();
+      const verdict = await page.locator('#verdict').innerText();
+      await page.setInputFiles('#data-file', join(CORPUS, name));
+      if (want.error) {
+        const msg = page.locator('#data-error');
+        await msg.waitFor({ timeout: 5_000 }).catch(() => assert.fail(`${name}: no error message shown`));
+        const text = await msg.innerText();
+        for (const w of want.error) assert.ok(text.includes(w), `${name}: "${text}" lacks "${w}"`);
+        assert.equal(await page.locator('#verdict').innerText(), verdict, `${name}: results were lost`);
+      } else {
+        // Loaded when the text area no longer holds the demo.
+        await page.waitForFunction(() => !document.querySelector('#data-input').value.startsWith('variant,users,conversions,orders,revenue,revenue_sq'), null, { timeout: 5_000 });
+        const status = await statusText(page);
+        assert.doesNotMatch(status, /^$/, name);
+        assert.equal(await page.locator('#data-error').count(), 0, `${name}: ${await page.locator('#data-error').allInnerTexts()}`);
+        if (want.skipped) assert.match(await page.locator('#skipped-rows summary').innerText(), new RegExp(`^${want.skipped} rows? (was|were) skipped`), name);
+      }
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('unknown headers ask which column is which, and the answer is remembered', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const file = join(CORPUS, 'unknown-headers.csv');
+    await page.setInputFiles('#data-file', file);
+    await page.locator('#column-mapping').waitFor();
+    await screenshot(page, 'column-mapping');
+    await page.locator('#column-mapping select').nth(0).selectOption('variant');
+    await page.locator('#column-mapping select').nth(1).selectOption('users');
+    await page.locator('#column-mapping select').nth(2).selectOption('conversions');
+    await page.locator('#data-ok:has-text("Read 2 aggregated rows")').waitFor();
+    const expectedLift = JSON.parse(execFileSync(CLI, ['analyze', join(CORPUS, 'comma.csv')], { encoding: 'utf8' }));
+    assert.ok(expectedLift, 'CLI answers');
+    assert.equal(await page.locator('#data-error').count(), 0);
+    // A second visit: the same headers load without asking.
+    await page.locator('button:has-text("Load demo data")').click();
+    await page.reload();
+    await page.waitForSelector('#verdict');
+    await page.setInputFiles('#data-file', file);
+    await page.locator('#data-ok:has-text("Read 2 aggregated rows")').waitFor();
+    assert.match(await page.locator('#conversion-table').innerText(), /\bB\b/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a file dropped on the page loads, and the sample menu offers each shape', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const csv = readFileSync(join(CORPUS, 'booleans.csv'), 'utf8');
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      for (const type of ['dragover', 'drop']) {
+        window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    }, csv);
+    await page.locator('#data-ok:has-text("Read 7 user rows")').waitFor();
+    for (const [id, text] of [['row-level', 'Read 4,000 user rows'], ['segments', 'Read 4 aggregated rows'], ['pre-period', 'Read 4,000 user rows']]) {
+      await page.locator('#sample-select').selectOption(id);
+      await page.locator(`#data-ok:has-text("${text}")`).waitFor();
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
