@@ -27,8 +27,8 @@ try:
     from gbstats.models.statistics import ProportionStatistic
     from gbstats.frequentist.tests import TwoSidedTTest
     c, t = g.iloc[0], g.iloc[1]
-    res = TwoSidedTTest([(ProportionStatistic(n=int(c.users), sum=float(c.conversions)),
-                          ProportionStatistic(n=int(t.users), sum=float(t.conversions)))]).compute_result()
+    res = TwoSidedTTest(ProportionStatistic(n=int(c.users), sum=float(c.conversions)),
+                        ProportionStatistic(n=int(t.users), sum=float(t.conversions))).compute_result()
     extra = {"gbstats_s": time.perf_counter() - t1, "lift": float(res.expected)}
 except Exception as e:
     extra = {"gbstats_error": str(e)[:120]}

@@ -11,7 +11,8 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # The native comparison's Python tools, in a private venv made only when
 # missing or at other versions.
-PANDAS_VERSION=2.2.3
+# gbstats 0.8.0 pins pandas 1.5.3, so both run from one venv.
+PANDAS_VERSION=1.5.3
 GBSTATS_VERSION=0.8.0
 VENV=.venv-bench
 have=$("$VENV/bin/python" -c 'import pandas, importlib.metadata as m; print(pandas.__version__, m.version("gbstats"))' 2>/dev/null || true)
