@@ -13,7 +13,27 @@ use crate::stats::IntervalKind;
 use crate::units::{Money, Rate};
 
 /// The format version this build writes. Older versions are migrated on load.
-pub const SCENARIO_VERSION: u32 = 1;
+pub const SCENARIO_VERSION: u32 = 2;
+
+/// How numbers and money are written on screen: a locale for digit grouping
+/// and decimal marks, and the currency the amounts are in. Part of the
+/// scenario so a shared link shows the same currency. (Version 2.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Display {
+    /// BCP 47 tag such as `en-US`, `de-DE` or `en-IN`.
+    pub locale: String,
+    /// ISO 4217 code such as `USD`, `EUR` or `INR`.
+    pub currency: String,
+}
+
+impl Default for Display {
+    fn default() -> Display {
+        Display {
+            locale: "en-US".into(),
+            currency: "USD".into(),
+        }
+    }
+}
 
 /// Longest horizon the calculator accepts (ten years).
 pub const MAX_HORIZON_MONTHS: u32 = 120;
@@ -119,6 +139,26 @@ pub struct Scenario {
     pub costs: Vec<CostItem>,
     #[serde(default)]
     pub investment: InvestmentInputs,
+    #[serde(default)]
+    pub display: Display,
+}
+
+/// Bring an older saved scenario up to [`SCENARIO_VERSION`], one version
+/// at a time, so every link and file ever written keeps opening.
+/// - 1 → 2: adds `display` (locale and currency; v1 amounts were dollars
+///   written the US way, so that is what a v1 scenario gets).
+fn migrate(mut raw: serde_json::Value, from: u64) -> serde_json::Value {
+    if from < 2 {
+        if let Some(obj) = raw.as_object_mut() {
+            obj.entry("display").or_insert_with(|| {
+                serde_json::json!({ "locale": "en-US", "currency": "USD" })
+            });
+        }
+    }
+    if let Some(obj) = raw.as_object_mut() {
+        obj.insert("version".into(), serde_json::json!(SCENARIO_VERSION));
+    }
+    raw
 }
 
 /// The built-in demo experiment: an aggregated export of a personalized
@@ -174,6 +214,7 @@ impl Scenario {
                 ),
             ],
             investment: InvestmentInputs::default(),
+            display: Display::default(),
         }
     }
 
@@ -192,6 +233,7 @@ impl Scenario {
         if version > u64::from(SCENARIO_VERSION) {
             return Err(ScenarioError::TooNew { version });
         }
+        let raw = migrate(raw, version);
         let scenario: Scenario =
             serde_json::from_value(raw).map_err(|e| ScenarioError::NotAScenario {
                 reason: e.to_string(),
@@ -362,10 +404,10 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 impl Scenario {
-    /// The scenario as a URL fragment (`s=…`), which browsers never send to
-    /// a server. Row-level data is replaced by its per-variant sums unless
-    /// `include_rows` is set, so a shared link carries no individual's row.
-    pub fn to_fragment(&self, include_rows: bool) -> String {
+    /// The scenario as it is shared: row-level data is replaced by its
+    /// per-variant sums unless `include_rows` is set, so a shared link
+    /// carries no individual's row.
+    pub fn shared_json(&self, include_rows: bool) -> String {
         let mut shared = self.clone();
         if !include_rows {
             if let Ok(e) = crate::ingest::parse_experiment_with(&self.data, &self.columns) {
@@ -375,27 +417,63 @@ impl Scenario {
                 }
             }
         }
-        let json = serde_json::to_string(&shared).unwrap_or_default();
-        format!("s={}", base64url_encode(json.as_bytes()))
+        serde_json::to_string(&shared).unwrap_or_default()
     }
 
-    /// Read a scenario from a URL fragment written by [`Scenario::to_fragment`].
-    pub fn from_fragment(fragment: &str) -> Result<Scenario, ScenarioError> {
-        let body = fragment
-            .trim_start_matches('#')
-            .split('&')
-            .find_map(|part| part.strip_prefix("s="))
-            .ok_or_else(|| ScenarioError::NotAScenario {
-                reason: "the link has no scenario in it".into(),
-            })?;
-        let bytes = base64url_decode(body).ok_or_else(|| ScenarioError::NotAScenario {
-            reason: "the link is damaged (it may have been cut short)".into(),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| ScenarioError::NotAScenario {
-            reason: "the link is damaged (it may have been cut short)".into(),
-        })?;
-        Scenario::from_json(&text)
+    /// The scenario as an uncompressed URL fragment (`s=…`), which browsers
+    /// never send to a server. The app writes compressed `z=` links (see
+    /// [`fragment_payload`]); `s=` links, the first format, keep opening.
+    pub fn to_fragment(&self, include_rows: bool) -> String {
+        format!("s={}", base64url_encode(self.shared_json(include_rows).as_bytes()))
     }
+
+    /// Read a scenario from an uncompressed `s=` fragment.
+    pub fn from_fragment(fragment: &str) -> Result<Scenario, ScenarioError> {
+        match fragment_payload(fragment)? {
+            (FragmentEncoding::Json, bytes) => Scenario::from_json(&bytes_to_text(bytes)?),
+            (FragmentEncoding::DeflateJson, _) => Err(ScenarioError::NotAScenario {
+                reason: "the link is compressed; it must be opened in the app".into(),
+            }),
+        }
+    }
+}
+
+/// How a link's fragment holds the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FragmentEncoding {
+    /// `s=`: base64url of the JSON.
+    Json,
+    /// `z=`: base64url of the raw-DEFLATE-compressed JSON (RFC 1951), which
+    /// browsers decompress natively; about a third of the length.
+    DeflateJson,
+}
+
+/// The scenario bytes in a link's fragment (`#s=…` or `#z=…`, possibly among
+/// other `&`-separated parts), and how they are encoded.
+pub fn fragment_payload(fragment: &str) -> Result<(FragmentEncoding, Vec<u8>), ScenarioError> {
+    let damaged = || ScenarioError::NotAScenario {
+        reason: "the link is damaged (it may have been cut short)".into(),
+    };
+    let (encoding, body) = fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|part| {
+            part.strip_prefix("z=")
+                .map(|b| (FragmentEncoding::DeflateJson, b))
+                .or_else(|| part.strip_prefix("s=").map(|b| (FragmentEncoding::Json, b)))
+        })
+        .ok_or_else(|| ScenarioError::NotAScenario {
+            reason: "the link has no scenario in it".into(),
+        })?;
+    let bytes = base64url_decode(body).ok_or_else(damaged)?;
+    Ok((encoding, bytes))
+}
+
+/// The JSON text of decoded (and, for `z=`, decompressed) link bytes.
+pub fn bytes_to_text(bytes: Vec<u8>) -> Result<String, ScenarioError> {
+    String::from_utf8(bytes).map_err(|_| ScenarioError::NotAScenario {
+        reason: "the link is damaged (it may have been cut short)".into(),
+    })
 }
 
 /// A problem with the typed-in inputs or a loaded scenario file.
@@ -531,5 +609,55 @@ mod tests {
             Scenario::from_json("not json"),
             Err(ScenarioError::NotAScenario { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod migration_tests {
+    use super::*;
+
+    /// `tests/fixtures/scenario-v1.json` is the demo scenario exactly as
+    /// version 1 of the app wrote it.
+    const V1: &str = include_str!("../../../tests/fixtures/scenario-v1.json");
+
+    #[test]
+    fn version_1_files_and_links_open_as_the_same_scenario() {
+        let s = match Scenario::from_json(V1) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(s.version, SCENARIO_VERSION);
+        assert_eq!(s.display, Display::default());
+        let mut demo = Scenario::demo();
+        demo.version = s.version;
+        assert_eq!(s, demo);
+        let link = format!("#s={}", base64url_encode(V1.as_bytes()));
+        assert_eq!(Scenario::from_fragment(&link), Ok(demo));
+    }
+
+    #[test]
+    fn fragments_say_how_they_are_encoded() {
+        let json = Scenario::demo().shared_json(false);
+        let z = format!("#z={}&x=1", base64url_encode(b"abc"));
+        assert_eq!(
+            fragment_payload(&z).map(|(e, b)| (e, b.len())),
+            Ok((FragmentEncoding::DeflateJson, 3))
+        );
+        let s = Scenario::demo().to_fragment(false);
+        assert_eq!(
+            fragment_payload(&s),
+            Ok((FragmentEncoding::Json, json.into_bytes()))
+        );
+        assert!(Scenario::from_fragment("#z=abc").is_err());
+        assert!(Scenario::from_fragment("#nothing").is_err());
+    }
+
+    #[test]
+    fn newer_versions_are_refused_with_a_reason() {
+        let newer = V1.replacen("\"version\": 1", "\"version\": 99", 1);
+        assert_eq!(
+            Scenario::from_json(&newer),
+            Err(ScenarioError::TooNew { version: 99 })
+        );
     }
 }
