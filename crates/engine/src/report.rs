@@ -108,6 +108,28 @@ pub struct VsControl {
     pub note: Option<String>,
     /// Present when the comparison used pre-period data.
     pub cuped: Option<CupedInfo>,
+    /// Bayesian method: the normal posterior of the relative lift that the
+    /// credible interval and the chance to beat control come from.
+    pub posterior: Option<Posterior>,
+}
+
+/// A normal posterior N(mean, std_dev²) of the relative lift.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Posterior {
+    pub mean: f64,
+    pub std_dev: f64,
+}
+
+impl Posterior {
+    /// Posterior density at lift `x`: φ((x − μ)/σ) / σ, with φ the standard
+    /// normal density (for drawing the curve; 0 when σ is not positive).
+    pub fn density(&self, x: f64) -> f64 {
+        if !(self.std_dev > 0.0) {
+            return 0.0;
+        }
+        let z = (x - self.mean) / self.std_dev;
+        (-0.5 * z * z).exp() / (self.std_dev * (2.0 * std::f64::consts::PI).sqrt())
+    }
 }
 
 /// One variant's value on one metric.
@@ -671,6 +693,7 @@ fn vs_control(
         significant: false,
         note: None,
         cuped: None,
+        posterior: None,
     };
     if shown_a.variance.is_nan() || shown_b.variance.is_nan() {
         out.note = Some(metric.missing_variance_note().into());
@@ -722,6 +745,10 @@ fn vs_control(
                     out.relative_ci = Some(b.credible_interval);
                     out.chance_to_beat_control = Some(b.chance_to_beat_control);
                     out.expected_loss = Some(b.expected_loss);
+                    out.posterior = Some(Posterior {
+                        mean: b.mean,
+                        std_dev: b.std_dev,
+                    });
                     out.significant = b.chance_to_beat_control >= confidence
                         || b.chance_to_beat_control <= 1.0 - confidence;
                 }
@@ -776,6 +803,44 @@ mod tests {
         let roi = r.investment.roi.map(Rate::percent).unwrap_or(f64::NAN);
         let want = (expected * 12.0 - 114_000.0) / 114_000.0 * 100.0;
         assert!((roi - want).abs() < 1e-9, "{roi} vs {want}");
+    }
+
+    #[test]
+    fn bayesian_posterior_matches_its_interval_and_chance() {
+        let mut s = Scenario::demo();
+        s.analysis.method = Method::Bayesian;
+        let r = match analyze(&s) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let Some(vs) = r.treatment_vs_control(Metric::ConversionRate) else {
+            panic!("no comparison")
+        };
+        let (Some(p), Some(ci), Some(chance)) =
+            (vs.posterior, vs.relative_ci, vs.chance_to_beat_control)
+        else {
+            panic!("{vs:?}")
+        };
+        // The 95% credible interval is mean ± 1.959964 sd of this posterior.
+        assert!((p.mean - (ci.low + ci.high) / 2.0).abs() < 1e-12);
+        assert!((p.std_dev * 2.0 * 1.959_963_985 - (ci.high - ci.low)).abs() < 1e-8);
+        // The density integrates to 1, and its mass above 0 is the chance to beat control.
+        let step = p.std_dev / 200.0;
+        let mass = |from: f64| {
+            (0..4000)
+                .map(|i| p.density(from + (f64::from(i) + 0.5) * step) * step)
+                .sum::<f64>()
+        };
+        assert!((mass(p.mean - 10.0 * p.std_dev) - 1.0).abs() < 1e-6);
+        assert!(
+            (mass(0.0) - chance).abs() < 1e-6,
+            "{} vs {chance}",
+            mass(0.0)
+        );
+        // Frequentist reports carry no posterior.
+        assert!(demo_report()
+            .treatment_vs_control(Metric::ConversionRate)
+            .is_some_and(|vs| vs.posterior.is_none()));
     }
 
     #[test]
