@@ -41,14 +41,15 @@ grep -q "wasm_bindgen = \"$wb_version\"" Trunk.toml || {
 # npm tools: wasm-opt 132 (binaryen) and playwright-core. Reinstall only when
 # package-lock.json changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages (binaryen, playwright-core)"
+  step "installing npm packages (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.package-lock.json
 fi
 
-# Chromium for the browser tests, from Debian (never a downloaded browser).
-if [ "${1:-}" = "--browser" ] && ! { have chromium && have chromedriver; }; then
-  step "installing Debian chromium and chromium-driver"
+# Chromium for the browser tests, from Debian (never a downloaded browser), and
+# poppler's pdftoppm, which turns the printed report into page images to look at.
+if [ "${1:-}" = "--browser" ] && ! { have chromium && have chromedriver && have pdftoppm; }; then
+  step "installing Debian chromium, chromium-driver and poppler-utils"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver poppler-utils
 fi
