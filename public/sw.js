@@ -8,9 +8,10 @@
 const CACHE = 'uplift-roi-SW_BUILD_VERSION';
 const PREFIX = 'uplift-roi-';
 
-// Trunk names assets `name-<16 hex>.ext` (and `…_bg.wasm`): a changed file gets
+// Trunk names assets `name-<hex hash>.ext` (and `…_bg.wasm`; the hash is printed
+// without leading zeros, so up to 16 digits): a changed file gets
 // a new name, so a cached copy is never stale and can be served without asking.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+const HASHED = /-[0-9a-f]{10,16}(_bg)?\.(js|wasm|css)$/;
 // Unhashed files worth keeping: the icon and the lazily loaded file-reading
 // worker. Fetched from the network first so a deploy never mixes versions.
 const UNHASHED = /\/(favicon\.svg|ingest_worker[^/]*\.(js|wasm))$/;

@@ -1,0 +1,50 @@
+// Offline: after one visit the service worker has kept the page and its files,
+// so a reload with the network off still shows the demo results — and neither
+// the page nor its service worker ever asks anything of another origin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
+
+const env = useBrowser();
+
+test('after the first visit the app opens with the network off', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // Wait until the worker is installed, has cached the files and controls the page.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+    const cached = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const urls = [];
+      for (const n of names) for (const r of await (await caches.open(n)).keys()) urls.push(r.url);
+      return { names, urls };
+    });
+    assert.equal(cached.names.length, 1, `one versioned cache: ${cached.names}`);
+    assert.match(cached.names[0], /^uplift-roi-[0-9a-f]{16}$/);
+    assert.ok(cached.urls.some((u) => /_bg\.wasm$/.test(u)), `the wasm is cached: ${cached.urls.join(', ')}`);
+    assert.ok(cached.urls.some((u) => /\.css$/.test(u)), 'the stylesheet is cached');
+
+    await context.setOffline(true);
+    // Really offline: a file the worker does not keep cannot be fetched.
+    const reachable = await page.evaluate(() => fetch('./not-cached.txt').then(() => true, () => false));
+    assert.equal(reachable, false, 'the network is off');
+    await page.reload();
+    await page.waitForSelector('#verdict', { timeout: 30_000 });
+    assert.match(await page.locator('#verdict').innerText(), /The personalized variant lifts conversion by 30\.0%/);
+    // The styles came from the cache too.
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.panel')).borderRadius);
+    assert.equal(bg, '10px');
+    // `?embed` is the same page: it opens offline as well.
+    await page.goto(`${env.server.origin}/?embed`);
+    await page.waitForSelector('#verdict', { timeout: 30_000 });
+    await screenshot(page, 'offline-embed');
+    await context.setOffline(false);
+
+    // The one refused fetch above is the only error allowed.
+    assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+    const off = requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:'));
+    assert.deepEqual(off, [], `requests left the origin: ${off.join(', ')}`);
+  } finally {
+    await context.close();
+  }
+});
