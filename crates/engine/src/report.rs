@@ -124,7 +124,7 @@ impl Posterior {
     /// Posterior density at lift `x`: φ((x − μ)/σ) / σ, with φ the standard
     /// normal density (for drawing the curve; 0 when σ is not positive).
     pub fn density(&self, x: f64) -> f64 {
-        if !(self.std_dev > 0.0) {
+        if self.std_dev.is_nan() || self.std_dev <= 0.0 {
             return 0.0;
         }
         let z = (x - self.mean) / self.std_dev;
