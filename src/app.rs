@@ -4,18 +4,20 @@ use leptos::prelude::*;
 
 use crate::clv_panel::ClvPanel;
 use crate::data_panel::DataPanel;
+use crate::display_settings::DisplaySettings;
 use crate::drop_zone::DropZone;
 use crate::embed::{is_embed, start_embed};
 use crate::investment_panel::InvestmentPanel;
 use crate::planner_panel::PlannerPanel;
 use crate::results_panel::ResultsPanel;
 use crate::share_bar::ShareBar;
-use crate::state::{initial_scenario, start_autosave, AppState};
+use crate::state::{start_autosave, AppState};
 use crate::warehouse_panel::WarehousePanel;
+use uplift_engine::Scenario;
 
+/// The page, starting from `initial` (see [`crate::state::initial_scenario`]).
 #[component]
-pub fn App() -> impl IntoView {
-    let (initial, link_error) = initial_scenario();
+pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     let state = AppState::new(initial);
     state.load_error.set(link_error);
     provide_context(state);
@@ -30,6 +32,7 @@ pub fn App() -> impl IntoView {
                 <strong>"Your data never leaves this browser."</strong>
             </p>
             <ShareBar/>
+            <DisplaySettings/>
         </header>
         <main class="steps">
             <DataPanel/>

@@ -2,10 +2,24 @@
 
 mod offline;
 
+use leptos::prelude::*;
 use uplift_roi_app::app::App;
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    uplift_roi_app::panic_notice::install();
+    // A compressed link is opened (asynchronously) before the first render,
+    // so neither the demo nor autosave ever replaces what the link holds.
+    wasm_bindgen_futures::spawn_local(async {
+        let (initial, link_error) = uplift_roi_app::state::initial_scenario().await;
+        leptos::mount::mount_to_body(move || view! { <App initial link_error/> });
+        // Lets the browser tests prove that a panic shows the notice.
+        if web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .as_deref()
+            == Some("#panic-test")
+        {
+            panic!("panic requested by #panic-test");
+        }
+    });
     offline::register_service_worker();
 }

@@ -30,7 +30,14 @@ pub struct AppState {
 impl AppState {
     pub fn new(initial: Scenario) -> AppState {
         let scenario = RwSignal::new(initial);
-        let analysis = Memo::new(move |_| scenario.with(analyze));
+        let analysis = Memo::new(move |_| {
+            scenario.with(|s| {
+                // Views showing the report render after this memo: they
+                // write numbers in the scenario's locale and currency.
+                crate::format::set_display(&s.display.locale, &s.display.currency);
+                analyze(s)
+            })
+        });
         let shown = Memo::new(move |prev: Option<&Option<Report>>| match analysis.get() {
             Ok(report) => Some(report),
             Err(_) => prev.cloned().flatten(),
@@ -79,24 +86,32 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// The scenario to start with: from the link's fragment, else the one saved
-/// in this browser, else the demo. A link that cannot be read is explained.
-pub fn initial_scenario() -> (Scenario, Option<String>) {
+/// in this browser, else the demo. A link that cannot be read is explained
+/// (and the saved scenario is kept, not overwritten by the demo).
+pub async fn initial_scenario() -> (Scenario, Option<String>) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    if hash.contains("s=") {
-        return match Scenario::from_fragment(&hash) {
+    let saved = || {
+        storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|json| Scenario::from_json(&json).ok())
+    };
+    if hash == "#reset" {
+        // The panic notice's "Reset to the demo": forget what was saved.
+        clear_saved();
+        return (Scenario::demo(), None);
+    }
+    if hash.contains("s=") || hash.contains("z=") {
+        return match crate::link_codec::from_link_fragment(&hash).await {
             Ok(s) => (s, None),
             Err(e) => (
-                Scenario::demo(),
+                saved().unwrap_or_else(Scenario::demo),
                 Some(format!("The link could not be opened: {e}")),
             ),
         };
     }
-    let saved = storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|json| Scenario::from_json(&json).ok());
-    (saved.unwrap_or_else(Scenario::demo), None)
+    (saved().unwrap_or_else(Scenario::demo), None)
 }
 
 /// Save the scenario in this browser (large row-level data as its sums).

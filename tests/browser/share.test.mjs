@@ -2,12 +2,16 @@
 // files, autosave in the browser, and a "clear my data" that really clears.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
 
 const env = useBrowser();
 
 const totalCost = (page) => page.locator('#total-cost').innerText();
-const decodeFragment = (url) => Buffer.from(new URL(url).hash.replace(/^#s=/, ''), 'base64url').toString('utf8');
+// Links are `#z=` + base64url(raw DEFLATE(JSON)); node's zlib reads them too.
+const decodeFragment = (url) => inflateRawSync(Buffer.from(new URL(url).hash.replace(/^#z=/, ''), 'base64url')).toString('utf8');
 
 test('a copied link restores the page elsewhere; row-level data stays out of it', async () => {
   const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
@@ -17,7 +21,10 @@ test('a copied link restores the page elsewhere; row-level data stays out of it'
     await page.locator('#copy-link').click();
     await page.locator('#share-message').waitFor();
     const url = page.url();
-    assert.match(url, /#s=/);
+    assert.match(url, /#z=/);
+    // Compressed: well under the length of the plain JSON in base64.
+    const plain = Buffer.from(decodeFragment(url)).toString('base64url').length;
+    assert.ok(new URL(url).hash.length < plain * 0.6, `${new URL(url).hash.length} vs ${plain}`);
     const other = await env.browser.newContext();
     const fresh = await other.newPage();
     await fresh.goto(url);
@@ -71,7 +78,7 @@ test('a scenario file saves and opens; a wrong file changes nothing', async () =
     const path = await download.path();
     const { readFileSync } = await import('node:fs');
     const saved = JSON.parse(readFileSync(path, 'utf8'));
-    assert.equal(saved.version, 1);
+    assert.equal(saved.version, 2);
     assert.equal(saved.costs[1].amount, 20000);
     // Open something that is not a scenario: explained, nothing changes.
     await page.locator('#open-scenario').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
@@ -89,6 +96,64 @@ test('a scenario file saves and opens; a wrong file changes nothing', async () =
     assert.match(await p2.locator('#data-error').innerText(), /The link could not be opened/);
     await screenshot(p2, 'broken-link');
     await broken.close();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a link from the first version of the app still opens, with the same numbers', async () => {
+  const v1 = readFileSync(join(ROOT, 'tests', 'fixtures', 'scenario-v1.json'));
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/#s=${v1.toString('base64url')}`);
+  try {
+    assert.equal(await totalCost(page), '$114,000');
+    assert.match(await page.locator('#verdict').innerText(), /lifts conversion by 30\.0%/);
+    assert.equal(await page.locator('#data-error').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('locale and currency: Indian grouping in rupees, kept in the link', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.locator('#locale-select').selectOption('en-IN');
+    await page.locator('#currency-select').selectOption('INR');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '₹1,14,000');
+    await page.getByLabel('Amount of cost line 2').fill('1000000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '₹10,84,000');
+    await screenshot(page, 'locale-en-IN');
+    await page.locator('#copy-link').click();
+    await page.locator('#share-message').waitFor();
+    const other = await env.browser.newContext();
+    const fresh = await other.newPage();
+    await fresh.goto(page.url());
+    await fresh.waitForSelector('#verdict');
+    assert.equal(await totalCost(fresh), '₹10,84,000');
+    await other.close();
+    await page.locator('#locale-select').selectOption('de-DE');
+    await page.locator('#currency-select').selectOption('EUR');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '1.084.000\u00a0€');
+    assert.match(await page.locator('#verdict').innerText(), /30,0\u00a0%/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a damaged link leaves the saved scenario alone', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.getByLabel('Amount of cost line 2').fill('40000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$124,000');
+    await page.goto(`${env.server.origin}/#z=AAAA`);
+    await page.reload();
+    await page.waitForSelector('#verdict');
+    assert.match(await page.locator('#data-error').innerText(), /The link could not be opened/);
+    assert.equal(await totalCost(page), '$124,000');
+    const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('uplift-roi:scenario')));
+    assert.equal(saved.costs[1].amount, 40000);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

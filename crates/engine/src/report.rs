@@ -183,6 +183,9 @@ pub struct Report {
     pub investment: InvestmentSummary,
     pub roi: RoiReport,
     pub clv: ClvSection,
+    /// The locale and currency the scenario asks numbers to be written in
+    /// (echoed so a change of currency re-renders every figure).
+    pub display: crate::scenario::Display,
 }
 
 /// Customer lifetime value, control vs treatment, two ways.
@@ -386,6 +389,7 @@ pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
         investment,
         roi,
         clv,
+        display: scenario.display.clone(),
     })
 }
 

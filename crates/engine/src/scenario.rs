@@ -150,9 +150,8 @@ pub struct Scenario {
 fn migrate(mut raw: serde_json::Value, from: u64) -> serde_json::Value {
     if from < 2 {
         if let Some(obj) = raw.as_object_mut() {
-            obj.entry("display").or_insert_with(|| {
-                serde_json::json!({ "locale": "en-US", "currency": "USD" })
-            });
+            obj.entry("display")
+                .or_insert_with(|| serde_json::json!({ "locale": "en-US", "currency": "USD" }));
         }
     }
     if let Some(obj) = raw.as_object_mut() {
@@ -424,7 +423,10 @@ impl Scenario {
     /// never send to a server. The app writes compressed `z=` links (see
     /// [`fragment_payload`]); `s=` links, the first format, keep opening.
     pub fn to_fragment(&self, include_rows: bool) -> String {
-        format!("s={}", base64url_encode(self.shared_json(include_rows).as_bytes()))
+        format!(
+            "s={}",
+            base64url_encode(self.shared_json(include_rows).as_bytes())
+        )
     }
 
     /// Read a scenario from an uncompressed `s=` fragment.
