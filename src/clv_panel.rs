@@ -182,7 +182,7 @@ fn ClvResults(report: ClvReport) -> impl IntoView {
             )}
         </p>
         {uplift.map(|u| view! { <p class="verdict" id="clv-uplift">{u}</p> })}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Predicted customer lifetime value">
             <table class="data-table" id="clv-table">
                 <caption>"Predicted customer lifetime value"</caption>
                 <thead>

@@ -165,7 +165,7 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
                 roi.distribution.as_ref().map_or("no".to_string(), |d| format::count(u64::from(d.draws))),
             )}
         </p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Cost by category">
             <table class="data-table" id="cost-table">
                 <caption>{format!("Cost by category over {months} months")}</caption>
                 <tbody>
@@ -179,7 +179,7 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
         <ChartFigure id="cashflow-chart" svg=cashflow_svg(inv) summary=cash_summary/>
         {roi_chart}
         <ChartFigure id="tornado-chart" svg=tornado_svg(&roi.tornado, base_roi) summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Three scenarios">
             <table class="data-table" id="scenario-table">
                 <caption>"Three scenarios"</caption>
                 <thead>
@@ -197,12 +197,12 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             </table>
         </div>
         <p class="method-note">"Conservative and optimistic use the lower and upper end of the uplift's interval at the chosen confidence level."</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Cash flow in TEI form">
             <table class="data-table" id="tei-table">
                 <caption>"Cash flow in Forrester TEI form (risk-adjusted)"</caption>
                 <thead>
                     <tr>
-                        <th scope="col"></th>
+                        <th scope="col"><span class="visually-hidden">"Line"</span></th>
                         {tei_head}
                         <th scope="col" class="num">"Total"</th>
                         <th scope="col" class="num">"Present value"</th>

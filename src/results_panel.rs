@@ -270,7 +270,7 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=m.label>
                     <table class="data-table" id=id>
                         <caption>{m.label}</caption>
                         <thead>
@@ -326,7 +326,7 @@ fn ValueTable(report: Report) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Customer value">
             <table class="data-table" id="value-table">
                 <caption>"Customer value"</caption>
                 <thead>
