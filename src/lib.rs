@@ -19,6 +19,7 @@ pub mod clv_panel;
 pub mod column_mapping;
 pub mod column_memory;
 pub mod data_panel;
+pub mod downloads;
 pub mod drop_zone;
 pub mod embed;
 pub mod fields;

@@ -1,0 +1,197 @@
+//! Files made in the browser and handed to the user: the scenario, charts
+//! (SVG and PNG) and tables (CSV). Nothing is sent anywhere: each file is a
+//! Blob behind a `blob:` URL that a temporary link downloads.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, Document};
+
+fn document() -> Result<Document, String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| "no document".to_string())
+}
+
+fn text_blob(text: &str, mime: &str) -> Result<Blob, String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the file could not be prepared".to_string())
+}
+
+fn download_blob(name: &str, blob: &Blob) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|_| "no download URL")?;
+    let a: web_sys::HtmlAnchorElement = document()?
+        .create_element("a")
+        .map_err(|_| "no link element")?
+        .dyn_into()
+        .map_err(|_| "no link element")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The click has already handed the blob to the download; free the URL.
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Offer `text` as a file download named `name`.
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    download_blob(name, &text_blob(text, mime)?)
+}
+
+/// Offer an SVG document as a PNG at twice its size (sharp on high-density
+/// screens and in slides). The SVG is decoded as an image from a `blob:` URL
+/// (allowed by the page's `img-src`), drawn on a canvas, and the canvas
+/// encoded as PNG: no request leaves the page.
+pub async fn download_png(name: &str, svg: &str) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(&text_blob(svg, "image/svg+xml")?)
+        .map_err(|_| "no image URL")?;
+    let image = web_sys::HtmlImageElement::new().map_err(|_| "no image element")?;
+    image.set_src(&url);
+    let decoded = JsFuture::from(image.decode()).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    decoded.map_err(|_| "the chart could not be drawn as an image")?;
+    let (width, height) = (image.natural_width() * 2, image.natural_height() * 2);
+    if width == 0 || height == 0 {
+        return Err("the chart has no size".into());
+    }
+    let canvas: web_sys::HtmlCanvasElement = document()?
+        .create_element("canvas")
+        .map_err(|_| "no canvas")?
+        .dyn_into()
+        .map_err(|_| "no canvas")?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("no canvas context")?;
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(
+            &image,
+            0.0,
+            0.0,
+            f64::from(width),
+            f64::from(height),
+        )
+        .map_err(|_| "the chart could not be drawn")?;
+    // toBlob reports through a callback; the promise's resolve function is one.
+    let encoded = js_sys::Promise::new(&mut |resolve, reject| {
+        if canvas.to_blob(&resolve).is_err() {
+            let _ = reject.call0(&JsValue::NULL);
+        }
+    });
+    let blob: Blob = JsFuture::from(encoded)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into().ok())
+        .ok_or("the image could not be encoded")?;
+    download_blob(name, &blob)
+}
+
+/// The table with id `table_id` as CSV: one record per row of the table as
+/// shown (header rows included), each cell's visible text.
+pub fn table_csv(table_id: &str) -> Result<String, String> {
+    let table = document()?
+        .get_element_by_id(table_id)
+        .ok_or("the table is not on the page")?;
+    let rows = table
+        .query_selector_all("tr")
+        .map_err(|_| "the table could not be read")?;
+    let records: Vec<Vec<String>> = (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .filter_map(|row| row.dyn_into::<web_sys::Element>().ok())
+        .map(|row| {
+            let cells = row.children();
+            (0..cells.length())
+                .filter_map(|j| cells.item(j))
+                .map(|cell| cell_text(&cell.text_content().unwrap_or_default()))
+                .collect()
+        })
+        .collect();
+    Ok(to_csv(&records))
+}
+
+/// A cell's text with the layout whitespace of the markup collapsed.
+fn cell_text(raw: &str) -> String {
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// RFC 4180 CSV: CRLF line ends, fields quoted when they hold a comma, quote
+/// or line break, quotes doubled. A UTF-8 byte-order mark first so that
+/// spreadsheet programs read "—" and "χ²" correctly.
+pub fn to_csv(records: &[Vec<String>]) -> String {
+    let mut out = String::from('\u{feff}');
+    for record in records {
+        let line = record
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    // A variant name such as "=HYPERLINK(…)" would run as a formula in a
+    // spreadsheet; a leading apostrophe keeps it text. Signed numbers such
+    // as "+30.0%" or "-$1,200" stay as they are.
+    let numeric_sign = |rest: &str| {
+        rest.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '$' | '€' | '£'))
+    };
+    let mut chars = text.chars();
+    let guarded = match chars.next() {
+        Some('=' | '@' | '\t' | '\r') => format!("'{text}"),
+        Some('+' | '-' | '−') if !numeric_sign(chars.as_str()) => format!("'{text}"),
+        _ => text.to_string(),
+    };
+    if guarded.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let rows = vec![
+            vec!["Variant".to_string(), "Revenue".to_string()],
+            vec!["a, \"b\"".to_string(), "$1,200".to_string()],
+            vec!["two\nlines".to_string(), "+30.0%".to_string()],
+        ];
+        assert_eq!(
+            to_csv(&rows),
+            "\u{feff}Variant,Revenue\r\n\"a, \"\"b\"\"\",\"$1,200\"\r\n\"two\nlines\",+30.0%\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_keeps_formulas_as_text_but_not_signed_numbers() {
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("+cmd"), "'+cmd");
+        assert_eq!(csv_field("-30.5%"), "-30.5%");
+        assert_eq!(csv_field("−$1,200"), "\"−$1,200\"");
+        assert_eq!(csv_field("—"), "—");
+        assert_eq!(csv_field(""), "");
+    }
+
+    #[test]
+    fn cell_text_collapses_markup_whitespace() {
+        assert_eq!(
+            cell_text("\n  2.00%\n (1.83% to 2.19%) "),
+            "2.00% (1.83% to 2.19%)"
+        );
+    }
+}
