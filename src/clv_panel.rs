@@ -198,6 +198,7 @@ fn ClvResults(report: ClvReport) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <crate::charts::TableDownload table_id="clv-table" name="predicted customer lifetime value table"/>
         <p class="method-note" id="clv-params">
             {format!(
                 "BG/NBD (per {unit}): r = {}, α = {}, a = {}, b = {}; log-likelihood {}.",

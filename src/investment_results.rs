@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use uplift_engine::report::Report;
 
 use crate::charts::cashflow_chart::cashflow_svg;
+use crate::charts::cost_chart::{cost_breakdown_svg, cost_summary};
 use crate::charts::roi_chart::roi_histogram_svg;
 use crate::charts::tornado_chart::tornado_svg;
-use crate::charts::ChartFigure;
+use crate::charts::{ChartFigure, TableDownload};
 use crate::format;
 
 fn kpi(label: &'static str, id: &'static str, value: String) -> impl IntoView {
@@ -77,7 +78,7 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             format::percent(d.p95, 0),
             format::probability(d.probability_positive)
         );
-        view! { <ChartFigure id="roi-chart" svg=roi_histogram_svg(d) summary=summary/> }
+        view! { <ChartFigure id="roi-chart" name="ROI distribution chart" svg=roi_histogram_svg(d) summary=summary/> }
     });
     let base_roi = inv.roi.map_or(0.0, |r| r.0);
     let tornado_summary = roi
@@ -176,9 +177,11 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <ChartFigure id="cashflow-chart" svg=cashflow_svg(inv) summary=cash_summary/>
+        <TableDownload table_id="cost-table" name="cost table"/>
+        <ChartFigure id="cost-chart" name="cost breakdown chart" svg=cost_breakdown_svg(inv) summary=cost_summary(inv)/>
+        <ChartFigure id="cashflow-chart" name="cash flow chart" svg=cashflow_svg(inv) summary=cash_summary/>
         {roi_chart}
-        <ChartFigure id="tornado-chart" svg=tornado_svg(&roi.tornado, base_roi) summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>
+        <ChartFigure id="tornado-chart" name="sensitivity chart" svg=tornado_svg(&roi.tornado, base_roi) summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Three scenarios">
             <table class="data-table" id="scenario-table">
                 <caption>"Three scenarios"</caption>
@@ -196,6 +199,7 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
                 <tbody>{scenario_rows}</tbody>
             </table>
         </div>
+        <TableDownload table_id="scenario-table" name="scenarios table"/>
         <p class="method-note">"Conservative and optimistic use the lower and upper end of the uplift's interval at the chosen confidence level."</p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Cash flow in TEI form">
             <table class="data-table" id="tei-table">
@@ -215,6 +219,7 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <TableDownload table_id="tei-table" name="TEI cash flow table"/>
         <p class="method-note">
             {format!(
                 "TEI conventions: Initial costs are not discounted, later years are discounted at the year's end; ROI = NPV / PV(costs) = {}; payback {}.",

@@ -8,6 +8,10 @@ use uplift_engine::units::Interval;
 
 use crate::analysis_controls::AnalysisControls;
 use crate::charts::conversion_chart::ConversionChart;
+use crate::charts::forest_chart::{forest_summary, forest_svg};
+use crate::charts::posterior_chart::{posterior_summary, posterior_svg};
+use crate::charts::value_chart::{aov_svg, clv_svg, value_summary};
+use crate::charts::{ChartFigure, TableDownload};
 use crate::format;
 use crate::investment_results::InvestmentResults;
 use crate::state::use_app_state;
@@ -148,6 +152,7 @@ pub fn ResultsPanel() -> impl IntoView {
                 Some(r) => view! {
                     <p class="verdict" id="verdict">{verdict(&r)}</p>
                     <ExperimentTable report=r.clone()/>
+                    {uplift_charts(&r)}
                     <ConversionChart/>
                     <ValueTable report=r.clone()/>
                     <InvestmentResults report=r/>
@@ -155,6 +160,41 @@ pub fn ResultsPanel() -> impl IntoView {
                 .into_any(),
             }}
         </section>
+    }
+}
+
+/// The forest plot of every uplift and, for the Bayesian method, the
+/// posterior of the lift on the verdict's metric.
+fn uplift_charts(r: &Report) -> impl IntoView {
+    let conf = format::percent(r.confidence, 0);
+    let interval = match r.method {
+        Method::Frequentist => format!("{conf} confidence intervals"),
+        Method::Sequential => format!("{conf} always-valid intervals"),
+        Method::Bayesian => format!("{conf} credible intervals"),
+    };
+    // The verdict's metric: conversion when the data has it.
+    let posterior = r
+        .metric(Metric::ConversionRate)
+        .or_else(|| r.metrics.values().next())
+        .filter(|_| r.method == Method::Bayesian)
+        .map(|m| {
+            view! {
+                <ChartFigure
+                    id="posterior-chart"
+                    name="posterior chart"
+                    svg=posterior_svg(m)
+                    summary=posterior_summary(m, r.confidence)
+                />
+            }
+        });
+    view! {
+        <ChartFigure
+            id="forest-chart"
+            name="uplift forest plot"
+            svg=forest_svg(&r.metrics, &interval)
+            summary=forest_summary(&r.metrics, &interval)
+        />
+        {posterior}
     }
 }
 
@@ -189,11 +229,11 @@ fn ExperimentTable(report: Report) -> impl IntoView {
         .iter()
         .map(|(&metric, m)| {
             let is_rate = matches!(metric, Metric::ConversionRate | Metric::ClickThroughRate);
-            let id = match metric {
-                Metric::ConversionRate => "conversion-table",
-                Metric::RevenuePerUser => "revenue-table",
-                Metric::AverageOrderValue => "aov-table",
-                Metric::ClickThroughRate => "ctr-table",
+            let (id, table_name) = match metric {
+                Metric::ConversionRate => ("conversion-table", "conversion rate table"),
+                Metric::RevenuePerUser => ("revenue-table", "revenue per user table"),
+                Metric::AverageOrderValue => ("aov-table", "average order value table"),
+                Metric::ClickThroughRate => ("ctr-table", "click-through rate table"),
             };
             let cuped_note = m
                 .variants
@@ -287,6 +327,7 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
+                <TableDownload table_id=id name=table_name/>
                 {(!cuped_note.is_empty()).then(|| view! { <p class="method-note cuped-note">{cuped_note}</p> })}
             }
         })
@@ -340,6 +381,19 @@ fn ValueTable(report: Report) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <TableDownload table_id="value-table" name="customer value table"/>
+        <ChartFigure
+            id="aov-chart"
+            name="average order value chart"
+            svg=aov_svg(&report.value)
+            summary=format!("Average order value by variant. {}", value_summary(&report.value, |v| v.average_order_value.map(|m| m.0)))
+        />
+        <ChartFigure
+            id="clv-chart"
+            name="customer lifetime value chart"
+            svg=clv_svg(&report.value)
+            summary=format!("Customer lifetime value by variant. {}", value_summary(&report.value, |v| Some(v.clv.0)))
+        />
         <p class="method-note">{a_note}</p>
         <p class="method-note" id="retention-clv">
             {format!(

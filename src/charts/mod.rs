@@ -2,13 +2,19 @@
 //! engine results to an SVG string (testable natively) plus a small component
 //! that puts it on the page with a text alternative.
 
+pub mod bars;
 pub mod cashflow_chart;
 pub mod conversion_chart;
+pub mod cost_chart;
+pub mod forest_chart;
+pub mod posterior_chart;
 pub mod roi_chart;
 pub mod tornado_chart;
+pub mod value_chart;
 
 use leptos::prelude::*;
-use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
 
 /// Colour-blind-safe palette (Okabe & Ito, 2008): control first, then variants.
 pub const PALETTE: [(u8, u8, u8); 5] = [
@@ -26,9 +32,47 @@ pub const PALETTE_RED: RGBColor = RGBColor(213, 94, 0);
 /// Okabe–Ito orange, for the "lower" side of the tornado.
 pub const PALETTE_ORANGE: RGBColor = RGBColor(230, 159, 0);
 
+/// The palette colour of the variant at `index` (0 = control); variants past
+/// the palette's end share its last colour.
+pub fn variant_colour(index: usize) -> RGBColor {
+    let (r, g, b) = PALETTE
+        .get(index.min(PALETTE.len() - 1))
+        .copied()
+        .unwrap_or((0, 0, 0));
+    RGBColor(r, g, b)
+}
+
 /// Chart title font: the page's system sans-serif.
 pub fn title_font() -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, 22.0, FontStyle::Normal)
+}
+
+/// Charts whose rows are lines of text (forest plot, cost breakdown,
+/// posterior) are drawn this wide, with [`large_font`], and the page shows
+/// them no wider: scaled to a 360 px phone their text stays about 10 px high,
+/// where a 640-wide chart's would be 6 px.
+pub const NARROW_WIDTH: u32 = 480;
+
+/// Text in the narrow charts.
+pub fn large_font() -> FontDesc<'static> {
+    FontDesc::new(FontFamily::SansSerif, 20.0, FontStyle::Normal)
+}
+
+/// Title of the narrow charts.
+pub fn large_title_font() -> FontDesc<'static> {
+    FontDesc::new(FontFamily::SansSerif, 24.0, FontStyle::Normal)
+}
+
+/// `name` cut to `max` characters with an ellipsis, so one long variant name
+/// cannot push a chart's text off its edge (the table and the chart's text
+/// alternative keep the full name).
+pub fn fit_name(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        let cut: String = name.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
 }
 
 /// Axis labels and annotations.
@@ -36,14 +80,33 @@ pub fn axis_font() -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, 17.0, FontStyle::Normal)
 }
 
+/// `font` anchored at `h`/`v` of the point it is drawn at (plotters anchors
+/// text by its top left otherwise).
+pub fn anchored_text(font: FontDesc<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+    TextStyle::from(font).pos(Pos::new(h, v))
+}
+
 /// A chart on the page: the SVG with a text alternative for screen readers,
-/// the same text as a caption, or just the text if the chart failed.
+/// the same text as a caption and buttons to download it as SVG or PNG, or
+/// just the text if the chart failed. `name` ("conversion chart") names the
+/// buttons and the files; it defaults to the id with spaces.
 #[component]
-pub fn ChartFigure(id: &'static str, svg: Option<String>, summary: String) -> impl IntoView {
+pub fn ChartFigure(
+    id: &'static str,
+    svg: Option<String>,
+    summary: String,
+    #[prop(optional)] name: &'static str,
+) -> impl IntoView {
+    let name = if name.is_empty() {
+        id.replace('-', " ")
+    } else {
+        name.to_string()
+    };
     match svg {
         Some(svg) => view! {
             <figure class="chart" id=id>
-                <div class="chart-svg" role="img" aria-label=summary.clone() inner_html=svg></div>
+                <div class="chart-svg" role="img" aria-label=summary.clone() inner_html=svg.clone()></div>
+                <ChartDownloads id=id name=name svg=svg/>
                 <figcaption>{summary}</figcaption>
             </figure>
         }
@@ -52,9 +115,121 @@ pub fn ChartFigure(id: &'static str, svg: Option<String>, summary: String) -> im
     }
 }
 
+/// The "SVG" and "PNG" buttons under a chart; the files are made here in
+/// the browser from the same SVG string that is on the page.
+#[component]
+fn ChartDownloads(id: &'static str, name: String, svg: String) -> impl IntoView {
+    let message = RwSignal::new(None::<String>);
+    let file = format!("uplift-roi-{id}");
+    let svg_file = format!("{file}.svg");
+    let png_file = format!("{file}.png");
+    let svg_text = svg.clone();
+    let save_svg = move |_| {
+        if let Err(e) = crate::downloads::download(&svg_file, &svg_text, "image/svg+xml") {
+            message.set(Some(format!("Could not save: {e}.")));
+        }
+    };
+    let save_png = move |_| {
+        let (name, svg) = (png_file.clone(), svg.clone());
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::downloads::download_png(&name, &svg).await {
+                message.set(Some(format!("Could not save: {e}.")));
+            }
+        });
+    };
+    view! {
+        <div class="export-buttons" role="group" aria-label=format!("Download the {name}")>
+            <button type="button" class="button secondary export" aria-label=format!("Download the {name} as SVG") on:click=save_svg>"SVG"</button>
+            <button type="button" class="button secondary export" aria-label=format!("Download the {name} as PNG") on:click=save_png>"PNG"</button>
+            {move || message.get().map(|m| view! { <span class="export-message" role="status">{m}</span> })}
+        </div>
+    }
+}
+
+/// The "CSV" button under a table: the file holds the cells the table shows.
+#[component]
+pub fn TableDownload(table_id: &'static str, name: &'static str) -> impl IntoView {
+    let message = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let result = crate::downloads::table_csv(table_id).and_then(|csv| {
+            crate::downloads::download(
+                &format!("uplift-roi-{table_id}.csv"),
+                &csv,
+                "text/csv;charset=utf-8",
+            )
+        });
+        if let Err(e) = result {
+            message.set(Some(format!("Could not save: {e}.")));
+        }
+    };
+    view! {
+        <div class="export-buttons" role="group" aria-label=format!("Download the {name}")>
+            <button type="button" class="button secondary export" aria-label=format!("Download the {name} as CSV") on:click=save>"CSV"</button>
+            {move || message.get().map(|m| view! { <span class="export-message" role="status">{m}</span> })}
+        </div>
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use uplift_engine::report::Metric;
+    use uplift_engine::scenario::{Method, DEMO_DATA};
     use uplift_engine::{analyze, Scenario};
+
+    /// Every chart that draws variant names escapes them: the SVG goes into
+    /// the page with inner_html, so a raw name would be live markup.
+    #[test]
+    fn hostile_variant_names_are_escaped_in_every_chart() {
+        let hostile = "</svg><script>alert(1)</script><img src=x onerror=alert(1)>";
+        let mut s = Scenario::demo();
+        s.data = DEMO_DATA.replace("personalized", hostile);
+        s.analysis.method = Method::Bayesian;
+        let r = match analyze(&s) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let Some(conversion) = r.metric(Metric::ConversionRate) else {
+            panic!("no conversion")
+        };
+        let charts = [
+            (
+                "conversion",
+                super::conversion_chart::conversion_svg(conversion, 0.95),
+            ),
+            (
+                "forest",
+                super::forest_chart::forest_svg(&r.metrics, "95% credible intervals"),
+            ),
+            ("aov", super::value_chart::aov_svg(&r.value)),
+            ("clv", super::value_chart::clv_svg(&r.value)),
+            (
+                "posterior",
+                super::posterior_chart::posterior_svg(conversion),
+            ),
+        ];
+        // The charts cut long names short (with "…"), so they hold the
+        // escaped start of it.
+        let start = "&lt;/svg&gt;&lt;script&gt;ale";
+        for (name, svg) in charts {
+            let Some(svg) = svg else {
+                panic!("{name}: no chart")
+            };
+            assert!(svg.contains(start), "{name}: name not escaped: {svg}");
+            assert!(!svg.contains("<script"), "{name}: raw script tag: {svg}");
+            assert!(!svg.contains("<img"), "{name}: raw img tag: {svg}");
+            assert_eq!(svg.matches("</svg>").count(), 1, "{name}: SVG closed early");
+        }
+    }
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis() {
+        assert_eq!(super::fit_name("personalized", 20), "personalized");
+        assert_eq!(
+            super::fit_name("a very long variant name", 10),
+            "a very lo…"
+        );
+        assert_eq!(super::fit_name("ééééé", 4), "ééé…");
+    }
 
     #[test]
     fn investment_charts_draw_from_the_demo() {

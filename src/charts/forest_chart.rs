@@ -1,0 +1,213 @@
+//! Forest plot: every variant's relative uplift on every metric, with its
+//! interval, against a line at 0 (no change). One row per variant × metric.
+
+use std::collections::BTreeMap;
+
+use plotters::prelude::*;
+use plotters::style::{FontFamily, FontStyle};
+use uplift_engine::report::{Metric, MetricResult};
+
+use super::{fit_name, large_font, large_title_font, variant_colour, NARROW_WIDTH};
+use crate::format;
+
+/// Heights in pixels: a metric's heading, then per variant a line of text
+/// over its interval. Text gets the chart's full width this way instead of
+/// a cramped axis column, which keeps it legible on a phone.
+const HEADING: f64 = 34.0;
+const ROW: f64 = 62.0;
+/// Longest variant name drawn; "name: +30.0% (+14.7% to +45.3%)" then fits.
+const NAME_CHARS: usize = 20;
+
+/// One variant's uplift on one metric.
+struct Row {
+    name: String,
+    colour: RGBColor,
+    estimate: Option<f64>,
+    low: Option<f64>,
+    high: Option<f64>,
+}
+
+impl Row {
+    fn numbers(&self) -> String {
+        match (self.estimate, self.low, self.high) {
+            (Some(r), Some(lo), Some(hi)) => format!(
+                "{} ({} to {})",
+                format::signed_percent(r, 1),
+                format::signed_percent(lo, 1),
+                format::signed_percent(hi, 1)
+            ),
+            (Some(r), _, _) => format!("{} (no interval)", format::signed_percent(r, 1)),
+            (None, _, _) => "cannot be estimated".to_string(),
+        }
+    }
+}
+
+/// Each metric's label with its non-control variants.
+fn groups(metrics: &BTreeMap<Metric, MetricResult>) -> Vec<(&'static str, Vec<Row>)> {
+    metrics
+        .values()
+        .map(|m| {
+            let rows = m
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    let vs = v.vs_control.as_ref()?;
+                    Some(Row {
+                        name: v.name.clone(),
+                        colour: variant_colour(i),
+                        estimate: vs.relative,
+                        low: vs.relative_ci.map(|ci| ci.low),
+                        high: vs.relative_ci.map(|ci| ci.high),
+                    })
+                })
+                .collect();
+            (m.label, rows)
+        })
+        .filter(|(_, rows): &(_, Vec<Row>)| !rows.is_empty())
+        .collect()
+}
+
+/// Draw the forest plot; `interval` names the intervals in the title
+/// ("95% confidence intervals"). `None` when no variant has an uplift.
+pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> Option<String> {
+    let groups = groups(metrics);
+    let rows = || groups.iter().flat_map(|(_, rows)| rows);
+    if rows().all(|r| r.estimate.is_none()) {
+        return None;
+    }
+    let values = rows()
+        .flat_map(|r| [r.estimate, r.low, r.high])
+        .flatten()
+        .filter(|x| x.is_finite());
+    let (lo, hi) = values.fold((0.0_f64, 0.0_f64), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let pad = ((hi - lo) * 0.08).max(0.01);
+    let (x0, x1) = (lo - pad, hi + pad);
+    let plot = groups
+        .iter()
+        .map(|(_, rows)| HEADING + ROW * rows.len() as f64)
+        .sum::<f64>();
+    // Caption, axis labels and margins around the plot.
+    let height = plot as u32 + 128;
+    let heading_font = FontDesc::new(FontFamily::SansSerif, 20.0, FontStyle::Bold);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("Uplift vs control, {interval}"), large_title_font())
+            .margin(12)
+            .margin_right(20)
+            .x_label_area_size(60)
+            .y_label_area_size(4)
+            // y counts pixels down from the top of the plot.
+            .build_cartesian_2d(x0..x1, -plot..0.0)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .disable_y_mesh()
+            .disable_y_axis()
+            .x_labels(6)
+            .x_desc("Relative uplift vs control")
+            .x_label_formatter(&|x| format::signed_percent(*x, 0))
+            .label_style(large_font())
+            .axis_desc_style(large_font())
+            .draw()
+            .ok()?;
+        let mut top = 0.0;
+        for (label, rows) in &groups {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label.to_string(),
+                    (x0, -(top + 6.0)),
+                    heading_font.clone(),
+                )))
+                .ok()?;
+            top += HEADING;
+            for row in rows {
+                let y = -(top + 44.0);
+                chart
+                    .draw_series([Text::new(
+                        format!("{}: {}", fit_name(&row.name, NAME_CHARS), row.numbers()),
+                        (x0, -(top + 2.0)),
+                        large_font(),
+                    )])
+                    .ok()?;
+                // The line at 0 (no change) runs through the intervals only,
+                // not through the text above them.
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(0.0, y - 16.0), (0.0, y + 16.0)],
+                        BLACK.stroke_width(2),
+                    )))
+                    .ok()?;
+                if let (Some(low), Some(high)) = (row.low, row.high) {
+                    let style = row.colour.stroke_width(3);
+                    chart
+                        .draw_series([
+                            PathElement::new(vec![(low, y), (high, y)], style),
+                            PathElement::new(vec![(low, y - 8.0), (low, y + 8.0)], style),
+                            PathElement::new(vec![(high, y - 8.0), (high, y + 8.0)], style),
+                        ])
+                        .ok()?;
+                }
+                if let Some(x) = row.estimate.filter(|x| x.is_finite()) {
+                    chart
+                        .draw_series(std::iter::once(Circle::new((x, y), 7, row.colour.filled())))
+                        .ok()?;
+                }
+                top += ROW;
+            }
+        }
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+/// Text alternative: every row in words.
+pub fn forest_summary(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> String {
+    let rows = groups(metrics)
+        .iter()
+        .flat_map(|(label, rows)| {
+            rows.iter()
+                .map(move |r| format!("{label}, {}: {}", r.name, r.numbers()))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!("Relative uplift vs control with {interval}, by metric and variant. {rows}.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uplift_engine::{analyze, Scenario};
+
+    #[test]
+    fn one_row_per_variant_and_metric_with_a_zero_line() {
+        let r = match analyze(&Scenario::demo()) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let Some(svg) = forest_svg(&r.metrics, "95% confidence intervals") else {
+            panic!("no svg")
+        };
+        assert!(svg.starts_with("<svg"));
+        // Conversion, revenue per user and AOV for the one variant.
+        assert_eq!(r.metrics.len(), 3);
+        assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+        for heading in ["Conversion rate", "Revenue per user", "Average order value"] {
+            assert!(
+                svg.contains(&format!(">\n{heading}\n<")),
+                "{heading}: {svg}"
+            );
+        }
+        assert!(svg.contains(">\npersonalized: +30.0% (+"), "{svg}");
+        assert!(svg.contains("Relative uplift vs control"));
+        let summary = forest_summary(&r.metrics, "95% confidence intervals");
+        assert!(
+            summary.contains("Conversion rate, personalized: +30.0%"),
+            "{summary}"
+        );
+    }
+}
