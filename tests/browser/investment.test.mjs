@@ -45,7 +45,7 @@ test('savings and retention benefits add to the case, with risk adjustment', asy
     await page.locator('#retention-variant').fill('70');
     await page.getByLabel(/Forrester TEI form/).check();
     await page.locator('dt', { hasText: 'ROI (TEI)' }).waitFor();
-    const teiNote = await page.locator('.table-wrap:has(#tei-table) + p').innerText();
+    const teiNote = await page.locator('.table-wrap:has(#tei-table) + .export-buttons + p').innerText();
     const teiRoi = teiNote.match(/ROI = NPV \/ PV\(costs\) = (\d+%)/)[1];
     assert.equal(await text(page, '#roi'), teiRoi);
     assert.match(await text(page, '#verdict'), new RegExp(`ROI in TEI terms is ${teiRoi}`));
