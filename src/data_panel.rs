@@ -209,7 +209,7 @@ fn DataStatus() -> impl IntoView {
                 let (read, skipped, problems) = match &note {
                     Some(n) => (describe(n), n.skipped, n.problems.clone()),
                     None => (
-                        format!("Read {} {shape}.", format::count(r.rows as u64)),
+                        format!("Read {} {shape}:", format::count(r.rows as u64)),
                         r.skipped_rows,
                         r.row_problems.clone(),
                     ),
@@ -220,7 +220,7 @@ fn DataStatus() -> impl IntoView {
                     <div class="status ok" role="status" id="data-ok" data-worker-memory=memory data-read-ms=millis>
                         <p>
                             {read}
-                            {format!(" {} variants, control “{}”.", r.value.len(), r.control)}
+                            {format!(" {} variants, control “{}”.", format::count(r.value.len() as u64), r.control)}
                         </p>
                         {(skipped > 0).then(|| view! {
                             <details class="skipped" id="skipped-rows">

@@ -108,11 +108,32 @@ pub fn table_csv(table_id: &str) -> Result<String, String> {
             let cells = row.children();
             (0..cells.length())
                 .filter_map(|j| cells.item(j))
-                .map(|cell| cell_text(&cell.text_content().unwrap_or_default()))
+                .map(|cell| cell_text(&visible_text(&cell)))
                 .collect()
         })
         .collect();
     Ok(to_csv(&records))
+}
+
+/// A cell's text without the glossary's "?" button and definition.
+fn visible_text(cell: &web_sys::Element) -> String {
+    let Some(copy) = cell
+        .clone_node_with_deep(true)
+        .ok()
+        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+    else {
+        return cell.text_content().unwrap_or_default();
+    };
+    if let Ok(extras) = copy.query_selector_all(".term-info, .term-tip") {
+        for k in 0..extras.length() {
+            if let Some(node) = extras.item(k) {
+                if let Some(parent) = node.parent_node() {
+                    let _ = parent.remove_child(&node);
+                }
+            }
+        }
+    }
+    copy.text_content().unwrap_or_default()
 }
 
 /// A cell's text with the layout whitespace of the markup collapsed.

@@ -351,7 +351,7 @@ pub fn describe(note: &FileNote) -> String {
         String::new()
     };
     format!(
-        "Read {} {} from “{}” ({} MB) in {} s{speed}; kept as per-variant sums.",
+        "Read {} {} from “{}” ({} MB) in {} s{speed}, kept as per-variant sums:",
         format::count(note.rows as u64),
         if note.row_level { "user rows" } else { "rows" },
         note.name,

@@ -11,11 +11,19 @@ use crate::charts::roi_chart::roi_histogram_svg;
 use crate::charts::tornado_chart::tornado_svg;
 use crate::charts::{ChartFigure, TableDownload};
 use crate::format;
+use crate::glossary::Term;
 
 fn kpi(label: &'static str, id: &'static str, value: String) -> impl IntoView {
+    let term = match id {
+        "roi" => "roi",
+        "payback" => "payback",
+        "npv" => "npv",
+        "chance-positive" => "p_roi",
+        _ => "",
+    };
     view! {
         <div class="kpi">
-            <dt>{label}</dt>
+            <dt><Term key=term>{label}</Term></dt>
             <dd id=id>{value}</dd>
         </div>
     }

@@ -13,6 +13,7 @@ use crate::charts::posterior_chart::{posterior_summary, posterior_svg};
 use crate::charts::value_chart::{aov_svg, clv_svg, value_summary};
 use crate::charts::{ChartFigure, TableDownload};
 use crate::format;
+use crate::glossary::Term;
 use crate::investment_results::InvestmentResults;
 use crate::state::use_app_state;
 
@@ -224,6 +225,10 @@ fn ExperimentTable(report: Report) -> impl IntoView {
         _ if several => ("p-value (adjusted)", "Verdict"),
         _ => ("p-value", "Verdict"),
     };
+    let (key5, key6) = match method {
+        Method::Bayesian => ("chance", "loss"),
+        _ => ("p", ""),
+    };
     let tables = report
         .metrics
         .iter()
@@ -234,6 +239,12 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                 Metric::RevenuePerUser => ("revenue-table", "revenue per user table"),
                 Metric::AverageOrderValue => ("aov-table", "average order value table"),
                 Metric::ClickThroughRate => ("ctr-table", "click-through rate table"),
+            };
+            let term = match metric {
+                Metric::ConversionRate => "conversion",
+                Metric::RevenuePerUser => "rpu",
+                Metric::AverageOrderValue => "aov",
+                Metric::ClickThroughRate => "ctr",
             };
             let cuped_note = m
                 .variants
@@ -309,6 +320,8 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let label = m.label;
+            let interval_text = interval_label.clone();
             view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=m.label>
                     <table class="data-table" id=id>
@@ -317,11 +330,11 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                             <tr>
                                 <th scope="col">"Variant"</th>
                                 <th scope="col" class="num">"Users"</th>
-                                <th scope="col" class="num">{m.label}</th>
-                                <th scope="col" class="num">"Uplift vs control"</th>
-                                <th scope="col" class="num">{interval_label.clone()}</th>
-                                <th scope="col" class="num">{col5}</th>
-                                <th scope="col">{col6}</th>
+                                <th scope="col" class="num"><Term key=term>{label}</Term></th>
+                                <th scope="col" class="num"><Term key="uplift">"Uplift vs control"</Term></th>
+                                <th scope="col" class="num"><Term key="interval">{interval_text}</Term></th>
+                                <th scope="col" class="num"><Term key=key5>{col5}</Term></th>
+                                <th scope="col"><Term key=key6>{col6}</Term></th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>

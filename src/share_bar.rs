@@ -20,19 +20,19 @@ pub fn ShareBar() -> impl IntoView {
     let link = RwSignal::new(String::new());
 
     let copy_link = move |_| {
-        let fragment = state
-            .scenario
-            .with(|s| s.to_fragment(include_rows.get_untracked()));
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let location = window.location();
-        // Setting the hash adds no history entry worth keeping and sends nothing.
-        let _ = location.set_hash(&fragment);
-        let href = location.href().unwrap_or_default();
-        link.set(href.clone());
-        let clipboard = window.navigator().clipboard();
+        let scenario = state.scenario.get_untracked();
+        let rows = include_rows.get_untracked();
         spawn_local(async move {
+            let fragment = crate::link_codec::to_link_fragment(&scenario, rows).await;
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let location = window.location();
+            // Setting the hash adds no history entry worth keeping and sends nothing.
+            let _ = location.set_hash(&fragment);
+            let href = location.href().unwrap_or_default();
+            link.set(href.clone());
+            let clipboard = window.navigator().clipboard();
             match JsFuture::from(clipboard.write_text(&href)).await {
                 Ok(_) => message.set(Some(
                     "Link copied. It holds your inputs; opening it restores this page.".into(),

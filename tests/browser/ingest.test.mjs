@@ -14,12 +14,15 @@ import { writeRows } from '../../bench/gen-rows.mjs';
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 const CORPUS = join(ROOT, 'tests', 'corpus');
 const BIG = join(tmpdir(), 'uplift-roi-1m-rows.csv');
+// Large enough (≈ 2 s to read) that Cancel is pressed while it loads.
+const HUGE = join(tmpdir(), 'uplift-roi-200mb.csv');
 const env = useBrowser();
 
 before(async () => {
   const { rows, bytes } = await writeRows(BIG, { rows: 1_000_000 });
   assert.equal(rows, 1_000_000);
   assert.ok(bytes > 30e6, `${bytes} bytes`);
+  await writeRows(HUGE, { bytes: 200 * 1024 * 1024 });
 });
 
 function offOrigin(requests) {
@@ -65,7 +68,7 @@ test('cancelling a load keeps the data that was there', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const before = await page.locator('#verdict').innerText();
-    await page.setInputFiles('#data-file', BIG);
+    await page.setInputFiles('#data-file', HUGE);
     await page.locator('#file-cancel').click({ timeout: 10_000 });
     await page.locator('#data-error:has-text("cancelled")').waitFor();
     assert.equal(await page.locator('#file-progress').count(), 0);
