@@ -41,3 +41,46 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     await context.close();
   }
 });
+
+test('a docs page on another origin (another port) embeds the calculator and fits it', async () => {
+  const { createServer } = await import('node:http');
+  const app = `${env.server.origin}${PREFIX}index.html?embed`;
+  // The docs site: its own origin, an iframe to the calculator and the
+  // few lines a docs author adds to size it.
+  const docs = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><meta charset="utf-8"><title>Docs</title>
+      <h1>Our personalization results</h1>
+      <iframe id="calc" src="${app}" title="Uplift ROI" style="width:100%;height:300px;border:0"></iframe>
+      <p id="after">After the calculator.</p>
+      <script>
+        const f = document.getElementById('calc');
+        addEventListener('message', (e) => {
+          if (e.origin === ${JSON.stringify(env.server.origin)} && e.data && e.data.type === 'uplift-roi:height') {
+            f.style.height = Math.ceil(e.data.height) + 'px';
+          }
+        });
+      </script>`);
+  });
+  await new Promise((ok) => docs.listen(0, '127.0.0.1', ok));
+  const docsOrigin = `http://127.0.0.1:${docs.address().port}`;
+  assert.notEqual(docsOrigin, env.server.origin);
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  try {
+    await page.goto(`${docsOrigin}/`);
+    const frame = page.frameLocator('#calc');
+    await frame.locator('#verdict').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => parseFloat(document.getElementById('calc').style.height) > 800);
+    await frame.getByLabel('Amount of cost line 2').fill('90000');
+    await frame.locator('#total-cost').filter({ hasText: '$174,000' }).waitFor();
+    await screenshot(page, 'embedded-cross-origin');
+    const off = requests.filter((u) => !u.startsWith(`${env.server.origin}/`) && !u.startsWith(`${docsOrigin}/`) && !u.startsWith('data:'));
+    assert.deepEqual(off, []);
+  } finally {
+    await context.close();
+    await new Promise((ok) => docs.close(ok));
+  }
+});
