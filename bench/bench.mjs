@@ -131,6 +131,59 @@ try {
     console.log(`native ${r.tool} on ${r.file}: ${r.seconds} s = ${r.mib_per_s} MiB/s, peak RSS ${r.peak_rss_mib} MiB${r.gbstats_s !== undefined ? `, then gbstats t-test ${(r.gbstats_s * 1000).toFixed(1)} ms` : ''}${r.gbstats_error ? ` (gbstats: ${r.gbstats_error})` : ''}`);
   }
 
+  // 6. Recompute latency: edit one cost and time until the new total is in
+  //    the DOM (the whole analysis, the 10,000-draw simulation included).
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.waitForSelector('#verdict');
+    const times = await page.evaluate(async () => {
+      const input = document.querySelector('input[aria-label="Amount of cost line 2"]');
+      const total = document.querySelector('#total-cost');
+      const out = [];
+      for (let i = 0; i < 21; i++) {
+        const before = total.textContent;
+        const changed = new Promise((resolve) => {
+          const obs = new MutationObserver(() => {
+            if (document.querySelector('#total-cost').textContent !== before) {
+              obs.disconnect();
+              resolve();
+            }
+          });
+          obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+        });
+        const t0 = performance.now();
+        input.value = String(30000 + (i + 1) * 1000);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await changed;
+        out.push(performance.now() - t0);
+        await new Promise((r) => requestAnimationFrame(() => r()));
+      }
+      return out;
+    });
+    console.log(`recompute after editing one cost (aggregated demo, 10,000-draw simulation included): median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms over ${times.length} edits`);
+    await context.close();
+  }
+
+  // 7. Native engine timings (release CLI, best of 5): the demo analysis with
+  //    its 10,000-draw Monte Carlo, and the BG/NBD + Gamma-Gamma fit on CDNOW.
+  {
+    const cli = join(ROOT, 'target', 'release', 'uplift-roi');
+    const best = (args) => {
+      let b = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const t0 = process.hrtime.bigint();
+        execFileSync(cli, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+        b = Math.min(b, Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      return b;
+    };
+    const demo = best(['analyze', join(ROOT, 'examples', 'demo.csv'), '--scenario', join(ROOT, 'examples', 'scenario.json')]);
+    const cdnow = best(['clv', join(ROOT, 'tests', 'reference', 'cdnow_sample.csv'), '--end', '1998-06-30']);
+    console.log(`native: full demo analysis incl. 10,000-draw Monte Carlo ${demo.toFixed(1)} ms (process start included); BG/NBD + Gamma-Gamma fit and CLV on CDNOW's 2,357 customers ${cdnow.toFixed(1)} ms`);
+  }
+
   // 5. CLV fit in the page: 20,000 customers.
   {
     const context = await browser.newContext();
