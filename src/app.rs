@@ -24,6 +24,11 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     start_autosave(state);
     start_embed(state);
     let full = !is_embed();
+    let later = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        crate::embed::next_frame().await;
+        later.set(true);
+    });
     view! {
         <header class="site-header">
             <h1>"Uplift ROI"</h1>
@@ -38,7 +43,9 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
             <DataPanel/>
             <InvestmentPanel/>
             <ResultsPanel/>
-            <Show when=move || full>
+            // The tools below the results are built a frame after the
+            // results are on screen: the first render is what a visitor waits for.
+            <Show when=move || full && later.get()>
                 <ClvPanel/>
                 <PlannerPanel/>
                 <WarehousePanel/>

@@ -2,7 +2,7 @@
 //! keeps a copy of the site's own files, so after one visit the calculator
 //! opens without a network. The URL is relative so it works from a sub-path.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Register `./sw.js`. Browsers without service workers (or pages served over
 /// plain http from another host, where `navigator.serviceWorker` is absent)
@@ -18,10 +18,17 @@ pub fn register_service_worker() {
     if !available {
         return;
     }
-    let promise = navigator.service_worker().register("./sw.js");
-    wasm_bindgen_futures::spawn_local(async move {
-        // Awaited only so a refusal (e.g. storage blocked in a third-party
-        // iframe) is handled rather than reported as an unhandled rejection.
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    // Registered a moment after the results are on screen: installing
+    // fetches the site's files again, which would otherwise compete with
+    // the first render for the network and the CPU.
+    let register = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let promise = navigator.service_worker().register("./sw.js");
+        wasm_bindgen_futures::spawn_local(async move {
+            // Awaited only so a refusal (e.g. storage blocked in a third-party
+            // iframe) is handled rather than reported as an unhandled rejection.
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
     });
+    let _ = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(register.unchecked_ref(), 1_000);
 }
