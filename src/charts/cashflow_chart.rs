@@ -3,11 +3,12 @@
 use plotters::prelude::*;
 use uplift_engine::finance::InvestmentSummary;
 
-use super::{axis_font, title_font, PALETTE_BLUE, PALETTE_RED};
+use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_RED};
 use crate::format;
 
-const WIDTH: u32 = 640;
-const HEIGHT: u32 = 300;
+/// Drawn narrow with large text, so it stays readable on a phone.
+const WIDTH: u32 = super::NARROW_WIDTH;
+const HEIGHT: u32 = 330;
 
 pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
     let months = s.monthly.len();
@@ -23,7 +24,7 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Cumulative cash flow", title_font())
+            .caption("Cumulative cash flow", large_title_font())
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(78)
@@ -36,8 +37,8 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
             .x_labels(months.min(12))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| format::money_short(*y))
-            .label_style(axis_font())
-            .axis_desc_style(axis_font())
+            .label_style(large_font())
+            .axis_desc_style(large_font())
             .draw()
             .ok()?;
         chart
@@ -72,7 +73,7 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
                 .draw_series(std::iter::once(Text::new(
                     format!(" Payback: month {p}"),
                     (x, hi + pad * 0.5),
-                    axis_font(),
+                    large_font(),
                 )))
                 .ok()?;
         }

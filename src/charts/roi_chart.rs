@@ -3,11 +3,12 @@
 use plotters::prelude::*;
 use uplift_engine::finance::model::RoiDistribution;
 
-use super::{axis_font, title_font, PALETTE_BLUE, PALETTE_RED};
+use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_RED};
 use crate::format;
 
-const WIDTH: u32 = 640;
-const HEIGHT: u32 = 280;
+/// Drawn narrow with large text, so it stays readable on a phone.
+const WIDTH: u32 = super::NARROW_WIDTH;
+const HEIGHT: u32 = 310;
 
 pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
     let first = d.histogram.first()?;
@@ -24,7 +25,7 @@ pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
                     "ROI over {} simulated outcomes",
                     format::count(u64::from(d.draws))
                 ),
-                title_font(),
+                large_title_font(),
             )
             .margin(12)
             .x_label_area_size(40)
@@ -37,10 +38,11 @@ pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
             .disable_y_mesh()
             .x_desc("ROI")
             .y_desc("Outcomes")
+            .x_labels(5)
             .x_label_formatter(&|x| format::percent(*x, 0))
             .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(axis_font())
-            .axis_desc_style(axis_font())
+            .label_style(large_font())
+            .axis_desc_style(large_font())
             .draw()
             .ok()?;
         chart
@@ -59,7 +61,7 @@ pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
             .draw_series(std::iter::once(Text::new(
                 " ROI = 0",
                 (0.0, f64::from(top) * 1.1),
-                axis_font(),
+                large_font(),
             )))
             .ok()?;
         root.present().ok()?;

@@ -3,17 +3,18 @@
 use plotters::prelude::*;
 use uplift_engine::finance::model::TornadoBar;
 
-use super::{axis_font, title_font, PALETTE_BLUE, PALETTE_ORANGE};
+use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_ORANGE};
 use crate::format;
 
-const WIDTH: u32 = 640;
+/// Drawn narrow with large text, so it stays readable on a phone.
+const WIDTH: u32 = super::NARROW_WIDTH;
 
 pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
     if bars.is_empty() {
         return None;
     }
     let n = bars.len();
-    let height = 90 + 42 * n as u32;
+    let height = 100 + 48 * n as u32;
     let lo = bars
         .iter()
         .map(|b| b.roi_low.min(b.roi_high))
@@ -28,13 +29,12 @@ pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "ROI when each input is 20% lower (orange) or higher (blue)",
-                title_font(),
-            )
+            // The colours are explained in the caption below the chart; a
+            // long title would not fit the narrow chart.
+            .caption("ROI if an input is 20% off", large_title_font())
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(190)
+            .x_label_area_size(44)
+            .y_label_area_size(240)
             .build_cartesian_2d((lo - pad)..(hi + pad), (0..n as i32 - 1).into_segmented())
             .ok()?;
         chart
@@ -42,6 +42,7 @@ pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
             .light_line_style(TRANSPARENT)
             .disable_y_mesh()
             .x_desc("ROI")
+            .x_labels(4)
             .x_label_formatter(&|x| format::percent(*x, 0))
             .y_label_formatter(&|y| match y {
                 // Row 0 is drawn at the bottom: list the biggest swing on top.
@@ -52,8 +53,8 @@ pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style(axis_font())
-            .axis_desc_style(axis_font())
+            .label_style(large_font())
+            .axis_desc_style(large_font())
             .draw()
             .ok()?;
         for (row, bar) in bars.iter().rev().enumerate() {
