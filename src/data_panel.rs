@@ -197,7 +197,7 @@ fn DataStatus() -> impl IntoView {
         let note = state
             .file_note
             .get()
-            .filter(|n| state.scenario.with(|s| s.data == n.data));
+            .filter(|n| state.scenario.with(|s| s.data == n.read.data));
         state
             .shown
             .get()
@@ -207,15 +207,15 @@ fn DataStatus() -> impl IntoView {
                     DataShape::RowLevel => "user rows",
                 };
                 let (read, skipped, problems) = match &note {
-                    Some(n) => (describe(n), n.skipped, n.problems.clone()),
+                    Some(n) => (describe(n), n.read.skipped, n.read.problems.clone()),
                     None => (
                         format!("Read {} {shape}:", format::count(r.rows as u64)),
                         r.skipped_rows,
                         r.row_problems.clone(),
                     ),
                 };
-                let memory = note.as_ref().map(|n| format!("{}", n.memory_bytes));
-                let millis = note.as_ref().map(|n| format!("{}", n.millis));
+                let memory = note.as_ref().map(|n| format!("{}", n.read.memory_bytes));
+                let millis = note.as_ref().map(|n| format!("{}", n.read.millis));
                 view! {
                     <div class="status ok" role="status" id="data-ok" data-worker-memory=memory data-read-ms=millis>
                         <p>

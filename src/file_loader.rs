@@ -18,7 +18,7 @@ use web_sys::{File, MessageEvent, Worker};
 
 use crate::column_memory;
 use crate::format;
-use crate::ingest_protocol::{ReadRequest, WorkerMessage};
+use crate::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
 use crate::state::AppState;
 
 /// Files up to this size are read whole into the text area.
@@ -60,15 +60,7 @@ impl LoadProgress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileNote {
     pub name: String,
-    /// The aggregated CSV the file was reduced to.
-    pub data: String,
-    pub rows: usize,
-    pub skipped: usize,
-    pub problems: Vec<String>,
-    pub bytes: f64,
-    pub millis: f64,
-    pub memory_bytes: f64,
-    pub row_level: bool,
+    pub read: ReadSummary,
 }
 
 /// A large file whose headers need the column-mapping step before it can
@@ -244,29 +236,14 @@ fn start_worker(state: AppState, file: File, columns: ColumnMapping) {
                     millis: now() - started,
                 }));
             }
-            WorkerMessage::Done {
-                data,
-                shape_row_level,
-                rows,
-                skipped,
-                problems,
-                bytes,
-                millis,
-                memory_bytes,
-            } => {
+            WorkerMessage::Done(read) => {
                 finish(state);
+                state.pending_file.set(None);
+                let data = read.data.clone();
                 state.file_note.set(Some(FileNote {
                     name: name.clone(),
-                    data: data.clone(),
-                    rows,
-                    skipped,
-                    problems,
-                    bytes,
-                    millis,
-                    memory_bytes,
-                    row_level: shape_row_level,
+                    read,
                 }));
-                state.pending_file.set(None);
                 // The sums carry canonical headers: no mapping needed any more.
                 state.scenario.update(|s| {
                     s.data = data;
@@ -339,12 +316,13 @@ fn request_mapping(state: AppState, name: String) {
 
 /// "1,000,000 rows of big.csv (38.2 MB) read in 0.9 s (1,100,000 rows/s)."
 pub fn describe(note: &FileNote) -> String {
-    let seconds = note.millis / 1000.0;
-    let mb = note.bytes / 1_048_576.0;
+    let r = &note.read;
+    let seconds = r.millis / 1000.0;
+    let mb = r.bytes / 1_048_576.0;
     let speed = if seconds > 0.0 {
         format!(
             " ({} rows/s, {} MB/s)",
-            format::count((note.rows + note.skipped) as u64 * 1000 / (note.millis.max(1.0) as u64)),
+            format::count((r.rows + r.skipped) as u64 * 1000 / (r.millis.max(1.0) as u64)),
             format::number(mb / seconds, 0)
         )
     } else {
@@ -352,8 +330,12 @@ pub fn describe(note: &FileNote) -> String {
     };
     format!(
         "Read {} {} from “{}” ({} MB) in {} s{speed}, kept as per-variant sums:",
-        format::count(note.rows as u64),
-        if note.row_level { "user rows" } else { "rows" },
+        format::count(r.rows as u64),
+        if r.shape_row_level {
+            "user rows"
+        } else {
+            "rows"
+        },
         note.name,
         format::number(mb, 1),
         format::number(seconds, 1),

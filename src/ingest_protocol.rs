@@ -11,6 +11,22 @@ pub struct ReadRequest {
     pub columns: ColumnMapping,
 }
 
+/// A file read to its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadSummary {
+    /// The per-variant sums, as an aggregated CSV.
+    pub data: String,
+    pub shape_row_level: bool,
+    pub rows: usize,
+    pub skipped: usize,
+    pub problems: Vec<String>,
+    pub bytes: f64,
+    pub millis: f64,
+    /// The worker's WebAssembly memory at the end, which is its peak:
+    /// linear memory never shrinks.
+    pub memory_bytes: f64,
+}
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -20,18 +36,7 @@ pub enum WorkerMessage {
     /// Part of the file has been read and reduced.
     Progress { bytes: f64, total: f64, rows: usize },
     /// The whole file, reduced to an aggregated CSV of per-variant sums.
-    Done {
-        data: String,
-        shape_row_level: bool,
-        rows: usize,
-        skipped: usize,
-        problems: Vec<String>,
-        bytes: f64,
-        millis: f64,
-        /// The worker's WebAssembly memory at the end, which is its peak:
-        /// linear memory never shrinks.
-        memory_bytes: f64,
-    },
+    Done(ReadSummary),
     /// The file could not be used; the message is for the user.
     Failed {
         message: String,

@@ -15,7 +15,7 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use uplift_engine::ingest::{to_aggregated_csv, DataShape, ExperimentReader, IngestError};
-    use uplift_roi_app::ingest_protocol::{ReadRequest, WorkerMessage};
+    use uplift_roi_app::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -116,7 +116,7 @@ mod worker {
                 )
             })
             .unwrap_or(0.0);
-        Ok(WorkerMessage::Done {
+        Ok(WorkerMessage::Done(ReadSummary {
             data: to_aggregated_csv(&experiment.variants),
             shape_row_level: experiment.shape == DataShape::RowLevel,
             rows: experiment.rows,
@@ -129,6 +129,6 @@ mod worker {
             bytes: total,
             millis: now() - started,
             memory_bytes: memory,
-        })
+        }))
     }
 }

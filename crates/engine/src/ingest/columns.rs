@@ -139,24 +139,6 @@ impl ColumnRole {
             ColumnRole::Impressions => &["impressions", "views", "impressioncount", "shown"],
         }
     }
-
-    const ALL: [ColumnRole; 15] = [
-        ColumnRole::Variant,
-        ColumnRole::Segment,
-        ColumnRole::Users,
-        ColumnRole::Conversions,
-        ColumnRole::Converted,
-        ColumnRole::Orders,
-        ColumnRole::Revenue,
-        ColumnRole::RevenueSq,
-        ColumnRole::OrdersSq,
-        ColumnRole::RevenueXOrders,
-        ColumnRole::PreRevenue,
-        ColumnRole::PreRevenueSq,
-        ColumnRole::RevenueXPre,
-        ColumnRole::Clicks,
-        ColumnRole::Impressions,
-    ];
 }
 
 /// Lower-case and drop everything but letters and digits, so `Unique Users`,
@@ -186,7 +168,8 @@ impl Columns {
                 }
             }
         }
-        for role in ColumnRole::ALL {
+        // `Ignore` has no spellings, so it is never guessed.
+        for role in ColumnRole::CHOICES {
             if index.iter().any(|&(r, _)| r == role) {
                 continue;
             }
