@@ -26,7 +26,7 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     let full = !is_embed();
     let later = RwSignal::new(false);
     leptos::task::spawn_local(async move {
-        crate::embed::next_frame().await;
+        crate::embed::after_paint().await;
         later.set(true);
     });
     view! {
