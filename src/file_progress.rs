@@ -10,29 +10,43 @@ use crate::state::use_app_state;
 #[component]
 pub fn FileProgress() -> impl IntoView {
     let state = use_app_state();
-    move || {
-        state.load_progress.get().map(|p| {
-            let percent = p.fraction() * 100.0;
-            let text = format!(
-                "Reading “{}”: {} of {} MB, {} rows so far ({} rows/s).",
-                p.name,
-                format::number(p.bytes / 1_048_576.0, 1),
-                format::number(p.total / 1_048_576.0, 1),
-                format::count(p.rows as u64),
-                format::count(p.rows_per_second() as u64),
-            );
-            view! {
-                <div class="file-progress" id="file-progress">
-                    <label for="file-progress-bar">{text}</label>
-                    <progress id="file-progress-bar" max="100" value=format!("{percent:.1}")>
-                        {format!("{percent:.0}%")}
-                    </progress>
-                    <button type="button" class="button secondary" id="file-cancel"
-                        on:click=move |_| cancel_load(state)>
-                        "Cancel"
-                    </button>
-                </div>
-            }
-        })
+    // Only the text and the bar's value follow each progress message; the
+    // box and its Cancel button are built once per load, so a click on
+    // Cancel is never lost to a re-render between mouse down and up.
+    let text = move || {
+        state
+            .load_progress
+            .with(|p| {
+                p.as_ref().map(|p| {
+                    format!(
+                        "Reading “{}”: {} of {} MB, {} rows so far ({} rows/s).",
+                        p.name,
+                        format::number(p.bytes / 1_048_576.0, 1),
+                        format::number(p.total / 1_048_576.0, 1),
+                        format::count(p.rows as u64),
+                        format::count(p.rows_per_second() as u64),
+                    )
+                })
+            })
+            .unwrap_or_default()
+    };
+    let percent = move || {
+        state
+            .load_progress
+            .with(|p| p.as_ref().map_or(0.0, |p| p.fraction() * 100.0))
+    };
+    view! {
+        <Show when=move || state.load_progress.with(Option::is_some)>
+            <div class="file-progress" id="file-progress">
+                <label for="file-progress-bar">{text}</label>
+                <progress id="file-progress-bar" max="100" value=move || format!("{:.1}", percent())>
+                    {move || format!("{:.0}%", percent())}
+                </progress>
+                <button type="button" class="button secondary" id="file-cancel"
+                    on:click=move |_| cancel_load(state)>
+                    "Cancel"
+                </button>
+            </div>
+        </Show>
     }
 }

@@ -69,7 +69,13 @@ test('cancelling a load keeps the data that was there', async () => {
   try {
     const before = await page.locator('#verdict').innerText();
     await page.setInputFiles('#data-file', HUGE);
-    await page.locator('#file-cancel').click({ timeout: 10_000 });
+    // The button is not rebuilt by each progress message (a click between
+    // mouse down and up on a rebuilt button would be lost).
+    const cancel = await page.locator('#file-cancel').elementHandle({ timeout: 10_000 });
+    const rowsBefore = await page.locator('#file-progress label').innerText();
+    await page.waitForFunction((t) => document.querySelector('#file-progress label')?.textContent !== t, rowsBefore);
+    assert.equal(await cancel.evaluate((b) => b.isConnected), true, 'Cancel is the same element after progress updates');
+    await cancel.click();
     await page.locator('#data-error:has-text("cancelled")').waitFor();
     assert.equal(await page.locator('#file-progress').count(), 0);
     await page.waitForTimeout(500);
