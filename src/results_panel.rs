@@ -427,14 +427,10 @@ fn ValueTable(report: Report) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uplift_engine::{analyze, Scenario};
 
     #[test]
     fn demo_verdict_reads_as_a_sentence() {
-        let r = match analyze(&Scenario::demo()) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        };
+        let r = crate::charts::demo_report();
         let v = verdict(&r);
         assert!(
             v.starts_with("The personalized variant lifts conversion by 30.0% (95% CI +"),

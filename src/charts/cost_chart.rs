@@ -99,14 +99,10 @@ pub fn cost_summary(s: &InvestmentSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uplift_engine::{analyze, Scenario};
 
     #[test]
     fn one_bar_and_amount_per_category() {
-        let r = match analyze(&Scenario::demo()) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        };
+        let r = crate::charts::demo_report();
         let inv = &r.investment;
         let svg = cost_breakdown_svg(inv).unwrap_or_default();
         for (c, m) in &inv.cost_by_category {

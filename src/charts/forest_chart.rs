@@ -181,14 +181,10 @@ pub fn forest_summary(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uplift_engine::{analyze, Scenario};
 
     #[test]
     fn one_row_per_variant_and_metric_with_a_zero_line() {
-        let r = match analyze(&Scenario::demo()) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        };
+        let r = crate::charts::demo_report();
         let Some(svg) = forest_svg(&r.metrics, "95% confidence intervals") else {
             panic!("no svg")
         };

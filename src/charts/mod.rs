@@ -170,6 +170,15 @@ pub fn TableDownload(table_id: &'static str, name: &'static str) -> impl IntoVie
     }
 }
 
+/// The demo scenario's report, for the charts' tests.
+#[cfg(test)]
+pub(crate) fn demo_report() -> uplift_engine::Report {
+    match uplift_engine::analyze(&uplift_engine::Scenario::demo()) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use uplift_engine::report::Metric;
@@ -233,10 +242,7 @@ mod tests {
 
     #[test]
     fn investment_charts_draw_from_the_demo() {
-        let r = match analyze(&Scenario::demo()) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        };
+        let r = crate::charts::demo_report();
         let cash = super::cashflow_chart::cashflow_svg(&r.investment).unwrap_or_default();
         assert!(cash.contains("Payback: month 2"), "{cash}");
         let Some(d) = r.roi.distribution.as_ref() else {

@@ -64,14 +64,10 @@ pub fn value_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uplift_engine::{analyze, Scenario};
 
     #[test]
     fn aov_and_clv_bars_per_variant() {
-        let r = match analyze(&Scenario::demo()) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        };
+        let r = crate::charts::demo_report();
         let aov = aov_svg(&r.value).unwrap_or_default();
         assert!(aov.contains("Average order value"), "{aov}");
         assert!(aov.contains(">\ncontrol\n<") && aov.contains(">\npersonalized\n<"));
