@@ -139,10 +139,18 @@ fn read_small(state: AppState, file: File) {
 pub fn set_text_data(state: AppState, text: String) {
     state.load_error.set(None);
     state.pending_file.set(None);
-    let columns = column_memory::recall(&header_fields(&text));
+    // Typing below the header keeps the columns; only a new header row
+    // looks up the roles remembered for it (a storage read and a parse).
+    let headers = header_fields(&text);
+    let same_headers = state
+        .scenario
+        .with_untracked(|s| header_fields(&s.data) == headers);
+    let columns = (!same_headers).then(|| column_memory::recall(&headers));
     state.scenario.update(|s| {
         s.data = text;
-        s.columns = columns;
+        if let Some(columns) = columns {
+            s.columns = columns;
+        }
     });
 }
 
