@@ -12,9 +12,9 @@ const PREFIX = 'uplift-roi-';
 // without leading zeros, so up to 16 digits): a changed file gets
 // a new name, so a cached copy is never stale and can be served without asking.
 const HASHED = /-[0-9a-f]{10,16}(_bg)?\.(js|wasm|css)$/;
-// Unhashed files worth keeping: the icon and the lazily loaded file-reading
-// worker. Fetched from the network first so a deploy never mixes versions.
-const UNHASHED = /\/(favicon\.svg|ingest_worker[^/]*\.(js|wasm))$/;
+// Unhashed files worth keeping: the icon, the lazily loaded file-reading
+// worker and the tools module. Fetched from the network first so a deploy never mixes versions.
+const UNHASHED = /\/(favicon\.svg|(ingest_worker|tools)[^/]*\.(js|wasm))$/;
 
 const scope = () => new URL(self.registration.scope);
 

@@ -2,17 +2,15 @@
 
 use leptos::prelude::*;
 
-use crate::clv_panel::ClvPanel;
 use crate::data_panel::DataPanel;
 use crate::display_settings::DisplaySettings;
 use crate::drop_zone::DropZone;
 use crate::embed::{is_embed, start_embed};
 use crate::investment_panel::InvestmentPanel;
-use crate::planner_panel::PlannerPanel;
+use crate::more_tools::MoreTools;
 use crate::results_panel::ResultsPanel;
 use crate::share_bar::ShareBar;
 use crate::state::{start_autosave, AppState};
-use crate::warehouse_panel::WarehousePanel;
 use uplift_engine::Scenario;
 
 /// The page, starting from `initial` (see [`crate::state::initial_scenario`]).
@@ -24,11 +22,6 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     start_autosave(state);
     start_embed(state);
     let full = !is_embed();
-    let later = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        crate::embed::after_paint().await;
-        later.set(true);
-    });
     view! {
         <header class="site-header">
             <h1>"Uplift ROI"</h1>
@@ -43,13 +36,8 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
             <DataPanel/>
             <InvestmentPanel/>
             <ResultsPanel/>
-            // The tools below the results are built a frame after the
-            // results are on screen: the first render is what a visitor waits for.
-            <Show when=move || full && later.get()>
-                <ClvPanel/>
-                <PlannerPanel/>
-                <WarehousePanel/>
-            </Show>
+            // Opened on request: their code is downloaded only then.
+            {full.then(|| view! { <MoreTools/> })}
         </main>
         <DropZone/>
         <footer class="site-footer">

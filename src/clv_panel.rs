@@ -8,11 +8,11 @@ use uplift_engine::value::transactions::{demo_transaction_log, parse_date, TimeU
 
 use crate::embed::next_frame;
 use crate::format;
-use crate::state::use_app_state;
+use crate::tools_context::use_tools_context;
 
 #[component]
 pub fn ClvPanel() -> impl IntoView {
-    let state = use_app_state();
+    let context = use_tools_context();
     let log = RwSignal::new(String::new());
     let unit = RwSignal::new(TimeUnit::Weeks);
     let months = RwSignal::new(12u32);
@@ -38,7 +38,7 @@ pub fn ClvPanel() -> impl IntoView {
                     .map(Some)
                     .ok_or_else(|| format!("“{end_text}” is not a date; use YYYY-MM-DD."))
             };
-            let confidence = state.scenario.with_untracked(|s| s.confidence);
+            let confidence = context.with_untracked(|c| c.confidence);
             let job = end_day.and_then(|end_day| {
                 let settings = ClvSettings {
                     unit: unit.get_untracked(),

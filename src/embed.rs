@@ -18,19 +18,6 @@ pub async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Resolve once the browser has painted the current page: the callback of
-/// a second animation frame runs after the first frame's paint.
-pub async fn after_paint() {
-    for _ in 0..2 {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.request_animation_frame(&resolve);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-}
-
 /// True when the page was opened as `…?embed`.
 pub fn is_embed() -> bool {
     web_sys::window()

@@ -7,7 +7,9 @@
 //! - [`investment_panel`] step 2, costs and business assumptions;
 //! - [`results_panel`] step 3, the verdict, tables and chart;
 //! - [`analysis_controls`] method, confidence and control above the results;
-//! - [`planner_panel`] sample size and detectable effect for the next test;
+//! - [`more_tools`] cards that open the tools below the results, which are a
+//!   second module (`src/bin/tools.rs`): [`clv_panel`], [`planner_panel`]
+//!   (sample size for the next test) and [`warehouse_panel`];
 //! - [`charts`] plotters charts rendered to SVG;
 //! - [`format`] how numbers, money and percentages are written.
 
@@ -32,9 +34,11 @@ pub mod ingest_protocol;
 pub mod investment_panel;
 pub mod investment_results;
 pub mod link_codec;
+pub mod more_tools;
 pub mod panic_notice;
 pub mod planner_panel;
 pub mod results_panel;
 pub mod share_bar;
 pub mod state;
+pub mod tools_context;
 pub mod warehouse_panel;

@@ -2,11 +2,10 @@
 //! detecting, and the smallest lift a given sample can detect.
 
 use leptos::prelude::*;
-use uplift_engine::report::Metric;
 use uplift_engine::stats::power::{minimum_detectable_effect, sample_size};
 
 use crate::format;
-use crate::state::use_app_state;
+use crate::tools_context::use_tools_context;
 
 fn parse_percent(text: &str) -> Option<f64> {
     text.trim()
@@ -45,29 +44,17 @@ fn PercentField(
 
 #[component]
 pub fn PlannerPanel() -> impl IntoView {
-    let state = use_app_state();
+    let context = use_tools_context();
     // Defaults come from the loaded experiment until the user types their own.
-    let data_baseline = move || {
-        state.shown.with(|r| {
-            r.as_ref()
-                .and_then(|r| r.metric(Metric::ConversionRate))
-                .and_then(|m| m.variants.first())
-                .map(|v| v.value)
-        })
-    };
-    let data_users = move || {
-        state.shown.with(|r| {
-            r.as_ref()
-                .and_then(|r| r.value.first().map(|v| v.users as f64))
-        })
-    };
+    let data_baseline = move || context.with(|c| c.baseline_rate);
+    let data_users = move || context.with(|c| c.control_users);
     let baseline_typed = RwSignal::new(None::<Option<f64>>);
     let mde = RwSignal::new(Some(0.10));
     let power = RwSignal::new(Some(0.80));
     let users_typed = RwSignal::new(None::<Option<f64>>);
     let baseline = move || baseline_typed.get().unwrap_or_else(data_baseline);
     let users = move || users_typed.get().unwrap_or_else(data_users);
-    let alpha = move || 1.0 - state.scenario.with(|s| s.confidence);
+    let alpha = move || 1.0 - context.with(|c| c.confidence);
 
     let needed = move || {
         match (baseline(), mde.get(), power.get()) {

@@ -28,7 +28,7 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     assert.ok(styled > 800, `${styled}`);
     // Compact: no tagline, share bar, CLV or planner panels.
     assert.equal(await frame.locator('.tagline').isVisible(), false);
-    assert.equal(await frame.locator('#planner').count(), 0);
+    assert.equal(await frame.locator('#planner, .tool-card').count(), 0);
     assert.equal(await frame.locator('.share-bar').isVisible(), false);
     // Editing inside the frame still works and the height follows.
     await frame.getByLabel('Amount of cost line 2').fill('90000');

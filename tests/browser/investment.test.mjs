@@ -90,6 +90,7 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
 test('CLV from a transaction log: fitted in the page, equal to the CLI', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
+    await page.locator('#open-clv').click();
     await page.locator('#clv-sample').click();
     const log = await page.locator('#clv-input').inputValue();
     assert.match(log, /^customer_id,date,amount,variant\n/);
@@ -120,6 +121,7 @@ test('CLV from a transaction log: fitted in the page, equal to the CLI', async (
 test('fitting 20,000 customers shows progress and the page keeps responding', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
+    await page.locator('#open-clv').click();
     await page.locator('#clv-sample').click();
     const sample = await page.locator('#clv-input').inputValue();
     const [head, ...lines] = sample.trim().split('\n');

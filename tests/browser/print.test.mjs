@@ -24,7 +24,7 @@ test('printing gives a one-to-three-page report of the results', async () => {
     await page.locator('#conversion-chart svg').waitFor();
     await page.emulateMedia({ media: 'print' });
     // What a form would need is gone; what a reader needs stays.
-    for (const sel of ['#data', '#investment', '.share-bar', '.analysis-controls', '#clv', '#planner', '#warehouse', '.site-footer']) {
+    for (const sel of ['#data', '#investment', '.share-bar', '.analysis-controls', '#clv', '#planner', '#warehouse', '.tool-card', '.site-footer']) {
       const visible = await page.locator(sel).first().isVisible().catch(() => false);
       assert.equal(visible, false, `${sel} is hidden in print`);
     }

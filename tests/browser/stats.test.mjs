@@ -86,6 +86,7 @@ test('the planner gives statsmodels\' sample size', async () => {
   const ref = fixture.power.find((p) => p.baseline === 0.02 && p.relative_mde === 0.1 && p.alpha === 0.05);
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
+    await page.locator('#open-planner').click();
     await page.locator('#plan-baseline').fill('2');
     await page.locator('#plan-baseline').press('Tab');
     await page.locator('#plan-mde').fill('10');

@@ -1,0 +1,210 @@
+//! The tools below the results — customer value from a transaction log, the
+//! test planner and warehouse SQL — as cards that open on request. The tools
+//! are a second WebAssembly module (`src/bin/tools.rs`), downloaded from this
+//! site the first time a visitor opens one, so a first visit downloads only
+//! what the results need. The page keeps the tools' context (confidence,
+//! baseline, locale) up to date once they are loaded.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::use_app_state;
+use crate::tools_context::ToolsContext;
+
+// Trunk builds the tools with wasm-bindgen's no-modules target: their glue
+// script declares a global `wasm_bindgen`, the function that starts the
+// module, with the module's exports as its properties.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = wasm_bindgen, catch)]
+    fn start_tools(options: &JsValue) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = mount_tool, catch)]
+    fn mount_tool(kind: &str, slot: &web_sys::HtmlElement, context: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = update_context, catch)]
+    fn update_context(context: &str) -> Result<(), JsValue>;
+}
+
+/// Where the tools' module is.
+#[derive(Clone, PartialEq)]
+enum Status {
+    NotLoaded,
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// Add the tools' glue script to the page, once.
+async fn add_script(src: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("the page is not ready")?;
+    let body = document.body().ok_or("the page is not ready")?;
+    let tag: web_sys::HtmlElement = document
+        .create_element("script")
+        .map_err(|e| describe(&e))?
+        .unchecked_into();
+    tag.set_attribute("src", src).map_err(|e| describe(&e))?;
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        tag.set_onload(Some(&resolve));
+        tag.set_onerror(Some(&reject));
+    });
+    body.append_child(&tag).map_err(|e| describe(&e))?;
+    if JsFuture::from(done).await.is_err() {
+        tag.remove();
+        return Err("the download failed".into());
+    }
+    Ok(())
+}
+
+/// Download and start the tools' module.
+async fn load(script_added: StoredValue<bool>) -> Result<(), String> {
+    if !script_added.get_value() {
+        add_script("./tools.js").await?;
+        script_added.set_value(true);
+    }
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &options,
+        &"module_or_path".into(),
+        &"./tools_bg.wasm".into(),
+    )
+    .map_err(|e| describe(&e))?;
+    let started = start_tools(&options).map_err(|e| describe(&e))?;
+    JsFuture::from(started).await.map_err(|e| describe(&e))?;
+    Ok(())
+}
+
+/// One tool as its card shows it before it is opened.
+struct Tool {
+    kind: &'static str,
+    title: &'static str,
+    blurb: &'static str,
+    open: &'static str,
+}
+
+const TOOLS: [Tool; 3] = [
+    Tool {
+        kind: "clv",
+        title: "Customer lifetime value from a transaction log",
+        blurb: "Paste one row per purchase; BG/NBD and Gamma-Gamma are fitted in this page and predicted CLV is compared between variants.",
+        open: "Open the CLV tool",
+    },
+    Tool {
+        kind: "planner",
+        title: "Plan the next test",
+        blurb: "Users needed per variant for the lift you want to detect, and the smallest lift your traffic can detect.",
+        open: "Open the test planner",
+    },
+    Tool {
+        kind: "warehouse",
+        title: "My data is in a warehouse",
+        blurb: "SQL for BigQuery, Snowflake, Databricks, PostgreSQL or DuckDB that reduces an events table to the sums step 1 reads.",
+        open: "Write the warehouse SQL",
+    },
+];
+
+/// What went wrong, from a JavaScript error or value.
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+#[component]
+pub fn MoreTools() -> impl IntoView {
+    let state = use_app_state();
+    let status = RwSignal::new(Status::NotLoaded);
+    let script_added = StoredValue::new(false);
+    let context = Memo::new(move |_| {
+        state
+            .scenario
+            .with(|s| state.shown.with(|r| ToolsContext::new(s, r.as_ref())))
+    });
+    // Keep the opened tools in step with the page.
+    Effect::new(move || {
+        let json = context.with(ToolsContext::to_json);
+        if status.get() == Status::Ready {
+            let _ = update_context(&json);
+        }
+    });
+    let load = Callback::new(move |()| {
+        if matches!(status.get_untracked(), Status::Loading | Status::Ready) {
+            return;
+        }
+        status.set(Status::Loading);
+        spawn_local(async move {
+            status.set(match load(script_added).await {
+                Ok(()) => Status::Ready,
+                Err(e) => Status::Failed(e),
+            });
+        });
+    });
+    let cards = TOOLS
+        .iter()
+        .map(|tool| view! { <ToolCard tool context status load/> })
+        .collect_view();
+    view! { {cards} }
+}
+
+#[component]
+fn ToolCard(
+    tool: &'static Tool,
+    context: Memo<ToolsContext>,
+    status: RwSignal<Status>,
+    load: Callback<()>,
+) -> impl IntoView {
+    let requested = RwSignal::new(false);
+    let opened = RwSignal::new(false);
+    let slot = NodeRef::<Div>::new();
+    let kind = tool.kind;
+    let busy = move || requested.get() && status.get() == Status::Loading;
+    let error = move || match status.get() {
+        Status::Failed(e) if requested.get() => Some(format!(
+            "The tool could not be opened ({e}). Check the connection and try again."
+        )),
+        _ => None,
+    };
+    // Opened once the module is ready, whichever card asked for it first.
+    Effect::new(move || {
+        if !requested.get() || opened.get_untracked() || status.get() != Status::Ready {
+            return;
+        }
+        let Some(target) = slot.get_untracked() else {
+            return;
+        };
+        let json = context.with_untracked(ToolsContext::to_json);
+        if mount_tool(kind, &target, &json).is_ok() {
+            opened.set(true);
+            // Keyboard users continue in the tool they opened.
+            if let Ok(Some(first)) = target.query_selector("textarea, input, select") {
+                if let Some(el) = first.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        }
+    });
+    let open = move |_| {
+        requested.set(true);
+        load.run(());
+    };
+    let title_id = format!("{kind}-card-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <section class="panel tool-card" id=format!("{kind}-card") aria-labelledby=labelled_by
+            hidden=move || opened.get()>
+            <h2 id=title_id>{tool.title}</h2>
+            <p class="hint">{tool.blurb}</p>
+            <button type="button" class="button secondary" id=format!("open-{kind}") on:click=open
+                disabled=busy aria-busy=move || busy().then_some("true")>
+                {move || if busy() { "Loading…" } else { tool.open }}
+            </button>
+            {move || error().map(|e| view! { <p class="status error" role="alert">{e}</p> })}
+        </section>
+        <div class="tool-slot" node_ref=slot></div>
+    }
+}

@@ -1,0 +1,64 @@
+// The tools below the results are a second WebAssembly module: a first visit
+// does not download it, opening a tool does (from this site only), and the
+// opened tool follows the page's confidence level and number style.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, screenshot, useBrowser } from './harness.mjs';
+
+const env = useBrowser();
+const isTools = (u) => /\/tools(_bg\.wasm|\.js)$/.test(new URL(u).pathname);
+
+test('tools are downloaded only when one is opened, and then work', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.locator('#open-planner').waitFor();
+    // Let anything the page would load by itself arrive.
+    await page.waitForTimeout(1500);
+    assert.deepEqual(requests.filter(isTools), [], 'no tools code on a first visit');
+    assert.equal(await page.locator('#planner').count(), 0);
+    await screenshot(page, 'tools-closed');
+
+    await page.locator('#open-planner').click();
+    await page.locator('#plan-baseline').waitFor();
+    // (Once the service worker controls the page, it shows each fetch twice.)
+    assert.deepEqual([...new Set(requests.filter(isTools).map((u) => new URL(u).pathname))].sort(), ['/tools.js', '/tools_bg.wasm']);
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
+    assert.equal(await page.locator('#planner-card').isVisible(), false, 'the card gives way to the tool');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-baseline', 'focus moves into the tool');
+    // The planner starts from the loaded experiment's control rate.
+    const control = await page.locator('#conversion-table tbody tr').first().locator('td.value').innerText();
+    assert.equal(Number(await page.locator('#plan-baseline').inputValue()), parseFloat(control));
+
+    // Opening a second tool does not download anything again.
+    const before = requests.length;
+    await page.locator('#open-warehouse').click();
+    await page.locator('#warehouse').waitFor();
+    assert.equal(requests.slice(before).filter(isTools).length, 0);
+
+    // The opened planner follows the page: German number style.
+    await page.locator('#locale-select').selectOption('de-DE');
+    await page.waitForFunction(() => /Nutzer|\d\.\d{3}/.test(document.querySelector('#plan-needed')?.textContent ?? ''));
+    await screenshot(page, 'tools-open');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a tool that cannot be downloaded says so, and opens on a retry', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await context.route('**/tools_bg.wasm', (route) => route.abort());
+    await page.locator('#open-clv').click();
+    await page.locator('#clv-card [role=alert]').waitFor();
+    assert.match(await page.locator('#clv-card [role=alert]').innerText(), /could not be opened.*try again/);
+    assert.equal(await page.locator('#open-clv').isEnabled(), true);
+    await context.unroute('**/tools_bg.wasm');
+    await page.locator('#open-clv').click();
+    await page.locator('#clv-input').waitFor();
+    assert.equal(await page.locator('#clv-card [role=alert]').count(), 0);
+    assert.deepEqual(errors.filter((e) => !/tools_bg\.wasm|Failed to fetch|net::ERR_FAILED/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
