@@ -67,7 +67,7 @@ pub fn AnalysisControls() -> impl IntoView {
                 {METHODS
                     .iter()
                     .map(|&(m, label, help)| {
-                        let id = format!("method-{}", label.to_lowercase());
+                        let id = format!("method-{}", label.to_ascii_lowercase());
                         view! {
                             <label class="segment" title=help>
                                 <input

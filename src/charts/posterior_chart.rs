@@ -59,7 +59,10 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!("Posterior of the {} lift", result.label.to_lowercase()),
+                format!(
+                    "Posterior of the {} lift",
+                    result.label.to_ascii_lowercase()
+                ),
                 large_title_font(),
             )
             .margin(12)
@@ -161,7 +164,7 @@ pub fn posterior_summary(result: &MetricResult, confidence: f64) -> String {
         .join("; ");
     format!(
         "Posterior distribution of the {} lift; the shaded part is above 0. {parts}.",
-        result.label.to_lowercase()
+        result.label.to_ascii_lowercase()
     )
 }
 

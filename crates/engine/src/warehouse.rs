@@ -105,7 +105,7 @@ impl Dialect {
             .trim()
             .chars()
             .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .flat_map(char::to_lowercase)
+            .map(|c| c.to_ascii_lowercase())
             .collect();
         Some(match key.as_str() {
             "bigquery" | "bq" => Dialect::BigQuery,

@@ -175,7 +175,7 @@ pub fn summarise_transactions(
         .map(|h| {
             h.chars()
                 .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
+                .map(|c| c.to_ascii_lowercase())
                 .collect()
         })
         .collect();
