@@ -2,6 +2,8 @@
 //! error bars: the shape shared by the conversion, AOV and CLV charts.
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::units::Interval;
 
@@ -39,7 +41,7 @@ pub fn bars_svg(
     let last = bars.len() as i32 - 1;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (NARROW_WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (NARROW_WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, large_title_font())

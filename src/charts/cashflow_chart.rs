@@ -1,6 +1,8 @@
 //! Cumulative cash flow by month, with the payback month marked.
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use uplift_engine::finance::InvestmentSummary;
 
 use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_RED};
@@ -21,7 +23,7 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
     let pad = ((hi - lo) * 0.1).max(1.0);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption("Cumulative cash flow", large_title_font())

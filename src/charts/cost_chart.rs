@@ -2,6 +2,8 @@
 //! its amount written at the end.
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::finance::InvestmentSummary;
 
@@ -22,7 +24,7 @@ pub fn cost_breakdown_svg(s: &InvestmentSummary) -> Option<String> {
     let height = plot as u32 + 128;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(

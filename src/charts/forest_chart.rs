@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use plotters::style::{FontFamily, FontStyle};
 use uplift_engine::report::{Metric, MetricResult};
 
@@ -92,7 +94,7 @@ pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> O
     let heading_font = FontDesc::new(FontFamily::SansSerif, 20.0, FontStyle::Bold);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("Uplift vs control, {interval}"), large_title_font())

@@ -2,6 +2,7 @@
 //! engine results to an SVG string (testable natively) plus a small component
 //! that puts it on the page with a text alternative.
 
+pub mod backend;
 pub mod bars;
 pub mod cashflow_chart;
 pub mod conversion_chart;

@@ -2,6 +2,8 @@
 //! part above 0 shaded and its chance to beat control written on the chart.
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::report::{MetricResult, Posterior};
 
@@ -55,7 +57,7 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
     let y_max = peak * (1.25 + 0.15 * curves.len() as f64);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (NARROW_WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (NARROW_WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(

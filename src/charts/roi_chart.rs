@@ -1,6 +1,8 @@
 //! The simulated ROI distribution, with ROI = 0 marked.
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use uplift_engine::finance::model::RoiDistribution;
 
 use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_RED};
@@ -17,7 +19,7 @@ pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
     let top = d.histogram.iter().map(|b| b.2).max().unwrap_or(1).max(1);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(

@@ -1,6 +1,8 @@
 //! Sensitivity: ROI when each input is 20% lower or higher, biggest swing on top.
 
 use plotters::prelude::*;
+
+use crate::charts::backend::Svg;
 use uplift_engine::finance::model::TornadoBar;
 
 use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_ORANGE};
@@ -26,7 +28,7 @@ pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
     let pad = ((hi - lo) * 0.08).max(0.01);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             // The colours are explained in the caption below the chart; a
