@@ -2,6 +2,7 @@
 // time to interactive in headless Chromium, rows/second parsed and analysed
 // in the browser (pasted, and streamed through the worker: 1M rows and 1 GiB,
 // side by side with pandas + gbstats and the native CLI). Run: scripts/bench.sh (after a release build).
+// `scripts/bench.sh --quick` skips the large-file streams and the native comparison.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { writeRows } from './gen-rows.mjs';
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const QUICK = process.argv.includes('--quick');
 
 const server = await serveStatic();
 const browser = await launch();
@@ -39,9 +41,29 @@ try {
       console.log(`  ${f.padEnd(48)} ${kib(bytes.length).padStart(11)} raw ${kib(g).padStart(11)} gzip`);
     }
     console.log(`  ${'total'.padEnd(48)} ${kib(raw).padStart(11)} raw ${kib(gz).padStart(11)} gzip (budget 250 KiB)`);
-    const lazy = readdirSync(DIST).filter((f) => f.startsWith('ingest_worker'));
-    const lazyGz = lazy.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0);
-    console.log(`  loaded only for large files: ${lazy.join(', ')} = ${kib(lazyGz)} gzip`);
+    for (const [prefix, when] of [['ingest_worker', 'for large files'], ['tools', 'when a tool is opened']]) {
+      const lazy = readdirSync(DIST).filter((f) => f.startsWith(prefix));
+      const lazyGz = lazy.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0);
+      console.log(`  loaded only ${when}: ${lazy.join(', ')} = ${kib(lazyGz)} gzip`);
+    }
+  }
+
+  // 1b. Opening a tool: click → the tool's first field on screen (download,
+  //     compile and render of the tools module; median of 5 fresh pages).
+  {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/`);
+      await page.waitForSelector('#open-planner');
+      const t0 = Date.now();
+      await page.locator('#open-planner').click();
+      await page.locator('#plan-baseline').waitFor();
+      times.push(Date.now() - t0);
+      await context.close();
+    }
+    console.log(`opening the first tool (test planner): median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`);
   }
 
   // 2. Time to interactive: navigation start → demo verdict on screen.
@@ -87,7 +109,7 @@ try {
 
   // 4. Streaming a file through the worker: 1,000,000 rows and 1 GiB.
   const files = [];
-  for (const [name, opts] of [['rows-1m.csv', { rows: 1_000_000 }], ['rows-1gib.csv', { bytes: 1024 ** 3 }]]) {
+  for (const [name, opts] of QUICK ? [] : [['rows-1m.csv', { rows: 1_000_000 }], ['rows-1gib.csv', { bytes: 1024 ** 3 }]]) {
     const path = join(tmpdir(), `uplift-roi-bench-${name}`);
     let info;
     try {
@@ -125,8 +147,8 @@ try {
   // The same files natively, side by side: pandas + gbstats, and the engine's CLI.
   const py = join(ROOT, '.venv-bench', 'bin', 'python');
   const cli = join(ROOT, 'target', 'release', 'uplift-roi');
-  const out = execFileSync(py, [join(ROOT, 'bench', 'ingest_native.py'), cli, ...files], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  for (const line of out.trim().split('\n')) {
+  const out = QUICK ? '' : execFileSync(py, [join(ROOT, 'bench', 'ingest_native.py'), cli, ...files], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  for (const line of out.trim().split('\n').filter(Boolean)) {
     const r = JSON.parse(line);
     console.log(`native ${r.tool} on ${r.file}: ${r.seconds} s = ${r.mib_per_s} MiB/s, peak RSS ${r.peak_rss_mib} MiB${r.gbstats_s !== undefined ? `, then gbstats t-test ${(r.gbstats_s * 1000).toFixed(1)} ms` : ''}${r.gbstats_error ? ` (gbstats: ${r.gbstats_error})` : ''}`);
   }
@@ -190,6 +212,7 @@ try {
     const page = await context.newPage();
     await page.goto(`${server.origin}/`);
     await page.waitForSelector('#verdict');
+    await page.locator('#open-clv').click();
     await page.locator('#clv-sample').click();
     // 1,000 customers per variant from the page's own sample, repeated with new ids to 20,000.
     const sample = await page.locator('#clv-input').inputValue();

@@ -25,4 +25,4 @@ fi
 
 cargo build -q --release -p uplift-engine --bin uplift-roi
 trunk build --release --offline --skip-version-check >/dev/null
-node bench/bench.mjs
+node bench/bench.mjs "$@"
