@@ -22,6 +22,10 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     start_autosave(state);
     start_embed(state);
     let full = !is_embed();
+    leptos::task::spawn_local(async move {
+        crate::embed::after_paint().await;
+        state.first_paint_done.set(true);
+    });
     view! {
         <header class="site-header">
             <h1>"Uplift ROI"</h1>

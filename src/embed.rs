@@ -18,6 +18,19 @@ pub async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Resolve once the browser has painted the current page: the callback of
+/// a second animation frame runs after the first frame's paint.
+pub async fn after_paint() {
+    for _ in 0..2 {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(&resolve);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
 /// True when the page was opened as `…?embed`.
 pub fn is_embed() -> bool {
     web_sys::window()
@@ -62,6 +75,7 @@ pub fn start_embed(state: AppState) {
     }
     Effect::new(move || {
         state.shown.track();
+        state.first_paint_done.track();
         spawn_local(async {
             next_frame().await;
             post_height();

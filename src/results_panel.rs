@@ -150,15 +150,22 @@ pub fn ResultsPanel() -> impl IntoView {
                     <p class="status" id="no-results">"Results appear here once the data can be read."</p>
                 }
                 .into_any(),
-                Some(r) => view! {
-                    <p class="verdict" id="verdict">{verdict(&r)}</p>
-                    <ExperimentTable report=r.clone()/>
-                    {uplift_charts(&r)}
-                    <ConversionChart/>
-                    <ValueTable report=r.clone()/>
-                    <InvestmentResults report=r/>
+                Some(r) => {
+                    let rest = r.clone();
+                    view! {
+                        <p class="verdict" id="verdict">{verdict(&r)}</p>
+                        <ExperimentTable report=r/>
+                        // Drawn a frame after the first paint on page load;
+                        // immediately on every later change.
+                        <Show when=move || state.first_paint_done.get()>
+                            {uplift_charts(&rest)}
+                            <ConversionChart/>
+                            <ValueTable report=rest.clone()/>
+                            <InvestmentResults report=rest.clone()/>
+                        </Show>
+                    }
+                    .into_any()
                 }
-                .into_any(),
             }}
         </section>
     }

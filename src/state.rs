@@ -25,6 +25,10 @@ pub struct AppState {
     pub file_note: RwSignal<Option<FileNote>>,
     /// A large file waiting for the column-mapping step.
     pub pending_file: RwSignal<Option<PendingFile>>,
+    /// False until the browser has painted the page once: the results'
+    /// charts and later tables wait for it, so the first paint (verdict and
+    /// experiment table) is not held up by them.
+    pub first_paint_done: RwSignal<bool>,
 }
 
 impl AppState {
@@ -50,6 +54,7 @@ impl AppState {
             load_progress: RwSignal::new(None),
             file_note: RwSignal::new(None),
             pending_file: RwSignal::new(None),
+            first_paint_done: RwSignal::new(false),
         }
     }
 }
