@@ -66,18 +66,37 @@ try {
     console.log(`opening the first tool (test planner): median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`);
   }
 
-  // 2. Time to interactive: navigation start → demo verdict on screen.
+  // 2. Time to interactive: navigation start → demo results painted, read
+  //    in the page (the page is blank until the app renders, so the first
+  //    contentful paint after the verdict appears is the results' paint),
+  //    and the wall clock seen by the test driver (which adds its own
+  //    start-up and polling).
   const tti = [];
+  const wall = [];
   for (let i = 0; i < 10; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, obs) => {
+        if (!document.querySelector('#verdict')) return;
+        obs.disconnect();
+        window.__verdictAt = performance.now();
+        requestAnimationFrame(() => setTimeout(() => { window.__afterPaint = performance.now(); }));
+      }).observe(document, { subtree: true, childList: true });
+    });
     const t0 = Date.now();
     await page.goto(`${server.origin}/`);
     await page.waitForSelector('#verdict');
-    tti.push(Date.now() - t0);
+    wall.push(Date.now() - t0);
+    await page.waitForFunction(() => window.__afterPaint !== undefined);
+    tti.push(await page.evaluate(() => {
+      const fcp = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint')?.startTime;
+      return Math.round(fcp !== undefined && fcp >= window.__verdictAt ? fcp : window.__afterPaint);
+    }));
     await context.close();
   }
-  console.log(`time to interactive (demo verdict shown): median ${median(tti)} ms over ${tti.length} loads [${tti.join(', ')}]`);
+  console.log(`time to interactive (navigation → demo results painted, in the page): median ${median(tti)} ms over ${tti.length} loads [${tti.join(', ')}]`);
+  console.log(`  the same loads by the driver's wall clock (goto → verdict found): median ${median(wall)} ms [${wall.join(', ')}]`);
 
   // 3. Rows per second: paste a row-level export and wait for its results.
   for (const rows of [10_000, 100_000]) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what is missing, then run every check: formatting, clippy (native
-# and wasm32), engine and app unit tests, the release build, and the browser
-# tests in Debian's headless Chromium.
+# and wasm32), engine and app unit tests, the release build and its size
+# gate, and the browser tests in Debian's headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
@@ -29,6 +29,9 @@ step "release build of the site"
 cargo build -q -p uplift-engine --bin uplift-roi
 trunk build --release --offline --skip-version-check
 ls -l dist
+
+step "first-download size gate (gzip; scripts/check-bundle.mjs)"
+node scripts/check-bundle.mjs dist
 
 step "browser tests (headless Chromium)"
 node --test --test-reporter=spec tests/browser/

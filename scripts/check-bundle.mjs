@@ -1,0 +1,45 @@
+// The first download's size gate, run by scripts/test.sh after the release
+// build: index.html plus every file it references (stylesheet, icon, the
+// app's JavaScript and WebAssembly), each gzip -9 as a static host would
+// serve it, summed. Fails when the sum is above CEILING_KIB, or when a
+// module meant to load on demand (the file-reading worker, the tools) is
+// referenced by the page.
+//
+// The goal for the first download is 250 KiB. The ceiling is the current
+// size plus a small margin and is lowered as the bundle shrinks, so any
+// growth fails the build instead of creeping in.
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const CEILING_KIB = 350;
+const GOAL_KIB = 250;
+const ON_DEMAND = /^(ingest_worker|tools)[._]/;
+
+const dist = process.argv[2] ?? 'dist';
+const html = readFileSync(join(dist, 'index.html'), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+const files = new Set(['index.html']);
+for (const m of html.matchAll(/(?:href=|src=|from\s+|module_or_path:\s*)["']\.?\/?([^"'?#]+)["']/g)) {
+  if (existsSync(join(dist, m[1]))) files.add(m[1]);
+}
+let total = 0;
+for (const f of [...files].sort()) {
+  const gz = gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+  total += gz;
+  console.log(`  ${f.padEnd(48)} ${(gz / 1024).toFixed(1).padStart(7)} KiB gzip`);
+}
+const kib = total / 1024;
+console.log(`  ${'first download'.padEnd(48)} ${kib.toFixed(1).padStart(7)} KiB gzip (ceiling ${CEILING_KIB} KiB, goal ${GOAL_KIB} KiB)`);
+const eager = [...files].filter((f) => ON_DEMAND.test(f));
+if (eager.length) {
+  console.error(`check-bundle: on-demand modules are loaded by the page: ${eager.join(', ')}`);
+  process.exit(1);
+}
+if (![...files].some((f) => f.endsWith('_bg.wasm'))) {
+  console.error('check-bundle: the page references no WebAssembly; is this the built site?');
+  process.exit(1);
+}
+if (kib > CEILING_KIB) {
+  console.error(`check-bundle: the first download is ${kib.toFixed(1)} KiB, above the ${CEILING_KIB} KiB ceiling`);
+  process.exit(1);
+}
