@@ -24,6 +24,10 @@ test('after the first visit the app opens with the network off', async () => {
     assert.ok(cached.urls.some((u) => /_bg\.wasm$/.test(u)), `the wasm is cached: ${cached.urls.join(', ')}`);
     assert.ok(cached.urls.some((u) => /\.css$/.test(u)), 'the stylesheet is cached');
 
+    // A tool opened once is kept too.
+    await page.locator('#open-planner').click();
+    await page.locator('#plan-baseline').waitFor();
+
     await context.setOffline(true);
     // Really offline: a file the worker does not keep cannot be fetched.
     const reachable = await page.evaluate(() => fetch('./not-cached.txt').then(() => true, () => false));
@@ -34,6 +38,8 @@ test('after the first visit the app opens with the network off', async () => {
     // The styles came from the cache too.
     const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.panel')).borderRadius);
     assert.equal(bg, '10px');
+    await page.locator('#open-planner').click();
+    await page.locator('#plan-needed').waitFor({ timeout: 30_000 });
     // `?embed` is the same page: it opens offline as well.
     await page.goto(`${env.server.origin}/?embed`);
     await page.waitForSelector('#verdict', { timeout: 30_000 });
