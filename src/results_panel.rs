@@ -138,35 +138,68 @@ fn significance_class(v: &MetricVariant) -> &'static str {
     }
 }
 
+/// True unless both results exist and are `same`.
+fn changed_unless(
+    a: Option<&Option<Report>>,
+    b: Option<&Option<Report>>,
+    same: impl Fn(&Report, &Report) -> bool,
+) -> bool {
+    match (a, b) {
+        (Some(Some(a)), Some(Some(b))) => !same(a, b),
+        (Some(None), Some(None)) => false,
+        _ => true,
+    }
+}
+
+/// What the experiment table and the uplift charts show.
+fn experiment_changed(a: Option<&Option<Report>>, b: Option<&Option<Report>>) -> bool {
+    changed_unless(a, b, |a, b| {
+        a.control == b.control
+            && a.treatment == b.treatment
+            && a.confidence == b.confidence
+            && a.method == b.method
+            && a.srm == b.srm
+            && a.metrics == b.metrics
+            && a.value == b.value
+            && a.display == b.display
+    })
+}
+
+/// What the customer-value table and charts show.
+fn value_changed(a: Option<&Option<Report>>, b: Option<&Option<Report>>) -> bool {
+    changed_unless(a, b, |a, b| {
+        a.value == b.value && a.clv == b.clv && a.display == b.display
+    })
+}
+
 #[component]
 pub fn ResultsPanel() -> impl IntoView {
     let state = use_app_state();
+    let shown = state.shown;
+    // Each part re-renders only when what it shows changes: editing a cost
+    // redraws the investment case, not the experiment's tables and charts.
+    let experiment = Memo::new_with_compare(move |_| shown.get(), experiment_changed);
+    let value = Memo::new_with_compare(move |_| shown.get(), value_changed);
     view! {
         <section class="panel results" id="results" aria-labelledby="results-title" aria-live="polite">
             <h2 id="results-title"><span class="step">"3"</span>" Results"</h2>
             <AnalysisControls/>
-            {move || match state.shown.get() {
+            {move || shown.with(|r| match r {
                 None => view! {
                     <p class="status" id="no-results">"Results appear here once the data can be read."</p>
                 }
                 .into_any(),
-                Some(r) => {
-                    let rest = r.clone();
-                    view! {
-                        <p class="verdict" id="verdict">{verdict(&r)}</p>
-                        <ExperimentTable report=r/>
-                        // Drawn a frame after the first paint on page load;
-                        // immediately on every later change.
-                        <Show when=move || state.first_paint_done.get()>
-                            {uplift_charts(&rest)}
-                            <ConversionChart/>
-                            <ValueTable report=rest.clone()/>
-                            <InvestmentResults report=rest.clone()/>
-                        </Show>
-                    }
-                    .into_any()
-                }
-            }}
+                Some(r) => view! { <p class="verdict" id="verdict">{verdict(r)}</p> }.into_any(),
+            })}
+            {move || experiment.get().map(|r| view! { <ExperimentTable report=r/> })}
+            // Drawn a frame after the first paint on page load; immediately
+            // on every later change.
+            <Show when=move || state.first_paint_done.get()>
+                {move || experiment.with(|r| r.as_ref().map(uplift_charts))}
+                <ConversionChart/>
+                {move || value.get().map(|r| view! { <ValueTable report=r/> })}
+                {move || shown.get().map(|r| view! { <InvestmentResults report=r/> })}
+            </Show>
         </section>
     }
 }
@@ -434,6 +467,36 @@ fn ValueTable(report: Report) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editing_a_cost_leaves_the_experiment_sections_alone() {
+        use uplift_engine::{analyze, Scenario};
+        let report = |s: &Scenario| analyze(s).ok();
+        let demo = Scenario::demo();
+        let mut cost = demo.clone();
+        if let Some(c) = cost.costs.first_mut() {
+            c.amount.0 += 1000.0;
+        }
+        let mut bayes = demo.clone();
+        bayes.analysis.method = Method::Bayesian;
+        let mut german = demo.clone();
+        german.display.locale = "de-DE".into();
+        let (a, b, c, d) = (
+            report(&demo),
+            report(&cost),
+            report(&bayes),
+            report(&german),
+        );
+        assert_ne!(a, b, "the cost changes the report");
+        assert!(!experiment_changed(Some(&a), Some(&b)));
+        assert!(!value_changed(Some(&a), Some(&b)));
+        assert!(experiment_changed(Some(&a), Some(&c)));
+        assert!(experiment_changed(Some(&a), Some(&d)) && value_changed(Some(&a), Some(&d)));
+        // No report before, or none now, is a change; none twice is not.
+        assert!(experiment_changed(None, Some(&a)));
+        assert!(value_changed(Some(&a), Some(&None)));
+        assert!(!value_changed(Some(&None), Some(&None)));
+    }
 
     #[test]
     fn demo_verdict_reads_as_a_sentence() {
