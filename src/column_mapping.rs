@@ -12,14 +12,13 @@ use crate::state::use_app_state;
 
 /// The form value of a role (its serde name, e.g. `pre_revenue`).
 fn role_key(role: ColumnRole) -> String {
-    serde_json::to_value(role)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
+    serde_json::to_string(&role)
+        .map(|json| json.trim_matches('"').to_string())
         .unwrap_or_default()
 }
 
 fn role_from_key(key: &str) -> Option<ColumnRole> {
-    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
+    serde_json::from_str(&format!("\"{key}\"")).ok()
 }
 
 /// The role shown for each header: the user's choice, else the engine's guess.
