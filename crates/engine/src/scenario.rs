@@ -143,6 +143,60 @@ pub struct Scenario {
     pub display: Display,
 }
 
+/// Indent compact JSON text the way `serde_json::to_string_pretty` does
+/// (two spaces, `": "`, empty `{}` and `[]` kept on one line).
+fn indent_json(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    if let Some(close) = chars.next() {
+                        out.push(close);
+                    }
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Just the version of a saved scenario, read before the rest.
 ///
 /// Every older version opens: each differs from the current one only by
@@ -231,8 +285,11 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// The scenario as indented JSON, for files and this browser's storage.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        // Written compact and indented as text: one serializer for the
+        // scenario's types serves both this and the share links.
+        indent_json(&serde_json::to_string(self).unwrap_or_default())
     }
 
     /// Check the inputs a user typed, so the maths never sees a negative cost,
@@ -580,6 +637,15 @@ mod tests {
         let mut s = Scenario::demo();
         s.assumptions.horizon_months = 0;
         assert!(matches!(s.validate(), Err(ScenarioError::Horizon { .. })));
+    }
+
+    #[test]
+    fn json_is_indented_as_serde_json_would() {
+        let mut s = Scenario::demo();
+        s.data = "a,\"b\\\" {[,:]}\"\n".into();
+        let pretty = serde_json::to_string_pretty(&s).unwrap_or_default();
+        assert_eq!(s.to_json(), pretty);
+        assert_eq!(indent_json(r#"{"a":[],"b":{},"c":[1,{"d":"x:y"}]}"#), "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": \"x:y\"\n    }\n  ]\n}");
     }
 
     #[test]
