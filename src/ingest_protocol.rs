@@ -29,7 +29,9 @@ pub struct ReadSummary {
 
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// Externally tagged (`{"progress": {…}}`): an internally tagged enum would
+// buffer every message before reading it, and costs more code in the page.
+#[serde(rename_all = "snake_case")]
 pub enum WorkerMessage {
     /// Loaded and listening: the file can be sent.
     Ready,
