@@ -69,9 +69,11 @@ mod tests {
             rows: 3,
         };
         assert_eq!(WorkerMessage::from_json(&m.to_json()), Some(m));
+        assert_eq!(WorkerMessage::Ready.to_json(), r#""ready""#);
         assert_eq!(
-            WorkerMessage::from_json(r#"{"kind":"ready"}"#),
+            WorkerMessage::from_json(r#""ready""#),
             Some(WorkerMessage::Ready)
         );
+        assert_eq!(WorkerMessage::from_json("{}"), None);
     }
 }
