@@ -93,28 +93,21 @@ pub fn civil_from_days(z: i64) -> String {
 /// Parse `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD` into a day number.
 pub fn parse_date(s: &str) -> Option<i64> {
     let s = s.trim();
-    let (y, m, d): (String, String, String) =
-        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-            (
-                s.get(0..4)?.into(),
-                s.get(4..6)?.into(),
-                s.get(6..8)?.into(),
-            )
-        } else {
-            let mut parts = s.split(['-', '/', '.']);
-            let y = parts.next()?;
-            let m = parts.next()?;
-            // A time after the day ("2024-01-05T10:00") is ignored.
-            let d: String = parts
-                .next()?
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            if y.len() != 4 {
-                return None;
-            }
-            (y.into(), m.into(), d)
-        };
+    // Slices of the text, not copies: a log has a date on every row.
+    let (y, m, d): (&str, &str, &str) = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        (s.get(0..4)?, s.get(4..6)?, s.get(6..8)?)
+    } else {
+        let mut parts = s.split(['-', '/', '.']);
+        let y = parts.next()?;
+        let m = parts.next()?;
+        // A time after the day ("2024-01-05T10:00") is ignored.
+        let rest = parts.next()?;
+        let d = rest.get(..rest.bytes().take_while(u8::is_ascii_digit).count())?;
+        if y.len() != 4 {
+            return None;
+        }
+        (y, m, d)
+    };
     let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days_in_month = [
@@ -231,23 +224,29 @@ pub fn summarise_transactions(
             value: field(c_date).to_string(),
         })?;
         let raw_amount = field(c_amount);
-        let amount: f64 = raw_amount
-            .replace([',', '$', ' '], "")
-            .parse()
-            .ok()
-            .filter(|a: &f64| a.is_finite())
-            .ok_or_else(|| TransactionError::BadAmount {
-                line,
-                column: name(c_amount),
-                value: raw_amount.to_string(),
-            })?;
+        let amount: f64 = if raw_amount.contains([',', '$', ' ']) {
+            raw_amount.replace([',', '$', ' '], "").parse().ok()
+        } else {
+            raw_amount.parse().ok()
+        }
+        .filter(|a: &f64| a.is_finite())
+        .ok_or_else(|| TransactionError::BadAmount {
+            line,
+            column: name(c_amount),
+            value: raw_amount.to_string(),
+        })?;
         last_day = last_day.max(day);
-        let id = field(c_id).to_string();
-        let entry = by_customer.entry(id.clone()).or_insert_with(|| {
-            order.push(id);
-            (c_variant.map(|i| field(i).to_string()), Vec::new())
-        });
-        entry.1.push((period(day, unit), amount));
+        let id = field(c_id);
+        let purchase = (period(day, unit), amount);
+        // Most rows are a known customer's: no copy of the id for those.
+        match by_customer.get_mut(id) {
+            Some(entry) => entry.1.push(purchase),
+            None => {
+                order.push(id.to_string());
+                let variant = c_variant.map(|i| field(i).to_string());
+                by_customer.insert(id.to_string(), (variant, vec![purchase]));
+            }
+        }
     }
     if rows == 0 {
         return Err(TransactionError::Empty);
