@@ -162,9 +162,14 @@ fn ToolCard(
     let opened = RwSignal::new(false);
     let slot = NodeRef::<Div>::new();
     let kind = tool.kind;
+    // Loaded, but the tool itself did not start.
+    let mount_error = RwSignal::new(None::<String>);
     let busy = move || requested.get() && status.get() == Status::Loading;
-    let error = move || match status.get() {
-        Status::Failed(e) if requested.get() => Some(format!(
+    let error = move || match (status.get(), mount_error.get()) {
+        (_, Some(e)) => Some(format!(
+            "The tool could not be started ({e}). Reload the page and try again."
+        )),
+        (Status::Failed(e), None) if requested.get() => Some(format!(
             "The tool could not be opened ({e}). Check the connection and try again."
         )),
         _ => None,
@@ -178,17 +183,24 @@ fn ToolCard(
             return;
         };
         let json = context.with_untracked(ToolsContext::to_json);
-        if mount_tool(kind, &target, &json).is_ok() {
-            opened.set(true);
-            // Keyboard users continue in the tool they opened.
-            if let Ok(Some(first)) = target.query_selector("textarea, input, select") {
-                if let Some(el) = first.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
+        match mount_tool(kind, &target, &json) {
+            Ok(()) => {
+                opened.set(true);
+                // Keyboard users continue in the tool they opened.
+                if let Ok(Some(first)) = target.query_selector("textarea, input, select") {
+                    if let Some(el) = first.dyn_ref::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
                 }
+            }
+            Err(e) => {
+                mount_error.set(Some(describe(&e)));
+                requested.set(false);
             }
         }
     });
     let open = move |_| {
+        mount_error.set(None);
         requested.set(true);
         load.run(());
     };

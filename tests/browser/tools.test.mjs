@@ -62,3 +62,24 @@ test('a tool that cannot be downloaded says so, and opens on a retry', async () 
     await context.close();
   }
 });
+
+test('a tool that fails to start says so instead of doing nothing', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // A tools script whose mount function throws.
+    await context.route('**/tools.js', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()) + "\nwasm_bindgen.mount_tool = () => { throw new Error('broken tool'); };\n";
+      await route.fulfill({ response, body });
+    });
+    await page.locator('#open-planner').click();
+    const alert = page.locator('#planner-card [role=alert]');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /could not be started \(broken tool\)/);
+    assert.equal(await page.locator('#planner').count(), 0);
+    assert.equal(await page.locator('#open-planner').isEnabled(), true);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
