@@ -221,6 +221,12 @@ fn start_worker(state: AppState, file: File, columns: ColumnMapping) {
             .as_string()
             .and_then(|t| WorkerMessage::from_json(&t))
         else {
+            // A reader from another version of the site (a deploy while
+            // this tab was open): stop rather than wait for ever.
+            finish(state);
+            state.load_error.set(Some(
+                "This page was updated while it was open, and its file reader no longer matches it. Reload the page and open the file again; the data you had before is unchanged.".into(),
+            ));
             return;
         };
         match message {

@@ -144,9 +144,11 @@ pub fn MoreTools() -> impl IntoView {
             });
         });
     });
+    // The card clicked last: it shows a failed download and takes focus.
+    let last_clicked = RwSignal::new(None::<&'static str>);
     let cards = TOOLS
         .iter()
-        .map(|tool| view! { <ToolCard tool context status load/> })
+        .map(|tool| view! { <ToolCard tool context status load last_clicked/> })
         .collect_view();
     view! { {cards} }
 }
@@ -157,62 +159,75 @@ fn ToolCard(
     context: Memo<ToolsContext>,
     status: RwSignal<Status>,
     load: Callback<()>,
+    last_clicked: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
+    let kind = tool.kind;
+    // Asked for and waiting for the module; cleared if it fails to load.
     let requested = RwSignal::new(false);
     let opened = RwSignal::new(false);
-    let slot = NodeRef::<Div>::new();
-    let kind = tool.kind;
     // Loaded, but the tool itself did not start.
     let mount_error = RwSignal::new(None::<String>);
+    let slot = NodeRef::<Div>::new();
     let busy = move || requested.get() && status.get() == Status::Loading;
     let error = move || match (status.get(), mount_error.get()) {
         (_, Some(e)) => Some(format!(
             "The tool could not be started ({e}). Reload the page and try again."
         )),
-        (Status::Failed(e), None) if requested.get() => Some(format!(
+        (Status::Failed(e), None) if last_clicked.get() == Some(kind) => Some(format!(
             "The tool could not be opened ({e}). Check the connection and try again."
         )),
         _ => None,
     };
-    // Opened once the module is ready, whichever card asked for it first.
-    Effect::new(move || {
-        if !requested.get() || opened.get_untracked() || status.get() != Status::Ready {
-            return;
-        }
-        let Some(target) = slot.get_untracked() else {
-            return;
-        };
-        let json = context.with_untracked(ToolsContext::to_json);
-        match mount_tool(kind, &target, &json) {
-            Ok(()) => {
-                opened.set(true);
-                // Keyboard users continue in the tool they opened.
-                if let Ok(Some(first)) = target.query_selector("textarea, input, select") {
-                    if let Some(el) = first.dyn_ref::<web_sys::HtmlElement>() {
-                        let _ = el.focus();
+    Effect::new(move || match status.get() {
+        // A failed download opens nothing later on another card's click.
+        Status::Failed(_) => requested.set(false),
+        // Opened once the module is ready, whichever card asked first.
+        Status::Ready if requested.get() && !opened.get_untracked() => {
+            let Some(target) = slot.get_untracked() else {
+                return;
+            };
+            // A tool that failed part-way leaves nothing behind.
+            target.set_inner_html("");
+            let json = context.with_untracked(ToolsContext::to_json);
+            match mount_tool(kind, &target, &json) {
+                Ok(()) => {
+                    opened.set(true);
+                    // Keyboard users continue in the tool they opened.
+                    let first = target.query_selector("textarea, input, select");
+                    if let (Some(kind_now), Ok(Some(first))) = (last_clicked.get_untracked(), first)
+                    {
+                        if kind_now == kind {
+                            if let Some(el) = first.dyn_ref::<web_sys::HtmlElement>() {
+                                let _ = el.focus();
+                            }
+                        }
                     }
                 }
-            }
-            Err(e) => {
-                mount_error.set(Some(describe(&e)));
-                requested.set(false);
+                Err(e) => {
+                    mount_error.set(Some(describe(&e)));
+                    requested.set(false);
+                }
             }
         }
+        _ => {}
     });
     let open = move |_| {
+        last_clicked.set(Some(kind));
         mount_error.set(None);
         requested.set(true);
         load.run(());
     };
     let title_id = format!("{kind}-card-title");
     let labelled_by = title_id.clone();
+    // `aria-disabled`, not `disabled`: a disabled button would drop the
+    // keyboard focus while the tool loads (clicks meanwhile do nothing).
     view! {
         <section class="panel tool-card" id=format!("{kind}-card") aria-labelledby=labelled_by
             hidden=move || opened.get()>
             <h2 id=title_id>{tool.title}</h2>
             <p class="hint">{tool.blurb}</p>
             <button type="button" class="button secondary" id=format!("open-{kind}") on:click=open
-                disabled=busy aria-busy=move || busy().then_some("true")>
+                aria-disabled=move || busy().then_some("true") aria-busy=move || busy().then_some("true")>
                 {move || if busy() { "Loading…" } else { tool.open }}
             </button>
             {move || error().map(|e| view! { <p class="status error" role="alert">{e}</p> })}

@@ -22,10 +22,13 @@ impl<'a> Svg<'a> {
 
 /// Advance width of one character in a sans-serif face, in em: Helvetica's
 /// (and Arial's, which shares its metrics) widths from the Adobe font
-/// metrics, in thousandths. Characters not listed count as 0.6 em.
+/// metrics, in thousandths. Characters not listed count as 0.6 em; bold
+/// text is measured as regular (slightly narrow).
 fn char_width_em(c: char) -> f64 {
     let thousandths = match c {
-        ' ' | '!' | ',' | '.' | '/' | ':' | ';' | 'I' | 'f' | 't' => 278,
+        ' ' | '\u{a0}' | '!' | ',' | '.' | '/' | ':' | ';' | 'I' | 'f' | 't' => 278,
+        // The narrow no-break space that groups digits in French.
+        '\u{202f}' => 200,
         '\'' => 191,
         '"' => 355,
         '(' | ')' | '-' | 'r' | '[' | ']' => 333,

@@ -87,6 +87,24 @@ test('cancelling a load keeps the data that was there', async () => {
   }
 });
 
+test('a file reader from another version of the site stops the load with a message', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // A worker that answers in a form this page does not read (as an
+    // older or newer deploy's would).
+    await context.route('**/ingest_worker_loader.js', (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: 'postMessage(JSON.stringify({ kind: "ready" }));' }));
+    const before = await page.locator('#verdict').innerText();
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#data-error:has-text("updated while it was open")').waitFor();
+    assert.equal(await page.locator('#file-progress').count(), 0, 'no progress bar left waiting');
+    assert.equal(await page.locator('#verdict').innerText(), before);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('every corpus file gives its result or a message naming the problem, and never loses the last data', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {

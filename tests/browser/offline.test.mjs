@@ -3,7 +3,10 @@
 // the page nor its service worker ever asks anything of another origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, serveStatic, useBrowser, openApp, screenshot } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -52,5 +55,35 @@ test('after the first visit the app opens with the network off', async () => {
     assert.deepEqual(off, [], `requests left the origin: ${off.join(', ')}`);
   } finally {
     await context.close();
+  }
+});
+
+test('after a deploy, a tool used before is kept for offline use in the new cache', async () => {
+  // A copy of the site, so a "deploy" can change its service worker.
+  const dir = mkdtempSync(join(tmpdir(), 'uplift-deploy-'));
+  cpSync(DIST, dir, { recursive: true });
+  const server = await serveStatic(dir);
+  const { context, page, errors } = await openApp(env.browser, `${server.origin}/`);
+  try {
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+    await page.locator('#open-planner').click();
+    await page.locator('#plan-baseline').waitFor();
+    // The deploy: the same files with a service worker of a new version.
+    const sw = join(dir, 'sw.js');
+    writeFileSync(sw, readFileSync(sw, 'utf8').replace(/uplift-roi-[0-9a-f]{16}/, 'uplift-roi-0123456789abcdef'));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    // Polled from here: the new worker has taken over when the old cache is gone.
+    const names = () => page.evaluate(() => caches.keys());
+    for (let i = 0; i < 150 && (await names()).join() !== 'uplift-roi-0123456789abcdef'; i++) await page.waitForTimeout(100);
+    assert.deepEqual(await names(), ['uplift-roi-0123456789abcdef']);
+    const kept = await page.evaluate(async () => (await (await caches.open('uplift-roi-0123456789abcdef')).keys()).map((r) => new URL(r.url).pathname));
+    assert.ok(kept.includes('/tools_bg.wasm') && kept.includes('/tools.js'), `kept: ${kept.join(', ')}`);
+    assert.ok(kept.some((p) => p.endsWith('_bg.wasm') && p !== '/tools_bg.wasm'), 'the app itself is cached too');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

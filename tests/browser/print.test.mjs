@@ -22,6 +22,11 @@ test('printing gives a one-to-three-page report of the results', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     await page.locator('#conversion-chart svg').waitFor();
+    // Two tools opened, one left as its card: neither is printed.
+    for (const kind of ['clv', 'planner']) {
+      await page.locator(`#open-${kind}`).click();
+      await page.locator(`#${kind}`).waitFor();
+    }
     await page.emulateMedia({ media: 'print' });
     // What a form would need is gone; what a reader needs stays.
     for (const sel of ['#data', '#investment', '.share-bar', '.analysis-controls', '#clv', '#planner', '#warehouse', '.tool-card', '.site-footer']) {

@@ -39,19 +39,28 @@ for (const colorScheme of ['light', 'dark']) {
       const { context, page, errors } = await open({ width, colorScheme, bypassCSP: true });
       try {
         await page.addScriptTag({ content: AXE });
-        const violations = await page.evaluate(async () => {
-          const r = await window.axe.run(document, { resultTypes: ['violations'] });
-          return r.violations.map((v) => ({
-            id: v.id,
-            impact: v.impact,
-            help: v.help,
-            nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary ?? '' })),
-          }));
-        });
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        const minor = violations.filter((v) => !serious.includes(v));
-        if (minor.length) console.log(`minor (${colorScheme}, ${width}px):\n${describe(minor)}`);
-        assert.deepEqual(serious.map((v) => v.id), [], describe(serious));
+        const check = async (state) => {
+          const violations = await page.evaluate(async () => {
+            const r = await window.axe.run(document, { resultTypes: ['violations'] });
+            return r.violations.map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              help: v.help,
+              nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary ?? '' })),
+            }));
+          });
+          const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+          const minor = violations.filter((v) => !serious.includes(v));
+          if (minor.length) console.log(`minor (${colorScheme}, ${width}px, ${state}):\n${describe(minor)}`);
+          assert.deepEqual(serious.map((v) => v.id), [], `${state}: ${describe(serious)}`);
+        };
+        // The tools' cards, then the three tools opened.
+        await check('tools closed');
+        for (const kind of ['clv', 'planner', 'warehouse']) {
+          await page.locator(`#open-${kind}`).click();
+          await page.locator(`#${kind}`).waitFor();
+        }
+        await check('tools open');
         assert.deepEqual(errors, []);
       } finally {
         await context.close();

@@ -83,3 +83,22 @@ test('a tool that fails to start says so instead of doing nothing', async () => 
     await context.close();
   }
 });
+
+test('after a failed download, opening another tool opens only that one, with the focus in it', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await context.route('**/tools_bg.wasm', (route) => route.abort());
+    await page.locator('#open-warehouse').click();
+    await page.locator('#warehouse-card [role=alert]').waitFor();
+    await context.unroute('**/tools_bg.wasm');
+    await page.locator('#open-planner').click();
+    await page.locator('#plan-baseline').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-baseline');
+    assert.equal(await page.locator('#warehouse').count(), 0, 'the failed tool was not opened unasked');
+    assert.equal(await page.locator('#warehouse-card').isVisible(), true);
+    assert.equal(await page.locator('#warehouse-card [role=alert]').count(), 0, 'the old error is gone');
+    assert.deepEqual(errors.filter((e) => !/tools_bg\.wasm|Failed to fetch|net::ERR_FAILED/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
