@@ -131,7 +131,11 @@ pub fn ClvPanel() -> impl IntoView {
                 Some(Err(e)) => Some(view! { <p class="status error" role="alert" id="clv-error">{e}</p> }),
                 _ => None,
             }}
-            {move || shown().map(|r| view! { <ClvResults report=r/> })}
+            // Redrawn when the page's number style changes, too.
+            {move || {
+                context.track();
+                shown().map(|r| view! { <ClvResults report=r/> })
+            }}
         </section>
     }
 }

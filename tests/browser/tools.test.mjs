@@ -102,3 +102,22 @@ test('after a failed download, opening another tool opens only that one, with th
     await context.close();
   }
 });
+
+test('fitted CLV results follow a change of number style', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.locator('#open-clv').click();
+    await page.locator('#clv-sample').click();
+    await page.locator('#clv-fit').click();
+    const cell = page.locator('#clv-table td.clv-mean').first();
+    await cell.waitFor({ timeout: 60_000 });
+    const us = await cell.innerText();
+    assert.match(us, /^\$\d+\.\d{2}$/);
+    await page.locator('#locale-select').selectOption('de-DE');
+    await page.waitForFunction((before) => document.querySelector('#clv-table td.clv-mean')?.textContent !== before, us);
+    assert.match(await cell.innerText(), /^\d+,\d{2}\s\$$/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
