@@ -4,6 +4,7 @@
 use plotters::prelude::*;
 
 use crate::charts::backend::Svg;
+use crate::charts::draw_x_axis_only;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::finance::InvestmentSummary;
 
@@ -39,18 +40,7 @@ pub fn cost_breakdown_svg(s: &InvestmentSummary) -> Option<String> {
             // bar; y counts pixels down from the top of the plot.
             .build_cartesian_2d(0.0..top * 1.35, -plot..0.0)
             .ok()?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(5)
-            .x_desc("Cost")
-            .x_label_formatter(&|x| format::money_short(*x))
-            .label_style(large_font())
-            .axis_desc_style(large_font())
-            .draw()
-            .ok()?;
+        draw_x_axis_only(&mut chart, 5, "Cost", &|x| format::money_short(*x))?;
         for (i, (category, amount)) in rows.iter().enumerate() {
             let row_top = -(ROW * i as f64);
             let y = row_top - 42.0;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use plotters::prelude::*;
 
 use crate::charts::backend::Svg;
+use crate::charts::draw_x_axis_only;
 use plotters::style::{FontFamily, FontStyle};
 use uplift_engine::report::{Metric, MetricResult};
 
@@ -105,18 +106,9 @@ pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> O
             // y counts pixels down from the top of the plot.
             .build_cartesian_2d(x0..x1, -plot..0.0)
             .ok()?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(6)
-            .x_desc("Relative uplift vs control")
-            .x_label_formatter(&|x| format::signed_percent(*x, 0))
-            .label_style(large_font())
-            .axis_desc_style(large_font())
-            .draw()
-            .ok()?;
+        draw_x_axis_only(&mut chart, 6, "Relative uplift vs control", &|x| {
+            format::signed_percent(*x, 0)
+        })?;
         let mut top = 0.0;
         for (label, rows) in &groups {
             chart

@@ -54,6 +54,35 @@ pub fn title_font() -> FontDesc<'static> {
 /// where a 640-wide chart's would be 6 px.
 pub const NARROW_WIDTH: u32 = 480;
 
+/// Draw only the x axis, in [`large_font`]: no y axis and no grid lines but
+/// the x ticks' (the forest plot, the posterior and the cost breakdown).
+pub fn draw_x_axis_only(
+    chart: &mut plotters::chart::ChartContext<
+        '_,
+        backend::Svg<'_>,
+        plotters::coord::cartesian::Cartesian2d<
+            plotters::coord::types::RangedCoordf64,
+            plotters::coord::types::RangedCoordf64,
+        >,
+    >,
+    labels: usize,
+    description: &str,
+    label: &dyn Fn(&f64) -> String,
+) -> Option<()> {
+    chart
+        .configure_mesh()
+        .light_line_style(plotters::style::TRANSPARENT)
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_labels(labels)
+        .x_desc(description)
+        .x_label_formatter(label)
+        .label_style(large_font())
+        .axis_desc_style(large_font())
+        .draw()
+        .ok()
+}
+
 /// Text in the narrow charts.
 pub fn large_font() -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, 20.0, FontStyle::Normal)

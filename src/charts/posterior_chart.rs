@@ -4,6 +4,7 @@
 use plotters::prelude::*;
 
 use crate::charts::backend::Svg;
+use crate::charts::draw_x_axis_only;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::report::{MetricResult, Posterior};
 
@@ -73,18 +74,9 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
             .y_label_area_size(8)
             .build_cartesian_2d(x0..x1, 0.0..y_max)
             .ok()?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(6)
-            .x_desc("Relative lift vs control")
-            .x_label_formatter(&|x| format::signed_percent(*x, 0))
-            .label_style(large_font())
-            .axis_desc_style(large_font())
-            .draw()
-            .ok()?;
+        draw_x_axis_only(&mut chart, 6, "Relative lift vs control", &|x| {
+            format::signed_percent(*x, 0)
+        })?;
         let step = (x1 - x0) / STEPS as f64;
         for (line, (i, name, p, chance)) in curves.iter().enumerate() {
             let colour = variant_colour(*i);
