@@ -13,10 +13,11 @@ const PREFIX = 'uplift-roi-';
 // a new name, so a cached copy is never stale and can be served without asking.
 const HASHED = /-[0-9a-f]{10,16}(_bg)?\.(js|wasm|css)$/;
 // Unhashed files worth keeping: the icon, the lazily loaded file-reading
-// worker and the tools module. Fetched from the network first, so an online
-// visit gets the deployed version (the page stops a file read whose worker
-// answers in another version's form: src/file_loader.rs).
-const UNHASHED = /\/(favicon\.svg|(ingest_worker|tools)[^/]*\.(js|wasm))$/;
+// worker, the tools module and the charts module with its loader. Fetched
+// from the network first, so an online visit gets the deployed version (the
+// page stops a file read whose worker answers in another version's form:
+// src/file_loader.rs).
+const UNHASHED = /\/(favicon\.svg|(ingest_worker|tools|charts)[^/]*\.(js|wasm))$/;
 
 const scope = () => new URL(self.registration.scope);
 
@@ -37,7 +38,7 @@ async function precache() {
   for (const name of await caches.keys()) {
     if (!name.startsWith(PREFIX) || name === CACHE) continue;
     for (const request of await (await caches.open(name)).keys()) {
-      if (/\/(ingest_worker|tools)[^/]*\.(js|wasm)$/.test(new URL(request.url).pathname)) urls.add(request.url);
+      if (/\/(ingest_worker|tools|charts)[^/]*\.(js|wasm)$/.test(new URL(request.url).pathname)) urls.add(request.url);
     }
   }
   // One missing file must not stop the rest being cached.

@@ -5,11 +5,8 @@
 use leptos::prelude::*;
 use uplift_engine::report::Report;
 
-use crate::charts::cashflow_chart::cashflow_svg;
-use crate::charts::cost_chart::{cost_breakdown_svg, cost_summary};
-use crate::charts::roi_chart::roi_histogram_svg;
-use crate::charts::tornado_chart::tornado_svg;
-use crate::charts::{ChartFigure, TableDownload};
+use crate::charts::cost_chart::cost_summary;
+use crate::charts::{ChartFigure, ChartKind, TableDownload};
 use crate::format;
 use crate::glossary::Term;
 
@@ -86,9 +83,8 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             format::percent(d.p95, 0),
             format::probability(d.probability_positive)
         );
-        view! { <ChartFigure id="roi-chart" name="ROI distribution chart" svg=roi_histogram_svg(d) summary=summary/> }
+        view! { <ChartFigure kind=ChartKind::Roi name="ROI distribution chart" summary=summary/> }
     });
-    let base_roi = inv.roi.map_or(0.0, |r| r.0);
     let tornado_summary = roi
         .tornado
         .iter()
@@ -109,7 +105,7 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             let sum = &s.summary;
             view! {
                 <tr>
-                    <th scope="row">{s.name}</th>
+                    <th scope="row">{s.name.clone()}</th>
                     <td class="num">{format::signed_percent(s.relative_uplift, 1)}</td>
                     <td class="num">{format::money(sum.total_benefit.0)}</td>
                     <td class="num">{format::money(sum.net_profit.0)}</td>
@@ -186,10 +182,10 @@ pub fn InvestmentResults(report: Report) -> impl IntoView {
             </table>
         </div>
         <TableDownload table_id="cost-table" name="cost table"/>
-        <ChartFigure id="cost-chart" name="cost breakdown chart" svg=cost_breakdown_svg(inv) summary=cost_summary(inv)/>
-        <ChartFigure id="cashflow-chart" name="cash flow chart" svg=cashflow_svg(inv) summary=cash_summary/>
+        <ChartFigure kind=ChartKind::Cost name="cost breakdown chart" summary=cost_summary(inv)/>
+        <ChartFigure kind=ChartKind::Cashflow name="cash flow chart" summary=cash_summary/>
         {roi_chart}
-        <ChartFigure id="tornado-chart" name="sensitivity chart" svg=tornado_svg(&roi.tornado, base_roi) summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>
+        <ChartFigure kind=ChartKind::Tornado name="sensitivity chart" summary=format!("Sensitivity of ROI to ±20% in each input (orange: input 20% lower, blue: 20% higher). {tornado_summary}")/>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Three scenarios">
             <table class="data-table" id="scenario-table">
                 <caption>"Three scenarios"</caption>

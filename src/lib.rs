@@ -35,6 +35,7 @@ pub mod investment_panel;
 pub mod investment_results;
 pub mod link_codec;
 pub mod more_tools;
+pub mod on_demand;
 pub mod panic_notice;
 pub mod planner_panel;
 pub mod results_panel;

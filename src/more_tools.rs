@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::on_demand::{add_script, describe};
 use crate::state::use_app_state;
 use crate::tools_context::ToolsContext;
 
@@ -37,33 +38,10 @@ enum Status {
     Failed(String),
 }
 
-/// Add the tools' glue script to the page, once.
-async fn add_script(src: &str) -> Result<(), String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("the page is not ready")?;
-    let body = document.body().ok_or("the page is not ready")?;
-    let tag: web_sys::HtmlElement = document
-        .create_element("script")
-        .map_err(|e| describe(&e))?
-        .unchecked_into();
-    tag.set_attribute("src", src).map_err(|e| describe(&e))?;
-    let done = js_sys::Promise::new(&mut |resolve, reject| {
-        tag.set_onload(Some(&resolve));
-        tag.set_onerror(Some(&reject));
-    });
-    body.append_child(&tag).map_err(|e| describe(&e))?;
-    if JsFuture::from(done).await.is_err() {
-        tag.remove();
-        return Err("the download failed".into());
-    }
-    Ok(())
-}
-
 /// Download and start the tools' module.
 async fn load(script_added: StoredValue<bool>) -> Result<(), String> {
     if !script_added.get_value() {
-        add_script("./tools.js").await?;
+        add_script("./tools.js", false).await?;
         script_added.set_value(true);
     }
     let options = js_sys::Object::new();
@@ -106,14 +84,6 @@ const TOOLS: [Tool; 3] = [
         open: "Write the warehouse SQL",
     },
 ];
-
-/// What went wrong, from a JavaScript error or value.
-fn describe(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
 
 #[component]
 pub fn MoreTools() -> impl IntoView {

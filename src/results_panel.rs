@@ -8,10 +8,10 @@ use uplift_engine::units::Interval;
 
 use crate::analysis_controls::AnalysisControls;
 use crate::charts::conversion_chart::ConversionChart;
-use crate::charts::forest_chart::{forest_summary, forest_svg};
-use crate::charts::posterior_chart::{posterior_summary, posterior_svg};
-use crate::charts::value_chart::{aov_svg, clv_svg, value_summary};
-use crate::charts::{ChartFigure, TableDownload};
+use crate::charts::forest_chart::forest_summary;
+use crate::charts::posterior_chart::posterior_summary;
+use crate::charts::value_chart::value_summary;
+use crate::charts::{interval_label, posterior_metric, ChartFigure, ChartKind, TableDownload};
 use crate::format;
 use crate::glossary::Term;
 use crate::investment_results::InvestmentResults;
@@ -207,32 +207,20 @@ pub fn ResultsPanel() -> impl IntoView {
 /// The forest plot of every uplift and, for the Bayesian method, the
 /// posterior of the lift on the verdict's metric.
 fn uplift_charts(r: &Report) -> impl IntoView {
-    let conf = format::percent(r.confidence, 0);
-    let interval = match r.method {
-        Method::Frequentist => format!("{conf} confidence intervals"),
-        Method::Sequential => format!("{conf} always-valid intervals"),
-        Method::Bayesian => format!("{conf} credible intervals"),
-    };
-    // The verdict's metric: conversion when the data has it.
-    let posterior = r
-        .metric(Metric::ConversionRate)
-        .or_else(|| r.metrics.values().next())
-        .filter(|_| r.method == Method::Bayesian)
-        .map(|m| {
-            view! {
-                <ChartFigure
-                    id="posterior-chart"
-                    name="posterior chart"
-                    svg=posterior_svg(m)
-                    summary=posterior_summary(m, r.confidence)
-                />
-            }
-        });
+    let interval = interval_label(r);
+    let posterior = posterior_metric(r).map(|m| {
+        view! {
+            <ChartFigure
+                kind=ChartKind::Posterior
+                name="posterior chart"
+                summary=posterior_summary(m, r.confidence)
+            />
+        }
+    });
     view! {
         <ChartFigure
-            id="forest-chart"
+            kind=ChartKind::Forest
             name="uplift forest plot"
-            svg=forest_svg(&r.metrics, &interval)
             summary=forest_summary(&r.metrics, &interval)
         />
         {posterior}
@@ -360,12 +348,12 @@ fn ExperimentTable(report: Report) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let label = m.label;
+            let label = m.label.clone();
             let interval_text = interval_label.clone();
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label=m.label>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=m.label.clone()>
                     <table class="data-table" id=id>
-                        <caption>{m.label}</caption>
+                        <caption>{m.label.clone()}</caption>
                         <thead>
                             <tr>
                                 <th scope="col">"Variant"</th>
@@ -436,15 +424,13 @@ fn ValueTable(report: Report) -> impl IntoView {
         </div>
         <TableDownload table_id="value-table" name="customer value table"/>
         <ChartFigure
-            id="aov-chart"
+            kind=ChartKind::Aov
             name="average order value chart"
-            svg=aov_svg(&report.value)
             summary=format!("Average order value by variant. {}", value_summary(&report.value, |v| v.average_order_value.map(|m| m.0)))
         />
         <ChartFigure
-            id="clv-chart"
+            kind=ChartKind::Clv
             name="customer lifetime value chart"
-            svg=clv_svg(&report.value)
             summary=format!("Customer lifetime value by variant. {}", value_summary(&report.value, |v| Some(v.clv.0)))
         />
         <p class="method-note">{a_note}</p>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze, Report, Scenario};
 
+use crate::charts::lazy::ChartsStatus;
 use crate::file_loader::{FileNote, LoadProgress, PendingFile};
 
 #[derive(Clone, Copy)]
@@ -29,6 +30,10 @@ pub struct AppState {
     /// charts and later tables wait for it, so the first paint (verdict and
     /// experiment table) is not held up by them.
     pub first_paint_done: RwSignal<bool>,
+    /// The charts module, downloaded when the charts come near the screen.
+    pub charts: RwSignal<ChartsStatus>,
+    /// `shown` as JSON, the form the charts module reads.
+    pub shown_json: Memo<Option<String>>,
 }
 
 impl AppState {
@@ -55,6 +60,10 @@ impl AppState {
             file_note: RwSignal::new(None),
             pending_file: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
+            charts: RwSignal::new(ChartsStatus::NotLoaded),
+            shown_json: Memo::new(move |_| {
+                shown.with(|r| r.as_ref().and_then(|r| serde_json::to_string(r).ok()))
+            }),
         }
     }
 }

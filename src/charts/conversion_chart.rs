@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use uplift_engine::report::{Metric, MetricResult};
 
 use super::bars::{bars_svg, Bar};
-use super::ChartFigure;
+use super::{ChartFigure, ChartKind};
 use crate::format;
 use crate::state::use_app_state;
 
@@ -55,12 +55,12 @@ pub fn ConversionChart() -> impl IntoView {
         state.shown.with(|r| {
             let r = r.as_ref()?;
             let m = r.metric(Metric::ConversionRate)?;
-            Some((conversion_svg(m, r.confidence), conversion_summary(m)))
+            Some(conversion_summary(m))
         })
     });
     move || {
-        drawn.get().map(|(svg, summary)| {
-            view! { <ChartFigure id="conversion-chart" name="conversion chart" svg=svg summary=format!("Conversion rate by variant. {summary}")/> }
+        drawn.get().map(|summary| {
+            view! { <ChartFigure kind=ChartKind::Conversion name="conversion chart" summary=format!("Conversion rate by variant. {summary}")/> }
         })
     }
 }

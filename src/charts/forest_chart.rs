@@ -46,7 +46,7 @@ impl Row {
 }
 
 /// Each metric's label with its non-control variants.
-fn groups(metrics: &BTreeMap<Metric, MetricResult>) -> Vec<(&'static str, Vec<Row>)> {
+fn groups(metrics: &BTreeMap<Metric, MetricResult>) -> Vec<(&str, Vec<Row>)> {
     metrics
         .values()
         .map(|m| {
@@ -65,7 +65,7 @@ fn groups(metrics: &BTreeMap<Metric, MetricResult>) -> Vec<(&'static str, Vec<Ro
                     })
                 })
                 .collect();
-            (m.label, rows)
+            (m.label.as_str(), rows)
         })
         .filter(|(_, rows): &(_, Vec<Row>)| !rows.is_empty())
         .collect()

@@ -1,6 +1,10 @@
 //! Charts drawn with plotters' SVG backend. Each chart is a pure function from
 //! engine results to an SVG string (testable natively) plus a small component
 //! that puts it on the page with a text alternative.
+//!
+//! The drawing code is a module of its own (`src/bin/charts.rs`), downloaded
+//! when the charts come near the screen ([`lazy`]); the page itself carries
+//! only the text alternatives.
 
 pub mod backend;
 pub mod bars;
@@ -8,14 +12,102 @@ pub mod cashflow_chart;
 pub mod conversion_chart;
 pub mod cost_chart;
 pub mod forest_chart;
+pub mod lazy;
 pub mod posterior_chart;
 pub mod roi_chart;
 pub mod tornado_chart;
 pub mod value_chart;
 
 use leptos::prelude::*;
+use uplift_engine::report::{Metric, MetricResult, Report};
+use uplift_engine::scenario::Method;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
+
+/// Every chart on the page, named as the charts module is asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Conversion,
+    Forest,
+    Posterior,
+    Aov,
+    Clv,
+    Cost,
+    Cashflow,
+    Roi,
+    Tornado,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 9] = [
+        ChartKind::Conversion,
+        ChartKind::Forest,
+        ChartKind::Posterior,
+        ChartKind::Aov,
+        ChartKind::Clv,
+        ChartKind::Cost,
+        ChartKind::Cashflow,
+        ChartKind::Roi,
+        ChartKind::Tornado,
+    ];
+
+    /// The chart's element id on the page, which is also its name in calls.
+    pub fn id(self) -> &'static str {
+        match self {
+            ChartKind::Conversion => "conversion-chart",
+            ChartKind::Forest => "forest-chart",
+            ChartKind::Posterior => "posterior-chart",
+            ChartKind::Aov => "aov-chart",
+            ChartKind::Clv => "clv-chart",
+            ChartKind::Cost => "cost-chart",
+            ChartKind::Cashflow => "cashflow-chart",
+            ChartKind::Roi => "roi-chart",
+            ChartKind::Tornado => "tornado-chart",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<ChartKind> {
+        ChartKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// "95% confidence intervals": how the forest plot names its intervals.
+pub fn interval_label(r: &Report) -> String {
+    let conf = crate::format::percent(r.confidence, 0);
+    match r.method {
+        Method::Frequentist => format!("{conf} confidence intervals"),
+        Method::Sequential => format!("{conf} always-valid intervals"),
+        Method::Bayesian => format!("{conf} credible intervals"),
+    }
+}
+
+/// The metric whose posterior is drawn (Bayesian method only): conversion
+/// when the data has it, else the first metric.
+pub fn posterior_metric(r: &Report) -> Option<&MetricResult> {
+    r.metric(Metric::ConversionRate)
+        .or_else(|| r.metrics.values().next())
+        .filter(|_| r.method == Method::Bayesian)
+}
+
+/// Draw one chart of a report as an SVG document; `None` when the report
+/// has nothing to draw for it or plotters fails.
+pub fn draw(kind: ChartKind, r: &Report) -> Option<String> {
+    match kind {
+        ChartKind::Conversion => {
+            conversion_chart::conversion_svg(r.metric(Metric::ConversionRate)?, r.confidence)
+        }
+        ChartKind::Forest => forest_chart::forest_svg(&r.metrics, &interval_label(r)),
+        ChartKind::Posterior => posterior_chart::posterior_svg(posterior_metric(r)?),
+        ChartKind::Aov => value_chart::aov_svg(&r.value),
+        ChartKind::Clv => value_chart::clv_svg(&r.value),
+        ChartKind::Cost => cost_chart::cost_breakdown_svg(&r.investment),
+        ChartKind::Cashflow => cashflow_chart::cashflow_svg(&r.investment),
+        ChartKind::Roi => roi_chart::roi_histogram_svg(r.roi.distribution.as_ref()?),
+        ChartKind::Tornado => {
+            tornado_chart::tornado_svg(&r.roi.tornado, r.investment.roi.map_or(0.0, |x| x.0))
+        }
+    }
+}
 
 /// Colour-blind-safe palette (Okabe & Ito, 2008): control first, then variants.
 pub const PALETTE: [(u8, u8, u8); 5] = [
@@ -117,38 +209,60 @@ pub fn anchored_text(font: FontDesc<'static>, h: HPos, v: VPos) -> TextStyle<'st
 }
 
 /// A chart on the page: the SVG with a text alternative for screen readers,
-/// the same text as a caption and buttons to download it as SVG or PNG, or
-/// just the text if the chart failed. `name` ("conversion chart") names the
-/// buttons and the files; it defaults to the id with spaces.
+/// the same text as a caption and buttons to download it as SVG or PNG. The
+/// SVG is drawn by the charts module once it is loaded ([`lazy`]); before
+/// that, or if it cannot be drawn, the caption stands alone. `name`
+/// ("conversion chart") names the buttons and the files.
 #[component]
-pub fn ChartFigure(
-    id: &'static str,
-    svg: Option<String>,
-    summary: String,
-    #[prop(optional)] name: &'static str,
-) -> impl IntoView {
-    let name = if name.is_empty() {
-        id.replace('-', " ")
-    } else {
-        name.to_string()
-    };
-    match svg {
-        Some(svg) => view! {
-            <figure class="chart" id=id>
-                <div class="chart-svg" role="img" aria-label=summary.clone() inner_html=svg.clone()></div>
-                <ChartDownloads id=id name=name svg=svg/>
-                <figcaption>{summary}</figcaption>
-            </figure>
+pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl IntoView {
+    let state = crate::state::use_app_state();
+    let id = kind.id();
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    Effect::new(move || {
+        if let Some(el) = figure.get() {
+            lazy::watch(&el, state.charts);
+        }
+    });
+    let label = summary.clone();
+    // Redrawn when the module arrives. The report is read untracked: the
+    // section holding this chart is redrawn (with a new figure) when its
+    // part of the report changes.
+    let picture = move || match state.charts.get() {
+        lazy::ChartsStatus::Ready => {
+            let drawn = state
+                .shown_json
+                .with_untracked(|json| lazy::draw(kind, json.as_deref().unwrap_or_default()));
+            match drawn {
+                Ok(Some(svg)) => view! {
+                    <div class="chart-svg" role="img" aria-label=label.clone() inner_html=svg.clone()></div>
+                    <ChartDownloads id=id name=name svg=svg/>
+                }
+                .into_any(),
+                Ok(None) => ().into_any(),
+                Err(e) => view! {
+                    <p class="status chart-missing">{format!("This chart could not be drawn ({e}).")}</p>
+                }
+                .into_any(),
+            }
+        }
+        lazy::ChartsStatus::Failed(e) => view! {
+            <p class="status chart-missing">{format!("The charts could not be loaded ({e}). Reload the page to try again; the figures are in the text below and in the tables.")}</p>
         }
         .into_any(),
-        None => view! { <p class="status" id=id>{summary}</p> }.into_any(),
+        _ => view! { <div class="chart-svg chart-pending" aria-hidden="true"></div> }.into_any(),
+    };
+    view! {
+        <figure class="chart" id=id node_ref=figure>
+            {picture}
+            <figcaption>{summary}</figcaption>
+        </figure>
     }
 }
 
 /// The "SVG" and "PNG" buttons under a chart; the files are made here in
 /// the browser from the same SVG string that is on the page.
 #[component]
-fn ChartDownloads(id: &'static str, name: String, svg: String) -> impl IntoView {
+fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let file = format!("uplift-roi-{id}");
     let svg_file = format!("{file}.svg");

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::finance::model::{
@@ -24,7 +24,7 @@ use crate::units::{Interval, Money, Rate};
 use crate::value::{average_order_value, clv_simple, relative_uplift};
 
 /// The metrics compared between variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     ConversionRate,
@@ -69,7 +69,7 @@ impl MetricInput {
 }
 
 /// How much the pre-period data helped (CUPED).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CupedInfo {
     pub theta: f64,
     /// Share of the estimate's variance removed, e.g. 0.4 = 40% narrower variance.
@@ -79,7 +79,7 @@ pub struct CupedInfo {
 /// A variant's comparison with the control on one metric. Which fields are
 /// filled depends on the method; the interval and the p-value (or chance to
 /// beat control) always come from the same test.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VsControl {
     /// Variant value − control value.
     pub absolute: f64,
@@ -114,7 +114,7 @@ pub struct VsControl {
 }
 
 /// A normal posterior N(mean, std_dev²) of the relative lift.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Posterior {
     pub mean: f64,
     pub std_dev: f64,
@@ -133,7 +133,7 @@ impl Posterior {
 }
 
 /// One variant's value on one metric.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricVariant {
     pub name: String,
     pub users: u64,
@@ -144,14 +144,14 @@ pub struct MetricVariant {
     pub vs_control: Option<VsControl>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricResult {
-    pub label: &'static str,
+    pub label: String,
     pub variants: Vec<MetricVariant>,
 }
 
 /// Customer value of one variant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantValue {
     pub name: String,
     pub users: u64,
@@ -163,7 +163,7 @@ pub struct VariantValue {
 }
 
 /// The full analysis of a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub control: String,
     /// The variant whose uplift drives the investment case (the first non-control).
@@ -189,7 +189,7 @@ pub struct Report {
 }
 
 /// Customer lifetime value, control vs treatment, two ways.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClvSection {
     /// AOV × purchases per year × gross margin × lifespan, per variant.
     pub simple: Vec<(String, Money)>,
@@ -481,7 +481,7 @@ fn investment_model(
 }
 
 /// Percentiles of the simulated ROI.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RoiPercentiles {
     pub p5: f64,
     pub p50: f64,
@@ -489,7 +489,7 @@ pub struct RoiPercentiles {
 }
 
 /// The investment case as the budget owner reads it (the CLI's `roi` object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoiReport {
     pub total_cost: Money,
     pub total_benefit: Money,
@@ -661,7 +661,7 @@ fn metric_result(
         })
         .collect();
     MetricResult {
-        label: metric.label(),
+        label: metric.label().to_string(),
         variants,
     }
 }

@@ -194,7 +194,7 @@ pub struct InvestmentModel {
 }
 
 /// Monthly benefit by stream, risk-adjusted.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyBenefits {
     pub uplift: Money,
     pub retention: Money,
@@ -208,7 +208,7 @@ impl MonthlyBenefits {
 }
 
 /// ROI distribution from the simulation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoiDistribution {
     pub draws: u32,
     pub seed: u64,
@@ -222,17 +222,17 @@ pub struct RoiDistribution {
 }
 
 /// One bar of the tornado chart: ROI when an input is 20% lower and higher.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TornadoBar {
-    pub input: &'static str,
+    pub input: String,
     pub roi_low: f64,
     pub roi_high: f64,
 }
 
 /// A named what-if: conservative, expected or optimistic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NamedScenario {
-    pub name: &'static str,
+    pub name: String,
     pub relative_uplift: f64,
     pub summary: InvestmentSummary,
 }
@@ -451,7 +451,7 @@ impl InvestmentModel {
             let (lo, hi) = (shocked(0.8)?, shocked(1.2)?);
             // Inputs that do not move ROI (a switched-off benefit) are left out.
             ((hi - lo).abs() > 1e-12).then_some(TornadoBar {
-                input,
+                input: input.to_string(),
                 roi_low: lo,
                 roi_high: hi,
             })
@@ -478,7 +478,7 @@ impl InvestmentModel {
         ]
         .into_iter()
         .map(|(name, lift)| NamedScenario {
-            name,
+            name: name.to_string(),
             relative_uplift: lift,
             summary: self.summary_at(lift),
         })

@@ -44,7 +44,7 @@ pub struct TeiTable {
 }
 
 /// Its summary: column totals, present values, NPV, ROI and payback.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeiSummary {
     /// Per column: Initial, Year 1, ….
     pub total_benefits: Vec<Money>,

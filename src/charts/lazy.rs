@@ -1,0 +1,146 @@
+//! The charts module on demand. The charts sit below the verdict and the
+//! tables, so the page does not download their drawing code up front: the
+//! first chart to come within a screen's height of the viewport (or a print)
+//! loads `charts-loader.js`, which starts the module built from
+//! `src/bin/charts.rs`. Until then, and if it cannot be loaded, each chart
+//! shows its text alternative.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::ChartKind;
+use crate::on_demand::{add_script, describe};
+
+/// Where the charts module is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartsStatus {
+    NotLoaded,
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// How far outside the viewport a chart starts the download: one screen
+/// height, so the charts are drawn before they scroll into view.
+const ROOT_MARGIN: &str = "100% 0px";
+
+thread_local! {
+    /// The module's drawing function, once it has started.
+    static DRAW: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// Watches the charts on the page until the module is asked for.
+    static OBSERVER: RefCell<Option<web_sys::IntersectionObserver>> = const { RefCell::new(None) };
+}
+
+/// Download and start the module; its loader leaves a promise of the
+/// module's exports in `upliftCharts`.
+async fn load() -> Result<js_sys::Function, String> {
+    add_script("./charts-loader.js", true).await?;
+    let window = web_sys::window().ok_or("the page is not ready")?;
+    let pending = js_sys::Reflect::get(&window, &"upliftCharts".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+        .ok_or("the charts loader did not start")?;
+    let exports = JsFuture::from(pending).await.map_err(|e| describe(&e))?;
+    js_sys::Reflect::get(&exports, &"chart_svg".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| "the charts module has no drawing function".into())
+}
+
+/// Ask for the module (once; again after a failure).
+pub fn request(status: RwSignal<ChartsStatus>) {
+    if matches!(
+        status.get_untracked(),
+        ChartsStatus::Loading | ChartsStatus::Ready
+    ) {
+        return;
+    }
+    status.set(ChartsStatus::Loading);
+    spawn_local(async move {
+        match load().await {
+            Ok(draw) => {
+                DRAW.with(|d| *d.borrow_mut() = Some(draw));
+                stop_watching();
+                status.set(ChartsStatus::Ready);
+            }
+            Err(e) => status.set(ChartsStatus::Failed(e)),
+        }
+    });
+}
+
+fn stop_watching() {
+    OBSERVER.with(|o| {
+        if let Some(observer) = o.borrow_mut().take() {
+            observer.disconnect();
+        }
+    });
+}
+
+/// Load the module when `chart` comes near the viewport. The first call also
+/// loads it before a print, so a printout has the charts once it is redone.
+pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
+    if status.get_untracked() == ChartsStatus::Ready {
+        return;
+    }
+    OBSERVER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                let near = entries.iter().any(|e| {
+                    e.dyn_into::<web_sys::IntersectionObserverEntry>()
+                        .is_ok_and(|e| e.is_intersecting())
+                });
+                if near {
+                    request(status);
+                }
+            });
+            let options = web_sys::IntersectionObserverInit::new();
+            options.set_root_margin(ROOT_MARGIN);
+            let observer = web_sys::IntersectionObserver::new_with_options(
+                on_change.as_ref().unchecked_ref(),
+                &options,
+            );
+            on_change.forget();
+            match observer {
+                Ok(observer) => *cell = Some(observer),
+                // No IntersectionObserver: draw the charts at once.
+                Err(_) => {
+                    request(status);
+                    return;
+                }
+            }
+            if let Some(window) = web_sys::window() {
+                let on_print = Closure::<dyn FnMut()>::new(move || request(status));
+                let _ = window.add_event_listener_with_callback(
+                    "beforeprint",
+                    on_print.as_ref().unchecked_ref(),
+                );
+                on_print.forget();
+            }
+        }
+        if let Some(observer) = cell.as_ref() {
+            observer.observe(chart);
+        }
+    });
+}
+
+/// Draw a chart of the report (as JSON) with the loaded module. `Ok(None)`:
+/// the report has nothing to draw for it.
+pub fn draw(kind: ChartKind, report_json: &str) -> Result<Option<String>, String> {
+    let draw = DRAW
+        .with(|d| d.borrow().clone())
+        .ok_or("the charts module is not loaded")?;
+    let svg = draw
+        .call2(
+            &JsValue::NULL,
+            &JsValue::from_str(kind.id()),
+            &JsValue::from_str(report_json),
+        )
+        .map_err(|e| describe(&e))?;
+    Ok(svg.as_string())
+}
