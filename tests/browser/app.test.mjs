@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
@@ -35,9 +35,19 @@ test('the demo experiment is analysed on arrival', async () => {
     assert.match(verdict, /expected ROI is \d+% over 12 months, payback in month 2, (> )?\d+(\.\d)?% chance ROI > 0/);
     assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+30.0%');
     assert.equal(await page.locator('#total-cost').innerText(), '$114,000');
+    // The charts are below the tables: their module is not downloaded until
+    // they come near the screen. Meanwhile each shows its text alternative.
+    await page.waitForTimeout(300);
+    assert.equal(requests.filter((u) => /\/charts/.test(u)).length, 0, `charts loaded up front: ${requests.join(', ')}`);
+    assert.equal(await page.locator('figure.chart svg').count(), 0);
+    assert.match(await page.locator('#conversion-chart figcaption').innerText(), /control: 2\.00%/);
+    // Scrolling towards them downloads the module, from this origin only.
+    await page.locator('#forest-chart').scrollIntoViewIfNeeded();
     // The chart is a real SVG drawn by plotters, with the variant names.
     const svg = page.locator('#conversion-chart svg');
     await svg.waitFor();
+    const chartRequests = requests.filter((u) => /\/charts/.test(u)).map((u) => u.slice(env.server.origin.length));
+    assert.deepEqual(chartRequests.sort(), ['/charts-loader.js', '/charts.js', '/charts_bg.wasm']);
     const chartText = await svg.textContent();
     assert.match(chartText, /control/);
     assert.match(chartText, /personalized/);

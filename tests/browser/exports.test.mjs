@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, ARTIFACTS, useBrowser, openApp, screenshot } from './harness.mjs';
+import { ROOT, ARTIFACTS, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
 
 const env = useBrowser();
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
@@ -68,6 +68,7 @@ const offOrigin = (requests, origin) =>
 test('every chart downloads as SVG and PNG, made in the page', async () => {
   const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
+    await showCharts(page);
     for (const id of ['forest-chart', 'aov-chart', 'clv-chart', 'cost-chart']) {
       await page.locator(`#${id} svg`).waitFor();
     }
@@ -183,6 +184,7 @@ test('a hostile variant name is drawn as text, never run', async () => {
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
   try {
     const hostile = '</svg><script>alert(1)</script><img src=x onerror=alert(1)>';
+    await showCharts(page);
     await page.locator('#data-input').fill(DEMO.replace('personalized', hostile));
     // Table cells hold the whole name, as text.
     await page.waitForFunction((h) => [...document.querySelectorAll('#conversion-table th')].some((th) => th.textContent === h), hostile);
@@ -206,7 +208,7 @@ test('charts at 360 and 1440 px', async () => {
   for (const width of [360, 1440]) {
     const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width, height: 900 });
     try {
-      await page.locator('#forest-chart svg').waitFor();
+      await showCharts(page);
       // No chart or button row is wider than the page.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${width}px: page scrolls sideways by ${overflow}px`);

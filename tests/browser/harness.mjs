@@ -112,3 +112,14 @@ export function useBrowser(prefix = '/') {
   });
   return env;
 }
+
+/**
+ * Bring the charts in as a reader does: scroll to the first chart, which
+ * downloads the charts module (src/charts/lazy.rs), wait until it is drawn,
+ * and scroll back to the top.
+ */
+export async function showCharts(page) {
+  await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
+  await page.locator('figure.chart .chart-svg svg').first().waitFor({ timeout: 30_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+}

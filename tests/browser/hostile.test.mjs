@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp } from './harness.mjs';
+import { ROOT, useBrowser, openApp, showCharts } from './harness.mjs';
 
 const env = useBrowser();
 const EVIL_A = '<img src=x onerror=alert(1)>';
@@ -25,6 +25,7 @@ test('names with markup render as text in tables and charts, run nothing, reques
   try {
     const table = await page.locator('#conversion-table').innerText();
     assert.ok(table.includes(EVIL_A) && table.includes(EVIL_B), table);
+    await showCharts(page);
     const svg = page.locator('#conversion-chart svg');
     await svg.waitFor();
     const svgText = await svg.textContent();

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
@@ -70,6 +70,7 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
     const { p5, p95 } = report.roi.roi_percentiles;
     assert.equal(await text(page, '#roi-range'), `${Math.round(p5)}% to ${Math.round(p95)}%`);
     assert.equal(await text(page, '#break-even'), `+${(report.roi.break_even_relative_uplift * 100).toFixed(1)}%`);
+    await showCharts(page);
     for (const id of ['#cashflow-chart svg', '#roi-chart svg', '#tornado-chart svg']) {
       await page.locator(id).waitFor();
     }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACTS, useBrowser, openApp, screenshot } from './harness.mjs';
+import { ARTIFACTS, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -21,6 +21,7 @@ function have(cmd) {
 test('printing gives a one-to-three-page report of the results', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
+    await showCharts(page);
     await page.locator('#conversion-chart svg').waitFor();
     // Two tools opened, one left as its card: neither is printed.
     for (const kind of ['clv', 'planner']) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, useBrowser, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, screenshot, showCharts } from './harness.mjs';
 
 const env = useBrowser();
 const AXE = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -21,6 +21,7 @@ async function open({ width, height = 900, colorScheme = 'light', bypassCSP = fa
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${env.server.origin}/`);
   await page.waitForSelector('#verdict', { timeout: 30_000 });
+  await showCharts(page);
   await page.locator('#conversion-chart svg').waitFor();
   return { context, page, errors, requests };
 }
