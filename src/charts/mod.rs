@@ -374,6 +374,53 @@ mod tests {
         }
     }
 
+    /// The charts module draws from the report as JSON: every chart it
+    /// draws is the chart of the report itself, for each method and in
+    /// another locale.
+    #[test]
+    fn charts_drawn_from_the_report_json_equal_the_report_charts() {
+        use super::{draw, ChartKind};
+        for (method, locale, currency) in [
+            (Method::Frequentist, "en-US", "USD"),
+            (Method::Bayesian, "de-DE", "EUR"),
+            (Method::Sequential, "en-IN", "INR"),
+        ] {
+            let mut s = Scenario::demo();
+            s.analysis.method = method;
+            s.display.locale = locale.into();
+            s.display.currency = currency.into();
+            crate::format::set_display(locale, currency);
+            let r = match analyze(&s) {
+                Ok(r) => r,
+                Err(e) => panic!("{e}"),
+            };
+            let json = match serde_json::to_string(&r) {
+                Ok(j) => j,
+                Err(e) => panic!("{e}"),
+            };
+            let back: uplift_engine::Report = match serde_json::from_str(&json) {
+                Ok(b) => b,
+                Err(e) => panic!("{e}"),
+            };
+            for kind in ChartKind::ALL {
+                let direct = draw(kind, &r);
+                let bayesian_only = kind == ChartKind::Posterior && method != Method::Bayesian;
+                assert_eq!(direct.is_none(), bayesian_only, "{kind:?} {method:?}");
+                assert_eq!(draw(kind, &back), direct, "{kind:?} {method:?} {locale}");
+            }
+        }
+        crate::format::set_display("en-US", "USD");
+    }
+
+    #[test]
+    fn chart_ids_name_their_kind() {
+        use super::ChartKind;
+        for kind in ChartKind::ALL {
+            assert_eq!(ChartKind::from_id(kind.id()), Some(kind));
+        }
+        assert_eq!(ChartKind::from_id("pie-chart"), None);
+    }
+
     #[test]
     fn long_names_are_cut_with_an_ellipsis() {
         assert_eq!(super::fit_name("personalized", 20), "personalized");

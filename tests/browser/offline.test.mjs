@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, serveStatic, useBrowser, openApp, screenshot } from './harness.mjs';
+import { DIST, serveStatic, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -27,9 +27,10 @@ test('after the first visit the app opens with the network off', async () => {
     assert.ok(cached.urls.some((u) => /_bg\.wasm$/.test(u)), `the wasm is cached: ${cached.urls.join(', ')}`);
     assert.ok(cached.urls.some((u) => /\.css$/.test(u)), 'the stylesheet is cached');
 
-    // A tool opened once is kept too.
+    // A tool opened once is kept too, and so are the charts once seen.
     await page.locator('#open-planner').click();
     await page.locator('#plan-baseline').waitFor();
+    await showCharts(page);
 
     await context.setOffline(true);
     // Really offline: a file the worker does not keep cannot be fetched.
@@ -43,6 +44,8 @@ test('after the first visit the app opens with the network off', async () => {
     assert.equal(bg, '10px');
     await page.locator('#open-planner').click();
     await page.locator('#plan-needed').waitFor({ timeout: 30_000 });
+    await showCharts(page);
+    assert.match(await page.locator('#forest-chart svg').textContent(), /personalized/);
     // `?embed` is the same page: it opens offline as well.
     await page.goto(`${env.server.origin}/?embed`);
     await page.waitForSelector('#verdict', { timeout: 30_000 });
@@ -69,6 +72,7 @@ test('after a deploy, a tool used before is kept for offline use in the new cach
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
     await page.locator('#open-planner').click();
     await page.locator('#plan-baseline').waitFor();
+    await showCharts(page);
     // The deploy: the same files with a service worker of a new version.
     const sw = join(dir, 'sw.js');
     writeFileSync(sw, readFileSync(sw, 'utf8').replace(/uplift-roi-[0-9a-f]{16}/, 'uplift-roi-0123456789abcdef'));
@@ -79,6 +83,7 @@ test('after a deploy, a tool used before is kept for offline use in the new cach
     assert.deepEqual(await names(), ['uplift-roi-0123456789abcdef']);
     const kept = await page.evaluate(async () => (await (await caches.open('uplift-roi-0123456789abcdef')).keys()).map((r) => new URL(r.url).pathname));
     assert.ok(kept.includes('/tools_bg.wasm') && kept.includes('/tools.js'), `kept: ${kept.join(', ')}`);
+    for (const f of ['/charts-loader.js', '/charts.js', '/charts_bg.wasm']) assert.ok(kept.includes(f), `${f} not kept: ${kept.join(', ')}`);
     assert.ok(kept.some((p) => p.endsWith('_bg.wasm') && p !== '/tools_bg.wasm'), 'the app itself is cached too');
     assert.deepEqual(errors, []);
   } finally {
