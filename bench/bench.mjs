@@ -41,7 +41,7 @@ try {
       console.log(`  ${f.padEnd(48)} ${kib(bytes.length).padStart(11)} raw ${kib(g).padStart(11)} gzip`);
     }
     console.log(`  ${'total'.padEnd(48)} ${kib(raw).padStart(11)} raw ${kib(gz).padStart(11)} gzip (budget 250 KiB)`);
-    for (const [prefix, when] of [['ingest_worker', 'for large files'], ['tools', 'when a tool is opened']]) {
+    for (const [prefix, when] of [['charts', 'when the charts come near the screen'], ['ingest_worker', 'for large files'], ['tools', 'when a tool is opened']]) {
       const lazy = readdirSync(DIST).filter((f) => f.startsWith(prefix));
       const lazyGz = lazy.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0);
       console.log(`  loaded only ${when}: ${lazy.join(', ')} = ${kib(lazyGz)} gzip`);
@@ -64,6 +64,28 @@ try {
       await context.close();
     }
     console.log(`opening the first tool (test planner): median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`);
+  }
+
+  // 1c. The charts: scroll to the first chart → every chart drawn (download,
+  //     compile and drawing of the charts module; median of 5 fresh pages).
+  {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/`);
+      await page.waitForSelector('#forest-chart');
+      const t0 = Date.now();
+      await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+      const allDrawn = () => page.evaluate(() => {
+        const figures = document.querySelectorAll('figure.chart');
+        return figures.length > 0 && document.querySelectorAll('figure.chart .chart-svg svg').length === figures.length;
+      });
+      while (!(await allDrawn())) await page.waitForTimeout(5);
+      times.push(Date.now() - t0);
+      await context.close();
+    }
+    console.log(`charts, scroll to the first → all drawn: median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`);
   }
 
   // 2. Time to interactive: navigation start → demo results painted, read
@@ -173,12 +195,15 @@ try {
   }
 
   // 6. Recompute latency: edit one cost and time until the new total is in
-  //    the DOM (the whole analysis, the 10,000-draw simulation included).
+  //    the DOM (the whole analysis, the 10,000-draw simulation included),
+  //    with the charts module loaded, so the investment charts are redrawn.
   {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.origin}/`);
     await page.waitForSelector('#verdict');
+    await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+    await page.locator('#tornado-chart svg').waitFor();
     const times = await page.evaluate(async () => {
       const input = document.querySelector('input[aria-label="Amount of cost line 2"]');
       const total = document.querySelector('#total-cost');
