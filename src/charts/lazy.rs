@@ -5,7 +5,7 @@
 //! `src/bin/charts.rs`. Until then, and if it cannot be loaded, each chart
 //! shows its text alternative.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,26 +30,38 @@ pub enum ChartsStatus {
 const ROOT_MARGIN: &str = "100% 0px";
 
 thread_local! {
+    /// Whether the loader script is on the page (it stays after a failure).
+    static SCRIPT_ADDED: Cell<bool> = const { Cell::new(false) };
     /// The module's drawing function, once it has started.
     static DRAW: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
     /// Watches the charts on the page until the module is asked for.
     static OBSERVER: RefCell<Option<web_sys::IntersectionObserver>> = const { RefCell::new(None) };
 }
 
-/// Download and start the module; its loader leaves a promise of the
-/// module's exports in `upliftCharts`.
+/// Download and start the module. The loader script is added once; it
+/// leaves `upliftCharts.start`, which fetches and starts the WebAssembly and
+/// can be called again after a failure.
 async fn load() -> Result<js_sys::Function, String> {
-    add_script("./charts-loader.js", true).await?;
+    if !SCRIPT_ADDED.with(Cell::get) {
+        add_script("./charts-loader.js", true).await?;
+        SCRIPT_ADDED.with(|added| added.set(true));
+    }
     let window = web_sys::window().ok_or("the page is not ready")?;
-    let pending = js_sys::Reflect::get(&window, &"upliftCharts".into())
-        .ok()
-        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
-        .ok_or("the charts loader did not start")?;
-    let exports = JsFuture::from(pending).await.map_err(|e| describe(&e))?;
-    js_sys::Reflect::get(&exports, &"chart_svg".into())
+    let start = js_sys::Reflect::get(&window, &"upliftCharts".into())
+        .and_then(|loader| js_sys::Reflect::get(&loader, &"start".into()))
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| "the charts module has no drawing function".into())
+        .ok_or("the charts loader did not start")?;
+    let started = start
+        .call0(&JsValue::NULL)
+        .map_err(|e| describe(&e))?
+        .dyn_into::<js_sys::Promise>()
+        .map_err(|_| "the charts loader did not start".to_string())?;
+    JsFuture::from(started)
+        .await
+        .map_err(|e| describe(&e))?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| "the charts module has no drawing function".into())
 }
 
 /// Ask for the module (once; again after a failure).

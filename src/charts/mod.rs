@@ -246,7 +246,14 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
             }
         }
         lazy::ChartsStatus::Failed(e) => view! {
-            <p class="status chart-missing">{format!("The charts could not be loaded ({e}). Reload the page to try again; the figures are in the text below and in the tables.")}</p>
+            // One short line per chart, not an alert each: the reason is in
+            // the title for whoever needs it.
+            <p class="status chart-missing" title=e>
+                "This chart could not be downloaded; its figures are in the text below. "
+                <button type="button" class="button secondary export" on:click=move |_| lazy::request(state.charts)>
+                    "Try again"
+                </button>
+            </p>
         }
         .into_any(),
         _ => view! { <div class="chart-svg chart-pending" aria-hidden="true"></div> }.into_any(),

@@ -155,6 +155,29 @@ test('every results table downloads as CSV with the numbers it shows', async () 
   }
 });
 
+test('charts that cannot be downloaded leave their text, say so, and are drawn on a retry', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await context.route('**/charts_bg.wasm', (route) => route.abort());
+    await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+    const message = page.locator('#forest-chart .chart-missing');
+    await message.waitFor();
+    assert.match(await message.innerText(), /chart could not be downloaded; its figures are in the text below/);
+    // Every chart keeps its text alternative; nothing else on the page is lost.
+    assert.match(await page.locator('#forest-chart figcaption').innerText(), /Conversion rate, personalized: \+30\.0%/);
+    assert.equal(await page.locator('figure.chart svg').count(), 0);
+    assert.match(await page.locator('#verdict').innerText(), /lifts conversion by 30\.0%/);
+    await context.unroute('**/charts_bg.wasm');
+    await message.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('#forest-chart svg').waitFor();
+    assert.equal(await page.locator('.chart-missing').count(), 0);
+    assert.equal(await page.locator('figure.chart svg').count(), await page.locator('figure.chart').count());
+    assert.deepEqual(errors.filter((e) => !/charts_bg\.wasm|Failed to fetch|net::ERR_FAILED|WebAssembly/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the Bayesian method shows the posterior of the lift', async () => {
   const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
