@@ -102,15 +102,16 @@ pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
     OBSERVER.with(|cell| {
         let mut cell = cell.borrow_mut();
         if cell.is_none() {
-            let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                let near = entries.iter().any(|e| {
-                    e.dyn_into::<web_sys::IntersectionObserverEntry>()
-                        .is_ok_and(|e| e.is_intersecting())
+            let on_change =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let near = entries.iter().any(|e| {
+                        e.dyn_into::<web_sys::IntersectionObserverEntry>()
+                            .is_ok_and(|e| e.is_intersecting())
+                    });
+                    if near {
+                        request(status);
+                    }
                 });
-                if near {
-                    request(status);
-                }
-            });
             let options = web_sys::IntersectionObserverInit::new();
             options.set_root_margin(ROOT_MARGIN);
             let observer = web_sys::IntersectionObserver::new_with_options(

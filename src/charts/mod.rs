@@ -19,10 +19,10 @@ pub mod tornado_chart;
 pub mod value_chart;
 
 use leptos::prelude::*;
-use uplift_engine::report::{Metric, MetricResult, Report};
-use uplift_engine::scenario::Method;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
+use uplift_engine::report::{Metric, MetricResult, Report};
+use uplift_engine::scenario::Method;
 
 /// Every chart on the page, named as the charts module is asked for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +227,8 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
     // Redrawn when the module arrives. The report is read untracked: the
     // section holding this chart is redrawn (with a new figure) when its
     // part of the report changes.
-    let picture = move || match state.charts.get() {
+    let picture = move || {
+        match state.charts.get() {
         lazy::ChartsStatus::Ready => {
             let drawn = state
                 .shown_json
@@ -257,6 +258,7 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
         }
         .into_any(),
         _ => view! { <div class="chart-svg chart-pending" aria-hidden="true"></div> }.into_any(),
+    }
     };
     view! {
         <figure class="chart" id=id node_ref=figure>
