@@ -29,7 +29,8 @@ async function precache() {
   const html = await page.clone().text();
   await cache.put(scope().href, page);
   const urls = new Set([new URL('favicon.svg', scope()).href]);
-  for (const m of html.matchAll(/(?:href|src|module_or_path:|from)\s*=?\s*['"]([^'"]+)['"]/g)) {
+  // Values may be unquoted: the release build minifies the page.
+  for (const m of html.matchAll(/(?:href|src|module_or_path:|from)\s*=?\s*['"]?([^'"\s>]+)/g)) {
     const url = new URL(m[1], scope());
     if (url.origin === scope().origin && HASHED.test(url.pathname)) urls.add(url.href);
   }

@@ -12,14 +12,15 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
-const CEILING_KIB = 314;
+const CEILING_KIB = 312;
 const GOAL_KIB = 250;
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';
 const html = readFileSync(join(dist, 'index.html'), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
 const files = new Set(['index.html']);
-for (const m of html.matchAll(/(?:href=|src=|from\s+|module_or_path:\s*)["']\.?\/?([^"'?#]+)["']/g)) {
+// Attribute values may be unquoted: the release build minifies the HTML.
+for (const m of html.matchAll(/(?:href=|src=|from\s+|module_or_path:\s*)["']?\.?\/?([^"'?#\s>]+)/g)) {
   if (existsSync(join(dist, m[1]))) files.add(m[1]);
 }
 let total = 0;
