@@ -373,6 +373,12 @@ impl Scenario {
             "New customers per month",
             inv.retention.new_customers_per_month,
         )?;
+        // Counted for ever, undiscounted, a customer who is always kept is
+        // worth an infinite amount (m·r / (1 + d − r) with r = 1, d = 0).
+        let kept = inv.retention.retention_control.0.max(inv.retention.retention_variant.0);
+        if inv.retention.years == 0 && 1.0 + inv.discount_rate - kept <= 0.0 {
+            return Err(ScenarioError::EndlessCustomerValue);
+        }
         finite_non_negative(
             "Margin per customer",
             inv.retention.margin_per_customer_per_year.0,
@@ -538,6 +544,8 @@ pub enum ScenarioError {
     BenefitStart { months: u32 },
     #[error("The simulation needs between 1 and 1,000,000 draws.")]
     Draws,
+    #[error("With 100% retention, no discount rate and no limit on the years counted, a customer's value never stops growing. Set a discount rate above 0%, a retention below 100% or a number of years to count.")]
+    EndlessCustomerValue,
     #[error("Gross margin cannot be above 100%.")]
     MarginAbove100,
     #[error("The horizon must be between 1 and 120 months (got {months}).")]
@@ -574,6 +582,36 @@ mod tests {
         assert_eq!(s.validate(), Ok(()));
         let back = Scenario::from_json(&s.to_json());
         assert_eq!(back, Ok(s));
+    }
+
+    /// Always kept, never discounted and counted for ever, a customer's
+    /// value is infinite: the inputs are refused with a message instead of
+    /// an infinite number reaching the results (and their JSON, as null).
+    #[test]
+    fn endless_customer_value_is_refused() {
+        let mut s = Scenario::demo();
+        s.investment.retention.years = 0;
+        s.investment.retention.retention_variant = crate::units::Rate(1.0);
+        s.investment.discount_rate = 0.0;
+        assert_eq!(s.validate(), Err(ScenarioError::EndlessCustomerValue));
+        let Err(e) = crate::analyze(&s) else {
+            panic!("analysed")
+        };
+        assert!(e.to_string().contains("never stops growing"), "{e}");
+        // Any one of the three limits makes it finite again.
+        for fix in 0..3 {
+            let mut ok = s.clone();
+            match fix {
+                0 => ok.investment.discount_rate = 0.05,
+                1 => ok.investment.retention.retention_variant = crate::units::Rate(0.9),
+                _ => ok.investment.retention.years = 5,
+            }
+            let report = crate::analyze(&ok);
+            let Ok(report) = report else {
+                panic!("{fix}: {report:?}")
+            };
+            assert!(report.clv.retention_variant.0.is_finite(), "{fix}");
+        }
     }
 
     #[test]

@@ -67,7 +67,10 @@ proptest! {
     #[test]
     fn reports_are_finite_and_coherent(data in experiment(), method in method(),
                                        confidence in 0.5f64..0.999, cost in 0.0f64..1e7,
-                                       margin in 0.0f64..=1.0, users in 0.0f64..1e8) {
+                                       margin in 0.0f64..=1.0, users in 0.0f64..1e8,
+                                       retention in (any::<bool>(), prop_oneof![Just(1.0f64), 0.0f64..=1.0],
+                                                     prop_oneof![Just(1.0f64), 0.0f64..=1.0], 0u32..12),
+                                       discount in prop_oneof![Just(0.0f64), 0.0f64..=1.0]) {
         let mut s = Scenario::demo();
         s.data = data;
         s.analysis.method = method;
@@ -75,7 +78,17 @@ proptest! {
         s.costs[0].amount.0 = cost;
         s.assumptions.gross_margin.0 = margin;
         s.assumptions.monthly_users = users;
+        let (enabled, kept_before, kept_after, years) = retention;
+        s.investment.retention.switch.enabled = enabled;
+        s.investment.retention.retention_control.0 = kept_before;
+        s.investment.retention.retention_variant.0 = kept_after;
+        s.investment.retention.years = years;
+        s.investment.discount_rate = discount;
         let Ok(r) = analyze(&s) else { return Ok(()) };
+        // The charts module reads the report as JSON: every report must
+        // come back from it (a non-finite number would be written as null).
+        let json = serde_json::to_string(&r).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(serde_json::from_str::<uplift_engine::Report>(&json).is_ok(), "unreadable report JSON: {json}");
         let debug = format!("{r:?}");
         prop_assert!(!debug.contains("NaN") && !debug.contains(": inf") && !debug.contains(": -inf")
             && !debug.contains("(inf") && !debug.contains("(-inf"), "non-finite number in {debug}");
