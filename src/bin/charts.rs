@@ -12,6 +12,7 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod charts {
     use std::cell::RefCell;
+    use std::rc::Rc;
 
     use uplift_engine::Report;
     use uplift_roi_app::charts::{draw, ChartKind};
@@ -21,25 +22,48 @@ mod charts {
     thread_local! {
         /// The last report read, by its JSON: the page asks for each of its
         /// charts in turn with the same report.
-        static LAST: RefCell<Option<(String, Report)>> = const { RefCell::new(None) };
+        static LAST: RefCell<Option<(String, Rc<Report>)>> = const { RefCell::new(None) };
+    }
+
+    fn report(json: &str) -> Result<Rc<Report>, JsError> {
+        let cached = LAST.with(|last| {
+            last.borrow()
+                .as_ref()
+                .filter(|(text, _)| text == json)
+                .map(|(_, r)| Rc::clone(r))
+        });
+        if let Some(r) = cached {
+            return Ok(r);
+        }
+        let r = Rc::new(serde_json::from_str::<Report>(json).map_err(|e| {
+            JsError::new(&format!("the results could not be read for drawing: {e}"))
+        })?);
+        LAST.with(|last| *last.borrow_mut() = Some((json.to_string(), Rc::clone(&r))));
+        Ok(r)
     }
 
     /// The SVG of chart `kind` (its element id, e.g. "forest-chart") for a
-    /// report as JSON; `undefined` when there is nothing to draw or the
-    /// report cannot be read.
+    /// report as JSON written by a page of format `format`; `undefined` when
+    /// the report has nothing to draw for it. Throws when the page is of
+    /// another version or the report cannot be read.
     #[wasm_bindgen]
-    pub fn chart_svg(kind: &str, report_json: &str) -> Option<String> {
-        let kind = ChartKind::from_id(kind)?;
-        LAST.with(|last| {
-            let mut last = last.borrow_mut();
-            if last.as_ref().is_none_or(|(json, _)| json != report_json) {
-                let report: Report = serde_json::from_str(report_json).ok()?;
-                *last = Some((report_json.to_string(), report));
-            }
-            let (_, report) = last.as_ref()?;
-            // The numbers on the chart are written as the page writes them.
-            format::set_display(&report.display.locale, &report.display.currency);
-            draw(kind, report)
-        })
+    pub fn chart_svg(
+        kind: &str,
+        report_json: &str,
+        format: &str,
+    ) -> Result<Option<String>, JsError> {
+        if format != env!("UPLIFT_REPORT_FORMAT") {
+            return Err(JsError::new(
+                "this page was updated while it was open; reload it to see the charts",
+            ));
+        }
+        let kind = ChartKind::from_id(kind)
+            .ok_or_else(|| JsError::new(&format!("there is no chart called {kind}")))?;
+        // No borrow is held while drawing: a failure in one chart leaves
+        // the others working.
+        let report = report(report_json)?;
+        // The numbers on the chart are written as the page writes them.
+        format::set_display(&report.display.locale, &report.display.currency);
+        Ok(draw(kind, &report))
     }
 }

@@ -55,11 +55,13 @@ pub fn ConversionChart() -> impl IntoView {
         state.shown.with(|r| {
             let r = r.as_ref()?;
             let m = r.metric(Metric::ConversionRate)?;
-            Some(conversion_summary(m))
+            // The chart also shows the confidence level and the intervals
+            // to more places than the summary: it is redrawn when they change.
+            Some((conversion_summary(m), m.clone(), r.confidence))
         })
     });
     move || {
-        drawn.get().map(|summary| {
+        drawn.get().map(|(summary, _, _)| {
             view! { <ChartFigure kind=ChartKind::Conversion name="conversion chart" summary=format!("Conversion rate by variant. {summary}")/> }
         })
     }

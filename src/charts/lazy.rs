@@ -32,6 +32,8 @@ const ROOT_MARGIN: &str = "100% 0px";
 thread_local! {
     /// Whether the loader script is on the page (it stays after a failure).
     static SCRIPT_ADDED: Cell<bool> = const { Cell::new(false) };
+    /// Downloads tried so far.
+    static ATTEMPTS: Cell<u32> = const { Cell::new(0) };
     /// The module's drawing function, once it has started.
     static DRAW: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
     /// Watches the charts on the page until the module is asked for.
@@ -39,11 +41,17 @@ thread_local! {
 }
 
 /// Download and start the module. The loader script is added once; it
-/// leaves `upliftCharts.start`, which fetches and starts the WebAssembly and
-/// can be called again after a failure.
+/// leaves `upliftCharts.start`, which fetches and starts the WebAssembly.
+/// Each later attempt asks for every file afresh (`?attempt=n`): a browser
+/// keeps a failed module download for the life of the page.
 async fn load() -> Result<js_sys::Function, String> {
+    let attempt = ATTEMPTS.with(|n| n.replace(n.get() + 1));
     if !SCRIPT_ADDED.with(Cell::get) {
-        add_script("./charts-loader.js", true).await?;
+        let src = match attempt {
+            0 => "./charts-loader.js".to_string(),
+            n => format!("./charts-loader.js?attempt={n}"),
+        };
+        add_script(&src, true).await?;
         SCRIPT_ADDED.with(|added| added.set(true));
     }
     let window = web_sys::window().ok_or("the page is not ready")?;
@@ -53,7 +61,7 @@ async fn load() -> Result<js_sys::Function, String> {
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or("the charts loader did not start")?;
     let started = start
-        .call0(&JsValue::NULL)
+        .call1(&JsValue::NULL, &JsValue::from(attempt))
         .map_err(|e| describe(&e))?
         .dyn_into::<js_sys::Promise>()
         .map_err(|_| "the charts loader did not start".to_string())?;
@@ -142,6 +150,15 @@ pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
     });
 }
 
+/// Stop watching a chart that has left the page.
+pub fn unwatch(chart: &web_sys::Element) {
+    OBSERVER.with(|o| {
+        if let Some(observer) = o.borrow().as_ref() {
+            observer.unobserve(chart);
+        }
+    });
+}
+
 /// Draw a chart of the report (as JSON) with the loaded module. `Ok(None)`:
 /// the report has nothing to draw for it.
 pub fn draw(kind: ChartKind, report_json: &str) -> Result<Option<String>, String> {
@@ -149,10 +166,11 @@ pub fn draw(kind: ChartKind, report_json: &str) -> Result<Option<String>, String
         .with(|d| d.borrow().clone())
         .ok_or("the charts module is not loaded")?;
     let svg = draw
-        .call2(
+        .call3(
             &JsValue::NULL,
             &JsValue::from_str(kind.id()),
             &JsValue::from_str(report_json),
+            &JsValue::from_str(env!("UPLIFT_REPORT_FORMAT")),
         )
         .map_err(|e| describe(&e))?;
     Ok(svg.as_string())

@@ -223,12 +223,24 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
             lazy::watch(&el, state.charts);
         }
     });
+    on_cleanup(move || {
+        if let Some(el) = figure.get_untracked() {
+            lazy::unwatch(&el);
+        }
+    });
+    let retry = move |_| {
+        // The button goes while the module loads: keep the keyboard focus
+        // on its chart.
+        if let Some(el) = figure.get_untracked() {
+            let _ = el.focus();
+        }
+        lazy::request(state.charts);
+    };
     let label = summary.clone();
     // Redrawn when the module arrives. The report is read untracked: the
     // section holding this chart is redrawn (with a new figure) when its
     // part of the report changes.
-    let picture = move || {
-        match state.charts.get() {
+    let picture = move || match state.charts.get() {
         lazy::ChartsStatus::Ready => {
             let drawn = state
                 .shown_json
@@ -241,28 +253,30 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
                 .into_any(),
                 Ok(None) => ().into_any(),
                 Err(e) => view! {
-                    <p class="status chart-missing">{format!("This chart could not be drawn ({e}).")}</p>
+                    <p class="status chart-missing">{format!("This chart could not be drawn: {e}.")}</p>
                 }
                 .into_any(),
             }
         }
+        // One short line per chart, not an alert each: the reason is in
+        // the title for whoever needs it.
         lazy::ChartsStatus::Failed(e) => view! {
-            // One short line per chart, not an alert each: the reason is in
-            // the title for whoever needs it.
             <p class="status chart-missing" title=e>
                 "This chart could not be downloaded; its figures are in the text below. "
-                <button type="button" class="button secondary export" on:click=move |_| lazy::request(state.charts)>
+                <button type="button" class="button secondary export"
+                    aria-label=format!("Try again to download the {name}") on:click=retry>
                     "Try again"
                 </button>
             </p>
         }
         .into_any(),
         _ => view! { <div class="chart-svg chart-pending" aria-hidden="true"></div> }.into_any(),
-    }
     };
+    // The results are a live region; a chart arriving after its caption
+    // (which the region has already read out) is not announced again.
     view! {
-        <figure class="chart" id=id node_ref=figure>
-            {picture}
+        <figure class="chart" id=id node_ref=figure tabindex="-1">
+            <div class="chart-picture" aria-live="off">{picture}</div>
             <figcaption>{summary}</figcaption>
         </figure>
     }

@@ -158,7 +158,9 @@ test('every results table downloads as CSV with the numbers it shows', async () 
 test('charts that cannot be downloaded leave their text, say so, and are drawn on a retry', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
-    await context.route('**/charts_bg.wasm', (route) => route.abort());
+    // Both the glue and the WebAssembly fail: a browser keeps a failed
+    // module import, so a retry must ask for the files afresh.
+    await context.route(/\/charts(\.js|_bg\.wasm)/, (route) => route.abort());
     await page.locator('#forest-chart').scrollIntoViewIfNeeded();
     const message = page.locator('#forest-chart .chart-missing');
     await message.waitFor();
@@ -167,12 +169,39 @@ test('charts that cannot be downloaded leave their text, say so, and are drawn o
     assert.match(await page.locator('#forest-chart figcaption').innerText(), /Conversion rate, personalized: \+30\.0%/);
     assert.equal(await page.locator('figure.chart svg').count(), 0);
     assert.match(await page.locator('#verdict').innerText(), /lifts conversion by 30\.0%/);
-    await context.unroute('**/charts_bg.wasm');
-    await message.getByRole('button', { name: 'Try again' }).click();
+    await context.unroute(/\/charts(\.js|_bg\.wasm)/);
+    await message.getByRole('button', { name: 'Try again to download the uplift forest plot' }).click();
+    // The keyboard focus stays with the chart while the button is gone.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'forest-chart');
     await page.locator('#forest-chart svg').waitFor();
     assert.equal(await page.locator('.chart-missing').count(), 0);
     assert.equal(await page.locator('figure.chart svg').count(), await page.locator('figure.chart').count());
-    assert.deepEqual(errors.filter((e) => !/charts_bg\.wasm|Failed to fetch|net::ERR_FAILED|WebAssembly/.test(e)), []);
+    assert.deepEqual(errors.filter((e) => !/charts(\.js|_bg\.wasm)|Failed to fetch|dynamically imported module|net::ERR_FAILED|WebAssembly/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a charts module from another version of the page says to reload, and draws nothing wrong', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // The loader of a page from another build: the same module, asked with
+    // another report format (what a tab open across a deploy would send).
+    await context.route('**/charts-loader.js', (route) => route.fulfill({
+      contentType: 'text/javascript',
+      body: `self.upliftCharts = { start: async () => {
+        const glue = await import('./charts.js');
+        await glue.default({ module_or_path: new URL('./charts_bg.wasm', import.meta.url) });
+        return (kind, report) => glue.chart_svg(kind, report, '0000000000000000');
+      } };`,
+    }));
+    await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+    const message = page.locator('#forest-chart .chart-missing');
+    await message.waitFor();
+    assert.match(await message.innerText(), /could not be drawn: this page was updated while it was open; reload it to see the charts/);
+    assert.equal(await page.locator('figure.chart svg').count(), 0);
+    assert.match(await page.locator('#forest-chart figcaption').innerText(), /personalized: \+30\.0%/);
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }

@@ -375,7 +375,11 @@ impl Scenario {
         )?;
         // Counted for ever, undiscounted, a customer who is always kept is
         // worth an infinite amount (m·r / (1 + d − r) with r = 1, d = 0).
-        let kept = inv.retention.retention_control.0.max(inv.retention.retention_variant.0);
+        let kept = inv
+            .retention
+            .retention_control
+            .0
+            .max(inv.retention.retention_variant.0);
         if inv.retention.years == 0 && 1.0 + inv.discount_rate - kept <= 0.0 {
             return Err(ScenarioError::EndlessCustomerValue);
         }
