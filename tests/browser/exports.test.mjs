@@ -182,6 +182,27 @@ test('charts that cannot be downloaded leave their text, say so, and are drawn o
   }
 });
 
+test('the conversion chart follows the confidence level even when the rounded figures stay the same', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await showCharts(page);
+    // 500 million users a side: the intervals at 95% and 99% round to the
+    // same two decimals, so only the chart's title and bars tell them apart.
+    await page.locator('#data-input').fill('variant,users,conversions\ncontrol,500000000,10000000\npersonalized,500000000,13000000\n');
+    await page.waitForFunction(() => document.querySelector('#conversion-chart figcaption')?.textContent.includes('control: 2.00% (2.00% to 2.00%)'));
+    const title = () => page.locator('#conversion-chart svg').textContent();
+    await page.waitForFunction(() => document.querySelector('#conversion-chart svg')?.textContent.includes('95% confidence'));
+    const caption = await page.locator('#conversion-chart figcaption').innerText();
+    await page.locator('#confidence').selectOption('0.99');
+    await page.waitForFunction(() => document.querySelector('#conversion-chart svg')?.textContent.includes('99% confidence'));
+    assert.match(await title(), /99% confidence intervals/);
+    assert.equal(await page.locator('#conversion-chart figcaption').innerText(), caption, 'the caption is unchanged');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a charts module from another version of the page says to reload, and draws nothing wrong', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
