@@ -48,45 +48,47 @@ try {
     }
   }
 
-  // 1b. Opening a tool: click → the tool's first field on screen (download,
-  //     compile and render of the tools module; median of 5 fresh pages).
-  {
+  // Time an on-demand module on 5 fresh pages: `ready` waits for the page,
+  // then the clock runs from `act` until `done` resolves.
+  const onDemand = async (ready, act, done) => {
     const times = [];
     for (let i = 0; i < 5; i++) {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(`${server.origin}/`);
-      await page.waitForSelector('#open-planner');
+      await page.waitForSelector(ready);
       const t0 = Date.now();
-      await page.locator('#open-planner').click();
-      await page.locator('#plan-baseline').waitFor();
+      await act(page);
+      await done(page);
       times.push(Date.now() - t0);
       await context.close();
     }
-    console.log(`opening the first tool (test planner): median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`);
-  }
+    return `median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`;
+  };
+
+  // 1b. Opening a tool: click → the tool's first field on screen (download,
+  //     compile and render of the tools module).
+  const tool = await onDemand(
+    '#open-planner',
+    (page) => page.locator('#open-planner').click(),
+    (page) => page.locator('#plan-baseline').waitFor(),
+  );
+  console.log(`opening the first tool (test planner): ${tool}`);
 
   // 1c. The charts: scroll to the first chart → every chart drawn (download,
-  //     compile and drawing of the charts module; median of 5 fresh pages).
-  {
-    const times = [];
-    for (let i = 0; i < 5; i++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${server.origin}/`);
-      await page.waitForSelector('#forest-chart');
-      const t0 = Date.now();
-      await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+  //     compile and drawing of the charts module).
+  const charts = await onDemand(
+    '#forest-chart',
+    (page) => page.locator('#forest-chart').scrollIntoViewIfNeeded(),
+    async (page) => {
       const allDrawn = () => page.evaluate(() => {
         const figures = document.querySelectorAll('figure.chart');
         return figures.length > 0 && document.querySelectorAll('figure.chart .chart-svg svg').length === figures.length;
       });
       while (!(await allDrawn())) await page.waitForTimeout(5);
-      times.push(Date.now() - t0);
-      await context.close();
-    }
-    console.log(`charts, scroll to the first → all drawn: median ${median(times)} ms over ${times.length} pages [${times.join(', ')}]`);
-  }
+    },
+  );
+  console.log(`charts, scroll to the first → all drawn: ${charts}`);
 
   // 2. Time to interactive: navigation start → demo results painted, read
   //    in the page (the page is blank until the app renders, so the first
