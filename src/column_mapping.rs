@@ -1,14 +1,15 @@
 //! The column-mapping step: when the engine cannot tell which column is the
 //! variant or what the rows count, the user says so per column. The choice
-//! is remembered for the next file with the same headers.
+//! is remembered for the next file with the same headers. Part of the tools
+//! module, which the page downloads when it first needs the step
+//! (`src/column_mapping_slot.rs`).
 
 use leptos::prelude::*;
-use uplift_engine::ingest::{guess_roles, header_fields, ColumnMapping, ColumnRole, IngestError};
-use uplift_engine::report::AnalysisError;
+use uplift_engine::ingest::{guess_roles, ColumnMapping, ColumnRole};
 
 use crate::column_memory;
-use crate::file_loader::retry_pending;
-use crate::state::use_app_state;
+use crate::data_events::{DataEvent, MappingRequest};
+use crate::large_file_reader::tell_page;
 
 /// The form value of a role (its serde name, e.g. `pre_revenue`).
 fn role_key(role: ColumnRole) -> String {
@@ -36,60 +37,24 @@ fn effective_roles(headers: &[String], mapping: &ColumnMapping) -> Vec<ColumnRol
         .collect()
 }
 
+/// The column-mapping step: one row per header with its role. `file_name`
+/// is set for a large file that is read again with the roles
+/// ("Read the file with these columns"); without it each choice applies at
+/// once. Nothing is shown while there are no headers.
 #[component]
-pub fn ColumnMappingStep() -> impl IntoView {
-    let state = use_app_state();
-    // Mapping for the pending large file, edited before it is read again.
-    let pending_mapping = RwSignal::new(ColumnMapping::new());
-    Effect::new(move || {
-        if let Some(p) = state.pending_file.get() {
-            pending_mapping.set(column_memory::recall(&p.headers));
-        }
-    });
-    let text_needs_mapping = Memo::new(move |_| {
-        let missing = state.analysis.with(|a| {
-            matches!(
-                a,
-                Err(AnalysisError::Data(
-                    IngestError::MissingVariantColumn { .. } | IngestError::UnknownShape { .. }
-                ))
-            )
-        });
-        missing || state.scenario.with(|s| !s.columns.is_empty())
-    });
-    let headers = Memo::new(move |_| match state.pending_file.get() {
-        Some(p) => p.headers,
-        None if text_needs_mapping.get() => state.scenario.with(|s| header_fields(&s.data)),
-        None => Vec::new(),
-    });
-    let current = move || match state.pending_file.get() {
-        Some(_) => pending_mapping.get(),
-        None => state.scenario.with(|s| s.columns.clone()),
-    };
-    let choose = move |header: String, role: ColumnRole| {
-        let hs = headers.get_untracked();
-        let update = |m: &mut ColumnMapping| {
-            m.insert(header.clone(), role);
-            *m = column_memory::for_headers(m, &hs);
-        };
-        if state.pending_file.get_untracked().is_some() {
-            pending_mapping.update(update);
-        } else {
-            state.scenario.update(|s| update(&mut s.columns));
-            column_memory::remember(&hs, &state.scenario.with_untracked(|s| s.columns.clone()));
-        }
-    };
-    let read_again = move |_| {
-        let mapping = pending_mapping.get_untracked();
-        column_memory::remember(&headers.get_untracked(), &mapping);
-        retry_pending(state, mapping);
-    };
+pub fn ColumnMappingForm(
+    headers: Signal<Vec<String>>,
+    mapping: Signal<ColumnMapping>,
+    file_name: Signal<Option<String>>,
+    on_choose: Callback<(String, ColumnRole)>,
+    on_apply: Callback<()>,
+) -> impl IntoView {
     move || {
         let hs = headers.get();
         if hs.is_empty() {
             return ().into_any();
         }
-        let roles = effective_roles(&hs, &current());
+        let roles = effective_roles(&hs, &mapping.get());
         let rows = hs
             .into_iter()
             .zip(roles)
@@ -111,7 +76,7 @@ pub fn ColumnMappingStep() -> impl IntoView {
                         <td>
                             <select id=id on:change=move |ev| {
                                 if let Some(r) = role_from_key(&event_target_value(&ev)) {
-                                    choose(h.clone(), r);
+                                    on_choose.run((h.clone(), r));
                                 }
                             }>{options}</select>
                         </td>
@@ -119,13 +84,13 @@ pub fn ColumnMappingStep() -> impl IntoView {
                 }
             })
             .collect_view();
-        let pending = state.pending_file.get();
+        let pending = file_name.get();
         view! {
             <div class="column-mapping" id="column-mapping" role="group" aria-labelledby="mapping-title">
                 <h3 id="mapping-title">"Which column is which?"</h3>
                 <p class="hint">
                     {match &pending {
-                        Some(p) => format!("“{}” has columns this page does not recognise. Say what each one holds, then read the file again. Your choice is remembered for files with the same columns.", p.name),
+                        Some(name) => format!("“{name}” has columns this page does not recognise. Say what each one holds, then read the file again. Your choice is remembered for files with the same columns."),
                         None => "Say what each column holds: a variant column, and either users per row (aggregated data) or converted / revenue per user. Your choice is remembered for files with the same columns.".to_string(),
                     }}
                 </p>
@@ -134,13 +99,34 @@ pub fn ColumnMappingStep() -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
                 {pending.map(|_| view! {
-                    <button type="button" class="button" id="mapping-apply" on:click=read_again>
+                    <button type="button" class="button" id="mapping-apply" on:click=move |_| on_apply.run(())>
                         "Read the file with these columns"
                     </button>
                 })}
             </div>
         }
         .into_any()
+    }
+}
+
+/// The column-mapping step for the data in the text area, shown while the
+/// page cannot tell the columns apart (`request` comes from the page). Each
+/// choice is remembered for the same headers and sent to the page at once.
+#[component]
+pub fn TextColumnMapping(request: RwSignal<MappingRequest>) -> impl IntoView {
+    let headers = Signal::derive(move || request.with(|r| r.headers.clone()));
+    let mapping = Signal::derive(move || request.with(|r| r.columns.clone()));
+    let choose = Callback::new(move |(header, role): (String, ColumnRole)| {
+        let hs = headers.get_untracked();
+        let mut columns = mapping.get_untracked();
+        columns.insert(header, role);
+        let columns = column_memory::for_headers(&columns, &hs);
+        column_memory::remember(&hs, &columns);
+        request.update(|r| r.columns = columns.clone());
+        tell_page(&DataEvent::Columns(columns));
+    });
+    view! {
+        <ColumnMappingForm headers mapping file_name=Signal::derive(|| None) on_choose=choose on_apply=Callback::new(|()| ())/>
     }
 }
 

@@ -8,9 +8,8 @@ use uplift_engine::scenario::DEMO_DATA;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
-use crate::column_mapping::ColumnMappingStep;
+use crate::column_mapping_slot::ColumnMappingSlot;
 use crate::file_loader::{describe, load_file, set_text_data};
-use crate::file_progress::FileProgress;
 use crate::format;
 use crate::state::use_app_state;
 
@@ -151,8 +150,9 @@ pub fn DataPanel() -> impl IntoView {
                 {move || if large.get() { "Large data: only its first lines are shown and the text is read-only." } else { "" }}
             </p>
             <p class="hint drop-hint">"Or drop a CSV file anywhere on this page. Large files are read in the background, in pieces; only per-variant totals are kept."</p>
-            <FileProgress/>
-            <ColumnMappingStep/>
+            // The large-file reader shows its progress here (tools module).
+            <div class="file-slot" id="file-slot"></div>
+            <ColumnMappingSlot/>
             <DataStatus/>
         </section>
     }

@@ -1,12 +1,14 @@
 //! Loading a file the user picked or dropped.
 //!
 //! Small files are read whole and shown in the text area, where they can be
-//! edited. Larger files go to the file-reading worker, which streams them in
+//! edited. Larger files (and files that are not all UTF-8) go to the
+//! large-file reader ([`crate::large_file_reader`]), part of the tools module
+//! the page downloads when it first needs it: its worker streams the file in
 //! chunks and hands back only per-variant sums, so a gigabyte export never
 //! sits in the page's memory and the page keeps answering while it loads.
 //! Until a load succeeds, the scenario on screen is not touched.
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,47 +16,18 @@ use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping, IngestErr
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, MessageEvent, Worker};
+use web_sys::File;
 
 use crate::column_memory;
+use crate::data_events::DataEvent;
 use crate::format;
-use crate::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
+use crate::ingest_protocol::ReadSummary;
+use crate::on_demand::{describe as js_error, load_tools, tools_ready as load_tools_ready};
 use crate::state::AppState;
+use crate::tools_context::ToolsContext;
 
 /// Files up to this size are read whole into the text area.
 pub const SMALL_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
-
-/// The worker's script, next to the page (Trunk writes it; relative, so the
-/// site works from any sub-path).
-const WORKER_URL: &str = "./ingest_worker_loader.js";
-
-/// A file being read by the worker.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoadProgress {
-    pub name: String,
-    pub bytes: f64,
-    pub total: f64,
-    pub rows: usize,
-    pub millis: f64,
-}
-
-impl LoadProgress {
-    pub fn fraction(&self) -> f64 {
-        if self.total > 0.0 {
-            (self.bytes / self.total).clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
-    }
-
-    pub fn rows_per_second(&self) -> f64 {
-        if self.millis > 0.0 {
-            self.rows as f64 / (self.millis / 1000.0)
-        } else {
-            0.0
-        }
-    }
-}
 
 /// What the last large file gave, shown while its sums are the data.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,24 +36,105 @@ pub struct FileNote {
     pub read: ReadSummary,
 }
 
-/// A large file whose headers need the column-mapping step before it can
-/// be read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingFile {
-    pub name: String,
-    pub headers: Vec<String>,
+// The large-file reader's functions in the tools module (its no-modules
+// glue declares the global `wasm_bindgen`).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = read_large_file, catch)]
+    fn read_large_file(
+        slot: &web_sys::HtmlElement,
+        file: &File,
+        context: &str,
+        on_event: &js_sys::Function,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = forget_pending_file, catch)]
+    fn forget_pending_file() -> Result<(), JsValue>;
 }
 
 thread_local! {
-    /// The running worker, if any, and the file it was given (kept so a
-    /// file that needs a column mapping can be read again once mapped).
-    static JOB: RefCell<Option<(Worker, File)>> = const { RefCell::new(None) };
+    /// The function the data tools call with their news (made once).
+    static ON_EVENT: OnceCell<js_sys::Function> = const { OnceCell::new() };
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+/// Apply what the data tools report to the page.
+fn apply_event(state: AppState, event: DataEvent) {
+    match event {
+        DataEvent::Loaded { name, read } => {
+            let data = read.data.clone();
+            state.load_error.set(None);
+            state.file_note.set(Some(FileNote { name, read }));
+            // The sums carry canonical headers: no mapping needed any more.
+            state.scenario.update(|s| {
+                s.data = data;
+                s.columns = ColumnMapping::new();
+            });
+        }
+        DataEvent::Failed(message) => state.load_error.set(Some(message)),
+        DataEvent::Columns(columns) => state.scenario.update(|s| s.columns = columns),
+    }
+}
+
+/// The callback handed to the data tools.
+pub fn data_tools_callback(state: AppState) -> js_sys::Function {
+    ON_EVENT.with(|cell| {
+        cell.get_or_init(|| {
+            Closure::<dyn FnMut(String)>::new(move |json: String| {
+                match DataEvent::from_json(&json) {
+                    Some(event) => apply_event(state, event),
+                    // Tools from another version of the site (a deploy
+                    // while this tab was open).
+                    None => state.load_error.set(Some(
+                        "This page was updated while it was open, and its data tools no longer match it. Reload the page and try again; the data you had before is unchanged.".into(),
+                    )),
+                }
+            })
+            .into_js_value()
+            .unchecked_into()
+        })
+        .clone()
+    })
+}
+
+/// What the tools need from the page, as JSON.
+pub fn tools_context(state: AppState) -> String {
+    state
+        .scenario
+        .with_untracked(|s| {
+            state
+                .shown
+                .with_untracked(|r| ToolsContext::new(s, r.as_ref()))
+        })
+        .to_json()
+}
+
+/// Hand a large file to the reader in the tools module (downloaded first
+/// if need be); it shows its progress under the text area.
+fn read_large(state: AppState, file: File) {
+    spawn_local(async move {
+        if let Err(e) = load_tools().await {
+            state.load_error.set(Some(format!(
+                "The reader for large files could not be downloaded ({e}). Check the connection and try again; the data you had before is unchanged."
+            )));
+            return;
+        }
+        let slot = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("file-slot"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        let Some(slot) = slot else { return };
+        let started = read_large_file(
+            &slot,
+            &file,
+            &tools_context(state),
+            &data_tools_callback(state),
+        );
+        if let Err(e) = started {
+            state.load_error.set(Some(format!(
+                "The reader for large files could not be started ({}). Reload the page and try again.",
+                js_error(&e)
+            )));
+        }
+    });
 }
 
 /// Load a picked or dropped file into the scenario.
@@ -89,23 +143,7 @@ pub fn load_file(state: AppState, file: File) {
     if file.size() <= SMALL_FILE_BYTES {
         read_small(state, file);
     } else {
-        spawn_local(async move {
-            // The header row (in the first bytes) picks a remembered mapping.
-            let head = file
-                .slice_with_f64_and_f64(0.0, 65_536.0)
-                .ok()
-                .map(|b| b.array_buffer());
-            let mut columns = ColumnMapping::new();
-            if let Some(promise) = head {
-                if let Ok(buffer) = JsFuture::from(promise).await {
-                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    if let Ok(text) = decode_text(&bytes) {
-                        columns = column_memory::recall(&header_fields(&text));
-                    }
-                }
-            }
-            start_worker(state, file, columns);
-        });
+        read_large(state, file);
     }
 }
 
@@ -124,11 +162,7 @@ fn read_small(state: AppState, file: File) {
         match decode_text(&bytes) {
             Ok(text) => set_text_data(state, text),
             // Not all text: the streaming reader skips the bad rows and says which.
-            Err(IngestError::NotUtf8 { .. }) => {
-                let head = bytes.get(..65_536).unwrap_or(&bytes);
-                let headers = header_fields(&String::from_utf8_lossy(head));
-                start_worker(state, file, column_memory::recall(&headers));
-            }
+            Err(IngestError::NotUtf8 { .. }) => read_large(state, file),
             Err(e) => state.load_error.set(Some(format!("“{name}”: {e}"))),
         }
     });
@@ -138,7 +172,10 @@ fn read_small(state: AppState, file: File) {
 /// its headers.
 pub fn set_text_data(state: AppState, text: String) {
     state.load_error.set(None);
-    state.pending_file.set(None);
+    // A large file waiting for its column roles is replaced by this data.
+    if load_tools_ready() {
+        let _ = forget_pending_file();
+    }
     // Typing below the header keeps the columns; only a new header row
     // looks up the roles remembered for it (a storage read and a parse).
     let headers = header_fields(&text);
@@ -151,180 +188,6 @@ pub fn set_text_data(state: AppState, text: String) {
         if let Some(columns) = columns {
             s.columns = columns;
         }
-    });
-}
-
-/// Stop reading the current file; the data on screen stays as it was.
-pub fn cancel_load(state: AppState) {
-    let was_running = JOB.with(|job| {
-        job.borrow_mut()
-            .take()
-            .map(|(worker, _)| worker.terminate())
-            .is_some()
-    });
-    if was_running {
-        let name = state
-            .load_progress
-            .get_untracked()
-            .map(|p| p.name)
-            .unwrap_or_default();
-        state.load_progress.set(None);
-        state.load_error.set(Some(format!(
-            "Loading “{name}” was cancelled. The data you had before is unchanged."
-        )));
-    }
-}
-
-/// Read the large file that was waiting for its column mapping again, now
-/// with the user's roles.
-pub fn retry_pending(state: AppState, columns: ColumnMapping) {
-    let file = JOB.with(|job| job.borrow().as_ref().map(|(_, f)| f.clone()));
-    if let Some(file) = file {
-        state.pending_file.set(None);
-        start_worker(state, file, columns);
-    }
-}
-
-fn start_worker(state: AppState, file: File, columns: ColumnMapping) {
-    // One load at a time: a new file replaces one still being read.
-    JOB.with(|job| {
-        if let Some((old, _)) = job.borrow_mut().take() {
-            old.terminate();
-        }
-    });
-    let worker = match Worker::new(WORKER_URL) {
-        Ok(w) => w,
-        Err(_) => {
-            state.load_error.set(Some(
-                "This browser could not start the file reader for large files. Try a smaller file, or paste aggregated data.".into(),
-            ));
-            return;
-        }
-    };
-    let name = file.name();
-    let total = file.size();
-    let started = now();
-    state.load_progress.set(Some(LoadProgress {
-        name: name.clone(),
-        bytes: 0.0,
-        total,
-        rows: 0,
-        millis: 0.0,
-    }));
-    let request = ReadRequest {
-        columns: columns.clone(),
-    };
-    let to_send = file.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let Some(message) = ev
-            .data()
-            .as_string()
-            .and_then(|t| WorkerMessage::from_json(&t))
-        else {
-            // A reader from another version of the site (a deploy while
-            // this tab was open): stop rather than wait for ever.
-            finish(state);
-            state.load_error.set(Some(
-                "This page was updated while it was open, and its file reader no longer matches it. Reload the page and open the file again; the data you had before is unchanged.".into(),
-            ));
-            return;
-        };
-        match message {
-            WorkerMessage::Ready => {
-                let payload = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&payload, &"file".into(), &to_send);
-                let json = serde_json::to_string(&request).unwrap_or_default();
-                let _ = js_sys::Reflect::set(&payload, &"request".into(), &json.into());
-                JOB.with(|job| {
-                    if let Some((w, _)) = job.borrow().as_ref() {
-                        let _ = w.post_message(&payload);
-                    }
-                });
-            }
-            WorkerMessage::Progress { bytes, total, rows } => {
-                state.load_progress.set(Some(LoadProgress {
-                    name: name.clone(),
-                    bytes,
-                    total,
-                    rows,
-                    millis: now() - started,
-                }));
-            }
-            WorkerMessage::Done(read) => {
-                finish(state);
-                state.pending_file.set(None);
-                let data = read.data.clone();
-                state.file_note.set(Some(FileNote {
-                    name: name.clone(),
-                    read,
-                }));
-                // The sums carry canonical headers: no mapping needed any more.
-                state.scenario.update(|s| {
-                    s.data = data;
-                    s.columns = ColumnMapping::new();
-                });
-            }
-            WorkerMessage::Failed {
-                message,
-                needs_mapping,
-            } => {
-                state.load_progress.set(None);
-                state.load_error.set(Some(format!("“{name}”: {message}")));
-                if needs_mapping {
-                    // Keep the file for a second read once mapped.
-                    JOB.with(|job| {
-                        if let Some((w, _)) = job.borrow().as_ref() {
-                            w.terminate();
-                        }
-                    });
-                    request_mapping(state, name.clone());
-                } else {
-                    finish(state);
-                }
-            }
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        finish(state);
-        state.load_error.set(Some(
-            "The file reader stopped unexpectedly. The data you had before is unchanged.".into(),
-        ));
-    });
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    JOB.with(|job| *job.borrow_mut() = Some((worker, file)));
-}
-
-/// The worker is done with its file: stop it and hide the progress.
-fn finish(state: AppState) {
-    JOB.with(|job| {
-        if let Some((worker, _)) = job.borrow_mut().take() {
-            worker.terminate();
-        }
-    });
-    state.load_progress.set(None);
-}
-
-/// Read the pending file's header row and ask the user for its column roles.
-fn request_mapping(state: AppState, name: String) {
-    let Some(file) = JOB.with(|job| job.borrow().as_ref().map(|(_, f)| f.clone())) else {
-        return;
-    };
-    state.load_progress.set(None);
-    spawn_local(async move {
-        let Ok(head) = file.slice_with_f64_and_f64(0.0, 65_536.0) else {
-            return;
-        };
-        let Ok(buffer) = JsFuture::from(head.array_buffer()).await else {
-            return;
-        };
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        let headers = decode_text(&bytes)
-            .map(|t| header_fields(&t))
-            .unwrap_or_default();
-        state.pending_file.set(Some(PendingFile { name, headers }));
     });
 }
 

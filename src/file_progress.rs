@@ -1,21 +1,20 @@
 //! Progress of a large file being read in the background: how far, how
-//! fast, and a button to stop.
+//! fast, and a button to stop. Part of the large-file reader, in the tools
+//! module.
 
 use leptos::prelude::*;
 
-use crate::file_loader::cancel_load;
 use crate::format;
-use crate::state::use_app_state;
+use crate::large_file_reader::{cancel, Reader};
 
 #[component]
-pub fn FileProgress() -> impl IntoView {
-    let state = use_app_state();
+pub fn FileProgress(reader: Reader) -> impl IntoView {
     // Only the text and the bar's value follow each progress message; the
     // box and its Cancel button are built once per load, so a click on
     // Cancel is never lost to a re-render between mouse down and up.
     let text = move || {
-        state
-            .load_progress
+        reader
+            .progress
             .with(|p| {
                 p.as_ref().map(|p| {
                     format!(
@@ -31,19 +30,19 @@ pub fn FileProgress() -> impl IntoView {
             .unwrap_or_default()
     };
     let percent = move || {
-        state
-            .load_progress
+        reader
+            .progress
             .with(|p| p.as_ref().map_or(0.0, |p| p.fraction() * 100.0))
     };
     view! {
-        <Show when=move || state.load_progress.with(Option::is_some)>
+        <Show when=move || reader.progress.with(Option::is_some)>
             <div class="file-progress" id="file-progress">
                 <label for="file-progress-bar">{text}</label>
                 <progress id="file-progress-bar" max="100" value=move || format!("{:.1}", percent())>
                     {move || format!("{:.0}%", percent())}
                 </progress>
                 <button type="button" class="button secondary" id="file-cancel"
-                    on:click=move |_| cancel_load(state)>
+                    on:click=move |_| cancel(reader)>
                     "Cancel"
                 </button>
             </div>

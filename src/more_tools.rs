@@ -10,19 +10,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use crate::on_demand::{add_script, describe};
+use crate::on_demand::{describe, load_tools};
 use crate::state::use_app_state;
 use crate::tools_context::ToolsContext;
 
-// Trunk builds the tools with wasm-bindgen's no-modules target: their glue
-// script declares a global `wasm_bindgen`, the function that starts the
-// module, with the module's exports as its properties.
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = wasm_bindgen, catch)]
-    fn start_tools(options: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = mount_tool, catch)]
     fn mount_tool(kind: &str, slot: &web_sys::HtmlElement, context: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = update_context, catch)]
@@ -36,24 +30,6 @@ enum Status {
     Loading,
     Ready,
     Failed(String),
-}
-
-/// Download and start the tools' module.
-async fn load(script_added: StoredValue<bool>) -> Result<(), String> {
-    if !script_added.get_value() {
-        add_script("./tools.js", false).await?;
-        script_added.set_value(true);
-    }
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(
-        &options,
-        &"module_or_path".into(),
-        &"./tools_bg.wasm".into(),
-    )
-    .map_err(|e| describe(&e))?;
-    let started = start_tools(&options).map_err(|e| describe(&e))?;
-    JsFuture::from(started).await.map_err(|e| describe(&e))?;
-    Ok(())
 }
 
 /// One tool as its card shows it before it is opened.
@@ -89,7 +65,6 @@ const TOOLS: [Tool; 3] = [
 pub fn MoreTools() -> impl IntoView {
     let state = use_app_state();
     let status = RwSignal::new(Status::NotLoaded);
-    let script_added = StoredValue::new(false);
     let context = Memo::new(move |_| {
         state
             .scenario
@@ -108,7 +83,7 @@ pub fn MoreTools() -> impl IntoView {
         }
         status.set(Status::Loading);
         spawn_local(async move {
-            status.set(match load(script_added).await {
+            status.set(match load_tools().await {
                 Ok(()) => Status::Ready,
                 Err(e) => Status::Failed(e),
             });

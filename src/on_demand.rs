@@ -40,3 +40,71 @@ pub fn describe(e: &JsValue) -> String {
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "unknown error".into())
 }
+
+// Trunk builds the tools with wasm-bindgen's no-modules target: their glue
+// script declares a global `wasm_bindgen`, the function that starts the
+// module, with the module's exports as its properties.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = wasm_bindgen, catch)]
+    fn start_tools(options: &JsValue) -> Result<js_sys::Promise, JsValue>;
+}
+
+thread_local! {
+    /// The tools module's download: under way or done. Cleared after a
+    /// failure, so the next request tries again.
+    static TOOLS: std::cell::RefCell<Option<js_sys::Promise>> = const { std::cell::RefCell::new(None) };
+    /// Whether the tools' glue script is on the page (added once: it
+    /// declares a global).
+    static TOOLS_SCRIPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static TOOLS_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+async fn start_tools_module() -> Result<(), String> {
+    if !TOOLS_SCRIPT.with(std::cell::Cell::get) {
+        add_script("./tools.js", false).await?;
+        TOOLS_SCRIPT.with(|added| added.set(true));
+    }
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &options,
+        &"module_or_path".into(),
+        &"./tools_bg.wasm".into(),
+    )
+    .map_err(|e| describe(&e))?;
+    let started = start_tools(&options).map_err(|e| describe(&e))?;
+    JsFuture::from(started).await.map_err(|e| describe(&e))?;
+    Ok(())
+}
+
+/// Download and start the tools module (the tools below the results, the
+/// large-file reader and the column-mapping step), once: callers while it
+/// downloads wait for the same download.
+pub async fn load_tools() -> Result<(), String> {
+    let pending = TOOLS.with(|t| t.borrow().clone());
+    let pending = pending.unwrap_or_else(|| {
+        let p = wasm_bindgen_futures::future_to_promise(async {
+            start_tools_module()
+                .await
+                .map(|()| JsValue::UNDEFINED)
+                .map_err(|e| JsValue::from_str(&e))
+        });
+        TOOLS.with(|t| *t.borrow_mut() = Some(p.clone()));
+        p
+    });
+    match JsFuture::from(pending).await {
+        Ok(_) => {
+            TOOLS_READY.with(|r| r.set(true));
+            Ok(())
+        }
+        Err(e) => {
+            TOOLS.with(|t| *t.borrow_mut() = None);
+            Err(describe(&e))
+        }
+    }
+}
+
+/// Whether the tools module has started (its functions can be called now).
+pub fn tools_ready() -> bool {
+    TOOLS_READY.with(std::cell::Cell::get)
+}

@@ -6,7 +6,7 @@ use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze, Report, Scenario};
 
 use crate::charts::lazy::ChartsStatus;
-use crate::file_loader::{FileNote, LoadProgress, PendingFile};
+use crate::file_loader::FileNote;
 
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -20,12 +20,8 @@ pub struct AppState {
     pub shown: Memo<Option<Report>>,
     /// A problem that is not in the scenario itself, such as an unreadable file.
     pub load_error: RwSignal<Option<String>>,
-    /// A large file being read by the worker.
-    pub load_progress: RwSignal<Option<LoadProgress>>,
     /// What the last large file gave, while its sums are the data.
     pub file_note: RwSignal<Option<FileNote>>,
-    /// A large file waiting for the column-mapping step.
-    pub pending_file: RwSignal<Option<PendingFile>>,
     /// False until the browser has painted the page once: the results'
     /// charts and later tables wait for it, so the first paint (verdict and
     /// experiment table) is not held up by them.
@@ -56,9 +52,7 @@ impl AppState {
             analysis,
             shown,
             load_error: RwSignal::new(None),
-            load_progress: RwSignal::new(None),
             file_note: RwSignal::new(None),
-            pending_file: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
             charts: RwSignal::new(ChartsStatus::NotLoaded),
             shown_json: Memo::new(move |_| {

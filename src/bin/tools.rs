@@ -1,8 +1,10 @@
 //! The tools below the results — customer value from a transaction log, the
-//! test planner and warehouse SQL — as a second WebAssembly module. Trunk
-//! builds it beside the app (index.html); the page fetches it only when a
-//! visitor opens a tool (`src/more_tools.rs`) and calls the two functions
-//! exported here.
+//! test planner and warehouse SQL — as a second WebAssembly module, with the
+//! data tools the page needs only now and then: the large-file reader and
+//! the column-mapping step. Trunk builds it beside the app (index.html); the
+//! page fetches it when a visitor opens a tool (`src/more_tools.rs`), opens a
+//! large file (`src/file_loader.rs`) or has columns to name
+//! (`src/column_mapping_slot.rs`), and calls the functions exported here.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -18,7 +20,10 @@ mod tools {
 
     use leptos::prelude::*;
     use uplift_roi_app::clv_panel::ClvPanel;
+    use uplift_roi_app::column_mapping::TextColumnMapping;
+    use uplift_roi_app::data_events::MappingRequest;
     use uplift_roi_app::format;
+    use uplift_roi_app::large_file_reader::{self, LargeFileReader, Reader};
     use uplift_roi_app::planner_panel::PlannerPanel;
     use uplift_roi_app::tools_context::ToolsContext;
     use uplift_roi_app::warehouse_panel::WarehousePanel;
@@ -27,6 +32,10 @@ mod tools {
     thread_local! {
         /// One context for every opened tool, created on the first opening.
         static CONTEXT: OnceCell<RwSignal<ToolsContext>> = const { OnceCell::new() };
+        /// The large-file reader, once shown.
+        static READER: OnceCell<Reader> = const { OnceCell::new() };
+        /// What the text area's column-mapping step shows, once shown.
+        static MAPPING: OnceCell<RwSignal<MappingRequest>> = const { OnceCell::new() };
     }
 
     fn apply(context: &ToolsContext) {
@@ -68,6 +77,74 @@ mod tools {
         if context.with_untracked(|c| *c != next) {
             apply(&next);
             context.set(next);
+        }
+    }
+
+    /// Read a large file in the background, showing its progress (or the
+    /// column-mapping step, if its headers are not recognised) in `slot`;
+    /// the outcome goes to `on_event` as a `DataEvent` in JSON.
+    #[wasm_bindgen]
+    pub fn read_large_file(
+        slot: web_sys::HtmlElement,
+        file: web_sys::File,
+        context_json: &str,
+        on_event: js_sys::Function,
+    ) {
+        large_file_reader::set_page(on_event);
+        update_context(context_json);
+        let reader = match READER.with(|cell| cell.get().copied()) {
+            Some(reader) => reader,
+            None => {
+                let reader = Reader::new();
+                let context = shared_context(context_json);
+                leptos::mount::mount_to(slot, move || {
+                    provide_context(context);
+                    view! { <LargeFileReader reader/> }
+                })
+                .forget();
+                READER.with(|cell| {
+                    let _ = cell.set(reader);
+                });
+                reader
+            }
+        };
+        large_file_reader::read(reader, file);
+    }
+
+    /// The data was replaced: a file waiting for its column roles is dropped.
+    #[wasm_bindgen]
+    pub fn forget_pending_file() {
+        if let Some(reader) = READER.with(|cell| cell.get().copied()) {
+            large_file_reader::forget_pending(reader);
+        }
+    }
+
+    /// Show (or update) the column-mapping step for the text area's data in
+    /// `slot`; the user's choices go to `on_event` as `DataEvent`s.
+    #[wasm_bindgen]
+    pub fn show_column_mapping(
+        slot: web_sys::HtmlElement,
+        request_json: &str,
+        context_json: &str,
+        on_event: js_sys::Function,
+    ) {
+        large_file_reader::set_page(on_event);
+        update_context(context_json);
+        let request = MappingRequest::from_json(request_json);
+        match MAPPING.with(|cell| cell.get().copied()) {
+            Some(shown) => {
+                if shown.with_untracked(|r| *r != request) {
+                    shown.set(request);
+                }
+            }
+            None => {
+                let shown = RwSignal::new(request);
+                leptos::mount::mount_to(slot, move || view! { <TextColumnMapping request=shown/> })
+                    .forget();
+                MAPPING.with(|cell| {
+                    let _ = cell.set(shown);
+                });
+            }
         }
     }
 }

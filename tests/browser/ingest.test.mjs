@@ -5,7 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
@@ -16,6 +16,9 @@ const CORPUS = join(ROOT, 'tests', 'corpus');
 const BIG = join(tmpdir(), 'uplift-roi-1m-rows.csv');
 // Large enough (≈ 2 s to read) that Cancel is pressed while it loads.
 const HUGE = join(tmpdir(), 'uplift-roi-200mb.csv');
+// Over 2 MB with headers the page does not recognise: read by the worker
+// only after the column-mapping step.
+const ODD = join(tmpdir(), 'uplift-roi-odd-headers.csv');
 const env = useBrowser();
 
 before(async () => {
@@ -23,6 +26,9 @@ before(async () => {
   assert.equal(rows, 1_000_000);
   assert.ok(bytes > 30e6, `${bytes} bytes`);
   await writeRows(HUGE, { bytes: 200 * 1024 * 1024 });
+  const lines = ['cohort,bought'];
+  for (let i = 0; i < 300_000; i++) lines.push(`${i % 2 ? 'group-b' : 'group-a'},${i % 7 === 0 ? 1 : 0}`);
+  writeFileSync(ODD, lines.join('\n') + '\n');
 });
 
 function offOrigin(requests) {
@@ -157,6 +163,55 @@ test('unknown headers ask which column is which, and the answer is remembered', 
     await page.setInputFiles('#data-file', file);
     await page.locator('#data-ok:has-text("Read 2 aggregated rows")').waitFor();
     assert.match(await page.locator('#conversion-table').innerText(), /\bB\b/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the large-file reader is downloaded on first use; a failed download says so and the data stays', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    assert.equal(requests.filter((u) => /tools/.test(u)).length, 0, 'no tools on a first visit');
+    const before = await page.locator('#verdict').innerText();
+    await context.route('**/tools_bg.wasm', (route) => route.abort());
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#data-error:has-text("could not be downloaded")').waitFor();
+    assert.match(await page.locator('#data-error').innerText(), /reader for large files could not be downloaded .*data you had before is unchanged/);
+    assert.equal(await page.locator('#verdict').innerText(), before);
+    await context.unroute('**/tools_bg.wasm');
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#data-ok:has-text("1,000,000 user rows")').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#data-error').count(), 0);
+    assert.deepEqual(errors.filter((e) => !/tools_bg\.wasm|Failed to fetch|net::ERR_FAILED/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a large file with unknown headers asks for its columns, then reads with them; new data drops the question', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.setInputFiles('#data-file', ODD);
+    await page.locator('#mapping-apply').waitFor({ timeout: 20_000 });
+    assert.match(await page.locator('#column-mapping').innerText(), /uplift-roi-odd-headers\.csv.*read the file again/s);
+    assert.match(await page.locator('#data-error').innerText(), /odd-headers/);
+    await page.locator('#column-mapping select').nth(0).selectOption('variant');
+    await page.locator('#column-mapping select').nth(1).selectOption('converted');
+    await page.locator('#mapping-apply').click();
+    await page.locator('#data-ok:has-text("300,000 user rows")').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#column-mapping').count(), 0, 'the step is gone once read');
+    assert.equal(await page.locator('#data-error').count(), 0, 'the question is answered');
+    // Asked again and then replaced by pasted data: the question goes.
+    await page.setInputFiles('#data-file', ODD.replace('odd', 'odd'));
+    await page.locator('#data-ok:has-text("300,000 user rows")').waitFor();
+    const other = join(tmpdir(), 'uplift-roi-odder-headers.csv');
+    writeFileSync(other, readFileSync(ODD, 'utf8').replace('cohort,bought', 'team,took'));
+    await page.setInputFiles('#data-file', other);
+    await page.locator('#mapping-apply').waitFor({ timeout: 20_000 });
+    await page.locator('button:has-text("Load demo data")').click();
+    await page.locator('#data-ok:has-text("2 aggregated rows")').waitFor();
+    assert.equal(await page.locator('#mapping-apply').count(), 0, 'no question about a file that was replaced');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

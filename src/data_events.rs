@@ -1,0 +1,90 @@
+//! What the data tools tell the page. The large-file reader and the
+//! column-mapping step are part of the tools module (`src/bin/tools.rs`),
+//! downloaded when a large file is opened or the columns need naming; they
+//! report back through a callback the page gives them, as JSON.
+
+use serde::{Deserialize, Serialize};
+use uplift_engine::ingest::ColumnMapping;
+
+use crate::ingest_protocol::ReadSummary;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataEvent {
+    /// A large file was read: its per-variant sums are the new data.
+    Loaded { name: String, read: ReadSummary },
+    /// A load failed or was cancelled; the message is for the user.
+    Failed(String),
+    /// The user named the columns of the data in the text area.
+    Columns(ColumnMapping),
+}
+
+impl DataEvent {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Option<DataEvent> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// What the column-mapping step for the text area shows: the headers of
+/// the data and the roles chosen so far (no headers: nothing to ask).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MappingRequest {
+    pub headers: Vec<String>,
+    pub columns: ColumnMapping,
+}
+
+impl MappingRequest {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> MappingRequest {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uplift_engine::ingest::ColumnRole;
+
+    #[test]
+    fn events_and_requests_round_trip() {
+        let mut columns = ColumnMapping::new();
+        columns.insert("arm".into(), ColumnRole::Variant);
+        let read = ReadSummary {
+            data: "variant,users\nA,1\n".into(),
+            shape_row_level: true,
+            rows: 1,
+            skipped: 0,
+            problems: vec!["row 2: bad".into()],
+            bytes: 10.0,
+            millis: 1.5,
+            memory_bytes: 65536.0,
+        };
+        for e in [
+            DataEvent::Loaded {
+                name: "big.csv".into(),
+                read,
+            },
+            DataEvent::Failed("“big.csv”: no".into()),
+            DataEvent::Columns(columns.clone()),
+        ] {
+            assert_eq!(DataEvent::from_json(&e.to_json()), Some(e));
+        }
+        assert_eq!(DataEvent::from_json("{\"kind\":\"done\"}"), None);
+        let r = MappingRequest {
+            headers: vec!["arm".into()],
+            columns,
+        };
+        assert_eq!(MappingRequest::from_json(&r.to_json()), r);
+        assert_eq!(
+            MappingRequest::from_json("nonsense"),
+            MappingRequest::default()
+        );
+    }
+}

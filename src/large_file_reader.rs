@@ -1,0 +1,336 @@
+//! Reading a large file (over 2 MB, or not UTF-8) in the background: the
+//! file-reading worker streams it in chunks and hands back only per-variant
+//! sums, so a gigabyte export never sits in the page's memory and the page
+//! keeps answering while it loads. Shown under the text area: progress with
+//! a Cancel button, or the column-mapping step when the file's headers are
+//! not recognised. Part of the tools module (`src/bin/tools.rs`); the page
+//! hears the outcome as [`DataEvent`]s and, until a load succeeds, keeps
+//! the data it had.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping, ColumnRole};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, MessageEvent, Worker};
+
+use crate::column_mapping::ColumnMappingForm;
+use crate::column_memory;
+use crate::data_events::DataEvent;
+use crate::file_progress::FileProgress;
+use crate::ingest_protocol::{ReadRequest, WorkerMessage};
+
+/// The worker's script, next to the page (Trunk writes it; relative, so the
+/// site works from any sub-path).
+const WORKER_URL: &str = "./ingest_worker_loader.js";
+
+/// A file being read by the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadProgress {
+    pub name: String,
+    pub bytes: f64,
+    pub total: f64,
+    pub rows: usize,
+    pub millis: f64,
+}
+
+impl LoadProgress {
+    pub fn fraction(&self) -> f64 {
+        if self.total > 0.0 {
+            (self.bytes / self.total).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    pub fn rows_per_second(&self) -> f64 {
+        if self.millis > 0.0 {
+            self.rows as f64 / (self.millis / 1000.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A large file whose headers need the column-mapping step before it can
+/// be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingFile {
+    pub name: String,
+    pub headers: Vec<String>,
+}
+
+/// What the reader shows.
+#[derive(Clone, Copy)]
+pub struct Reader {
+    pub progress: RwSignal<Option<LoadProgress>>,
+    pub pending: RwSignal<Option<PendingFile>>,
+    /// The roles chosen for the pending file, before it is read again.
+    pub pending_mapping: RwSignal<ColumnMapping>,
+}
+
+impl Reader {
+    pub fn new() -> Reader {
+        Reader {
+            progress: RwSignal::new(None),
+            pending: RwSignal::new(None),
+            pending_mapping: RwSignal::new(ColumnMapping::new()),
+        }
+    }
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader::new()
+    }
+}
+
+thread_local! {
+    /// The running worker, if any, and the file it was given (kept so a
+    /// file that needs a column mapping can be read again once mapped).
+    static JOB: RefCell<Option<(Worker, File)>> = const { RefCell::new(None) };
+    /// Where the page hears about loads.
+    static PAGE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Tell the page (see [`DataEvent`]).
+pub fn tell_page(event: &DataEvent) {
+    PAGE.with(|page| {
+        if let Some(f) = page.borrow().as_ref() {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&event.to_json()));
+        }
+    });
+}
+
+/// Where events go from now on.
+pub fn set_page(on_event: js_sys::Function) {
+    PAGE.with(|page| *page.borrow_mut() = Some(on_event));
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The header row of a file, from its first 64 KiB.
+async fn headers_of(file: &File) -> Vec<String> {
+    let Ok(head) = file.slice_with_f64_and_f64(0.0, 65_536.0) else {
+        return Vec::new();
+    };
+    let Ok(buffer) = JsFuture::from(head.array_buffer()).await else {
+        return Vec::new();
+    };
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    // A file that is not all UTF-8 still has readable headers, mostly.
+    let text = decode_text(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
+    header_fields(&text)
+}
+
+/// Read `file` with the column roles remembered for its headers.
+pub fn read(reader: Reader, file: File) {
+    reader.pending.set(None);
+    spawn_local(async move {
+        let columns = column_memory::recall(&headers_of(&file).await);
+        start_worker(reader, file, columns);
+    });
+}
+
+/// Stop reading the current file; the data on screen stays as it was.
+pub fn cancel(reader: Reader) {
+    let was_running = JOB.with(|job| {
+        job.borrow_mut()
+            .take()
+            .map(|(worker, _)| worker.terminate())
+            .is_some()
+    });
+    if was_running {
+        let name = reader
+            .progress
+            .get_untracked()
+            .map(|p| p.name)
+            .unwrap_or_default();
+        reader.progress.set(None);
+        tell_page(&DataEvent::Failed(format!(
+            "Loading “{name}” was cancelled. The data you had before is unchanged."
+        )));
+    }
+}
+
+/// Forget a file that was waiting for its column mapping (the data was
+/// replaced meanwhile).
+pub fn forget_pending(reader: Reader) {
+    if reader.pending.get_untracked().is_some() {
+        reader.pending.set(None);
+        JOB.with(|job| job.borrow_mut().take());
+    }
+}
+
+/// Read the file that was waiting for its column mapping again, now with
+/// the user's roles.
+fn read_pending(reader: Reader) {
+    let mapping = reader.pending_mapping.get_untracked();
+    if let Some(p) = reader.pending.get_untracked() {
+        column_memory::remember(&p.headers, &mapping);
+    }
+    let file = JOB.with(|job| job.borrow().as_ref().map(|(_, f)| f.clone()));
+    if let Some(file) = file {
+        reader.pending.set(None);
+        start_worker(reader, file, mapping);
+    }
+}
+
+fn start_worker(reader: Reader, file: File, columns: ColumnMapping) {
+    // One load at a time: a new file replaces one still being read.
+    JOB.with(|job| {
+        if let Some((old, _)) = job.borrow_mut().take() {
+            old.terminate();
+        }
+    });
+    let worker = match Worker::new(WORKER_URL) {
+        Ok(w) => w,
+        Err(_) => {
+            tell_page(&DataEvent::Failed(
+                "This browser could not start the file reader for large files. Try a smaller file, or paste aggregated data.".into(),
+            ));
+            return;
+        }
+    };
+    let name = file.name();
+    let total = file.size();
+    let started = now();
+    reader.progress.set(Some(LoadProgress {
+        name: name.clone(),
+        bytes: 0.0,
+        total,
+        rows: 0,
+        millis: 0.0,
+    }));
+    let request = ReadRequest { columns };
+    let to_send = file.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let Some(message) = ev
+            .data()
+            .as_string()
+            .and_then(|t| WorkerMessage::from_json(&t))
+        else {
+            // A reader from another version of the site (a deploy while
+            // this tab was open): stop rather than wait for ever.
+            finish(reader);
+            tell_page(&DataEvent::Failed(
+                "This page was updated while it was open, and its file reader no longer matches it. Reload the page and open the file again; the data you had before is unchanged.".into(),
+            ));
+            return;
+        };
+        match message {
+            WorkerMessage::Ready => {
+                let payload = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&payload, &"file".into(), &to_send);
+                let json = serde_json::to_string(&request).unwrap_or_default();
+                let _ = js_sys::Reflect::set(&payload, &"request".into(), &json.into());
+                JOB.with(|job| {
+                    if let Some((w, _)) = job.borrow().as_ref() {
+                        let _ = w.post_message(&payload);
+                    }
+                });
+            }
+            WorkerMessage::Progress { bytes, total, rows } => {
+                reader.progress.set(Some(LoadProgress {
+                    name: name.clone(),
+                    bytes,
+                    total,
+                    rows,
+                    millis: now() - started,
+                }));
+            }
+            WorkerMessage::Done(read) => {
+                finish(reader);
+                reader.pending.set(None);
+                tell_page(&DataEvent::Loaded {
+                    name: name.clone(),
+                    read,
+                });
+            }
+            WorkerMessage::Failed {
+                message,
+                needs_mapping,
+            } => {
+                reader.progress.set(None);
+                tell_page(&DataEvent::Failed(format!("“{name}”: {message}")));
+                if needs_mapping {
+                    // Keep the file for a second read once mapped.
+                    JOB.with(|job| {
+                        if let Some((w, _)) = job.borrow().as_ref() {
+                            w.terminate();
+                        }
+                    });
+                    ask_for_mapping(reader, name.clone());
+                } else {
+                    finish(reader);
+                }
+            }
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        finish(reader);
+        tell_page(&DataEvent::Failed(
+            "The file reader stopped unexpectedly. The data you had before is unchanged.".into(),
+        ));
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    JOB.with(|job| *job.borrow_mut() = Some((worker, file)));
+}
+
+/// The worker is done with its file: stop it and hide the progress.
+fn finish(reader: Reader) {
+    JOB.with(|job| {
+        if let Some((worker, _)) = job.borrow_mut().take() {
+            worker.terminate();
+        }
+    });
+    reader.progress.set(None);
+}
+
+/// Read the pending file's header row and ask the user for its column roles.
+fn ask_for_mapping(reader: Reader, name: String) {
+    let Some(file) = JOB.with(|job| job.borrow().as_ref().map(|(_, f)| f.clone())) else {
+        return;
+    };
+    spawn_local(async move {
+        let headers = headers_of(&file).await;
+        reader.pending_mapping.set(column_memory::recall(&headers));
+        reader.pending.set(Some(PendingFile { name, headers }));
+    });
+}
+
+/// Progress of the file being read, or the column-mapping step for a file
+/// whose headers were not recognised.
+#[component]
+pub fn LargeFileReader(reader: Reader) -> impl IntoView {
+    let headers = Signal::derive(move || {
+        reader
+            .pending
+            .with(|p| p.as_ref().map(|p| p.headers.clone()))
+            .unwrap_or_default()
+    });
+    let file_name =
+        Signal::derive(move || reader.pending.with(|p| p.as_ref().map(|p| p.name.clone())));
+    let choose = Callback::new(move |(header, role): (String, ColumnRole)| {
+        let hs = headers.get_untracked();
+        reader.pending_mapping.update(|m| {
+            m.insert(header, role);
+            *m = column_memory::for_headers(m, &hs);
+        });
+    });
+    let apply = Callback::new(move |()| read_pending(reader));
+    view! {
+        <FileProgress reader/>
+        <ColumnMappingForm headers mapping=reader.pending_mapping.into() file_name on_choose=choose on_apply=apply/>
+    }
+}
