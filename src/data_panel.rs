@@ -151,6 +151,9 @@ pub fn DataPanel() -> impl IntoView {
             </p>
             <p class="hint drop-hint">"Or drop a CSV file anywhere on this page. Large files are read in the background, in pieces; only per-variant totals are kept."</p>
             // The large-file reader shows its progress here (tools module).
+            {move || state.opening_file.get().map(|name| view! {
+                <p class="hint" role="status" id="file-opening">{format!("Opening “{name}”…")}</p>
+            })}
             <div class="file-slot" id="file-slot"></div>
             <ColumnMappingSlot/>
             <DataStatus/>

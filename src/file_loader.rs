@@ -110,8 +110,11 @@ pub fn tools_context(state: AppState) -> String {
 /// Hand a large file to the reader in the tools module (downloaded first
 /// if need be); it shows its progress under the text area.
 fn read_large(state: AppState, file: File) {
+    state.opening_file.set(Some(file.name()));
     spawn_local(async move {
-        if let Err(e) = load_tools().await {
+        let loaded = load_tools().await;
+        state.opening_file.set(None);
+        if let Err(e) = loaded {
             state.load_error.set(Some(format!(
                 "The reader for large files could not be downloaded ({e}). Check the connection and try again; the data you had before is unchanged."
             )));

@@ -20,6 +20,8 @@ pub struct AppState {
     pub shown: Memo<Option<Report>>,
     /// A problem that is not in the scenario itself, such as an unreadable file.
     pub load_error: RwSignal<Option<String>>,
+    /// A large file waiting for the reader (the tools module) to download.
+    pub opening_file: RwSignal<Option<String>>,
     /// What the last large file gave, while its sums are the data.
     pub file_note: RwSignal<Option<FileNote>>,
     /// False until the browser has painted the page once: the results'
@@ -52,6 +54,7 @@ impl AppState {
             analysis,
             shown,
             load_error: RwSignal::new(None),
+            opening_file: RwSignal::new(None),
             file_note: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
             charts: RwSignal::new(ChartsStatus::NotLoaded),

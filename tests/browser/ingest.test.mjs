@@ -180,7 +180,16 @@ test('the large-file reader is downloaded on first use; a failed download says s
     assert.match(await page.locator('#data-error').innerText(), /reader for large files could not be downloaded .*data you had before is unchanged/);
     assert.equal(await page.locator('#verdict').innerText(), before);
     await context.unroute('**/tools_bg.wasm');
+    // While the reader downloads, the page says what it is opening.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await context.route('**/tools_bg.wasm', async (route) => { await held; await route.continue(); });
     await page.setInputFiles('#data-file', BIG);
+    await page.locator('#file-opening').waitFor();
+    assert.equal(await page.locator('#file-opening').innerText(), 'Opening “uplift-roi-1m-rows.csv”…');
+    release();
+    await page.locator('#file-progress').waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#file-opening').count(), 0);
     await page.locator('#data-ok:has-text("1,000,000 user rows")').waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('#data-error').count(), 0);
     assert.deepEqual(errors.filter((e) => !/tools_bg\.wasm|Failed to fetch|net::ERR_FAILED/.test(e)), []);
