@@ -1,13 +1,17 @@
-//! Stamps the app with the format of the report the page hands to the
-//! charts module (`src/charts/lazy.rs`, `src/bin/charts.rs`): a digest of the
-//! engine's and the charts' sources. A tab left open across a deploy whose
-//! page and charts module disagree then says so, instead of drawing from a
-//! report it reads differently.
+//! Stamps the app with the format of what the page and its on-demand modules
+//! exchange (the report the charts module draws, the data tools' requests and
+//! events): a digest of the sources that define it. A tab left open across a
+//! deploy whose page and module disagree then says so ("reload"), instead of
+//! misreading what it is sent.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -22,7 +26,13 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let roots = ["crates/engine/src", "src/charts"];
+    let roots = [
+        "crates/engine/src",
+        "src/charts",
+        "src/data_events.rs",
+        "src/ingest_protocol.rs",
+        "src/tools_context.rs",
+    ];
     let mut all = Vec::new();
     for root in roots {
         println!("cargo:rerun-if-changed={root}");
@@ -42,5 +52,5 @@ fn main() {
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    println!("cargo:rustc-env=UPLIFT_REPORT_FORMAT={hash:016x}");
+    println!("cargo:rustc-env=UPLIFT_PAGE_FORMAT={hash:016x}");
 }

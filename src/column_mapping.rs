@@ -9,7 +9,7 @@ use uplift_engine::ingest::{guess_roles, ColumnMapping, ColumnRole};
 
 use crate::column_memory;
 use crate::data_events::{DataEvent, MappingRequest};
-use crate::large_file_reader::tell_page;
+use crate::large_file_reader::{shared_reader, tell_page};
 
 /// The form value of a role (its serde name, e.g. `pre_revenue`).
 fn role_key(role: ColumnRole) -> String {
@@ -110,11 +110,20 @@ pub fn ColumnMappingForm(
 }
 
 /// The column-mapping step for the data in the text area, shown while the
-/// page cannot tell the columns apart (`request` comes from the page). Each
+/// page cannot tell the columns apart (`request` comes from the page) and
+/// no large file is waiting for its roles. Each
 /// choice is remembered for the same headers and sent to the page at once.
 #[component]
 pub fn TextColumnMapping(request: RwSignal<MappingRequest>) -> impl IntoView {
-    let headers = Signal::derive(move || request.with(|r| r.headers.clone()));
+    // A large file waiting for its own roles has the one form meanwhile.
+    let file_pending = shared_reader().pending;
+    let headers = Signal::derive(move || {
+        if file_pending.with(Option::is_some) {
+            Vec::new()
+        } else {
+            request.with(|r| r.headers.clone())
+        }
+    });
     let mapping = Signal::derive(move || request.with(|r| r.columns.clone()));
     let choose = Callback::new(move |(header, role): (String, ColumnRole)| {
         let hs = headers.get_untracked();

@@ -23,6 +23,7 @@ extern "C" {
         slot: &web_sys::HtmlElement,
         request: &str,
         context: &str,
+        format: &str,
         on_event: &js_sys::Function,
     ) -> Result<(), JsValue>;
 }
@@ -55,7 +56,11 @@ pub fn ColumnMappingSlot() -> impl IntoView {
     });
     // Whether the step has been shown once (the tools module is loaded).
     let shown = StoredValue::new(false);
+    // A failed download, said here with a button to try again.
+    let failed = RwSignal::new(None::<String>);
+    let attempt = RwSignal::new(0u32);
     Effect::new(move || {
+        attempt.track();
         let json = request.with(MappingRequest::to_json);
         let needed = request.with(|r| !r.headers.is_empty());
         if !needed && !shown.get_value() {
@@ -66,11 +71,10 @@ pub fn ColumnMappingSlot() -> impl IntoView {
                 return;
             };
             if let Err(e) = load_tools().await {
-                state.load_error.set(Some(format!(
-                    "The column chooser could not be downloaded ({e}). Check the connection and try again."
-                )));
+                failed.set(Some(e));
                 return;
             }
+            failed.set(None);
             // A newer request may have been sent while this one waited.
             if request.with_untracked(MappingRequest::to_json) != json {
                 return;
@@ -80,6 +84,7 @@ pub fn ColumnMappingSlot() -> impl IntoView {
                 &target,
                 &json,
                 &tools_context(state),
+                env!("UPLIFT_PAGE_FORMAT"),
                 &data_tools_callback(state),
             ) {
                 state.load_error.set(Some(format!(
@@ -89,5 +94,17 @@ pub fn ColumnMappingSlot() -> impl IntoView {
             }
         });
     });
-    view! { <div class="column-mapping-slot" node_ref=slot></div> }
+    let retry = move |_| {
+        failed.set(None);
+        attempt.update(|n| *n += 1);
+    };
+    view! {
+        {move || failed.get().map(|e| view! {
+            <p class="status error" id="mapping-failed" title=e>
+                "The column chooser could not be downloaded. Check the connection, then "
+                <button type="button" class="button secondary" on:click=retry>"try again"</button>
+            </p>
+        })}
+        <div class="column-mapping-slot" node_ref=slot></div>
+    }
 }

@@ -151,8 +151,22 @@ pub fn DataPanel() -> impl IntoView {
             </p>
             <p class="hint drop-hint">"Or drop a CSV file anywhere on this page. Large files are read in the background, in pieces; only per-variant totals are kept."</p>
             // The large-file reader shows its progress here (tools module).
-            {move || state.opening_file.get().map(|name| view! {
-                <p class="hint" role="status" id="file-opening">{format!("Opening “{name}”…")}</p>
+            {move || state.opening_file.get().map(|name| {
+                let label = format!("Opening “{name}”…");
+                let cancel = move |_| {
+                    state.opening_file.set(None);
+                    state.load_error.set(Some(format!(
+                        "Opening “{name}” was cancelled. The data you had before is unchanged."
+                    )));
+                };
+                view! {
+                    <div class="file-progress" id="file-opening">
+                        <label role="status" for="file-opening-bar">{label}</label>
+                        // No value: the browser shows it as under way.
+                        <progress id="file-opening-bar"></progress>
+                        <button type="button" class="button secondary" id="file-opening-cancel" on:click=cancel>"Cancel"</button>
+                    </div>
+                }
             })}
             <div class="file-slot" id="file-slot"></div>
             <ColumnMappingSlot/>

@@ -45,6 +45,7 @@ extern "C" {
         slot: &web_sys::HtmlElement,
         file: &File,
         context: &str,
+        format: &str,
         on_event: &js_sys::Function,
     ) -> Result<(), JsValue>;
     #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = forget_pending_file, catch)]
@@ -113,6 +114,10 @@ fn read_large(state: AppState, file: File) {
     state.opening_file.set(Some(file.name()));
     spawn_local(async move {
         let loaded = load_tools().await;
+        // Cancelled while the reader downloaded.
+        if state.opening_file.get_untracked().is_none() {
+            return;
+        }
         state.opening_file.set(None);
         if let Err(e) = loaded {
             state.load_error.set(Some(format!(
@@ -129,6 +134,7 @@ fn read_large(state: AppState, file: File) {
             &slot,
             &file,
             &tools_context(state),
+            env!("UPLIFT_PAGE_FORMAT"),
             &data_tools_callback(state),
         );
         if let Err(e) = started {

@@ -89,11 +89,19 @@ impl Default for Reader {
 }
 
 thread_local! {
+    /// The one reader of this page (created on first use).
+    static READER: std::cell::OnceCell<Reader> = const { std::cell::OnceCell::new() };
     /// The running worker, if any, and the file it was given (kept so a
     /// file that needs a column mapping can be read again once mapped).
     static JOB: RefCell<Option<(Worker, File)>> = const { RefCell::new(None) };
     /// Where the page hears about loads.
     static PAGE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// The page's reader: what it shows while a file loads or waits for its
+/// column roles.
+pub fn shared_reader() -> Reader {
+    READER.with(|cell| *cell.get_or_init(Reader::new))
 }
 
 /// Tell the page (see [`DataEvent`]).

@@ -73,7 +73,8 @@ pub fn MoreTools() -> impl IntoView {
     // Keep the opened tools in step with the page.
     Effect::new(move || {
         let json = context.with(ToolsContext::to_json);
-        if status.get() == Status::Ready {
+        // Also when the data tools (same module) loaded it first.
+        if status.get() == Status::Ready || crate::on_demand::tools_ready() {
             let _ = update_context(&json);
         }
     });

@@ -52,7 +52,7 @@ mod charts {
         report_json: &str,
         format: &str,
     ) -> Result<Option<String>, JsError> {
-        if format != env!("UPLIFT_REPORT_FORMAT") {
+        if format != env!("UPLIFT_PAGE_FORMAT") {
             return Err(JsError::new(
                 "this page was updated while it was open; reload it to see the charts",
             ));

@@ -21,9 +21,9 @@ mod tools {
     use leptos::prelude::*;
     use uplift_roi_app::clv_panel::ClvPanel;
     use uplift_roi_app::column_mapping::TextColumnMapping;
-    use uplift_roi_app::data_events::MappingRequest;
+    use uplift_roi_app::data_events::{DataEvent, MappingRequest};
     use uplift_roi_app::format;
-    use uplift_roi_app::large_file_reader::{self, LargeFileReader, Reader};
+    use uplift_roi_app::large_file_reader::{self, shared_reader, LargeFileReader};
     use uplift_roi_app::planner_panel::PlannerPanel;
     use uplift_roi_app::tools_context::ToolsContext;
     use uplift_roi_app::warehouse_panel::WarehousePanel;
@@ -32,8 +32,8 @@ mod tools {
     thread_local! {
         /// One context for every opened tool, created on the first opening.
         static CONTEXT: OnceCell<RwSignal<ToolsContext>> = const { OnceCell::new() };
-        /// The large-file reader, once shown.
-        static READER: OnceCell<Reader> = const { OnceCell::new() };
+        /// Whether the large-file reader is on the page.
+        static READER_SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
         /// What the text area's column-mapping step shows, once shown.
         static MAPPING: OnceCell<RwSignal<MappingRequest>> = const { OnceCell::new() };
     }
@@ -80,6 +80,18 @@ mod tools {
         }
     }
 
+    /// Whether the page speaks this module's version of the messages; if
+    /// not (a tab left open across a deploy), it is told to reload.
+    fn page_matches(format: &str) -> bool {
+        if format == env!("UPLIFT_PAGE_FORMAT") {
+            return true;
+        }
+        large_file_reader::tell_page(&DataEvent::Failed(
+            "This page was updated while it was open, and its data tools no longer match it. Reload the page and try again; the data you had before is unchanged.".into(),
+        ));
+        false
+    }
+
     /// Read a large file in the background, showing its progress (or the
     /// column-mapping step, if its headers are not recognised) in `slot`;
     /// the outcome goes to `on_event` as a `DataEvent` in JSON.
@@ -88,35 +100,30 @@ mod tools {
         slot: web_sys::HtmlElement,
         file: web_sys::File,
         context_json: &str,
+        format: &str,
         on_event: js_sys::Function,
     ) {
         large_file_reader::set_page(on_event);
         update_context(context_json);
-        let reader = match READER.with(|cell| cell.get().copied()) {
-            Some(reader) => reader,
-            None => {
-                let reader = Reader::new();
-                let context = shared_context(context_json);
-                leptos::mount::mount_to(slot, move || {
-                    provide_context(context);
-                    view! { <LargeFileReader reader/> }
-                })
-                .forget();
-                READER.with(|cell| {
-                    let _ = cell.set(reader);
-                });
-                reader
-            }
-        };
+        if !page_matches(format) {
+            return;
+        }
+        let reader = shared_reader();
+        if !READER_SHOWN.with(|shown| shown.replace(true)) {
+            let context = shared_context(context_json);
+            leptos::mount::mount_to(slot, move || {
+                provide_context(context);
+                view! { <LargeFileReader reader/> }
+            })
+            .forget();
+        }
         large_file_reader::read(reader, file);
     }
 
     /// The data was replaced: a file waiting for its column roles is dropped.
     #[wasm_bindgen]
     pub fn forget_pending_file() {
-        if let Some(reader) = READER.with(|cell| cell.get().copied()) {
-            large_file_reader::forget_pending(reader);
-        }
+        large_file_reader::forget_pending(shared_reader());
     }
 
     /// Show (or update) the column-mapping step for the text area's data in
@@ -126,9 +133,13 @@ mod tools {
         slot: web_sys::HtmlElement,
         request_json: &str,
         context_json: &str,
+        format: &str,
         on_event: js_sys::Function,
     ) {
         large_file_reader::set_page(on_event);
+        if !page_matches(format) {
+            return;
+        }
         update_context(context_json);
         let request = MappingRequest::from_json(request_json);
         match MAPPING.with(|cell| cell.get().copied()) {

@@ -170,7 +170,7 @@ pub fn draw(kind: ChartKind, report_json: &str) -> Result<Option<String>, String
             &JsValue::NULL,
             &JsValue::from_str(kind.id()),
             &JsValue::from_str(report_json),
-            &JsValue::from_str(env!("UPLIFT_REPORT_FORMAT")),
+            &JsValue::from_str(env!("UPLIFT_PAGE_FORMAT")),
         )
         .map_err(|e| describe(&e))?;
     Ok(svg.as_string())

@@ -186,7 +186,13 @@ test('the large-file reader is downloaded on first use; a failed download says s
     await context.route('**/tools_bg.wasm', async (route) => { await held; await route.continue(); });
     await page.setInputFiles('#data-file', BIG);
     await page.locator('#file-opening').waitFor();
-    assert.equal(await page.locator('#file-opening').innerText(), 'Opening “uplift-roi-1m-rows.csv”…');
+    assert.equal(await page.locator('#file-opening label').innerText(), 'Opening “uplift-roi-1m-rows.csv”…');
+    // Cancel while it downloads: nothing is read, the data stays.
+    await page.locator('#file-opening-cancel').click();
+    await page.locator('#data-error:has-text("was cancelled")').waitFor();
+    assert.equal(await page.locator('#file-opening').count(), 0);
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#file-opening').waitFor();
     release();
     await page.locator('#file-progress').waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('#file-opening').count(), 0);
@@ -211,17 +217,47 @@ test('a large file with unknown headers asks for its columns, then reads with th
     await page.locator('#data-ok:has-text("300,000 user rows")').waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('#column-mapping').count(), 0, 'the step is gone once read');
     assert.equal(await page.locator('#data-error').count(), 0, 'the question is answered');
-    // Asked again and then replaced by pasted data: the question goes.
-    await page.setInputFiles('#data-file', ODD.replace('odd', 'odd'));
-    await page.locator('#data-ok:has-text("300,000 user rows")').waitFor();
+    // The same headers again: read with the remembered roles, no question.
+    await page.locator('button:has-text("Load demo data")').click();
+    await page.locator('#data-ok:has-text("2 aggregated rows")').waitFor();
+    await page.setInputFiles('#data-file', ODD);
+    await page.locator('#data-ok:has-text("300,000 user rows")').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#mapping-apply').count(), 0);
+    // Another file asks again; replacing the data drops the question.
     const other = join(tmpdir(), 'uplift-roi-odder-headers.csv');
     writeFileSync(other, readFileSync(ODD, 'utf8').replace('cohort,bought', 'team,took'));
+    // Pasted data with unknown columns has its form; a large file waiting
+    // for its roles takes over: one form on the page, never two.
+    await page.locator('#data-input').fill('team,took\nx,1\ny,0\n');
+    await page.locator('#column-mapping').waitFor();
     await page.setInputFiles('#data-file', other);
     await page.locator('#mapping-apply').waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('#column-mapping').count(), 1, 'one column form');
     await page.locator('button:has-text("Load demo data")').click();
     await page.locator('#data-ok:has-text("2 aggregated rows")').waitFor();
     assert.equal(await page.locator('#mapping-apply').count(), 0, 'no question about a file that was replaced');
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a column chooser that cannot be downloaded says so, and a retry shows it', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await context.route('**/tools_bg.wasm', (route) => route.abort());
+    await page.locator('#data-input').fill('crew,took\nx,1\ny,0\n');
+    await page.locator('#mapping-failed').waitFor();
+    assert.match(await page.locator('#mapping-failed').innerText(), /column chooser could not be downloaded/);
+    // Editing the rows keeps the message and its button.
+    await page.locator('#data-input').fill('crew,took\nx,1\ny,1\n');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#mapping-failed').count(), 1);
+    await context.unroute('**/tools_bg.wasm');
+    await page.locator('#mapping-failed button').click();
+    await page.locator('#column-mapping').waitFor();
+    assert.equal(await page.locator('#mapping-failed').count(), 0);
+    assert.deepEqual(errors.filter((e) => !/tools_bg\.wasm|Failed to fetch|net::ERR_FAILED/.test(e)), []);
   } finally {
     await context.close();
   }
