@@ -242,6 +242,31 @@ test('a large file with unknown headers asks for its columns, then reads with th
   }
 });
 
+test('data tools from another version of the page say to reload, and the data stays', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // The tools of another build: the same module, asked with another
+    // message format (what a tab open across a deploy would send).
+    await context.route('**/tools.js', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()) + `;(() => {
+        const read = wasm_bindgen.read_large_file;
+        wasm_bindgen.read_large_file = (slot, file, context, format, onEvent) => read(slot, file, context, '0000000000000000', onEvent);
+      })();`;
+      await route.fulfill({ response, body });
+    });
+    const before = await page.locator('#verdict').innerText();
+    await page.setInputFiles('#data-file', BIG);
+    await page.locator('#data-error:has-text("updated while it was open")').waitFor({ timeout: 20_000 });
+    assert.match(await page.locator('#data-error').innerText(), /data tools no longer match it\. Reload the page/);
+    assert.equal(await page.locator('#file-progress').count(), 0, 'nothing was read');
+    assert.equal(await page.locator('#verdict').innerText(), before);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a column chooser that cannot be downloaded says so, and a retry shows it', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
