@@ -41,7 +41,7 @@ try {
       console.log(`  ${f.padEnd(48)} ${kib(bytes.length).padStart(11)} raw ${kib(g).padStart(11)} gzip`);
     }
     console.log(`  ${'total'.padEnd(48)} ${kib(raw).padStart(11)} raw ${kib(gz).padStart(11)} gzip (budget 250 KiB)`);
-    for (const [prefix, when] of [['charts', 'when the charts come near the screen'], ['ingest_worker', 'for large files'], ['tools', 'when a tool is opened']]) {
+    for (const [prefix, when] of [['charts', 'when the charts come near the screen'], ['ingest_worker', 'for large files'], ['tools', 'when a tool is opened, a file over 2 MB is read or the columns need naming']]) {
       const lazy = readdirSync(DIST).filter((f) => f.startsWith(prefix));
       const lazyGz = lazy.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0);
       console.log(`  loaded only ${when}: ${lazy.join(', ')} = ${kib(lazyGz)} gzip`);
