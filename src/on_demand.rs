@@ -1,5 +1,8 @@
-//! Adding a module that is downloaded on demand (the tools, the charts) to
-//! the page: its script tag, once, and what went wrong if it fails.
+//! Modules downloaded on demand: adding their scripts to the page, what went
+//! wrong if that fails, and the tools module's one shared download (the
+//! tool cards and the data tools both use it).
+
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -53,15 +56,16 @@ extern "C" {
 thread_local! {
     /// The tools module's download: under way or done. Cleared after a
     /// failure, so the next request tries again.
-    static TOOLS: std::cell::RefCell<Option<js_sys::Promise>> = const { std::cell::RefCell::new(None) };
+    static TOOLS: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
     /// Whether the tools' glue script is on the page (added once: it
     /// declares a global).
-    static TOOLS_SCRIPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    static TOOLS_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static TOOLS_SCRIPT: Cell<bool> = const { Cell::new(false) };
+    /// Whether it has started.
+    static TOOLS_READY: Cell<bool> = const { Cell::new(false) };
 }
 
 async fn start_tools_module() -> Result<(), String> {
-    if !TOOLS_SCRIPT.with(std::cell::Cell::get) {
+    if !TOOLS_SCRIPT.with(Cell::get) {
         add_script("./tools.js", false).await?;
         TOOLS_SCRIPT.with(|added| added.set(true));
     }
@@ -106,5 +110,5 @@ pub async fn load_tools() -> Result<(), String> {
 
 /// Whether the tools module has started (its functions can be called now).
 pub fn tools_ready() -> bool {
-    TOOLS_READY.with(std::cell::Cell::get)
+    TOOLS_READY.with(Cell::get)
 }
