@@ -177,14 +177,19 @@ fn read_small(state: AppState, file: File) {
     });
 }
 
+/// The data is being replaced (typed, pasted, opened or cleared): a large
+/// file waiting for its column roles is no longer asked about.
+pub fn drop_pending_file() {
+    if load_tools_ready() {
+        let _ = forget_pending_file();
+    }
+}
+
 /// Replace the data with `text`, applying the column roles remembered for
 /// its headers.
 pub fn set_text_data(state: AppState, text: String) {
     state.load_error.set(None);
-    // A large file waiting for its column roles is replaced by this data.
-    if load_tools_ready() {
-        let _ = forget_pending_file();
-    }
+    drop_pending_file();
     // Typing below the header keeps the columns; only a new header row
     // looks up the roles remembered for it (a storage read and a parse).
     let headers = header_fields(&text);

@@ -69,6 +69,7 @@ pub fn ShareBar() -> impl IntoView {
                 .and_then(|v| v.as_string());
             match text.map(|t| Scenario::from_json(&t)) {
                 Some(Ok(s)) => {
+                    crate::file_loader::drop_pending_file();
                     state.scenario.set(s);
                     message.set(Some(format!("Opened “{name}”.")));
                 }
@@ -81,6 +82,7 @@ pub fn ShareBar() -> impl IntoView {
     };
     let clear = move |_| {
         clear_saved();
+        crate::file_loader::drop_pending_file();
         state.scenario.set(Scenario::demo());
         state.load_error.set(None);
         link.set(String::new());
