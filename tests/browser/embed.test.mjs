@@ -33,6 +33,10 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     // Editing inside the frame still works and the height follows.
     await frame.getByLabel('Amount of cost line 2').fill('90000');
     await frame.locator('#total-cost').filter({ hasText: '$174,000' }).waitFor();
+    // Scrolling the host page to the charts loads them in the frame, from
+    // under the sub-path.
+    await frame.locator('#forest-chart').scrollIntoViewIfNeeded();
+    await frame.locator('#forest-chart svg').waitFor({ timeout: 30_000 });
     await screenshot(page, 'embedded');
     const off = requests.filter((u) => !u.startsWith(`${env.server.origin}${PREFIX}`) && !u.startsWith('data:'));
     assert.deepEqual(off, [], 'every request stays under the sub-path of the origin');
@@ -76,6 +80,9 @@ test('a docs page on another origin (another port) embeds the calculator and fit
     await page.waitForFunction(() => parseFloat(document.getElementById('calc').style.height) > 800);
     await frame.getByLabel('Amount of cost line 2').fill('90000');
     await frame.locator('#total-cost').filter({ hasText: '$174,000' }).waitFor();
+    // In a frame from another origin too, the charts load as they come into view.
+    await frame.locator('#forest-chart').scrollIntoViewIfNeeded();
+    await frame.locator('#forest-chart svg').waitFor({ timeout: 30_000 });
     await screenshot(page, 'embedded-cross-origin');
     const off = requests.filter((u) => !u.startsWith(`${env.server.origin}/`) && !u.startsWith(`${docsOrigin}/`) && !u.startsWith('data:'));
     assert.deepEqual(off, []);
