@@ -38,11 +38,12 @@ fi
 grep -q "wasm_bindgen = \"$wb_version\"" Trunk.toml || {
   echo "setup: Trunk.toml [tools] wasm_bindgen must be \"$wb_version\" (the Cargo.lock version)" >&2; exit 1; }
 
-# npm tools: wasm-opt 132 (binaryen), playwright-core, axe-core and terser
-# (minifies the JavaScript glue after a build). Reinstall only when
+# npm tools: wasm-opt 132 (binaryen), playwright-core, axe-core, terser
+# (minifies the JavaScript glue after a build) and Zopfli (writes the
+# precompressed .gz files). Reinstall only when
 # package-lock.json changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages (binaryen, playwright-core, axe-core, terser)"
+  step "installing npm packages (binaryen, playwright-core, axe-core, terser, zopfli)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.package-lock.json
 fi

@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
+import { DIST, ROOT, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
@@ -59,6 +60,33 @@ test('the demo experiment is analysed on arrival', async () => {
     const offOrigin = requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:'));
     assert.deepEqual(offOrigin, [], `requests left the origin: ${offOrigin.join(', ')}`);
     assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the wasm module was loaded from the origin');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a first visit downloads the precompressed files the build ships', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const finished = [];
+  page.on('requestfinished', (r) => finished.push(r));
+  try {
+    await page.goto(`${env.server.origin}/`);
+    await page.locator('#verdict').waitFor();
+    await page.waitForTimeout(300);
+    let total = 0;
+    for (const r of finished) {
+      const path = new URL(r.url()).pathname.slice(1) || 'index.html';
+      const response = await r.response();
+      assert.equal(response.headers()['content-encoding'], 'gzip', `${path} was not sent compressed`);
+      const { responseBodySize } = await r.sizes();
+      assert.equal(responseBodySize, statSync(join(DIST, `${path}.gz`)).size, `${path}: not the shipped .gz`);
+      total += responseBodySize;
+    }
+    assert.ok(finished.some((r) => r.url().endsWith('_bg.wasm')), 'the app was loaded');
+    // Decompressed by the browser into a working page: less than the files themselves.
+    const raw = finished.reduce((n, r) => n + statSync(join(DIST, new URL(r.url()).pathname.slice(1) || 'index.html')).size, 0);
+    assert.ok(total < raw / 2, `${total} B sent for ${raw} B of files`);
   } finally {
     await context.close();
   }

@@ -1,52 +1,21 @@
 // Shared set-up for the browser tests: a static server for dist/ on
 // 127.0.0.1, Debian's Chromium driven by playwright-core, and a log of every
 // request the page makes so tests can prove nothing leaves the origin.
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { serveStatic as serveDir } from '../../scripts/static-server.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST = join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'tests', 'browser', 'artifacts');
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.png': 'image/png',
-};
-
 /**
- * Serve `dir` on 127.0.0.1 at a free port, under `prefix` (e.g. "/docs/tools/"
- * to prove the site works from a sub-path); resolves to { origin, close }.
+ * Serve `dir` on 127.0.0.1 at a free port, under `prefix`, with the build's
+ * precompressed files, as scripts/serve.sh does; resolves to { origin, close }.
  */
-export async function serveStatic(dir = DIST, prefix = '/') {
-  const server = createServer(async (req, res) => {
-    try {
-      const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      if (!full.startsWith(prefix)) throw new Error('outside the prefix');
-      const path = '/' + full.slice(prefix.length);
-      let file = normalize(join(dir, path));
-      if (!file.startsWith(dir)) throw new Error('outside');
-      if (path.endsWith('/')) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
-}
+export const serveStatic = (dir = DIST, prefix = '/') => serveDir(dir, prefix);
 
 /** Flags that keep Chromium from phoning home (and so from spoiling the privacy check). */
 export const CHROMIUM_ARGS = [

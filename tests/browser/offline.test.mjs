@@ -76,6 +76,7 @@ test('after a deploy, a tool used before is kept for offline use in the new cach
     // The deploy: the same files with a service worker of a new version.
     const sw = join(dir, 'sw.js');
     writeFileSync(sw, readFileSync(sw, 'utf8').replace(/uplift-roi-[0-9a-f]{16}/, 'uplift-roi-0123456789abcdef'));
+    rmSync(`${sw}.gz`, { force: true });
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     // Polled from here: the new worker has taken over when the old cache is gone.
     const names = () => page.evaluate(() => caches.keys());
