@@ -388,7 +388,10 @@ impl InvestmentModel {
         if rois.is_empty() {
             return None;
         }
-        rois.sort_by(f64::total_cmp);
+        let rois: Vec<f64> = crate::stats::ascending(&rois)
+            .into_iter()
+            .filter_map(|i| rois.get(i).copied())
+            .collect();
         let n = rois.len();
         let quantile = |q: f64| {
             // Linear interpolation between order statistics (numpy's default).
@@ -426,7 +429,7 @@ impl InvestmentModel {
     pub fn tornado(&self) -> Vec<TornadoBar> {
         let total_cost = self.total_cost();
         let base = Shocks::at(self.uplift.mean);
-        let mut bars: Vec<TornadoBar> = [
+        let bars: Vec<TornadoBar> = [
             ("Measured uplift", 0usize),
             ("Users reached per month", 1),
             ("Gross margin", 2),
@@ -457,12 +460,16 @@ impl InvestmentModel {
             })
         })
         .collect();
-        bars.sort_by(|a, b| {
-            (b.roi_high - b.roi_low)
-                .abs()
-                .total_cmp(&(a.roi_high - a.roi_low).abs())
-        });
-        bars
+        // Widest swing first.
+        let widths: Vec<f64> = bars
+            .iter()
+            .map(|b| -(b.roi_high - b.roi_low).abs())
+            .collect();
+        let mut bars: Vec<Option<TornadoBar>> = bars.into_iter().map(Some).collect();
+        crate::stats::ascending(&widths)
+            .into_iter()
+            .filter_map(|i| bars.get_mut(i).and_then(Option::take))
+            .collect()
     }
 
     /// Conservative, expected and optimistic cases: the uplift at the lower

@@ -114,6 +114,21 @@ impl SampleStats {
 }
 
 /// The standard normal distribution.
+/// Indices of `keys` in ascending order of key, NaN last; stable, so equal
+/// keys keep their order. The engine's orderings all go through this one
+/// sort, which keeps a single copy of the sort routine in the WebAssembly.
+pub(crate) fn ascending(keys: &[f64]) -> Vec<usize> {
+    let key = |i: usize| {
+        keys.get(i)
+            .copied()
+            .filter(|k| !k.is_nan())
+            .unwrap_or(f64::INFINITY)
+    };
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&i, &j| key(i).total_cmp(&key(j)));
+    order
+}
+
 pub(crate) fn std_normal() -> Normal {
     // Mean 0 and standard deviation 1 are always valid parameters.
     Normal::standard()
@@ -148,6 +163,13 @@ pub fn wilson_interval(successes: u64, n: u64, confidence: f64) -> Option<Interv
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascending_is_stable_with_nan_last() {
+        let keys = [0.3, f64::NAN, 0.1, 0.3, -1.0, 0.1];
+        assert_eq!(ascending(&keys), vec![4, 2, 5, 0, 3, 1]);
+        assert!(ascending(&[]).is_empty());
+    }
 
     pub(crate) fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol * b.abs().max(1e-300)

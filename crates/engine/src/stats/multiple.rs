@@ -1,14 +1,6 @@
 //! Multiple-comparison corrections for experiments with several variants.
 
-/// Indices of `p` in ascending order of p-value (NaN last).
-fn ascending(p: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..p.len()).collect();
-    order.sort_by(|&i, &j| {
-        let (a, b) = (p.get(i).copied(), p.get(j).copied());
-        a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal)
-    });
-    order
-}
+use super::ascending;
 
 /// Holm–Bonferroni step-down adjusted p-values (Holm 1979): with p sorted
 /// ascending, p̃₍ᵢ₎ = max_{j≤i} min(1, (m − j)·p₍ⱼ₎) (0-based j).
