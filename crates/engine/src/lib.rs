@@ -16,6 +16,7 @@
 
 pub mod finance;
 pub mod ingest;
+mod named;
 pub mod report;
 pub mod rng;
 pub mod samples;

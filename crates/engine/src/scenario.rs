@@ -70,7 +70,7 @@ impl Default for Assumptions {
 
 /// How the experiment is analysed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Method {
     /// Fixed-horizon confidence intervals and p-values.
     #[default]
@@ -81,15 +81,27 @@ pub enum Method {
     Sequential,
 }
 
+crate::named::named_enum!(Method {
+    Frequentist => "frequentist",
+    Bayesian => "bayesian",
+    Sequential => "sequential",
+});
+
 /// Correction of p-values when several variants are compared with the control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Correction {
     #[default]
     Holm,
     BenjaminiHochberg,
     None,
 }
+
+crate::named::named_enum!(Correction {
+    Holm => "holm",
+    BenjaminiHochberg => "benjamini_hochberg",
+    None => "none",
+});
 
 /// Statistical settings; every field has a default so older scenarios load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

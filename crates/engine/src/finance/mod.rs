@@ -12,13 +12,20 @@ use crate::units::{Money, Rate};
 
 /// The four cost categories of an AI-personalization programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum CostCategory {
     Technology,
     Development,
     People,
     Compliance,
 }
+
+crate::named::named_enum!(CostCategory {
+    Technology => "technology",
+    Development => "development",
+    People => "people",
+    Compliance => "compliance",
+});
 
 impl CostCategory {
     pub const ALL: [CostCategory; 4] = [
@@ -40,12 +47,18 @@ impl CostCategory {
 
 /// How often a cost line is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Frequency {
     OneTime,
     Monthly,
     Annual,
 }
+
+crate::named::named_enum!(Frequency {
+    OneTime => "one_time",
+    Monthly => "monthly",
+    Annual => "annual",
+});
 
 impl Frequency {
     pub const ALL: [Frequency; 3] = [Frequency::OneTime, Frequency::Monthly, Frequency::Annual];

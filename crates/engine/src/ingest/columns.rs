@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The column roles the engine knows, with the header spellings that map to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum ColumnRole {
     Variant,
     Segment,
@@ -26,6 +26,25 @@ pub enum ColumnRole {
     /// A column the user told us to leave out.
     Ignore,
 }
+
+crate::named::named_enum!(ColumnRole {
+    Variant => "variant",
+    Segment => "segment",
+    Users => "users",
+    Conversions => "conversions",
+    Converted => "converted",
+    Orders => "orders",
+    Revenue => "revenue",
+    RevenueSq => "revenue_sq",
+    OrdersSq => "orders_sq",
+    RevenueXOrders => "revenue_x_orders",
+    PreRevenue => "pre_revenue",
+    PreRevenueSq => "pre_revenue_sq",
+    RevenueXPre => "revenue_x_pre",
+    Clicks => "clicks",
+    Impressions => "impressions",
+    Ignore => "ignore",
+});
 
 /// The user's own choice of role per header, for files whose headers the
 /// engine does not recognise. Keyed by the header exactly as written.

@@ -33,12 +33,17 @@ struct PriorJson {
     variance: Option<f64>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 enum PriorKind {
     Flat,
     Normal,
 }
+
+crate::named::named_enum!(PriorKind {
+    Flat => "flat",
+    Normal => "normal",
+});
 
 impl TryFrom<PriorJson> for Prior {
     type Error = &'static str;
@@ -216,6 +221,11 @@ pub fn beta_chance_to_beat(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prior_kinds_round_trip() {
+        crate::named::assert_round_trips(PriorKind::VARIANTS);
+    }
 
     #[test]
     fn priors_keep_their_json_form() {

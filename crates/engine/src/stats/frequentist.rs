@@ -18,7 +18,7 @@ pub enum Difference {
 
 /// Shape of the interval on the relative lift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum IntervalKind {
     /// Symmetric delta-method interval on μ_b/μ_a − 1 (gbstats' default).
     #[default]
@@ -27,6 +27,11 @@ pub enum IntervalKind {
     /// tea-tasting offers; never goes below −100%.
     LogRatio,
 }
+
+crate::named::named_enum!(IntervalKind {
+    Symmetric => "symmetric",
+    LogRatio => "log_ratio",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FrequentistOptions {
