@@ -7,7 +7,7 @@
 //   node scripts/static-server.mjs [DIR] [PORT]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TYPES = {
@@ -43,7 +43,7 @@ export async function serveStatic(dir, prefix = '/', port = 0) {
       if (!full.startsWith(prefix)) throw new Error('outside the prefix');
       const path = '/' + full.slice(prefix.length);
       let file = normalize(join(root, path));
-      if (!file.startsWith(root)) throw new Error('outside');
+      if (file !== root && !file.startsWith(root + sep)) throw new Error('outside');
       if (path.endsWith('/')) file = join(file, 'index.html');
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding' };
       let body = null;
