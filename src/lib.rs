@@ -46,3 +46,10 @@ pub mod share_bar;
 pub mod state;
 pub mod tools_context;
 pub mod warehouse_panel;
+
+// Every WebAssembly module of the page (app, charts, tools, file reader)
+// allocates with Talc instead of Rust's default dlmalloc: about 5 KB less
+// code per module, and faster in Talc's WebAssembly benchmarks.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
