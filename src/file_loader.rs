@@ -103,7 +103,7 @@ pub fn tools_context(state: AppState) -> String {
         .with_untracked(|s| {
             state
                 .shown
-                .with_untracked(|r| ToolsContext::new(s, r.as_ref()))
+                .with_untracked(|r| ToolsContext::new(s, r.as_deref()))
         })
         .to_json()
 }

@@ -3,6 +3,8 @@
 //! figures in Forrester TEI form.
 
 use leptos::prelude::*;
+use std::sync::Arc;
+
 use uplift_engine::report::Report;
 
 use crate::charts::cost_chart::cost_summary;
@@ -27,7 +29,7 @@ fn kpi(label: &'static str, id: &'static str, value: String) -> impl IntoView {
 }
 
 #[component]
-pub fn InvestmentResults(report: Report) -> impl IntoView {
+pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
     let inv = &report.investment;
     let roi = &report.roi;
     let months = inv.horizon_months;

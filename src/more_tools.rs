@@ -68,7 +68,7 @@ pub fn MoreTools() -> impl IntoView {
     let context = Memo::new(move |_| {
         state
             .scenario
-            .with(|s| state.shown.with(|r| ToolsContext::new(s, r.as_ref())))
+            .with(|s| state.shown.with(|r| ToolsContext::new(s, r.as_deref())))
     });
     // Keep the opened tools in step with the page.
     Effect::new(move || {

@@ -2,6 +2,8 @@
 //! value, the investment case and the conversion chart.
 
 use leptos::prelude::*;
+use std::sync::Arc;
+
 use uplift_engine::report::{Metric, MetricVariant, Report, VsControl};
 use uplift_engine::scenario::Method;
 use uplift_engine::units::Interval;
@@ -140,8 +142,8 @@ fn significance_class(v: &MetricVariant) -> &'static str {
 
 /// True unless both results exist and are `same`.
 fn changed_unless(
-    a: Option<&Option<Report>>,
-    b: Option<&Option<Report>>,
+    a: Option<&Option<Arc<Report>>>,
+    b: Option<&Option<Arc<Report>>>,
     same: impl Fn(&Report, &Report) -> bool,
 ) -> bool {
     match (a, b) {
@@ -152,7 +154,7 @@ fn changed_unless(
 }
 
 /// What the experiment table and the uplift charts show.
-fn experiment_changed(a: Option<&Option<Report>>, b: Option<&Option<Report>>) -> bool {
+fn experiment_changed(a: Option<&Option<Arc<Report>>>, b: Option<&Option<Arc<Report>>>) -> bool {
     changed_unless(a, b, |a, b| {
         a.control == b.control
             && a.treatment == b.treatment
@@ -166,7 +168,7 @@ fn experiment_changed(a: Option<&Option<Report>>, b: Option<&Option<Report>>) ->
 }
 
 /// What the customer-value table and charts show.
-fn value_changed(a: Option<&Option<Report>>, b: Option<&Option<Report>>) -> bool {
+fn value_changed(a: Option<&Option<Arc<Report>>>, b: Option<&Option<Arc<Report>>>) -> bool {
     changed_unless(a, b, |a, b| {
         a.value == b.value && a.clv == b.clv && a.display == b.display
     })
@@ -195,7 +197,7 @@ pub fn ResultsPanel() -> impl IntoView {
             // Drawn a frame after the first paint on page load; immediately
             // on every later change.
             <Show when=move || state.first_paint_done.get()>
-                {move || experiment.with(|r| r.as_ref().map(uplift_charts))}
+                {move || experiment.with(|r| r.as_deref().map(uplift_charts))}
                 <ConversionChart/>
                 {move || value.get().map(|r| view! { <ValueTable report=r/> })}
                 {move || shown.get().map(|r| view! { <InvestmentResults report=r/> })}
@@ -228,7 +230,7 @@ fn uplift_charts(r: &Report) -> impl IntoView {
 }
 
 #[component]
-fn ExperimentTable(report: Report) -> impl IntoView {
+fn ExperimentTable(report: Arc<Report>) -> impl IntoView {
     let conf = format::percent(report.confidence, 0);
     let method = report.method;
     let confidence = report.confidence;
@@ -390,7 +392,7 @@ fn ExperimentTable(report: Report) -> impl IntoView {
 }
 
 #[component]
-fn ValueTable(report: Report) -> impl IntoView {
+fn ValueTable(report: Arc<Report>) -> impl IntoView {
     let c = report.clv.clone();
     let a_note = "CLV = order value × purchases per year × gross margin × lifespan.";
     let rows = report
@@ -457,7 +459,7 @@ mod tests {
     #[test]
     fn editing_a_cost_leaves_the_experiment_sections_alone() {
         use uplift_engine::{analyze, Scenario};
-        let report = |s: &Scenario| analyze(s).ok();
+        let report = |s: &Scenario| analyze(s).ok().map(Arc::new);
         let demo = Scenario::demo();
         let mut cost = demo.clone();
         if let Some(c) = cost.costs.first_mut() {

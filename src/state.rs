@@ -1,6 +1,8 @@
 //! The app's shared state: one `Scenario` signal is the source of truth, and
 //! the analysis is a memo of it.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze, Report, Scenario};
@@ -14,10 +16,10 @@ pub struct AppState {
     pub scenario: RwSignal<Scenario>,
     /// The engine's verdict on the current inputs: a report, or a message
     /// saying what is wrong with them.
-    pub analysis: Memo<Result<Report, AnalysisError>>,
+    pub analysis: Memo<Result<Arc<Report>, AnalysisError>>,
     /// The newest report that could be computed. A bad paste or typo leaves
     /// the previous results on screen instead of blanking them.
-    pub shown: Memo<Option<Report>>,
+    pub shown: Memo<Option<Arc<Report>>>,
     /// A problem that is not in the scenario itself, such as an unreadable file.
     pub load_error: RwSignal<Option<String>>,
     /// A large file waiting for the reader (the tools module) to download.
@@ -42,13 +44,16 @@ impl AppState {
                 // Views showing the report render after this memo: they
                 // write numbers in the scenario's locale and currency.
                 crate::format::set_display(&s.display.locale, &s.display.currency);
-                analyze(s)
+                // Shared, not copied, by every view that shows it.
+                analyze(s).map(Arc::new)
             })
         });
-        let shown = Memo::new(move |prev: Option<&Option<Report>>| match analysis.get() {
-            Ok(report) => Some(report),
-            Err(_) => prev.cloned().flatten(),
-        });
+        let shown = Memo::new(
+            move |prev: Option<&Option<Arc<Report>>>| match analysis.get() {
+                Ok(report) => Some(report),
+                Err(_) => prev.cloned().flatten(),
+            },
+        );
         AppState {
             scenario,
             analysis,
@@ -59,7 +64,7 @@ impl AppState {
             first_paint_done: RwSignal::new(false),
             charts: RwSignal::new(ChartsStatus::NotLoaded),
             shown_json: Memo::new(move |_| {
-                shown.with(|r| r.as_ref().and_then(|r| serde_json::to_string(r).ok()))
+                shown.with(|r| r.as_deref().and_then(|r| serde_json::to_string(r).ok()))
             }),
         }
     }
@@ -68,20 +73,20 @@ impl AppState {
 impl AppState {
     /// The current problem with the experiment data, if any.
     pub fn data_error(&self) -> Option<String> {
-        match self.analysis.get() {
+        self.analysis.with(|a| match a {
             Err(e @ (AnalysisError::Data(_) | AnalysisError::UnknownControl { .. })) => {
                 Some(e.to_string())
             }
             _ => None,
-        }
+        })
     }
 
     /// The current problem with costs or assumptions, if any.
     pub fn inputs_error(&self) -> Option<String> {
-        match self.analysis.get() {
+        self.analysis.with(|a| match a {
             Err(e @ AnalysisError::Inputs(_)) => Some(e.to_string()),
             _ => None,
-        }
+        })
     }
 }
 
