@@ -116,7 +116,11 @@ pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
                         e.dyn_into::<web_sys::IntersectionObserverEntry>()
                             .is_ok_and(|e| e.is_intersecting())
                     });
-                    if near {
+                    // Only the first approach downloads by itself: after a
+                    // failure, the charts' own "Try again" (or a print) asks
+                    // again. Otherwise each failure's change of layout would
+                    // bring charts near and start the next failing download.
+                    if near && status.get_untracked() == ChartsStatus::NotLoaded {
                         request(status);
                     }
                 });

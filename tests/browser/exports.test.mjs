@@ -156,7 +156,7 @@ test('every results table downloads as CSV with the numbers it shows', async () 
 });
 
 test('charts that cannot be downloaded leave their text, say so, and are drawn on a retry', async () => {
-  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  const { context, page, errors, requests } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     // Both the glue and the WebAssembly fail: a browser keeps a failed
     // module import, so a retry must ask for the files afresh.
@@ -169,6 +169,15 @@ test('charts that cannot be downloaded leave their text, say so, and are drawn o
     assert.match(await page.locator('#forest-chart figcaption').innerText(), /Conversion rate, personalized: \+30\.0%/);
     assert.equal(await page.locator('figure.chart svg').count(), 0);
     assert.match(await page.locator('#verdict').innerText(), /lifts conversion by 30\.0%/);
+    // A failure is not retried by itself while the reader scrolls: no
+    // stream of failing downloads, and the button stays put.
+    const chartFetches = () => requests.filter((u) => /\/charts(\.js|_bg\.wasm)/.test(u)).length;
+    const fetched = chartFetches();
+    await page.locator('#tornado-chart').scrollIntoViewIfNeeded();
+    await page.locator('#conversion-chart').scrollIntoViewIfNeeded();
+    await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    assert.equal(chartFetches(), fetched, 'the charts were asked for again without a click');
     await context.unroute(/\/charts(\.js|_bg\.wasm)/);
     await message.getByRole('button', { name: 'Try again to download the uplift forest plot' }).click();
     // The keyboard focus stays with the chart while the button is gone.
