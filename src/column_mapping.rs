@@ -11,15 +11,13 @@ use crate::column_memory;
 use crate::data_events::{DataEvent, MappingRequest};
 use crate::large_file_reader::{shared_reader, tell_page};
 
-/// The form value of a role (its serde name, e.g. `pre_revenue`).
-fn role_key(role: ColumnRole) -> String {
-    serde_json::to_string(&role)
-        .map(|json| json.trim_matches('"').to_string())
-        .unwrap_or_default()
+/// The form value of a role: its name in JSON, e.g. `pre_revenue`.
+fn role_key(role: ColumnRole) -> &'static str {
+    role.name()
 }
 
 fn role_from_key(key: &str) -> Option<ColumnRole> {
-    serde_json::from_str(&format!("\"{key}\"")).ok()
+    ColumnRole::try_from(key.to_string()).ok()
 }
 
 /// The role shown for each header: the user's choice, else the engine's guess.
@@ -62,8 +60,9 @@ pub fn ColumnMappingForm(
             .map(|(i, (header, role))| {
                 let id = format!("map-col-{i}");
                 let h = header.clone();
-                let options = ColumnRole::CHOICES
-                    .into_iter()
+                let options = ColumnRole::VARIANTS
+                    .iter()
+                    .copied()
                     .map(|r| {
                         view! {
                             <option value=role_key(r) selected=r == role>{r.label()}</option>
@@ -145,8 +144,8 @@ mod tests {
 
     #[test]
     fn role_keys_round_trip() {
-        for r in ColumnRole::CHOICES {
-            assert_eq!(role_from_key(&role_key(r)), Some(r));
+        for &r in ColumnRole::VARIANTS {
+            assert_eq!(role_from_key(role_key(r)), Some(r));
         }
         assert_eq!(role_key(ColumnRole::PreRevenue), "pre_revenue");
     }

@@ -160,12 +160,12 @@ fn CostRow(index: usize, removed: RwSignal<Option<(usize, CostItem)>>) -> impl I
                     aria-label=format!("Category of cost line {row}")
                     on:change=move |ev| {
                         let chosen = event_target_value(&ev).parse::<usize>().ok();
-                        if let Some(&c) = chosen.and_then(|i| CostCategory::ALL.get(i)) {
+                        if let Some(&c) = chosen.and_then(|i| CostCategory::VARIANTS.get(i)) {
                             edit(Box::new(move |item| item.category = c));
                         }
                     }
                 >
-                    {CostCategory::ALL
+                    {CostCategory::VARIANTS
                         .iter()
                         .enumerate()
                         .map(|(i, &c)| view! {
@@ -208,12 +208,12 @@ fn CostRow(index: usize, removed: RwSignal<Option<(usize, CostItem)>>) -> impl I
                     aria-label=format!("How often cost line {row} is paid")
                     on:change=move |ev| {
                         let chosen = event_target_value(&ev).parse::<usize>().ok();
-                        if let Some(&f) = chosen.and_then(|i| Frequency::ALL.get(i)) {
+                        if let Some(&f) = chosen.and_then(|i| Frequency::VARIANTS.get(i)) {
                             edit(Box::new(move |item| item.frequency = f));
                         }
                     }
                 >
-                    {Frequency::ALL
+                    {Frequency::VARIANTS
                         .iter()
                         .enumerate()
                         .map(|(i, &f)| view! {

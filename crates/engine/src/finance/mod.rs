@@ -28,13 +28,6 @@ crate::named::named_enum!(CostCategory {
 });
 
 impl CostCategory {
-    pub const ALL: [CostCategory; 4] = [
-        CostCategory::Technology,
-        CostCategory::Development,
-        CostCategory::People,
-        CostCategory::Compliance,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             CostCategory::Technology => "Technology & infrastructure",
@@ -61,8 +54,6 @@ crate::named::named_enum!(Frequency {
 });
 
 impl Frequency {
-    pub const ALL: [Frequency; 3] = [Frequency::OneTime, Frequency::Monthly, Frequency::Annual];
-
     pub fn label(self) -> &'static str {
         match self {
             Frequency::OneTime => "one-time",
@@ -232,7 +223,7 @@ pub fn summarise(
     let total_cost: Money = monthly.iter().map(|m| m.cost).sum();
     let total_benefit: Money = monthly.iter().map(|m| m.benefit).sum();
     let net: Vec<f64> = monthly.iter().map(|m| m.benefit.0 - m.cost.0).collect();
-    let cost_by_category = CostCategory::ALL
+    let cost_by_category = CostCategory::VARIANTS
         .iter()
         .map(|&cat| {
             let total = costs

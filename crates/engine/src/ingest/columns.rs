@@ -73,26 +73,6 @@ impl ColumnRole {
         }
     }
 
-    /// Every role a user can pick, `Ignore` last.
-    pub const CHOICES: [ColumnRole; 16] = [
-        ColumnRole::Variant,
-        ColumnRole::Segment,
-        ColumnRole::Users,
-        ColumnRole::Conversions,
-        ColumnRole::Converted,
-        ColumnRole::Orders,
-        ColumnRole::Revenue,
-        ColumnRole::RevenueSq,
-        ColumnRole::OrdersSq,
-        ColumnRole::RevenueXOrders,
-        ColumnRole::PreRevenue,
-        ColumnRole::PreRevenueSq,
-        ColumnRole::RevenueXPre,
-        ColumnRole::Clicks,
-        ColumnRole::Impressions,
-        ColumnRole::Ignore,
-    ];
-
     fn synonyms(self) -> &'static [&'static str] {
         match self {
             ColumnRole::Variant => &[
@@ -190,7 +170,7 @@ impl Columns {
             }
         }
         // `Ignore` has no spellings, so it is never guessed.
-        for role in ColumnRole::CHOICES {
+        for &role in ColumnRole::VARIANTS {
             if index.iter().any(|&(r, _)| r == role) {
                 continue;
             }
