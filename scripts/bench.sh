@@ -24,5 +24,5 @@ if [ "$have" != "$PANDAS_VERSION $GBSTATS_VERSION" ]; then
 fi
 
 cargo build -q --release -p uplift-engine --bin uplift-roi
-trunk build --release --offline --skip-version-check >/dev/null
+scripts/build-site.sh >/dev/null
 node bench/bench.mjs "$@"

@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-trunk build --release --offline --skip-version-check
+scripts/build-site.sh
 exec node scripts/static-server.mjs dist "${PORT:-8080}"

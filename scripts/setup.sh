@@ -2,7 +2,7 @@
 # Install what Uplift ROI needs to build, serve and test — only what is missing
 # or at the wrong version, so a second run takes seconds.
 #
-#   scripts/setup.sh            Rust wasm target, Trunk, wasm-bindgen, npm tools
+#   scripts/setup.sh            Rust wasm target and rust-src, Trunk, wasm-bindgen, npm tools
 #   scripts/setup.sh --browser  the above plus Debian's Chromium and ChromeDriver
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,13 @@ as_root() {
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding Rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The standard library's source: the release build compiles it for size
+# (scripts/build-site.sh).
+if ! rustup component list --installed | grep -qx rust-src; then
+  step "adding the Rust standard library's source (rust-src)"
+  rustup component add rust-src
 fi
 
 # Trunk 0.21.x: newer releases need a newer rustc than this machine's.

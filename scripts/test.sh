@@ -27,7 +27,7 @@ scripts/check-warehouse-sql.sh
 
 step "release build of the site"
 cargo build -q -p uplift-engine --bin uplift-roi
-trunk build --release --offline --skip-version-check
+scripts/build-site.sh
 ls -l dist
 
 step "first-download size gate (gzip; scripts/check-bundle.mjs)"

@@ -39,7 +39,6 @@ pub mod large_file_reader;
 pub mod link_codec;
 pub mod more_tools;
 pub mod on_demand;
-pub mod panic_notice;
 pub mod planner_panel;
 pub mod results_panel;
 pub mod share_bar;

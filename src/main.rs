@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use uplift_roi_app::app::App;
 
 fn main() {
-    uplift_roi_app::panic_notice::install();
+    // The panic's message goes to the console; the page's own script (index.html)
+    // shows the notice when the module stops. Release builds stop at once, with no message.
+    #[cfg(not(panic = "immediate-abort"))]
+    console_error_panic_hook::set_once();
     // A compressed link is opened (asynchronously) before the first render,
     // so neither the demo nor autosave ever replaces what the link holds.
     wasm_bindgen_futures::spawn_local(async {

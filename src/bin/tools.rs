@@ -8,7 +8,10 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    uplift_roi_app::panic_notice::install();
+    // The panic's message goes to the console; the page's own script (index.html)
+    // shows the notice when the module stops. Release builds stop at once, with no message.
+    #[cfg(not(panic = "immediate-abort"))]
+    console_error_panic_hook::set_once();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

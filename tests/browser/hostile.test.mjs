@@ -49,6 +49,8 @@ test('names with markup render as text in tables and charts, run nothing, reques
 test('a panic shows a notice with reload and reset, and the saved inputs survive', async () => {
   const { context, page } = await openApp(env.browser, `${env.server.origin}/`);
   try {
+    const demoTotal = await page.locator('#total-cost').innerText();
+    assert.notEqual(demoTotal, '$124,000');
     await page.getByLabel('Amount of cost line 2').fill('40000');
     await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$124,000');
     await page.goto(`${env.server.origin}/#panic-test`);
@@ -58,6 +60,13 @@ test('a panic shows a notice with reload and reset, and the saved inputs survive
     await page.locator('#panic-reload').click();
     await page.waitForSelector('#verdict');
     assert.equal(await page.locator('#total-cost').innerText(), '$124,000');
+    assert.equal(await page.locator('#panic-notice').count(), 0);
+    // "Reset to the demo" reloads without the saved inputs.
+    await page.goto(`${env.server.origin}/#panic-test`);
+    await page.reload();
+    await page.locator('#panic-reset').click();
+    await page.waitForSelector('#verdict');
+    assert.equal(await page.locator('#total-cost').innerText(), demoTotal);
     assert.equal(await page.locator('#panic-notice').count(), 0);
   } finally {
     await context.close();
