@@ -210,7 +210,8 @@ fn with_symbol(negative: bool, body: &str) -> String {
     let sign = if negative { "−" } else { "" };
     if locale.symbol_after {
         format!("{sign}{body}\u{a0}{}", currency.symbol)
-    } else if currency.symbol.len() > 2 && currency.symbol.chars().all(char::is_alphabetic) {
+    } else if currency.symbol.len() > 2 && currency.symbol.bytes().all(|b| b.is_ascii_alphabetic())
+    {
         format!("{sign}{}\u{a0}{body}", currency.symbol)
     } else {
         format!("{sign}{}{body}", currency.symbol)

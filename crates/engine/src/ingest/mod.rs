@@ -19,6 +19,7 @@ mod decode;
 mod numbers;
 mod reader;
 
+pub(crate) use columns::normalise_header;
 pub use columns::{guess_roles, ColumnMapping, ColumnRole};
 pub use reader::{ExperimentReader, MAX_PROBLEMS, MAX_VARIANTS};
 
@@ -529,6 +530,11 @@ mod tests {
         assert_eq!(
             guess_roles(&header_fields("Arm,Visitors,notes")),
             vec![Some(ColumnRole::Variant), Some(ColumnRole::Users), None]
+        );
+        // Spelling is ignored; letters outside ASCII are not part of any known name.
+        assert_eq!(
+            guess_roles(&header_fields("UNIQUE-USERS,Käufe,revenue €")),
+            vec![Some(ColumnRole::Users), None, Some(ColumnRole::Revenue)]
         );
     }
 

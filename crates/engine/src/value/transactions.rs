@@ -165,12 +165,7 @@ pub fn summarise_transactions(
             reason: e.to_string(),
         })?
         .iter()
-        .map(|h| {
-            h.chars()
-                .filter(|c| c.is_alphanumeric())
-                .map(|c| c.to_ascii_lowercase())
-                .collect()
-        })
+        .map(crate::ingest::normalise_header)
         .collect();
     let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let (Some(c_id), Some(c_date), Some(c_amount)) = (
