@@ -7,15 +7,16 @@
 // smaller than `gzip -9`, or when a module meant to load on demand (the
 // file-reading worker, the tools, the charts) is referenced by the page.
 //
-// The goal for the first download is 250 KiB. The ceiling is the current
-// size plus a small margin and is lowered as the bundle shrinks, so any
-// growth fails the build instead of creeping in.
+// The budget for the first download is 250 KiB. The ceiling is the current
+// size plus a small margin, below the budget, and is lowered as the bundle
+// shrinks, so growth fails the build instead of creeping in; raising it
+// needs a reason, and never above the budget.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
-const CEILING_KIB = 282;
-const GOAL_KIB = 250;
+const BUDGET_KIB = 250;
+const CEILING_KIB = Math.min(242, BUDGET_KIB);
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';
@@ -39,7 +40,7 @@ for (const f of [...files].sort()) {
   console.log(`  ${f.padEnd(48)} ${fmt(shipped)} shipped .gz ${fmt(gzip9)} gzip -9`);
 }
 const kib = total / 1024;
-console.log(`  ${'first download'.padEnd(48)} ${fmt(total)} shipped .gz ${fmt(totalGzip9)} gzip -9 (ceiling ${CEILING_KIB} KiB, goal ${GOAL_KIB} KiB)`);
+console.log(`  ${'first download'.padEnd(48)} ${fmt(total)} shipped .gz ${fmt(totalGzip9)} gzip -9 (ceiling ${CEILING_KIB} KiB, budget ${BUDGET_KIB} KiB)`);
 if (problems.length) {
   console.error(`check-bundle: ${problems.join('; ')}`);
   process.exit(1);

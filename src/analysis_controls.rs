@@ -32,7 +32,7 @@ const CONFIDENCE_LEVELS: [f64; 4] = [0.8, 0.9, 0.95, 0.99];
 fn parse_split(text: &str) -> Vec<f64> {
     text.split(|c: char| matches!(c, ',' | '/' | ':' | ';') || c.is_whitespace())
         .filter(|s| !s.is_empty())
-        .map(|s| s.trim_end_matches('%').parse::<f64>().unwrap_or(f64::NAN))
+        .map(|s| uplift_engine::decimal::parse_f64(s.trim_end_matches('%')).unwrap_or(f64::NAN))
         .collect()
 }
 
@@ -88,7 +88,7 @@ pub fn AnalysisControls() -> impl IntoView {
                 <select
                     id="confidence"
                     on:change=move |ev| {
-                        if let Ok(c) = event_target_value(&ev).parse::<f64>() {
+                        if let Some(c) = uplift_engine::decimal::parse_f64(&event_target_value(&ev)) {
                             state.scenario.update(|s| s.confidence = c);
                         }
                     }

@@ -13,7 +13,7 @@ pub fn parse_input(text: &str) -> f64 {
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '$'))
         .collect();
-    cleaned.parse().unwrap_or(f64::NAN)
+    uplift_engine::decimal::parse_f64(&cleaned).unwrap_or(f64::NAN)
 }
 
 /// The text a number input should show for `v`. While the user is typing,

@@ -8,17 +8,12 @@ use crate::format;
 use crate::tools_context::use_tools_context;
 
 fn parse_percent(text: &str) -> Option<f64> {
-    text.trim()
-        .trim_end_matches('%')
-        .trim()
-        .replace(',', ".")
-        .parse::<f64>()
-        .ok()
+    uplift_engine::decimal::parse_f64(&text.trim().trim_end_matches('%').trim().replace(',', "."))
         .map(|p| p / 100.0)
 }
 
 fn parse_count(text: &str) -> Option<f64> {
-    text.trim().replace([',', ' ', '_'], "").parse::<f64>().ok()
+    uplift_engine::decimal::parse_f64(&text.trim().replace([',', ' ', '_'], ""))
 }
 
 /// A planner input typed as a percentage and held as a fraction.

@@ -14,6 +14,7 @@
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
+pub mod decimal;
 pub mod finance;
 pub mod ingest;
 mod named;

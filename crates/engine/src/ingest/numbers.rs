@@ -19,7 +19,7 @@ pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
     // Fast path for plain numbers, which is nearly every cell of a large
     // export: no allocation. A decimal comma file never has a plain "1.5".
     if !style.decimal_comma || !trimmed.contains('.') {
-        if let Ok(v) = trimmed.parse::<f64>() {
+        if let Some(v) = crate::decimal::parse_f64(trimmed) {
             return v.is_finite().then_some(v);
         }
     }
@@ -32,7 +32,7 @@ pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
     } else {
         s = s.replace(',', "");
     }
-    let v: f64 = s.parse().ok()?;
+    let v = crate::decimal::parse_f64(&s)?;
     v.is_finite().then_some(v)
 }
 

@@ -220,9 +220,9 @@ pub fn summarise_transactions(
         })?;
         let raw_amount = field(c_amount);
         let amount: f64 = if raw_amount.contains([',', '$', ' ']) {
-            raw_amount.replace([',', '$', ' '], "").parse().ok()
+            crate::decimal::parse_f64(&raw_amount.replace([',', '$', ' '], ""))
         } else {
-            raw_amount.parse().ok()
+            crate::decimal::parse_f64(raw_amount)
         }
         .filter(|a: &f64| a.is_finite())
         .ok_or_else(|| TransactionError::BadAmount {
