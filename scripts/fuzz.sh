@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ingest scenario_json link_fragment analyze)
+[ ${#targets[@]} -eq 0 ] && targets=(ingest scenario_json link_fragment analyze decimal)
 
 CARGO_FUZZ_VERSION=0.13.2
 if ! rustup toolchain list | grep -q '^nightly'; then

@@ -15,14 +15,37 @@ fn main() {
     wasm_bindgen_futures::spawn_local(async {
         let (initial, link_error) = uplift_roi_app::state::initial_scenario().await;
         leptos::mount::mount_to_body(move || view! { <App initial link_error/> });
-        // Lets the browser tests prove that a panic shows the notice.
-        if web_sys::window()
+        // Lets the browser tests prove that a panic, and running out of
+        // stack (the module's own in memory, or the browser's call stack),
+        // show the notice.
+        match web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .as_deref()
-            == Some("#panic-test")
         {
-            panic!("panic requested by #panic-test");
+            Some("#panic-test") => panic!("panic requested by #panic-test"),
+            Some("#stack-test") => {
+                std::hint::black_box(depth(std::hint::black_box(0)));
+            }
+            Some("#call-stack-test") => {
+                std::hint::black_box(calls(std::hint::black_box(0)));
+            }
+            _ => {}
         }
     });
     offline::register_service_worker();
+}
+
+/// Recursion without end (for `#stack-test`): each level keeps a buffer on
+/// the stack, so the stack runs out.
+#[allow(unconditional_recursion)]
+fn depth(n: u64) -> u64 {
+    let buffer = std::hint::black_box([n; 64]);
+    depth(n + 1) + buffer.iter().sum::<u64>()
+}
+
+/// Recursion without end whose frames hold nothing in memory (for
+/// `#call-stack-test`): the browser's call stack runs out first.
+#[allow(unconditional_recursion)]
+fn calls(n: u64) -> u64 {
+    std::hint::black_box(calls(n + 1)) + n
 }

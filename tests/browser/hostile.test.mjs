@@ -46,6 +46,23 @@ test('names with markup render as text in tables and charts, run nothing, reques
   }
 });
 
+test('running out of stack shows the same notice', async () => {
+  // The module's own stack in memory (a RuntimeError), then the browser's
+  // call stack (a RangeError).
+  for (const [hash, error] of [['#stack-test', /RuntimeError/], ['#call-stack-test', /RangeError/]]) {
+    const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+    try {
+      await page.goto(`${env.server.origin}/${hash}`);
+      await page.reload();
+      await page.locator('#panic-notice').waitFor();
+      assert.match(await page.locator('#panic-notice').innerText(), /Reload the page to continue/);
+      assert.ok(errors.some((e) => error.test(e)), `${hash}: ${errors.join('; ')}`);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('a panic shows a notice with reload and reset, and the saved inputs survive', async () => {
   const { context, page } = await openApp(env.browser, `${env.server.origin}/`);
   try {

@@ -12,18 +12,19 @@
 /// such text is refused rather than handed to the big-number fallback.
 const MAX_DIGITS: usize = 800;
 
+/// With at most 800 significant digits, a power of ten beyond this makes
+/// the number infinite or zero whatever the digits are.
+const MAX_POWER: i64 = 10_000;
+
 /// Parse `[+-]digits[.digits][(e|E)[+-]digits]` (at least one digit before
 /// the exponent) to the nearest `f64`, as `str::parse::<f64>` does for the
 /// same text. Unlike it, `inf`, `infinity` and `nan` are refused (callers
-/// want finite numbers), and so are more than 800 significant digits.
-/// Too large a number gives an infinity, as it does there.
+/// want finite numbers), and so are more than 800 significant digits
+/// (leading and trailing zeros are not significant). Too large a number
+/// gives an infinity, as it does there.
 pub fn parse_f64(text: &str) -> Option<f64> {
     let bytes = text.as_bytes();
-    let (negative, rest) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, bytes),
-    };
+    let (negative, rest) = sign(bytes);
     let (integer, rest) = split_digits(rest);
     let (fraction, rest) = match rest.split_first() {
         Some((b'.', after)) => split_digits(after),
@@ -37,22 +38,41 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         Some((b'e' | b'E', after)) => exponent(after)?,
         Some(_) => return None,
     };
-    // minimal-lexical wants no leading zeros and no trailing zeros.
-    let first = integer
+    // The digits as one integer times a power of ten, without its leading
+    // and trailing zeros: minimal-lexical wants no leading zeros, and the
+    // zeros must not count against the limit.
+    let digits = || integer.iter().chain(fraction.iter());
+    let total = integer.len() + fraction.len();
+    let leading = digits().take_while(|&&d| d == b'0').count();
+    let trailing = fraction
         .iter()
-        .position(|&d| d != b'0')
-        .unwrap_or(integer.len());
-    let integer = integer.get(first..).unwrap_or_default();
-    let last = fraction
-        .iter()
-        .rposition(|&d| d != b'0')
-        .map_or(0, |i| i + 1);
-    let fraction = fraction.get(..last).unwrap_or_default();
-    if integer.len() + fraction.len() > MAX_DIGITS {
+        .rev()
+        .chain(integer.iter().rev())
+        .take(total - leading)
+        .take_while(|&&d| d == b'0')
+        .count();
+    let significant = total - leading - trailing;
+    let zero = if negative { -0.0 } else { 0.0 };
+    if significant == 0 {
+        return Some(zero);
+    }
+    if significant > MAX_DIGITS {
         return None;
     }
-    let value: f64 = minimal_lexical::parse_float(integer.iter(), fraction.iter(), exponent);
+    let power = exponent - len_i64(fraction.len()) + len_i64(trailing);
+    let power = i32::try_from(power.clamp(-MAX_POWER, MAX_POWER)).unwrap_or_default();
+    let mantissa = digits().skip(leading).take(significant);
+    let value: f64 = minimal_lexical::parse_float(mantissa, [].iter(), power);
     Some(if negative { -value } else { value })
+}
+
+/// An optional `+` or `-`, and what follows it.
+fn sign(bytes: &[u8]) -> (bool, &[u8]) {
+    match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
+    }
 }
 
 /// The leading ASCII digits of `bytes`, and what follows them.
@@ -61,21 +81,22 @@ fn split_digits(bytes: &[u8]) -> (&[u8], &[u8]) {
     bytes.split_at(n)
 }
 
-/// The exponent after `e`: `[+-]digits`, held within ±100,000 (any larger
-/// exponent already means infinity or zero).
-fn exponent(bytes: &[u8]) -> Option<i32> {
-    let (negative, rest) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, bytes),
-    };
+/// A length as a power-of-ten offset (no text is 2^63 bytes long).
+fn len_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The exponent after `e`: `[+-]digits`, held within ±10^15, far beyond
+/// any text's length, so adding the fraction's length stays exact.
+fn exponent(bytes: &[u8]) -> Option<i64> {
+    let (negative, rest) = sign(bytes);
     let (digits, after) = split_digits(rest);
     if digits.is_empty() || !after.is_empty() {
         return None;
     }
-    let magnitude = digits
-        .iter()
-        .fold(0i32, |acc, d| (acc * 10 + i32::from(d - b'0')).min(100_000));
+    let magnitude = digits.iter().fold(0i64, |acc, d| {
+        (acc * 10 + i64::from(d - b'0')).min(1_000_000_000_000_000)
+    });
     Some(if negative { -magnitude } else { magnitude })
 }
 
@@ -181,6 +202,18 @@ mod tests {
         assert_eq!(parse_f64(&padded), Some(1.5));
         let at_limit = "9".repeat(MAX_DIGITS);
         same(&at_limit);
+        // Zeros on either side of the significant digits, however many, with
+        // an exponent that brings the number back into range.
+        same(&format!("12{}", "0".repeat(2000)));
+        same(&format!("12{}e-2000", "0".repeat(2000)));
+        same(&format!("0.{}15e3000", "0".repeat(3000)));
+        same(&format!("0.{}15e300000", "0".repeat(299_990)));
+        same(&format!(
+            "{}.5{}e-{}",
+            "7".repeat(700),
+            "0".repeat(900),
+            1000
+        ));
     }
 
     #[cfg(not(target_arch = "wasm32"))]
