@@ -36,8 +36,13 @@ pub async fn add_script(src: &str, module: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// What went wrong, from a JavaScript error or value.
+/// What went wrong, from a JavaScript error or value. A `RuntimeError` is
+/// a module that stopped (a panic in the tools or the charts, say): it says
+/// so in words instead of wasm's "unreachable".
 pub fn describe(e: &JsValue) -> String {
+    if e.is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+        return "it stopped unexpectedly; reload the page to start it again".into();
+    }
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())

@@ -237,6 +237,29 @@ test('a charts module from another version of the page says to reload, and draws
   }
 });
 
+test('a charts module that stops says so in words, and the page goes on', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // A drawing function that fails as a stopped WebAssembly module does.
+    await context.route('**/charts-loader.js', (route) => route.fulfill({
+      contentType: 'text/javascript',
+      body: `self.upliftCharts = { start: async () => () => { throw new WebAssembly.RuntimeError('unreachable'); } };`,
+    }));
+    await page.locator('#forest-chart').scrollIntoViewIfNeeded();
+    const message = page.locator('#forest-chart .chart-missing');
+    await message.waitFor();
+    assert.match(await message.innerText(), /could not be drawn: it stopped unexpectedly; reload the page to start it again/);
+    assert.doesNotMatch(await message.innerText(), /unreachable/);
+    // The rest of the page still works: an edit still recomputes.
+    await page.getByLabel('Amount of cost line 2').fill('40000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$124,000');
+    assert.equal(await page.locator('#panic-notice').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the Bayesian method shows the posterior of the lift', async () => {
   const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
