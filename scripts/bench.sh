@@ -23,6 +23,6 @@ if [ "$have" != "$PANDAS_VERSION $GBSTATS_VERSION" ]; then
         "pandas==$PANDAS_VERSION" "gbstats==$GBSTATS_VERSION"
 fi
 
-cargo build -q --release -p uplift-engine --bin uplift-roi
+cargo build -q --release -p uplift-roi-cli
 scripts/build-site.sh >/dev/null
 node bench/bench.mjs "$@"

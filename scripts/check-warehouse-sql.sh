@@ -19,5 +19,5 @@ if [ "$have" != "$DUCKDB_VERSION" ]; then
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build -q -p uplift-engine --bin uplift-roi
+cargo build -q -p uplift-roi-cli
 UPLIFT_ROI="$PWD/target/debug/uplift-roi" "$PY" tests/warehouse/check_duckdb.py

@@ -2,7 +2,8 @@
 # Install what Uplift ROI needs to build, serve and test — only what is missing
 # or at the wrong version, so a second run takes seconds.
 #
-#   scripts/setup.sh            Rust wasm target and rust-src, Trunk, wasm-bindgen, npm tools
+#   scripts/setup.sh            the pinned Rust toolchains and every crate they build,
+#                               Trunk, wasm-bindgen, npm tools
 #   scripts/setup.sh --browser  the above plus Debian's Chromium and ChromeDriver
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,18 +17,32 @@ as_root() {
     echo "setup: '$*' needs root; run it as root or install sudo" >&2; return 1; fi
 }
 
-# Rust's wasm target (the toolchain's own download host is reachable).
+# shellcheck source=scripts/toolchains.sh
+. scripts/toolchains.sh
+
+# The stable toolchain pinned in rust-toolchain.toml, with its components and
+# the wasm target (rustup reads the file; a no-op when all is there).
+rustup --quiet toolchain install >/dev/null
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding Rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 
-# The standard library's source: the release build compiles it for size
-# (scripts/build-site.sh).
-if ! rustup component list --installed | grep -qx rust-src; then
-  step "adding the Rust standard library's source (rust-src)"
-  rustup component add rust-src
+# The pinned nightly of the size-optimized release build (scripts/toolchains.sh),
+# with the standard library's source and the wasm target.
+if ! rustup run "$SIZE_TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+  || ! rustup component list --installed --toolchain "$SIZE_TOOLCHAIN" | grep -q '^rust-src' \
+  || ! rustup target list --installed --toolchain "$SIZE_TOOLCHAIN" | grep -qx wasm32-unknown-unknown; then
+  step "installing Rust $SIZE_TOOLCHAIN for the size-optimized release build"
+  rustup toolchain install "$SIZE_TOOLCHAIN" --profile minimal \
+    --component rust-src --target wasm32-unknown-unknown
 fi
+
+# Every crate the builds need, so the release build can run --offline: the
+# workspace's (Cargo.lock) and the standard library's own (its Cargo.lock in
+# rust-src), which cargo resolves when it compiles std. Seconds when cached.
+cargo fetch --locked --quiet
+cargo "+$SIZE_TOOLCHAIN" fetch --locked --quiet --manifest-path "$(size_std_manifest)"
 
 # Trunk 0.21.x: newer releases need a newer rustc than this machine's.
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then

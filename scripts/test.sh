@@ -26,7 +26,7 @@ step "warehouse SQL run in DuckDB, compared with the app's own reduction"
 scripts/check-warehouse-sql.sh
 
 step "release build of the site"
-cargo build -q -p uplift-engine --bin uplift-roi
+cargo build -q -p uplift-roi-cli
 scripts/build-site.sh
 ls -l dist
 

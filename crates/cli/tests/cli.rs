@@ -93,7 +93,7 @@ fn bayesian_method_fills_chance_to_beat() {
 }
 
 #[test]
-fn errors_are_sentences_on_stderr_with_exit_code_2() {
+fn data_errors_are_sentences_on_stderr_with_exit_code_1() {
     let dir = std::env::temp_dir().join(format!("uplift-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.csv");
@@ -102,15 +102,85 @@ fn errors_are_sentences_on_stderr_with_exit_code_2() {
         .args(["analyze", bad.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         err.contains("Line 2, column 'users': \"ten\" is not a number"),
         "{err}"
     );
-    let (ok, _, err) = run(&["analyze", "x.csv", "--method", "magic"]);
+}
+
+/// Rust CLI conventions: help and version on stdout with exit code 0; a
+/// mistake in the command line names it, prints the usage on stderr and
+/// exits with 2.
+#[test]
+fn help_version_and_usage_errors_follow_the_conventions() {
+    let code = |args: &[&str]| Command::new(BIN).args(args).output().unwrap();
+    let out = code(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    for sub in ["analyze", "clv", "sql", "reduce", "demo-scenario"] {
+        assert!(help.contains(sub), "--help lists {sub}: {help}");
+    }
+    let out = code(&["analyze", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    for opt in ["--control", "--confidence", "--method", "--scenario"] {
+        assert!(help.contains(opt), "analyze --help lists {opt}: {help}");
+    }
+    let out = code(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        concat!("uplift-roi ", env!("CARGO_PKG_VERSION"))
+    );
+
+    // Unknown options and subcommands, and missing arguments: the usage.
+    for args in [
+        &["analyze", "x.csv", "--no-such-option"][..],
+        &["frobnicate"],
+        &[],
+        &["analyze"],
+    ] {
+        let out = code(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("Usage: uplift-roi"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // A value out of range: what is wrong with it, and where to read more.
+    for (args, says) in [
+        (
+            &["analyze", "x.csv", "--confidence", "2"][..],
+            "between 0.5 and 1",
+        ),
+        (&["clv", "x.csv", "--months", "0"], "--months"),
+        (
+            &[
+                "sql",
+                "--table",
+                "t",
+                "--user",
+                "u",
+                "--variant",
+                "v",
+                "--dialect",
+                "oracle",
+            ],
+            "postgresql",
+        ),
+    ] {
+        let out = code(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(says) && err.contains("--help"),
+            "{args:?}: {err}"
+        );
+    }
+    let err = String::from_utf8(code(&["analyze", "x.csv", "--method", "magic"]).stderr).unwrap();
     assert!(
-        !ok && err.contains("not one of frequentist, bayesian, sequential"),
+        err.contains("frequentist") && err.contains("bayesian") && err.contains("sequential"),
         "{err}"
     );
 }

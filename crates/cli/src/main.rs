@@ -1,0 +1,317 @@
+//! `uplift-roi`: the Uplift ROI engine on the command line.
+//!
+//! Every subcommand is a thin shell over `uplift-engine`: it reads files,
+//! calls the engine and prints JSON, SQL or CSV on standard output. Help and
+//! the version go to standard output with exit code 0; a mistake in the
+//! command line prints the usage on standard error with exit code 2 (clap's
+//! convention); a file the engine cannot use prints its message on standard
+//! error with exit code 1.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use uplift_engine::scenario::Method;
+use uplift_engine::value::transactions::TimeUnit;
+use uplift_engine::warehouse::{Dialect, OrdersKind, WarehouseQuery};
+use uplift_engine::{analyze, Scenario};
+
+#[derive(Parser)]
+#[command(
+    name = "uplift-roi",
+    version,
+    about = "Does the AI-personalization spend pay off? Experiment statistics, CLV and ROI from an A/B-test export.",
+    after_help = "FILE may be '-' to read standard input. Results are JSON on standard output."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse an experiment export: the same report the web app shows, as JSON
+    Analyze(AnalyzeArgs),
+    /// Fit BG/NBD and Gamma-Gamma to a transaction log (customer_id, date, amount
+    /// and optionally variant); print parameters and CLV per variant as JSON
+    Clv(ClvArgs),
+    /// Print SQL that reduces an events table (one row per exposure or order)
+    /// to the aggregated CSV the app reads
+    Sql(SqlArgs),
+    /// Print a row-level file reduced to the aggregated CSV (streamed, any size)
+    Reduce {
+        /// Row-level CSV, one row per user ('-' for standard input)
+        file: String,
+    },
+    /// Print the built-in demo scenario as JSON (a template for --scenario)
+    DemoScenario,
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// Aggregated or row-level CSV ('-' for standard input)
+    file: String,
+    /// The variant to compare against (default: the one named like control, else the first)
+    #[arg(long, value_name = "NAME")]
+    control: Option<String>,
+    /// Confidence level of intervals, between 0.5 and 1
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
+    confidence: Option<f64>,
+    /// How variants are compared
+    #[arg(long, value_enum)]
+    method: Option<MethodArg>,
+    /// Same as --method sequential
+    #[arg(long, conflicts_with = "method")]
+    sequential: bool,
+    /// Take costs and assumptions from a saved scenario; the data comes from FILE
+    #[arg(long, value_name = "FILE.json")]
+    scenario: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MethodArg {
+    /// Fixed-horizon confidence intervals and p-values
+    Frequentist,
+    /// Chance to beat control and expected loss
+    Bayesian,
+    /// Always-valid intervals and p-values, safe to look at every day
+    Sequential,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Frequentist => Method::Frequentist,
+            MethodArg::Bayesian => Method::Bayesian,
+            MethodArg::Sequential => Method::Sequential,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ClvArgs {
+    /// Transaction log: customer_id, date, amount [, variant] ('-' for standard input)
+    file: String,
+    /// End of the observation period (default: the last transaction's date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    end: Option<i64>,
+    /// Time unit of the fitted models
+    #[arg(long, value_enum, default_value = "weeks")]
+    unit: UnitArg,
+    /// CLV horizon in months, 1 to 600
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=600))]
+    months: u32,
+    /// Monthly discount rate, between 0 and 1
+    #[arg(long, default_value_t = 0.01, value_parser = parse_discount)]
+    discount: f64,
+    /// Confidence level of the bootstrap intervals, between 0.5 and 1
+    #[arg(long, default_value_t = 0.95, value_parser = parse_confidence)]
+    confidence: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UnitArg {
+    #[value(alias = "week", alias = "w")]
+    Weeks,
+    #[value(alias = "day", alias = "d")]
+    Days,
+}
+
+#[derive(Args)]
+struct SqlArgs {
+    /// SQL dialect: bigquery, snowflake, spark_sql, postgresql, duckdb
+    #[arg(long, default_value = "bigquery", value_parser = parse_dialect)]
+    dialect: Dialect,
+    /// The events table, e.g. analytics.events
+    #[arg(long)]
+    table: String,
+    /// Column with the user id
+    #[arg(long, value_name = "COL")]
+    user: String,
+    /// Column with the variant
+    #[arg(long, value_name = "COL")]
+    variant: String,
+    /// Column with revenue
+    #[arg(long, value_name = "COL")]
+    revenue: Option<String>,
+    /// Column with an order id (orders are counted as distinct ids)
+    #[arg(
+        long,
+        value_name = "COL",
+        alias = "orders",
+        conflicts_with = "is_order"
+    )]
+    order_id: Option<String>,
+    /// Column that is true on rows that are orders
+    #[arg(long, value_name = "COL")]
+    is_order: Option<String>,
+    /// Column with pre-period revenue (for CUPED)
+    #[arg(long, value_name = "COL")]
+    pre_revenue: Option<String>,
+    /// Column with the event time, to restrict to --start/--end
+    #[arg(long, value_name = "COL")]
+    timestamp: Option<String>,
+    /// First day of the experiment
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    start: Option<String>,
+    /// Last day of the experiment
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    end: Option<String>,
+}
+
+fn parse_confidence(text: &str) -> Result<f64, String> {
+    match uplift_engine::decimal::parse_f64(text.trim()) {
+        Some(c) if c > 0.5 && c < 1.0 => Ok(c),
+        _ => Err("must be a number between 0.5 and 1, e.g. 0.95".into()),
+    }
+}
+
+fn parse_discount(text: &str) -> Result<f64, String> {
+    match uplift_engine::decimal::parse_f64(text.trim()) {
+        Some(d) if (0.0..1.0).contains(&d) => Ok(d),
+        _ => Err("must be a monthly rate between 0 and 1, e.g. 0.01".into()),
+    }
+}
+
+fn parse_day(text: &str) -> Result<i64, String> {
+    uplift_engine::value::transactions::parse_date(text)
+        .ok_or_else(|| "is not a date (YYYY-MM-DD)".into())
+}
+
+fn parse_dialect(text: &str) -> Result<Dialect, String> {
+    Dialect::from_id(text).ok_or_else(|| {
+        let ids: Vec<&str> = Dialect::ALL.iter().map(|d| d.id()).collect();
+        format!("is not one of {}", ids.join(", "))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("uplift-roi: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<String, String> {
+    match command {
+        Command::Analyze(args) => analyze_file(args),
+        Command::Clv(args) => clv(args),
+        Command::Sql(args) => sql(args),
+        Command::Reduce { file } => reduce(&file),
+        Command::DemoScenario => Ok(Scenario::demo().to_json()),
+    }
+}
+
+fn read_text(file: &str) -> Result<String, String> {
+    if file == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))
+    }
+}
+
+fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
+    let mut scenario = match &args.scenario {
+        Some(path) => Scenario::from_json(&read_text(path)?).map_err(|e| format!("{path}: {e}"))?,
+        None => Scenario::demo(),
+    };
+    scenario.data = read_text(&args.file)?;
+    if args.control.is_some() {
+        scenario.control = args.control;
+    }
+    if let Some(c) = args.confidence {
+        scenario.confidence = c;
+    }
+    if args.sequential {
+        scenario.analysis.method = Method::Sequential;
+    } else if let Some(m) = args.method {
+        scenario.analysis.method = m.into();
+    }
+    let report = analyze(&scenario).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}
+
+fn clv(args: ClvArgs) -> Result<String, String> {
+    use uplift_engine::value::btyd::{analyze_transactions, ClvSettings};
+    let settings = ClvSettings {
+        unit: match args.unit {
+            UnitArg::Weeks => TimeUnit::Weeks,
+            UnitArg::Days => TimeUnit::Days,
+        },
+        end: args.end,
+        months: args.months,
+        monthly_discount: args.discount,
+        confidence: args.confidence,
+    };
+    let report =
+        analyze_transactions(&read_text(&args.file)?, settings).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}
+
+fn sql(args: SqlArgs) -> Result<String, String> {
+    let (orders, orders_kind) = match (args.order_id, args.is_order) {
+        (Some(col), _) => (Some(col), OrdersKind::OrderId),
+        (None, Some(col)) => (Some(col), OrdersKind::IsOrder),
+        (None, None) => (None, OrdersKind::default()),
+    };
+    let query = WarehouseQuery {
+        table: args.table,
+        user: args.user,
+        variant: args.variant,
+        revenue: args.revenue,
+        orders,
+        orders_kind,
+        pre_revenue: args.pre_revenue,
+        timestamp: args.timestamp,
+        start: args.start,
+        end: args.end,
+    };
+    let text =
+        uplift_engine::warehouse::warehouse_sql(args.dialect, &query).map_err(|e| e.to_string())?;
+    // `main` adds the final newline.
+    Ok(text.trim_end().to_string())
+}
+
+fn reduce(file: &str) -> Result<String, String> {
+    use uplift_engine::ingest::{to_aggregated_csv, ColumnMapping, ExperimentReader};
+    // Streamed in 4 MiB chunks, as the browser's worker does: memory stays
+    // bounded however large the file.
+    let mut input: Box<dyn Read> = if file == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?)
+    };
+    let mut reader = ExperimentReader::new(ColumnMapping::new());
+    let mut buffer = vec![0u8; 4 << 20];
+    loop {
+        let n = input
+            .read(&mut buffer)
+            .map_err(|e| format!("cannot read {file}: {e}"))?;
+        let Some(chunk) = buffer.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        reader.feed(chunk).map_err(|e| e.to_string())?;
+    }
+    let experiment = reader.finish().map_err(|e| e.to_string())?;
+    Ok(to_aggregated_csv(&experiment.variants)
+        .trim_end()
+        .to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
