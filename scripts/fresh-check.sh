@@ -54,7 +54,7 @@ server=$!
 set +m
 
 # The build takes minutes; the server answers only once it is done.
-until curl -fsS -o "$work/index.html" "http://127.0.0.1:$port/"; do
+until curl -fs -o "$work/index.html" "http://127.0.0.1:$port/"; do
   if ! kill -0 "$server" 2>/dev/null; then
     tail -n 40 "$work/serve.log" >&2
     step "FAILED: scripts/serve.sh stopped before serving the page" >&2
