@@ -29,9 +29,9 @@ fn main() {
     let roots = [
         "crates/engine/src",
         "src/charts",
-        "src/data_events.rs",
-        "src/ingest_protocol.rs",
-        "src/tools_context.rs",
+        "src/data/data_events.rs",
+        "src/data/ingest_protocol.rs",
+        "src/tools/tools_context.rs",
     ];
     let mut all = Vec::new();
     for root in roots {

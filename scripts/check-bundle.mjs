@@ -10,13 +10,18 @@
 // The budget for the first download is 250 KiB. The ceiling is the current
 // size plus a small margin, below the budget, and is lowered as the bundle
 // shrinks, so growth fails the build instead of creeping in; raising it
-// needs a reason, and never above the budget.
+// needs a reason, and never above the budget. Raised from 242 to 247 KiB
+// for the workbench (240.2 → 246.4 KiB): the summary with the verdict and
+// key figures always in view, the index of result views and their sections
+// (1.9 KiB of it the key figures and the index), charts drawn at the width
+// they are given and redrawn on resize, and the experiment read once per
+// data change instead of on every edit (0.4 KiB).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const BUDGET_KIB = 250;
-const CEILING_KIB = Math.min(242, BUDGET_KIB);
+const CEILING_KIB = Math.min(247, BUDGET_KIB);
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';

@@ -1,16 +1,21 @@
-//! The page: a header, the three steps (data, investment, results) and a footer.
+//! The page: a header, the workbench and a footer. On wide screens the
+//! workbench has the inputs (data, investment) on the left and the results
+//! on the right, scrolling on their own under a summary that stays in view;
+//! on narrow screens the summary comes first, then the inputs, then the
+//! result views (style/main.css). The tools follow, opened on request.
 
 use leptos::prelude::*;
 
-use crate::data_panel::DataPanel;
-use crate::display_settings::DisplaySettings;
-use crate::drop_zone::DropZone;
-use crate::embed::{is_embed, start_embed};
-use crate::investment_panel::InvestmentPanel;
-use crate::more_tools::MoreTools;
-use crate::results_panel::ResultsPanel;
-use crate::share_bar::ShareBar;
+use crate::data::data_panel::DataPanel;
+use crate::data::drop_zone::DropZone;
+use crate::investment::investment_panel::InvestmentPanel;
+use crate::platform::display_settings::DisplaySettings;
+use crate::platform::embed::{is_embed, start_embed};
+use crate::platform::share_bar::ShareBar;
+use crate::results::results_panel::ResultsPanel;
+use crate::results::summary::{open_linked_view, Summary};
 use crate::state::{start_autosave, AppState};
+use crate::tools::tool_cards::MoreTools;
 use uplift_engine::Scenario;
 
 /// The page, starting from `initial` (see [`crate::state::initial_scenario`]).
@@ -23,8 +28,9 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     start_embed(state);
     let full = !is_embed();
     leptos::task::spawn_local(async move {
-        crate::embed::after_paint().await;
+        crate::platform::embed::after_paint().await;
         state.first_paint_done.set(true);
+        open_linked_view(state);
     });
     view! {
         <header class="site-header">
@@ -36,13 +42,20 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
             <ShareBar/>
             <DisplaySettings/>
         </header>
-        <main class="steps">
-            <DataPanel/>
-            <InvestmentPanel/>
-            <ResultsPanel/>
-            // Opened on request: their code is downloaded only then.
-            {full.then(|| view! { <MoreTools/> })}
+        <main class="workbench">
+            <div class="inputs-pane">
+                <DataPanel/>
+                <InvestmentPanel/>
+            </div>
+            <div class="results-pane">
+                <Summary/>
+                <div class="results-details">
+                    <ResultsPanel/>
+                </div>
+            </div>
         </main>
+        // Opened on request: their code is downloaded only then.
+        {full.then(|| view! { <div class="tools-row"><MoreTools/></div> })}
         <DropZone/>
         <footer class="site-footer">
             <p>"Uplift ROI runs entirely on this page: no uploads, no analytics, no third-party requests."</p>

@@ -1,7 +1,5 @@
 //! Uplift ROI in the browser: mounts the app into the page.
 
-mod offline;
-
 use leptos::prelude::*;
 use uplift_roi_app::app::App;
 
@@ -32,7 +30,7 @@ fn main() {
             _ => {}
         }
     });
-    offline::register_service_worker();
+    uplift_roi_app::platform::offline::register_service_worker();
 }
 
 /// Recursion without end (for `#stack-test`): each level keeps a buffer on

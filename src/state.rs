@@ -1,19 +1,96 @@
 //! The app's shared state: one `Scenario` signal is the source of truth, and
-//! the analysis is a memo of it.
+//! the analysis is a memo of it, built on a memo of the experiment read from
+//! its data (read again only when the data or the column choices change).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use uplift_engine::ingest::{parse_experiment_with, ColumnMapping, Experiment, IngestError};
 use uplift_engine::report::AnalysisError;
-use uplift_engine::{analyze, Report, Scenario};
+use uplift_engine::{analyze_experiment, Report, Scenario};
 
-use crate::charts::lazy::ChartsStatus;
-use crate::file_loader::FileNote;
+use crate::charts::lazy::Charts;
+use crate::data::ingest_protocol::ReadSummary;
+
+/// The views of the results, in the order their index lists them. Each is
+/// a section whose id is its fragment (`#metrics`), so a link opens on it,
+/// and the share link carries the current one (`…&view=metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultView {
+    /// The verdict and the key figures.
+    #[default]
+    Overview,
+    /// Every metric per variant, with intervals and the uplift charts.
+    Metrics,
+    /// Average order value, revenue per user and CLV per variant.
+    CustomerValue,
+    /// Costs, benefits, ROI, payback, NPV and their uncertainty.
+    InvestmentCase,
+}
+
+impl ResultView {
+    pub const ALL: [ResultView; 4] = [
+        ResultView::Overview,
+        ResultView::Metrics,
+        ResultView::CustomerValue,
+        ResultView::InvestmentCase,
+    ];
+
+    /// The id of the view's section, and its name in a link's fragment.
+    pub fn id(self) -> &'static str {
+        match self {
+            ResultView::Overview => "overview",
+            ResultView::Metrics => "metrics",
+            ResultView::CustomerValue => "customer-value",
+            ResultView::InvestmentCase => "investment-case",
+        }
+    }
+
+    /// The id of the view's heading.
+    pub fn title_id(self) -> &'static str {
+        match self {
+            ResultView::Overview => "overview-title",
+            ResultView::Metrics => "metrics-title",
+            ResultView::CustomerValue => "customer-value-title",
+            ResultView::InvestmentCase => "investment-case-title",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ResultView::Overview => "Overview",
+            ResultView::Metrics => "Metrics",
+            ResultView::CustomerValue => "Customer value",
+            ResultView::InvestmentCase => "Investment case",
+        }
+    }
+
+    /// The view a fragment names: `#metrics`, or `view=metrics` among its
+    /// `&`-separated parts (a share link: `#z=…&view=metrics`).
+    pub fn from_fragment(fragment: &str) -> Option<ResultView> {
+        fragment
+            .trim_start_matches('#')
+            .split('&')
+            .map(|part| part.strip_prefix("view=").unwrap_or(part))
+            .find_map(|name| ResultView::ALL.into_iter().find(|v| v.id() == name))
+    }
+}
+
+/// What the last large file gave, shown while its sums are the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileNote {
+    pub name: String,
+    pub read: ReadSummary,
+}
 
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// Everything the user entered.
     pub scenario: RwSignal<Scenario>,
+    /// The experiment read from the scenario's data and column choices.
+    /// Reading is most of the work for a large paste, so editing a cost or
+    /// an assumption reuses it instead of reading the data again.
+    pub experiment: Memo<Result<Arc<Experiment>, IngestError>>,
     /// The engine's verdict on the current inputs: a report, or a message
     /// saying what is wrong with them.
     pub analysis: Memo<Result<Arc<Report>, AnalysisError>>,
@@ -31,7 +108,9 @@ pub struct AppState {
     /// experiment table) is not held up by them.
     pub first_paint_done: RwSignal<bool>,
     /// The charts module, downloaded when the charts come near the screen.
-    pub charts: RwSignal<ChartsStatus>,
+    pub charts: Charts,
+    /// The result view last chosen in the index (or opened by the link).
+    pub view: RwSignal<ResultView>,
     /// `shown` as JSON, the form the charts module reads.
     pub shown_json: Memo<Option<String>>,
 }
@@ -39,13 +118,24 @@ pub struct AppState {
 impl AppState {
     pub fn new(initial: Scenario) -> AppState {
         let scenario = RwSignal::new(initial);
+        // Copying the text to compare it is far cheaper than reading it.
+        let data: Memo<(String, ColumnMapping)> =
+            Memo::new(move |_| scenario.with(|s| (s.data.clone(), s.columns.clone())));
+        let experiment = Memo::new(move |_| {
+            data.with(|(text, columns)| parse_experiment_with(text, columns).map(Arc::new))
+        });
         let analysis = Memo::new(move |_| {
+            let experiment = experiment.get();
             scenario.with(|s| {
                 // Views showing the report render after this memo: they
                 // write numbers in the scenario's locale and currency.
-                crate::format::set_display(&s.display.locale, &s.display.currency);
+                crate::platform::format::set_display(&s.display.locale, &s.display.currency);
+                // Invalid inputs are reported before unreadable data, as
+                // the engine's `analyze` does.
+                s.validate()?;
                 // Shared, not copied, by every view that shows it.
-                analyze(s).map(Arc::new)
+                let experiment = experiment?;
+                analyze_experiment(s, &experiment).map(Arc::new)
             })
         });
         let shown = Memo::new(
@@ -56,13 +146,15 @@ impl AppState {
         );
         AppState {
             scenario,
+            experiment,
             analysis,
             shown,
             load_error: RwSignal::new(None),
             opening_file: RwSignal::new(None),
             file_note: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
-            charts: RwSignal::new(ChartsStatus::NotLoaded),
+            charts: Charts::new(),
+            view: RwSignal::new(ResultView::default()),
             shown_json: Memo::new(move |_| {
                 shown.with(|r| r.as_deref().and_then(|r| serde_json::to_string(r).ok()))
             }),
@@ -119,7 +211,7 @@ pub async fn initial_scenario() -> (Scenario, Option<String>) {
         return (Scenario::demo(), None);
     }
     if hash.contains("s=") || hash.contains("z=") {
-        return match crate::link_codec::from_link_fragment(&hash).await {
+        return match crate::platform::link_codec::from_link_fragment(&hash).await {
             Ok(s) => (s, None),
             Err(e) => (
                 saved().unwrap_or_else(Scenario::demo),
@@ -130,16 +222,17 @@ pub async fn initial_scenario() -> (Scenario, Option<String>) {
     (saved().unwrap_or_else(Scenario::demo), None)
 }
 
-/// Save the scenario in this browser (large row-level data as its sums).
-fn autosave(scenario: &Scenario) {
+/// Save the scenario in this browser (large row-level data as its sums,
+/// taken from the experiment already read).
+fn autosave(scenario: &Scenario, experiment: &Result<Arc<Experiment>, IngestError>) {
     let Some(store) = storage() else { return };
     let json = if scenario.data.len() > MAX_SAVED_DATA {
         let mut small = scenario.clone();
         small.columns.clear();
-        small.data =
-            uplift_engine::ingest::parse_experiment_with(&scenario.data, &scenario.columns)
-                .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants))
-                .unwrap_or_default();
+        small.data = experiment
+            .as_ref()
+            .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants))
+            .unwrap_or_default();
         small.to_json()
     } else {
         scenario.to_json()
@@ -152,7 +245,7 @@ pub fn clear_saved() {
     if let Some(store) = storage() {
         let _ = store.remove_item(STORAGE_KEY);
     }
-    crate::column_memory::forget_all();
+    crate::data::column_memory::forget_all();
     if let Some(w) = web_sys::window() {
         if let Ok(history) = w.history() {
             let path = w.location().pathname().unwrap_or_default()
@@ -164,10 +257,41 @@ pub fn clear_saved() {
 
 /// Save every change in this browser (never anywhere else).
 pub fn start_autosave(state: AppState) {
-    Effect::new(move || state.scenario.with(autosave));
+    Effect::new(move || {
+        state
+            .experiment
+            .with(|e| state.scenario.with(|s| autosave(s, e)))
+    });
 }
 
-/// The shared state, provided by [`crate::app::App`].
+/// The shared state, provided by the page (`crate::app::App`).
 pub fn use_app_state() -> AppState {
     expect_context::<AppState>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResultView;
+
+    #[test]
+    fn a_fragment_names_a_view_by_its_id_or_as_a_view_part() {
+        assert_eq!(
+            ResultView::from_fragment("#metrics"),
+            Some(ResultView::Metrics)
+        );
+        assert_eq!(
+            ResultView::from_fragment("#z=abc-_&view=investment-case"),
+            Some(ResultView::InvestmentCase)
+        );
+        assert_eq!(ResultView::from_fragment("#z=abc"), None);
+        assert_eq!(ResultView::from_fragment(""), None);
+        assert_eq!(ResultView::from_fragment("#view=nothing"), None);
+        for v in ResultView::ALL {
+            assert_eq!(ResultView::from_fragment(&format!("#{}", v.id())), Some(v));
+            assert_eq!(
+                ResultView::from_fragment(&format!("s=x&view={}", v.id())),
+                Some(v)
+            );
+        }
+    }
 }

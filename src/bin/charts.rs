@@ -16,7 +16,7 @@ mod charts {
 
     use uplift_engine::Report;
     use uplift_roi_app::charts::{draw, ChartKind};
-    use uplift_roi_app::format;
+    use uplift_roi_app::platform::format;
     use wasm_bindgen::prelude::*;
 
     thread_local! {
@@ -42,8 +42,9 @@ mod charts {
         Ok(r)
     }
 
-    /// The SVG of chart `kind` (its element id, e.g. "forest-chart") for a
-    /// report as JSON written by a page of format `format`; `undefined` when
+    /// The SVG of chart `kind` (its element id, e.g. "forest-chart"), `width`
+    /// pixels wide, for a report as JSON written by a page of format
+    /// `format`; `undefined` when
     /// the report has nothing to draw for it. Throws when the page is of
     /// another version or the report cannot be read.
     #[wasm_bindgen]
@@ -51,6 +52,7 @@ mod charts {
         kind: &str,
         report_json: &str,
         format: &str,
+        width: u32,
     ) -> Result<Option<String>, JsError> {
         if format != env!("UPLIFT_PAGE_FORMAT") {
             return Err(JsError::new(
@@ -64,6 +66,6 @@ mod charts {
         let report = report(report_json)?;
         // The numbers on the chart are written as the page writes them.
         format::set_display(&report.display.locale, &report.display.currency);
-        Ok(draw(kind, &report))
+        Ok(draw(kind, &report, width))
     }
 }

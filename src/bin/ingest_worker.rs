@@ -15,7 +15,7 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use uplift_engine::ingest::{to_aggregated_csv, DataShape, ExperimentReader, IngestError};
-    use uplift_roi_app::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
+    use uplift_roi_app::data::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};

@@ -22,14 +22,15 @@ mod tools {
     use std::cell::OnceCell;
 
     use leptos::prelude::*;
-    use uplift_roi_app::clv_panel::ClvPanel;
-    use uplift_roi_app::column_mapping::TextColumnMapping;
-    use uplift_roi_app::data_events::{DataEvent, MappingRequest};
-    use uplift_roi_app::format;
-    use uplift_roi_app::large_file_reader::{self, shared_reader, LargeFileReader};
-    use uplift_roi_app::planner_panel::PlannerPanel;
-    use uplift_roi_app::tools_context::ToolsContext;
-    use uplift_roi_app::warehouse_panel::WarehousePanel;
+    use uplift_roi_app::data::column_mapping::TextColumnMapping;
+    use uplift_roi_app::data::data_events::{DataEvent, MappingRequest};
+    use uplift_roi_app::data::file_reader::{self, shared_reader};
+    use uplift_roi_app::data::large_file_reader::LargeFileReader;
+    use uplift_roi_app::platform::format;
+    use uplift_roi_app::tools::clv_panel::ClvPanel;
+    use uplift_roi_app::tools::planner_panel::PlannerPanel;
+    use uplift_roi_app::tools::tools_context::ToolsContext;
+    use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;
 
     thread_local! {
@@ -89,7 +90,7 @@ mod tools {
         if format == env!("UPLIFT_PAGE_FORMAT") {
             return true;
         }
-        large_file_reader::tell_page(&DataEvent::Failed(
+        file_reader::tell_page(&DataEvent::Failed(
             "This page was updated while it was open, and its data tools no longer match it. Reload the page and try again; the data you had before is unchanged.".into(),
         ));
         false
@@ -106,7 +107,7 @@ mod tools {
         format: &str,
         on_event: js_sys::Function,
     ) {
-        large_file_reader::set_page(on_event);
+        file_reader::set_page(on_event);
         update_context(context_json);
         if !page_matches(format) {
             return;
@@ -120,13 +121,13 @@ mod tools {
             })
             .forget();
         }
-        large_file_reader::read(reader, file);
+        file_reader::read(reader, file);
     }
 
     /// The data was replaced: a file waiting for its column roles is dropped.
     #[wasm_bindgen]
     pub fn forget_pending_file() {
-        large_file_reader::forget_pending(shared_reader());
+        file_reader::forget_pending(shared_reader());
     }
 
     /// Show (or update) the column-mapping step for the text area's data in
@@ -139,7 +140,7 @@ mod tools {
         format: &str,
         on_event: js_sys::Function,
     ) {
-        large_file_reader::set_page(on_event);
+        file_reader::set_page(on_event);
         if !page_matches(format) {
             return;
         }

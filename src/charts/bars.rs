@@ -7,7 +7,7 @@ use crate::charts::backend::Svg;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::units::Interval;
 
-use super::{anchored_text, fit_name, large_font, large_title_font, variant_colour, NARROW_WIDTH};
+use super::{anchored_text, fit_name, large_font, large_title_font, variant_colour};
 
 const HEIGHT: u32 = 340;
 /// Characters of variant names that fit under the bars, shared between them.
@@ -28,6 +28,7 @@ pub fn bars_svg(
     y_desc: &str,
     bars: &[Bar],
     y_label: &dyn Fn(f64) -> String,
+    width: u32,
 ) -> Option<String> {
     if bars.is_empty() || bars.iter().any(|b| !b.value.is_finite()) {
         return None;
@@ -41,12 +42,12 @@ pub fn bars_svg(
     let last = bars.len() as i32 - 1;
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (NARROW_WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(caption, large_title_font())
+            .caption(caption, large_title_font(width))
             .margin(12)
-            .x_label_area_size(44)
+            .x_label_area_size(52)
             .y_label_area_size(84)
             .build_cartesian_2d((0..last).into_segmented(), 0.0..y_max)
             .ok()?;
@@ -64,8 +65,8 @@ pub fn bars_svg(
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style(large_font())
-            .axis_desc_style(large_font())
+            .label_style(large_font(width))
+            .axis_desc_style(large_font(width))
             .draw()
             .ok()?;
         for (i, bar) in bars.iter().enumerate() {
@@ -95,7 +96,7 @@ pub fn bars_svg(
                     .draw_series(std::iter::once(Text::new(
                         y_label(bar.value),
                         (SegmentValue::CenterOf(x), bar.value + y_max * 0.02),
-                        anchored_text(large_font(), HPos::Center, VPos::Bottom),
+                        anchored_text(large_font(width), HPos::Center, VPos::Bottom),
                     )))
                     .ok()?;
             }

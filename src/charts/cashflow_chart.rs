@@ -6,13 +6,11 @@ use crate::charts::backend::Svg;
 use uplift_engine::finance::InvestmentSummary;
 
 use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_RED};
-use crate::format;
+use crate::platform::format;
 
-/// Drawn narrow with large text, so it stays readable on a phone.
-const WIDTH: u32 = super::NARROW_WIDTH;
 const HEIGHT: u32 = 330;
 
-pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
+pub fn cashflow_svg(s: &InvestmentSummary, width: u32) -> Option<String> {
     let months = s.monthly.len();
     if months == 0 {
         return None;
@@ -23,12 +21,12 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
     let pad = ((hi - lo) * 0.1).max(1.0);
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Cumulative cash flow", large_title_font())
+            .caption("Cumulative cash flow", large_title_font(width))
             .margin(12)
-            .x_label_area_size(40)
+            .x_label_area_size(60)
             .y_label_area_size(78)
             .build_cartesian_2d(0.5..(months as f64 + 0.5), (lo - pad)..(hi + pad))
             .ok()?;
@@ -39,8 +37,8 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
             .x_labels(months.min(12))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| format::money_short(*y))
-            .label_style(large_font())
-            .axis_desc_style(large_font())
+            .label_style(large_font(width))
+            .axis_desc_style(large_font(width))
             .draw()
             .ok()?;
         chart
@@ -75,7 +73,7 @@ pub fn cashflow_svg(s: &InvestmentSummary) -> Option<String> {
                 .draw_series(std::iter::once(Text::new(
                     format!(" Payback: month {p}"),
                     (x, hi + pad * 0.5),
-                    large_font(),
+                    large_font(width),
                 )))
                 .ok()?;
         }

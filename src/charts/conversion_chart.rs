@@ -5,12 +5,12 @@ use uplift_engine::report::{Metric, MetricResult};
 
 use super::bars::{bars_svg, Bar};
 use super::{ChartFigure, ChartKind};
-use crate::format;
+use crate::platform::format;
 use crate::state::use_app_state;
 
 /// Draw the chart as an SVG document. Returns `None` when plotters fails,
 /// which the component shows as a plain message instead of a broken image.
-pub fn conversion_svg(result: &MetricResult, confidence: f64) -> Option<String> {
+pub fn conversion_svg(result: &MetricResult, confidence: f64, width: u32) -> Option<String> {
     let bars: Vec<Bar> = result
         .variants
         .iter()
@@ -21,12 +21,16 @@ pub fn conversion_svg(result: &MetricResult, confidence: f64) -> Option<String> 
         })
         .collect();
     let caption = format!(
-        "Conversion rate with {} confidence intervals",
+        "Conversion rate, {} confidence intervals",
         format::percent(confidence, 0)
     );
-    bars_svg(&caption, "Conversion rate", &bars, &|y| {
-        format::percent(y, 1)
-    })
+    bars_svg(
+        &caption,
+        "Conversion rate",
+        &bars,
+        &|y| format::percent(y, 1),
+        width,
+    )
 }
 
 /// Text alternative read by screen readers and shown if the SVG cannot be.
@@ -81,7 +85,7 @@ mod tests {
         let Some(m) = report.metric(Metric::ConversionRate) else {
             panic!("no conversion metric")
         };
-        let Some(svg) = conversion_svg(m, 0.95) else {
+        let Some(svg) = conversion_svg(m, 0.95, crate::charts::NARROW_WIDTH) else {
             panic!("no svg")
         };
         assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);

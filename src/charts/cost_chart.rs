@@ -8,14 +8,14 @@ use crate::charts::draw_x_axis_only;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::finance::InvestmentSummary;
 
-use super::{anchored_text, large_font, large_title_font, variant_colour, NARROW_WIDTH, PALETTE};
-use crate::format;
+use super::{anchored_text, large_font, large_title_font, variant_colour, PALETTE};
+use crate::platform::format;
 
 /// Pixels per category: a label line over its bar, as in the forest plot,
 /// so the category names keep the chart's full width.
 const ROW: f64 = 62.0;
 
-pub fn cost_breakdown_svg(s: &InvestmentSummary) -> Option<String> {
+pub fn cost_breakdown_svg(s: &InvestmentSummary, width: u32) -> Option<String> {
     let rows = &s.cost_by_category;
     let top = rows.iter().map(|(_, m)| m.0).fold(0.0_f64, f64::max);
     if rows.is_empty() || !(top > 0.0 && top.is_finite()) {
@@ -25,12 +25,12 @@ pub fn cost_breakdown_svg(s: &InvestmentSummary) -> Option<String> {
     let height = plot as u32 + 128;
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
                 format!("Cost by category over {} months", s.horizon_months),
-                large_title_font(),
+                large_title_font(width),
             )
             .margin(12)
             .margin_right(24)
@@ -40,7 +40,7 @@ pub fn cost_breakdown_svg(s: &InvestmentSummary) -> Option<String> {
             // bar; y counts pixels down from the top of the plot.
             .build_cartesian_2d(0.0..top * 1.35, -plot..0.0)
             .ok()?;
-        draw_x_axis_only(&mut chart, 5, "Cost", &|x| format::money_short(*x))?;
+        draw_x_axis_only(&mut chart, width, 5, "Cost", &|x| format::money_short(*x))?;
         for (i, (category, amount)) in rows.iter().enumerate() {
             let row_top = -(ROW * i as f64);
             let y = row_top - 42.0;
@@ -58,12 +58,12 @@ pub fn cost_breakdown_svg(s: &InvestmentSummary) -> Option<String> {
                     Text::new(
                         category.label().to_string(),
                         (0.0, row_top - 2.0),
-                        anchored_text(large_font(), HPos::Left, VPos::Top),
+                        anchored_text(large_font(width), HPos::Left, VPos::Top),
                     ),
                     Text::new(
                         format!(" {}", format::money(amount.0)),
                         (end, y),
-                        anchored_text(large_font(), HPos::Left, VPos::Center),
+                        anchored_text(large_font(width), HPos::Left, VPos::Center),
                     ),
                 ])
                 .ok()?;
@@ -96,7 +96,7 @@ mod tests {
     fn one_bar_and_amount_per_category() {
         let r = crate::charts::demo_report();
         let inv = &r.investment;
-        let svg = cost_breakdown_svg(inv).unwrap_or_default();
+        let svg = cost_breakdown_svg(inv, crate::charts::NARROW_WIDTH).unwrap_or_default();
         for (c, m) in &inv.cost_by_category {
             // plotters escapes the "&" in the category names.
             let label = c.label().replace('&', "&amp;");

@@ -10,8 +10,8 @@ use crate::charts::draw_x_axis_only;
 use plotters::style::{FontFamily, FontStyle};
 use uplift_engine::report::{Metric, MetricResult};
 
-use super::{fit_name, large_font, large_title_font, variant_colour, NARROW_WIDTH};
-use crate::format;
+use super::{fit_name, large_font, large_title_font, variant_colour};
+use crate::platform::format;
 
 /// Heights in pixels: a metric's heading, then per variant a line of text
 /// over its interval. Text gets the chart's full width this way instead of
@@ -73,7 +73,11 @@ fn groups(metrics: &BTreeMap<Metric, MetricResult>) -> Vec<(&str, Vec<Row>)> {
 
 /// Draw the forest plot; `interval` names the intervals in the title
 /// ("95% confidence intervals"). `None` when no variant has an uplift.
-pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> Option<String> {
+pub fn forest_svg(
+    metrics: &BTreeMap<Metric, MetricResult>,
+    interval: &str,
+    width: u32,
+) -> Option<String> {
     let groups = groups(metrics);
     let rows = || groups.iter().flat_map(|(_, rows)| rows);
     if rows().all(|r| r.estimate.is_none()) {
@@ -92,13 +96,20 @@ pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> O
         .sum::<f64>();
     // Caption, axis labels and margins around the plot.
     let height = plot as u32 + 128;
-    let heading_font = FontDesc::new(FontFamily::SansSerif, 20.0, FontStyle::Bold);
+    let heading_font = FontDesc::new(
+        FontFamily::SansSerif,
+        large_font(width).get_size(),
+        FontStyle::Bold,
+    );
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (NARROW_WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("Uplift vs control, {interval}"), large_title_font())
+            .caption(
+                format!("Uplift vs control, {interval}"),
+                large_title_font(width),
+            )
             .margin(12)
             .margin_right(20)
             .x_label_area_size(60)
@@ -106,7 +117,7 @@ pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> O
             // y counts pixels down from the top of the plot.
             .build_cartesian_2d(x0..x1, -plot..0.0)
             .ok()?;
-        draw_x_axis_only(&mut chart, 6, "Relative uplift vs control", &|x| {
+        draw_x_axis_only(&mut chart, width, 6, "Relative uplift vs control", &|x| {
             format::signed_percent(*x, 0)
         })?;
         let mut top = 0.0;
@@ -125,7 +136,7 @@ pub fn forest_svg(metrics: &BTreeMap<Metric, MetricResult>, interval: &str) -> O
                     .draw_series([Text::new(
                         format!("{}: {}", fit_name(&row.name, NAME_CHARS), row.numbers()),
                         (x0, -(top + 2.0)),
-                        large_font(),
+                        large_font(width),
                     )])
                     .ok()?;
                 // The line at 0 (no change) runs through the intervals only,
@@ -179,7 +190,11 @@ mod tests {
     #[test]
     fn one_row_per_variant_and_metric_with_a_zero_line() {
         let r = crate::charts::demo_report();
-        let Some(svg) = forest_svg(&r.metrics, "95% confidence intervals") else {
+        let Some(svg) = forest_svg(
+            &r.metrics,
+            "95% confidence intervals",
+            crate::charts::NARROW_WIDTH,
+        ) else {
             panic!("no svg")
         };
         assert!(svg.starts_with("<svg"));

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::ChartKind;
-use crate::on_demand::{add_script, describe};
+use crate::platform::on_demand::{add_script, describe};
 
 /// Where the charts module is.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +25,32 @@ pub enum ChartsStatus {
     Failed(String),
 }
 
-/// How far outside the viewport a chart starts the download: one screen
-/// height, so the charts are drawn before they scroll into view.
+/// How far outside the viewport (and outside the results' scroll area) a
+/// chart starts the download: one screen height, so the charts are drawn
+/// before they scroll into view.
+/// The charts module on the page: whether it has arrived, and the width
+/// the charts are drawn at (see [`follow_resizes`]).
+#[derive(Clone, Copy)]
+pub struct Charts {
+    pub status: RwSignal<ChartsStatus>,
+    pub width: RwSignal<u32>,
+}
+
+impl Charts {
+    pub fn new() -> Charts {
+        Charts {
+            status: RwSignal::new(ChartsStatus::NotLoaded),
+            width: RwSignal::new(super::NARROW_WIDTH),
+        }
+    }
+}
+
+impl Default for Charts {
+    fn default() -> Self {
+        Charts::new()
+    }
+}
+
 const ROOT_MARGIN: &str = "100% 0px";
 
 thread_local! {
@@ -73,7 +97,8 @@ async fn load() -> Result<js_sys::Function, String> {
 }
 
 /// Ask for the module (once; again after a failure).
-pub fn request(status: RwSignal<ChartsStatus>) {
+pub fn request(charts: Charts) {
+    let status = charts.status;
     if matches!(
         status.get_untracked(),
         ChartsStatus::Loading | ChartsStatus::Ready
@@ -86,6 +111,7 @@ pub fn request(status: RwSignal<ChartsStatus>) {
             Ok(draw) => {
                 DRAW.with(|d| *d.borrow_mut() = Some(draw));
                 stop_watching();
+                follow_resizes(charts.width);
                 status.set(ChartsStatus::Ready);
             }
             Err(e) => status.set(ChartsStatus::Failed(e)),
@@ -103,7 +129,8 @@ fn stop_watching() {
 
 /// Load the module when `chart` comes near the viewport. The first call also
 /// loads it before a print, so a printout has the charts once it is redone.
-pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
+pub fn watch(chart: &web_sys::Element, charts: Charts) {
+    let status = charts.status;
     if status.get_untracked() == ChartsStatus::Ready {
         return;
     }
@@ -121,11 +148,15 @@ pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
                     // again. Otherwise each failure's change of layout would
                     // bring charts near and start the next failing download.
                     if near && status.get_untracked() == ChartsStatus::NotLoaded {
-                        request(status);
+                        request(charts);
                     }
                 });
             let options = web_sys::IntersectionObserverInit::new();
             options.set_root_margin(ROOT_MARGIN);
+            // The same margin around the results' own scroll area (wide
+            // screens), which would otherwise hide every chart below its
+            // fold from the observer.
+            let _ = js_sys::Reflect::set(&options, &"scrollMargin".into(), &ROOT_MARGIN.into());
             let observer = web_sys::IntersectionObserver::new_with_options(
                 on_change.as_ref().unchecked_ref(),
                 &options,
@@ -135,12 +166,12 @@ pub fn watch(chart: &web_sys::Element, status: RwSignal<ChartsStatus>) {
                 Ok(observer) => *cell = Some(observer),
                 // No IntersectionObserver: draw the charts at once.
                 Err(_) => {
-                    request(status);
+                    request(charts);
                     return;
                 }
             }
             if let Some(window) = web_sys::window() {
-                let on_print = Closure::<dyn FnMut()>::new(move || request(status));
+                let on_print = Closure::<dyn FnMut()>::new(move || request(charts));
                 let _ = window.add_event_listener_with_callback(
                     "beforeprint",
                     on_print.as_ref().unchecked_ref(),
@@ -163,19 +194,76 @@ pub fn unwatch(chart: &web_sys::Element) {
     });
 }
 
-/// Draw a chart of the report (as JSON) with the loaded module. `Ok(None)`:
-/// the report has nothing to draw for it.
-pub fn draw(kind: ChartKind, report_json: &str) -> Result<Option<String>, String> {
+/// Draw a chart of the report (as JSON) with the loaded module, `width`
+/// pixels wide. `Ok(None)`: the report has nothing to draw for it.
+pub fn draw(kind: ChartKind, report_json: &str, width: u32) -> Result<Option<String>, String> {
     let draw = DRAW
         .with(|d| d.borrow().clone())
         .ok_or("the charts module is not loaded")?;
+    let args = js_sys::Array::of4(
+        &JsValue::from_str(kind.id()),
+        &JsValue::from_str(report_json),
+        &JsValue::from_str(env!("UPLIFT_PAGE_FORMAT")),
+        &JsValue::from(width),
+    );
     let svg = draw
-        .call3(
-            &JsValue::NULL,
-            &JsValue::from_str(kind.id()),
-            &JsValue::from_str(report_json),
-            &JsValue::from_str(env!("UPLIFT_PAGE_FORMAT")),
-        )
+        .apply(&JsValue::NULL, &args)
         .map_err(|e| describe(&e))?;
     Ok(svg.as_string())
+}
+
+/// The width charts are drawn at for the results as they are laid out now
+/// (the metrics view spans the width a chart is given).
+pub fn current_width() -> u32 {
+    let available = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("metrics"))
+        .map_or(0.0, |e| f64::from(e.client_width()));
+    super::drawn_width(available)
+}
+
+/// The timer of the pending re-measure after a resize, and what it runs.
+struct PendingMeasure {
+    timer: i32,
+    measure: Closure<dyn FnMut()>,
+}
+
+thread_local! {
+    static RESIZE: RefCell<Option<PendingMeasure>> = const { RefCell::new(None) };
+}
+
+/// Keep `width` at [`current_width`] while the window is resized: measured
+/// once the resizing pauses (150 ms), and changed only when it passes a
+/// step, so dragging a window edge does not redraw the charts at every
+/// pixel (the SVGs scale in between).
+pub fn follow_resizes(width: RwSignal<u32>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    width.set(current_width());
+    let measure = Closure::<dyn FnMut()>::new(move || {
+        let now = current_width();
+        if width.get_untracked() != now {
+            width.set(now);
+        }
+    });
+    RESIZE.with(|r| *r.borrow_mut() = Some(PendingMeasure { timer: 0, measure }));
+    let on_resize = Closure::<dyn FnMut()>::new(move || {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        RESIZE.with(|r| {
+            if let Some(pending) = r.borrow_mut().as_mut() {
+                window.clear_timeout_with_handle(pending.timer);
+                pending.timer = window
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        pending.measure.as_ref().unchecked_ref(),
+                        150,
+                    )
+                    .unwrap_or(0);
+            }
+        });
+    });
+    let _ = window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+    on_resize.forget();
 }

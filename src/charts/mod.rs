@@ -73,7 +73,7 @@ impl ChartKind {
 
 /// "95% confidence intervals": how the forest plot names its intervals.
 pub fn interval_label(r: &Report) -> String {
-    let conf = crate::format::percent(r.confidence, 0);
+    let conf = crate::platform::format::percent(r.confidence, 0);
     match r.method {
         Method::Frequentist => format!("{conf} confidence intervals"),
         Method::Sequential => format!("{conf} always-valid intervals"),
@@ -89,25 +89,44 @@ pub fn posterior_metric(r: &Report) -> Option<&MetricResult> {
         .filter(|_| r.method == Method::Bayesian)
 }
 
-/// Draw one chart of a report as an SVG document; `None` when the report
-/// has nothing to draw for it or plotters fails.
-pub fn draw(kind: ChartKind, r: &Report) -> Option<String> {
+/// Draw one chart of a report as an SVG document `width` pixels wide (see
+/// [`drawn_width`]); `None` when the report has nothing to draw for it or
+/// plotters fails.
+pub fn draw(kind: ChartKind, r: &Report, width: u32) -> Option<String> {
+    let width = width.clamp(NARROW_WIDTH, MAX_WIDTH);
     match kind {
         ChartKind::Conversion => {
-            conversion_chart::conversion_svg(r.metric(Metric::ConversionRate)?, r.confidence)
+            conversion_chart::conversion_svg(r.metric(Metric::ConversionRate)?, r.confidence, width)
         }
-        ChartKind::Forest => forest_chart::forest_svg(&r.metrics, &interval_label(r)),
-        ChartKind::Posterior => posterior_chart::posterior_svg(posterior_metric(r)?),
-        ChartKind::Aov => value_chart::aov_svg(&r.value),
-        ChartKind::Clv => value_chart::clv_svg(&r.value),
-        ChartKind::Cost => cost_chart::cost_breakdown_svg(&r.investment),
-        ChartKind::Cashflow => cashflow_chart::cashflow_svg(&r.investment),
-        ChartKind::Roi => roi_chart::roi_histogram_svg(r.roi.distribution.as_ref()?),
+        ChartKind::Forest => forest_chart::forest_svg(&r.metrics, &interval_label(r), width),
+        ChartKind::Posterior => posterior_chart::posterior_svg(posterior_metric(r)?, width),
+        ChartKind::Aov => value_chart::aov_svg(&r.value, width),
+        ChartKind::Clv => value_chart::clv_svg(&r.value, width),
+        ChartKind::Cost => cost_chart::cost_breakdown_svg(&r.investment, width),
+        ChartKind::Cashflow => cashflow_chart::cashflow_svg(&r.investment, width),
+        ChartKind::Roi => roi_chart::roi_histogram_svg(r.roi.distribution.as_ref()?, width),
         ChartKind::Tornado => {
-            tornado_chart::tornado_svg(&r.roi.tornado, r.investment.roi.map_or(0.0, |x| x.0))
+            tornado_chart::tornado_svg(&r.roi.tornado, r.investment.roi.map_or(0.0, |x| x.0), width)
         }
     }
 }
+
+/// The width a chart is drawn at for a figure `available` CSS pixels wide.
+/// Never narrower than [`NARROW_WIDTH`]: a phone shows that scaled down,
+/// its text staying 12 px or more on a 360 px screen. Wider figures get
+/// a chart of their own width, up to [`MAX_WIDTH`], shown at its natural
+/// size. Rounded down to a step of 40 px, so resizing the window redraws
+/// only when the width passes a step (in between the SVG scales).
+pub fn drawn_width(available: f64) -> u32 {
+    if !available.is_finite() || available <= f64::from(NARROW_WIDTH) {
+        return NARROW_WIDTH;
+    }
+    let step = (available.min(f64::from(MAX_WIDTH)) as u32) / 40 * 40;
+    step.max(NARROW_WIDTH)
+}
+
+/// The widest a chart is drawn; a wider figure shows it scaled up.
+pub const MAX_WIDTH: u32 = 1600;
 
 /// Colour-blind-safe palette (Okabe & Ito, 2008): control first, then variants.
 pub const PALETTE: [(u8, u8, u8); 5] = [
@@ -140,10 +159,9 @@ pub fn title_font() -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, 22.0, FontStyle::Normal)
 }
 
-/// Charts whose rows are lines of text (forest plot, cost breakdown,
-/// posterior) are drawn this wide, with [`large_font`], and the page shows
-/// them no wider: scaled to a 360 px phone their text stays about 10 px high,
-/// where a 640-wide chart's would be 6 px.
+/// The narrowest a chart is drawn, with [`large_font`]'s larger text: a
+/// figure narrower than this shows it scaled down (on a 360 px phone, to
+/// about 300 px, its text still over 12 px high).
 pub const NARROW_WIDTH: u32 = 480;
 
 /// Draw only the x axis, in [`large_font`]: no y axis and no grid lines but
@@ -157,6 +175,7 @@ pub fn draw_x_axis_only(
             plotters::coord::types::RangedCoordf64,
         >,
     >,
+    width: u32,
     labels: usize,
     description: &str,
     label: &dyn Fn(&f64) -> String,
@@ -169,20 +188,26 @@ pub fn draw_x_axis_only(
         .x_labels(labels)
         .x_desc(description)
         .x_label_formatter(label)
-        .label_style(large_font())
-        .axis_desc_style(large_font())
+        .label_style(large_font(width))
+        .axis_desc_style(large_font(width))
         .draw()
         .ok()
 }
 
-/// Text in the narrow charts.
-pub fn large_font() -> FontDesc<'static> {
-    FontDesc::new(FontFamily::SansSerif, 20.0, FontStyle::Normal)
+/// Text in a chart `width` wide. plotters writes a font of size `s` as
+/// `s / 1.24` px, so 20 gives the page's own 16 px in a chart shown at its
+/// natural size (wider than [`NARROW_WIDTH`]), and 25 gives 20 px in one
+/// drawn at [`NARROW_WIDTH`], which a 360 px phone shows at about 300 px:
+/// 12.5 px on its screen.
+pub fn large_font(width: u32) -> FontDesc<'static> {
+    let size = if width > NARROW_WIDTH { 20.0 } else { 25.0 };
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal)
 }
 
-/// Title of the narrow charts.
-pub fn large_title_font() -> FontDesc<'static> {
-    FontDesc::new(FontFamily::SansSerif, 24.0, FontStyle::Normal)
+/// A chart's title (see [`large_font`]).
+pub fn large_title_font(width: u32) -> FontDesc<'static> {
+    let size = if width > NARROW_WIDTH { 24.0 } else { 28.0 };
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal)
 }
 
 /// `name` cut to `max` characters with an ellipsis, so one long variant name
@@ -240,11 +265,13 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
     // Redrawn when the module arrives. The report is read untracked: the
     // section holding this chart is redrawn (with a new figure) when its
     // part of the report changes.
-    let picture = move || match state.charts.get() {
+    let picture = move || match state.charts.status.get() {
         lazy::ChartsStatus::Ready => {
-            let drawn = state
-                .shown_json
-                .with_untracked(|json| lazy::draw(kind, json.as_deref().unwrap_or_default()));
+            // Redrawn when the window's width passes a step.
+            let width = state.charts.width.get();
+            let drawn = state.shown_json.with_untracked(|json| {
+                lazy::draw(kind, json.as_deref().unwrap_or_default(), width)
+            });
             match drawn {
                 Ok(Some(svg)) => view! {
                     <div class="chart-svg" role="img" aria-label=label.clone() inner_html=svg.clone()></div>
@@ -292,14 +319,15 @@ fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl Int
     let png_file = format!("{file}.png");
     let svg_text = svg.clone();
     let save_svg = move |_| {
-        if let Err(e) = crate::downloads::download(&svg_file, &svg_text, "image/svg+xml") {
+        if let Err(e) = crate::platform::downloads::download(&svg_file, &svg_text, "image/svg+xml")
+        {
             message.set(Some(format!("Could not save: {e}.")));
         }
     };
     let save_png = move |_| {
         let (name, svg) = (png_file.clone(), svg.clone());
         leptos::task::spawn_local(async move {
-            if let Err(e) = crate::downloads::download_png(&name, &svg).await {
+            if let Err(e) = crate::platform::downloads::download_png(&name, &svg).await {
                 message.set(Some(format!("Could not save: {e}.")));
             }
         });
@@ -318,8 +346,8 @@ fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl Int
 pub fn TableDownload(table_id: &'static str, name: &'static str) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let save = move |_| {
-        let result = crate::downloads::table_csv(table_id).and_then(|csv| {
-            crate::downloads::download(
+        let result = crate::platform::downloads::table_csv(table_id).and_then(|csv| {
+            crate::platform::downloads::download(
                 &format!("uplift-roi-{table_id}.csv"),
                 &csv,
                 "text/csv;charset=utf-8",
@@ -348,6 +376,7 @@ pub(crate) fn demo_report() -> uplift_engine::Report {
 
 #[cfg(test)]
 mod tests {
+    use super::NARROW_WIDTH;
     use uplift_engine::report::Metric;
     use uplift_engine::scenario::{Method, DEMO_DATA};
     use uplift_engine::{analyze, Scenario};
@@ -370,17 +399,17 @@ mod tests {
         let charts = [
             (
                 "conversion",
-                super::conversion_chart::conversion_svg(conversion, 0.95),
+                super::conversion_chart::conversion_svg(conversion, 0.95, NARROW_WIDTH),
             ),
             (
                 "forest",
-                super::forest_chart::forest_svg(&r.metrics, "95% credible intervals"),
+                super::forest_chart::forest_svg(&r.metrics, "95% credible intervals", NARROW_WIDTH),
             ),
-            ("aov", super::value_chart::aov_svg(&r.value)),
-            ("clv", super::value_chart::clv_svg(&r.value)),
+            ("aov", super::value_chart::aov_svg(&r.value, NARROW_WIDTH)),
+            ("clv", super::value_chart::clv_svg(&r.value, NARROW_WIDTH)),
             (
                 "posterior",
-                super::posterior_chart::posterior_svg(conversion),
+                super::posterior_chart::posterior_svg(conversion, NARROW_WIDTH),
             ),
         ];
         // The charts cut long names short (with "…"), so they hold the
@@ -412,7 +441,7 @@ mod tests {
             s.analysis.method = method;
             s.display.locale = locale.into();
             s.display.currency = currency.into();
-            crate::format::set_display(locale, currency);
+            crate::platform::format::set_display(locale, currency);
             let r = match analyze(&s) {
                 Ok(r) => r,
                 Err(e) => panic!("{e}"),
@@ -426,13 +455,17 @@ mod tests {
                 Err(e) => panic!("{e}"),
             };
             for kind in ChartKind::ALL {
-                let direct = draw(kind, &r);
+                let direct = draw(kind, &r, NARROW_WIDTH);
                 let bayesian_only = kind == ChartKind::Posterior && method != Method::Bayesian;
                 assert_eq!(direct.is_none(), bayesian_only, "{kind:?} {method:?}");
-                assert_eq!(draw(kind, &back), direct, "{kind:?} {method:?} {locale}");
+                assert_eq!(
+                    draw(kind, &back, NARROW_WIDTH),
+                    direct,
+                    "{kind:?} {method:?} {locale}"
+                );
             }
         }
-        crate::format::set_display("en-US", "USD");
+        crate::platform::format::set_display("en-US", "USD");
     }
 
     #[test]
@@ -457,18 +490,20 @@ mod tests {
     #[test]
     fn investment_charts_draw_from_the_demo() {
         let r = crate::charts::demo_report();
-        let cash = super::cashflow_chart::cashflow_svg(&r.investment).unwrap_or_default();
+        let cash =
+            super::cashflow_chart::cashflow_svg(&r.investment, NARROW_WIDTH).unwrap_or_default();
         assert!(cash.contains("Payback: month 2"), "{cash}");
         let Some(d) = r.roi.distribution.as_ref() else {
             panic!("no simulation")
         };
-        let hist = super::roi_chart::roi_histogram_svg(d).unwrap_or_default();
+        let hist = super::roi_chart::roi_histogram_svg(d, NARROW_WIDTH).unwrap_or_default();
         assert!(
             hist.contains("ROI = 0") && hist.contains("10,000 simulated"),
             "{hist}"
         );
         let base = r.investment.roi.map_or(0.0, |x| x.0);
-        let tornado = super::tornado_chart::tornado_svg(&r.roi.tornado, base).unwrap_or_default();
+        let tornado = super::tornado_chart::tornado_svg(&r.roi.tornado, base, NARROW_WIDTH)
+            .unwrap_or_default();
         assert!(
             tornado.contains("Measured uplift") && tornado.contains("Costs"),
             "{tornado}"

@@ -8,8 +8,8 @@ use crate::charts::draw_x_axis_only;
 use plotters::style::text_anchor::{HPos, VPos};
 use uplift_engine::report::{MetricResult, Posterior};
 
-use super::{anchored_text, fit_name, large_font, large_title_font, variant_colour, NARROW_WIDTH};
-use crate::format;
+use super::{anchored_text, fit_name, large_font, large_title_font, variant_colour};
+use crate::platform::format;
 
 const HEIGHT: u32 = 340;
 /// Longest variant name drawn in a label line.
@@ -35,7 +35,7 @@ fn curves(result: &MetricResult) -> Vec<(usize, &str, Posterior, f64)> {
 
 /// Draw the posteriors of `result`'s variants; `None` when no variant has one
 /// (another method was chosen, or the data has no variance).
-pub fn posterior_svg(result: &MetricResult) -> Option<String> {
+pub fn posterior_svg(result: &MetricResult, width: u32) -> Option<String> {
     let curves = curves(result);
     if curves.is_empty() {
         return None;
@@ -58,7 +58,7 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
     let y_max = peak * (1.25 + 0.15 * curves.len() as f64);
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (NARROW_WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
@@ -66,7 +66,7 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
                     "Posterior of the {} lift",
                     result.label.to_ascii_lowercase()
                 ),
-                large_title_font(),
+                large_title_font(width),
             )
             .margin(12)
             .margin_right(20)
@@ -74,7 +74,7 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
             .y_label_area_size(8)
             .build_cartesian_2d(x0..x1, 0.0..y_max)
             .ok()?;
-        draw_x_axis_only(&mut chart, 6, "Relative lift vs control", &|x| {
+        draw_x_axis_only(&mut chart, width, 6, "Relative lift vs control", &|x| {
             format::signed_percent(*x, 0)
         })?;
         let step = (x1 - x0) / STEPS as f64;
@@ -121,7 +121,7 @@ pub fn posterior_svg(result: &MetricResult) -> Option<String> {
                         format::probability(*chance)
                     ),
                     (x0 + key * 1.6, y),
-                    anchored_text(large_font(), HPos::Left, VPos::Center),
+                    anchored_text(large_font(width), HPos::Left, VPos::Center),
                 )))
                 .ok()?;
         }
@@ -180,7 +180,7 @@ mod tests {
         let Some(m) = r.metric(Metric::ConversionRate) else {
             panic!("no conversion")
         };
-        let svg = posterior_svg(m).unwrap_or_default();
+        let svg = posterior_svg(m, crate::charts::NARROW_WIDTH).unwrap_or_default();
         assert!(
             svg.contains("Posterior of the conversion rate lift"),
             "{svg}"
@@ -197,7 +197,7 @@ mod tests {
         };
         assert!(f
             .metric(Metric::ConversionRate)
-            .and_then(posterior_svg)
+            .and_then(|m| posterior_svg(m, crate::charts::NARROW_WIDTH))
             .is_none());
     }
 }

@@ -6,20 +6,18 @@ use crate::charts::backend::Svg;
 use uplift_engine::finance::model::RoiDistribution;
 
 use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_RED};
-use crate::format;
+use crate::platform::format;
 
-/// Drawn narrow with large text, so it stays readable on a phone.
-const WIDTH: u32 = super::NARROW_WIDTH;
 const HEIGHT: u32 = 310;
 
-pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
+pub fn roi_histogram_svg(d: &RoiDistribution, width: u32) -> Option<String> {
     let first = d.histogram.first()?;
     let last = d.histogram.last()?;
     let (x0, x1) = (first.0.min(0.0), last.1.max(0.0));
     let top = d.histogram.iter().map(|b| b.2).max().unwrap_or(1).max(1);
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
@@ -27,24 +25,25 @@ pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
                     "ROI over {} simulated outcomes",
                     format::count(u64::from(d.draws))
                 ),
-                large_title_font(),
+                large_title_font(width),
             )
             .margin(12)
-            .x_label_area_size(40)
+            .x_label_area_size(60)
             .y_label_area_size(56)
-            .build_cartesian_2d(x0..x1, 0.0..(f64::from(top) * 1.15))
+            // Headroom above the tallest bar holds the "ROI = 0" label, so it
+            // never sits on the bars.
+            .build_cartesian_2d(x0..x1, 0.0..(f64::from(top) * 1.35))
             .ok()?;
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
             .disable_y_mesh()
             .x_desc("ROI")
-            .y_desc("Outcomes")
             .x_labels(5)
             .x_label_formatter(&|x| format::percent(*x, 0))
             .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(large_font())
-            .axis_desc_style(large_font())
+            .label_style(large_font(width))
+            .axis_desc_style(large_font(width))
             .draw()
             .ok()?;
         chart
@@ -55,15 +54,15 @@ pub fn roi_histogram_svg(d: &RoiDistribution) -> Option<String> {
             .ok()?;
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, 0.0), (0.0, f64::from(top) * 1.15)],
+                vec![(0.0, 0.0), (0.0, f64::from(top) * 1.35)],
                 BLACK.stroke_width(2),
             )))
             .ok()?;
         chart
             .draw_series(std::iter::once(Text::new(
                 " ROI = 0",
-                (0.0, f64::from(top) * 1.1),
-                large_font(),
+                (0.0, f64::from(top) * 1.33),
+                large_font(width),
             )))
             .ok()?;
         root.present().ok()?;

@@ -6,17 +6,16 @@ use crate::charts::backend::Svg;
 use uplift_engine::finance::model::TornadoBar;
 
 use super::{large_font, large_title_font, PALETTE_BLUE, PALETTE_ORANGE};
-use crate::format;
+use crate::platform::format;
 
-/// Drawn narrow with large text, so it stays readable on a phone.
-const WIDTH: u32 = super::NARROW_WIDTH;
-
-pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
+pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64, width: u32) -> Option<String> {
     if bars.is_empty() {
         return None;
     }
     let n = bars.len();
-    let height = 100 + 48 * n as u32;
+    // A row under the chart holds the legend.
+    const LEGEND: u32 = 36;
+    let height = 100 + 48 * n as u32 + LEGEND;
     let lo = bars
         .iter()
         .map(|b| b.roi_low.min(b.roi_high))
@@ -28,15 +27,49 @@ pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
     let pad = ((hi - lo) * 0.08).max(0.01);
     let mut svg = String::new();
     {
-        let root = Svg::new(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            // The colours are explained in the caption below the chart; a
-            // long title would not fit the narrow chart.
-            .caption("ROI if an input is 20% off", large_title_font())
+        let (plot, legend) = root.split_vertically(height - LEGEND);
+        // Which colour is which side, under the axis: a swatch and its words.
+        let font = large_font(width);
+        let swatch = font.get_size().round() as i32;
+        let mut x = 24;
+        for (colour, words) in [
+            (PALETTE_ORANGE, "input 20% lower"),
+            (PALETTE_BLUE, "input 20% higher"),
+        ] {
+            legend
+                .draw(&Rectangle::new(
+                    [(x, 6), (x + swatch, 6 + swatch)],
+                    colour.mix(0.85).filled(),
+                ))
+                .ok()?;
+            legend
+                .draw(&Text::new(words, (x + swatch + 8, 6), font.clone()))
+                .ok()?;
+            x += swatch
+                + 8
+                + (crate::charts::backend::text_width_em(words) * font.get_size()).round() as i32
+                + 24;
+        }
+        let label_area = bars
+            .iter()
+            .map(|b| crate::charts::backend::text_width_em(&b.input.to_string()))
+            .fold(0.0, f64::max)
+            * font.get_size()
+            / 1.24;
+        let label_area = ((label_area * 1.15).ceil() as u32 + 16).min(width * 3 / 5);
+        let mut chart = ChartBuilder::on(&plot)
+            // A long title would not fit the narrow chart; the legend is
+            // under the axis.
+            .caption("ROI if an input is 20% off", large_title_font(width))
             .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(240)
+            .x_label_area_size(60)
+            // As wide as the longest input's name (plotters draws a font of
+            // size s at s / 1.24 px; Linux sans-serif faces run up to 15%
+            // wider than the Helvetica widths measured), at most 60% of the
+            // chart.
+            .y_label_area_size(label_area)
             .build_cartesian_2d((lo - pad)..(hi + pad), (0..n as i32 - 1).into_segmented())
             .ok()?;
         chart
@@ -55,8 +88,8 @@ pub fn tornado_svg(bars: &[TornadoBar], base_roi: f64) -> Option<String> {
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style(large_font())
-            .axis_desc_style(large_font())
+            .label_style(large_font(width))
+            .axis_desc_style(large_font(width))
             .draw()
             .ok()?;
         for (row, bar) in bars.iter().rev().enumerate() {

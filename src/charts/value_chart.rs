@@ -3,10 +3,10 @@
 use uplift_engine::report::VariantValue;
 
 use super::bars::{bars_svg, Bar};
-use crate::format;
+use crate::platform::format;
 
 /// Average order value per variant; `None` when a variant has no orders.
-pub fn aov_svg(values: &[VariantValue]) -> Option<String> {
+pub fn aov_svg(values: &[VariantValue], width: u32) -> Option<String> {
     let bars = values
         .iter()
         .map(|v| {
@@ -22,11 +22,12 @@ pub fn aov_svg(values: &[VariantValue]) -> Option<String> {
         "Per order",
         &bars,
         &format::money_short,
+        width,
     )
 }
 
 /// Simple customer lifetime value per variant.
-pub fn clv_svg(values: &[VariantValue]) -> Option<String> {
+pub fn clv_svg(values: &[VariantValue], width: u32) -> Option<String> {
     let bars: Vec<Bar> = values
         .iter()
         .map(|v| Bar {
@@ -40,6 +41,7 @@ pub fn clv_svg(values: &[VariantValue]) -> Option<String> {
         "Per customer",
         &bars,
         &format::money_short,
+        width,
     )
 }
 
@@ -68,12 +70,12 @@ mod tests {
     #[test]
     fn aov_and_clv_bars_per_variant() {
         let r = crate::charts::demo_report();
-        let aov = aov_svg(&r.value).unwrap_or_default();
+        let aov = aov_svg(&r.value, crate::charts::NARROW_WIDTH).unwrap_or_default();
         assert!(aov.contains("Average order value"), "{aov}");
         assert!(aov.contains(">\ncontrol\n<") && aov.contains(">\npersonalized\n<"));
         assert_eq!(aov.matches("fill=\"#787878\"").count(), 1, "{aov}");
         assert_eq!(aov.matches("fill=\"#0072B2\"").count(), 1, "{aov}");
-        let clv = clv_svg(&r.value).unwrap_or_default();
+        let clv = clv_svg(&r.value, crate::charts::NARROW_WIDTH).unwrap_or_default();
         // Control CLV = 80 × 3 × 0.4 × 2 = $192, written on its bar.
         assert!(
             clv.contains("Customer lifetime value") && clv.contains(">\n$192\n<"),

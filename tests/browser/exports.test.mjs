@@ -265,6 +265,8 @@ test('the Bayesian method shows the posterior of the lift', async () => {
   try {
     assert.equal(await page.locator('#posterior-chart').count(), 0);
     await page.locator('#method-bayesian').check();
+    // Charts are drawn when they come near the screen, as a reader scrolls.
+    await page.locator('#posterior-chart').scrollIntoViewIfNeeded();
     const svg = page.locator('#posterior-chart svg');
     await svg.waitFor();
     const chance = (await page.locator('#conversion-table tbody tr:nth-child(2) td.p').innerText()).trim();

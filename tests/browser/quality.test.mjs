@@ -70,9 +70,9 @@ for (const colorScheme of ['light', 'dark']) {
   }
 }
 
-test('whole-page screenshots at 360, 768 and 1440 px, light and dark', async () => {
+test('whole-page screenshots at 360, 768, 1440 and 2560 px, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
-    for (const width of [360, 768, 1440]) {
+    for (const width of [360, 768, 1440, 2560]) {
       const { context, page, errors } = await open({ width, colorScheme });
       try {
         // Nothing may stick out sideways: a phone must not scroll horizontally.

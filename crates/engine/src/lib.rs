@@ -27,5 +27,5 @@ pub mod units;
 pub mod value;
 pub mod warehouse;
 
-pub use report::{analyze, Report};
+pub use report::{analyze, analyze_experiment, Report};
 pub use scenario::Scenario;

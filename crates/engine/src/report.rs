@@ -11,7 +11,7 @@ use crate::finance::model::{
 };
 use crate::finance::tei::{tei_from_cash_flow, tei_summary, TeiSummary};
 use crate::finance::InvestmentSummary;
-use crate::ingest::{parse_experiment_with, DataShape, IngestError, VariantStats};
+use crate::ingest::{parse_experiment_with, DataShape, Experiment, IngestError, VariantStats};
 use crate::scenario::{Correction, Method, Scenario, ScenarioError};
 use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
 use crate::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
@@ -232,10 +232,25 @@ pub enum AnalysisError {
     UnknownControl { name: String, available: String },
 }
 
-/// Analyse a scenario end to end.
+/// Analyse a scenario end to end: read its data
+/// ([`parse_experiment_with`]), then [`analyze_experiment`].
 pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
     scenario.validate()?;
     let experiment = parse_experiment_with(&scenario.data, &scenario.columns)?;
+    analyze_experiment(scenario, &experiment)
+}
+
+/// Analyse a scenario whose data has already been read into `experiment`
+/// (the result of [`parse_experiment_with`] on `scenario.data` and
+/// `scenario.columns`). Reading is most of the work for a large paste, so
+/// a caller that keeps the parsed experiment recomputes a cost or
+/// assumption edit without reading the data again. `scenario.data` itself
+/// is not looked at.
+pub fn analyze_experiment(
+    scenario: &Scenario,
+    experiment: &Experiment,
+) -> Result<Report, AnalysisError> {
+    scenario.validate()?;
     let variants = &experiment.variants;
     let control_idx = match &scenario.control {
         Some(name) => variants
@@ -774,6 +789,35 @@ mod tests {
             Ok(r) => r,
             Err(e) => panic!("{e}"),
         }
+    }
+
+    /// The page keeps the parsed experiment and analyses it again after each
+    /// cost edit: that must give exactly the report of reading it anew, and
+    /// must not read `scenario.data` again.
+    #[test]
+    fn analysing_a_parsed_experiment_equals_analysing_the_scenario() {
+        for sample in crate::samples::Sample::ALL {
+            let mut s = Scenario::demo();
+            s.data = sample.csv();
+            s.assumptions.monthly_users *= 3.0;
+            let experiment = match parse_experiment_with(&s.data, &s.columns) {
+                Ok(e) => e,
+                Err(e) => panic!("{e}"),
+            };
+            let whole = analyze(&s).map(|r| serde_json::to_string(&r).ok());
+            s.data = "not,the,data\n".into();
+            let kept = analyze_experiment(&s, &experiment).map(|r| serde_json::to_string(&r).ok());
+            assert!(matches!(&whole, Ok(Some(_))));
+            assert_eq!(whole, kept);
+        }
+        // Invalid inputs are still refused before the data is used.
+        let mut s = Scenario::demo();
+        s.confidence = 2.0;
+        let experiment = parse_experiment_with(&s.data, &s.columns);
+        assert!(matches!(
+            experiment.map(|e| analyze_experiment(&s, &e)),
+            Ok(Err(AnalysisError::Inputs(_)))
+        ));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::format;
-use crate::large_file_reader::{cancel, Reader};
+use crate::data::file_reader::{cancel, Reader};
+use crate::platform::format;
 
 #[component]
 pub fn FileProgress(reader: Reader) -> impl IntoView {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::format::{set_display, CURRENCIES, LOCALES};
+use crate::platform::format::{set_display, CURRENCIES, LOCALES};
 use crate::state::use_app_state;
 
 #[component]

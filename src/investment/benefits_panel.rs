@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use uplift_engine::units::{Money, Rate};
 
-use crate::fields::{bind, NumberField, Toggle};
+use crate::investment::number_fields::{bind, NumberField, Toggle};
 use crate::state::use_app_state;
 
 /// Percent in the UI, fraction in the scenario.

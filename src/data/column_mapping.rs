@@ -7,9 +7,9 @@
 use leptos::prelude::*;
 use uplift_engine::ingest::{guess_roles, ColumnMapping, ColumnRole};
 
-use crate::column_memory;
-use crate::data_events::{DataEvent, MappingRequest};
-use crate::large_file_reader::{shared_reader, tell_page};
+use crate::data::column_memory;
+use crate::data::data_events::{DataEvent, MappingRequest};
+use crate::data::file_reader::{shared_reader, tell_page};
 
 /// The form value of a role: its name in JSON, e.g. `pre_revenue`.
 fn role_key(role: ColumnRole) -> &'static str {

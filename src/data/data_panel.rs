@@ -8,9 +8,9 @@ use uplift_engine::scenario::DEMO_DATA;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
-use crate::column_mapping_slot::ColumnMappingSlot;
-use crate::file_loader::{describe, load_file, set_text_data};
-use crate::format;
+use crate::data::column_mapping_slot::ColumnMappingSlot;
+use crate::data::file_loader::{describe, load_file, set_text_data};
+use crate::platform::format;
 use crate::state::use_app_state;
 
 /// Above this size the text area shows only the first lines: laying out

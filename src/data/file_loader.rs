@@ -2,7 +2,7 @@
 //!
 //! Small files are read whole and shown in the text area, where they can be
 //! edited. Larger files (and files that are not all UTF-8) go to the
-//! large-file reader ([`crate::large_file_reader`]), part of the tools module
+//! large-file reader ([`crate::data::large_file_reader`]), part of the tools module
 //! the page downloads when it first needs it: its worker streams the file in
 //! chunks and hands back only per-variant sums, so a gigabyte export never
 //! sits in the page's memory and the page keeps answering while it loads.
@@ -18,23 +18,17 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use crate::column_memory;
-use crate::data_events::DataEvent;
-use crate::format;
-use crate::ingest_protocol::ReadSummary;
-use crate::on_demand::{describe as js_error, load_tools, tools_ready as load_tools_ready};
-use crate::state::AppState;
-use crate::tools_context::ToolsContext;
+use crate::data::column_memory;
+use crate::data::data_events::DataEvent;
+use crate::platform::format;
+use crate::platform::on_demand::{
+    describe as js_error, load_tools, tools_ready as load_tools_ready,
+};
+use crate::state::{AppState, FileNote};
+use crate::tools::tools_context::ToolsContext;
 
 /// Files up to this size are read whole into the text area.
 pub const SMALL_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
-
-/// What the last large file gave, shown while its sums are the data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileNote {
-    pub name: String,
-    pub read: ReadSummary,
-}
 
 // The large-file reader's functions in the tools module (its no-modules
 // glue declares the global `wasm_bindgen`).

@@ -1,27 +1,25 @@
 //! Reading a large file (over 2 MB, or not UTF-8) in the background: the
 //! file-reading worker streams it in chunks and hands back only per-variant
 //! sums, so a gigabyte export never sits in the page's memory and the page
-//! keeps answering while it loads. Shown under the text area: progress with
-//! a Cancel button, or the column-mapping step when the file's headers are
-//! not recognised. Part of the tools module (`src/bin/tools.rs`); the page
-//! hears the outcome as [`DataEvent`]s and, until a load succeeds, keeps
-//! the data it had.
+//! keeps answering while it loads. This is the reader's state and its
+//! actions (read, cancel, read again with the chosen column roles); what it
+//! shows is [`crate::data::large_file_reader`]. Part of the tools module
+//! (`src/bin/tools.rs`); the page hears the outcome as [`DataEvent`]s and,
+//! until a load succeeds, keeps the data it had.
 
 use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping, ColumnRole};
+use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Worker};
 
-use crate::column_mapping::ColumnMappingForm;
-use crate::column_memory;
-use crate::data_events::DataEvent;
-use crate::file_progress::FileProgress;
-use crate::ingest_protocol::{ReadRequest, WorkerMessage};
+use crate::data::column_memory;
+use crate::data::data_events::DataEvent;
+use crate::data::ingest_protocol::{ReadRequest, WorkerMessage};
 
 /// The worker's script, next to the page (Trunk writes it; relative, so the
 /// site works from any sub-path).
@@ -179,7 +177,7 @@ pub fn forget_pending(reader: Reader) {
 
 /// Read the file that was waiting for its column mapping again, now with
 /// the user's roles.
-fn read_pending(reader: Reader) {
+pub fn read_pending(reader: Reader) {
     let mapping = reader.pending_mapping.get_untracked();
     if let Some(p) = reader.pending.get_untracked() {
         column_memory::remember(&p.headers, &mapping);
@@ -315,30 +313,4 @@ fn ask_for_mapping(reader: Reader, name: String) {
         reader.pending_mapping.set(column_memory::recall(&headers));
         reader.pending.set(Some(PendingFile { name, headers }));
     });
-}
-
-/// Progress of the file being read, or the column-mapping step for a file
-/// whose headers were not recognised.
-#[component]
-pub fn LargeFileReader(reader: Reader) -> impl IntoView {
-    let headers = Signal::derive(move || {
-        reader
-            .pending
-            .with(|p| p.as_ref().map(|p| p.headers.clone()))
-            .unwrap_or_default()
-    });
-    let file_name =
-        Signal::derive(move || reader.pending.with(|p| p.as_ref().map(|p| p.name.clone())));
-    let choose = Callback::new(move |(header, role): (String, ColumnRole)| {
-        let hs = headers.get_untracked();
-        reader.pending_mapping.update(|m| {
-            m.insert(header, role);
-            *m = column_memory::for_headers(m, &hs);
-        });
-    });
-    let apply = Callback::new(move |()| read_pending(reader));
-    view! {
-        <FileProgress reader/>
-        <ColumnMappingForm headers mapping=reader.pending_mapping.into() file_name on_choose=choose on_apply=apply/>
-    }
 }

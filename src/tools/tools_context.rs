@@ -1,7 +1,7 @@
 //! What the tools below the results need from the page: the confidence level,
 //! the loaded experiment's control conversion rate and users, and how numbers
 //! are written. The tools are a separate WebAssembly module (see
-//! [`crate::more_tools`]), so the page hands them this small summary as JSON
+//! [`crate::tools::tool_cards`]), so the page hands them this small summary as JSON
 //! instead of sharing its state.
 
 use leptos::prelude::*;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use uplift_engine::ingest::ColumnMapping;
 
-use crate::ingest_protocol::ReadSummary;
+use crate::data::ingest_protocol::ReadSummary;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,8 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
-use crate::downloads::download;
-use crate::state::{clear_saved, use_app_state};
+use crate::platform::downloads::download;
+use crate::state::{clear_saved, use_app_state, ResultView};
 
 #[component]
 pub fn ShareBar() -> impl IntoView {
@@ -22,8 +22,14 @@ pub fn ShareBar() -> impl IntoView {
     let copy_link = move |_| {
         let scenario = state.scenario.get_untracked();
         let rows = include_rows.get_untracked();
+        let view = state.view.get_untracked();
         spawn_local(async move {
-            let fragment = crate::link_codec::to_link_fragment(&scenario, rows).await;
+            let mut fragment = crate::platform::link_codec::to_link_fragment(&scenario, rows).await;
+            // The link opens on the view being looked at.
+            if view != ResultView::Overview {
+                fragment.push_str("&view=");
+                fragment.push_str(view.id());
+            }
             let Some(window) = web_sys::window() else {
                 return;
             };
@@ -69,7 +75,7 @@ pub fn ShareBar() -> impl IntoView {
                 .and_then(|v| v.as_string());
             match text.map(|t| Scenario::from_json(&t)) {
                 Some(Ok(s)) => {
-                    crate::file_loader::drop_pending_file();
+                    crate::data::file_loader::drop_pending_file();
                     state.scenario.set(s);
                     message.set(Some(format!("Opened “{name}”.")));
                 }
@@ -82,7 +88,7 @@ pub fn ShareBar() -> impl IntoView {
     };
     let clear = move |_| {
         clear_saved();
-        crate::file_loader::drop_pending_file();
+        crate::data::file_loader::drop_pending_file();
         state.scenario.set(Scenario::demo());
         state.load_error.set(None);
         link.set(String::new());

@@ -9,8 +9,8 @@ use uplift_engine::report::Report;
 
 use crate::charts::cost_chart::cost_summary;
 use crate::charts::{ChartFigure, ChartKind, TableDownload};
-use crate::format;
-use crate::glossary::Term;
+use crate::platform::format;
+use crate::results::glossary::Term;
 
 fn kpi(label: &'static str, id: &'static str, value: String) -> impl IntoView {
     let term = match id {
@@ -28,14 +28,15 @@ fn kpi(label: &'static str, id: &'static str, value: String) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
+/// When the investment pays back, in the mode the report is in (TEI's
+/// fractional months, or the month the cumulative cash flow turns positive).
+pub fn payback_text(report: &Report) -> String {
     let inv = &report.investment;
     let roi = &report.roi;
     let months = inv.horizon_months;
-    let tei = &roi.tei;
-    let payback = if roi.tei_mode {
-        tei.payback_months
+    if roi.tei_mode {
+        roi.tei
+            .payback_months
             .map_or(format!("not within {months} months"), |p| {
                 if p < 6.0 {
                     "< 6 months".to_string()
@@ -48,19 +49,46 @@ pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
             .map_or(format!("not within {months} months"), |m| {
                 format!("month {m}")
             })
-    };
-    let headline_roi = if roi.tei_mode {
-        tei.roi.map_or("—".to_string(), |r| format::percent(r, 0))
+    }
+}
+
+/// The ROI the page leads with (risk-adjusted in TEI mode).
+pub fn headline_roi(report: &Report) -> String {
+    if report.roi.tei_mode {
+        report
+            .roi
+            .tei
+            .roi
+            .map_or("—".to_string(), |r| format::percent(r, 0))
     } else {
-        inv.roi.map_or("—".to_string(), |r| format::percent(r.0, 0))
-    };
+        report
+            .investment
+            .roi
+            .map_or("—".to_string(), |r| format::percent(r.0, 0))
+    }
+}
+
+/// The simulated chance that ROI is above 0.
+pub fn chance_roi_positive(report: &Report) -> String {
+    report
+        .roi
+        .probability_roi_positive
+        .map_or("—".to_string(), format::probability)
+}
+
+#[component]
+pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
+    let inv = &report.investment;
+    let roi = &report.roi;
+    let months = inv.horizon_months;
+    let tei = &roi.tei;
+    let payback = payback_text(&report);
+    let headline_roi = headline_roi(&report);
     let headline_npv = if roi.tei_mode { tei.npv.0 } else { inv.npv.0 };
     let break_even = roi
         .break_even_relative_uplift
         .map_or("—".to_string(), |l| format::signed_percent(l, 1));
-    let chance = roi
-        .probability_roi_positive
-        .map_or("—".to_string(), format::probability);
+    let chance = chance_roi_positive(&report);
     let range = roi.roi_percentiles.map_or("—".to_string(), |p| {
         format!(
             "{} to {}",

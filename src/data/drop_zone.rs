@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::DragEvent;
 
-use crate::file_loader::load_file;
+use crate::data::file_loader::load_file;
 use crate::state::use_app_state;
 
 /// Whether the drag carries files (not, say, selected text).

@@ -1,6 +1,6 @@
 //! Where the column-mapping step appears under the text area when the page
 //! cannot tell which column is the variant or what the rows count. The step
-//! itself is part of the tools module ([`crate::column_mapping`]), downloaded
+//! itself is part of the tools module ([`crate::data::column_mapping`]), downloaded
 //! the first time it is needed; the page tells it the headers and the roles
 //! chosen so far, and hears back each choice.
 
@@ -11,9 +11,9 @@ use uplift_engine::ingest::{header_fields, IngestError};
 use uplift_engine::report::AnalysisError;
 use wasm_bindgen::prelude::*;
 
-use crate::data_events::MappingRequest;
-use crate::file_loader::{data_tools_callback, tools_context};
-use crate::on_demand::{describe, load_tools};
+use crate::data::data_events::MappingRequest;
+use crate::data::file_loader::{data_tools_callback, tools_context};
+use crate::platform::on_demand::{describe, load_tools};
 use crate::state::use_app_state;
 
 #[wasm_bindgen]

@@ -62,7 +62,8 @@ fn post_height() {
 }
 
 /// In embed mode: mark the page compact and report its height whenever the
-/// results change (after the browser has laid them out).
+/// results change or the charts are drawn (after the browser has laid them
+/// out).
 pub fn start_embed(state: AppState) {
     if !is_embed() {
         return;
@@ -76,6 +77,10 @@ pub fn start_embed(state: AppState) {
     Effect::new(move || {
         state.shown.track();
         state.first_paint_done.track();
+        // Charts are drawn as wide as the page, so their height is known
+        // only once they are.
+        state.charts.status.track();
+        state.charts.width.track();
         spawn_local(async {
             next_frame().await;
             post_height();

@@ -11,9 +11,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::on_demand::{describe, load_tools};
+use crate::platform::on_demand::{describe, load_tools};
 use crate::state::use_app_state;
-use crate::tools_context::ToolsContext;
+use crate::tools::tools_context::ToolsContext;
 
 #[wasm_bindgen]
 extern "C" {
@@ -74,7 +74,7 @@ pub fn MoreTools() -> impl IntoView {
     Effect::new(move || {
         let json = context.with(ToolsContext::to_json);
         // Also when the data tools (same module) loaded it first.
-        if status.get() == Status::Ready || crate::on_demand::tools_ready() {
+        if status.get() == Status::Ready || crate::platform::on_demand::tools_ready() {
             let _ = update_context(&json);
         }
     });

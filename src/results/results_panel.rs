@@ -1,5 +1,7 @@
-//! Step 3: the verdict in one sentence, then the experiment table, customer
-//! value, the investment case and the conversion chart.
+//! The result views below the summary: the metrics (analysis controls,
+//! experiment tables, uplift charts), customer value and the investment
+//! case, each a section the view index links to. Also the verdict sentence
+//! the summary leads with.
 
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -8,16 +10,16 @@ use uplift_engine::report::{Metric, MetricVariant, Report, VsControl};
 use uplift_engine::scenario::Method;
 use uplift_engine::units::Interval;
 
-use crate::analysis_controls::AnalysisControls;
 use crate::charts::conversion_chart::ConversionChart;
 use crate::charts::forest_chart::forest_summary;
 use crate::charts::posterior_chart::posterior_summary;
 use crate::charts::value_chart::value_summary;
 use crate::charts::{interval_label, posterior_metric, ChartFigure, ChartKind, TableDownload};
-use crate::format;
-use crate::glossary::Term;
-use crate::investment_results::InvestmentResults;
-use crate::state::use_app_state;
+use crate::platform::format;
+use crate::results::analysis_controls::AnalysisControls;
+use crate::results::glossary::Term;
+use crate::results::investment_results::InvestmentResults;
+use crate::state::{use_app_state, ResultView};
 
 /// The sentence a budget owner can repeat.
 pub fn verdict(r: &Report) -> String {
@@ -119,7 +121,7 @@ pub fn variant_verdict(vs: &VsControl, method: Method, confidence: f64) -> Strin
     }
 }
 
-fn interval_text(ci: Option<Interval>) -> String {
+pub fn interval_text(ci: Option<Interval>) -> String {
     ci.map_or("—".to_string(), |ci| {
         format!(
             "{} to {}",
@@ -182,27 +184,32 @@ pub fn ResultsPanel() -> impl IntoView {
     // redraws the investment case, not the experiment's tables and charts.
     let experiment = Memo::new_with_compare(move |_| shown.get(), experiment_changed);
     let value = Memo::new_with_compare(move |_| shown.get(), value_changed);
+    let section = |v: ResultView| (v.id(), v.title_id(), v.label());
+    let (metrics_id, metrics_title, metrics_label) = section(ResultView::Metrics);
+    let (value_id, value_title, value_label) = section(ResultView::CustomerValue);
+    let (case_id, case_title, case_label) = section(ResultView::InvestmentCase);
     view! {
-        <section class="panel results" id="results" aria-labelledby="results-title" aria-live="polite">
-            <h2 id="results-title"><span class="step">"3"</span>" Results"</h2>
-            <AnalysisControls/>
-            {move || shown.with(|r| match r {
-                None => view! {
-                    <p class="status" id="no-results">"Results appear here once the data can be read."</p>
-                }
-                .into_any(),
-                Some(r) => view! { <p class="verdict" id="verdict">{verdict(r)}</p> }.into_any(),
-            })}
-            {move || experiment.get().map(|r| view! { <ExperimentTable report=r/> })}
-            // Drawn a frame after the first paint on page load; immediately
-            // on every later change.
-            <Show when=move || state.first_paint_done.get()>
-                {move || experiment.with(|r| r.as_deref().map(uplift_charts))}
-                <ConversionChart/>
-                {move || value.get().map(|r| view! { <ValueTable report=r/> })}
-                {move || shown.get().map(|r| view! { <InvestmentResults report=r/> })}
-            </Show>
-        </section>
+        <div class="panel results" id="results">
+            <section class="result-view" id=metrics_id aria-labelledby=metrics_title tabindex="-1">
+                <h2 id=metrics_title>{metrics_label}</h2>
+                <AnalysisControls/>
+                {move || experiment.get().map(|r| view! { <ExperimentTable report=r/> })}
+                // Drawn a frame after the first paint on page load; immediately
+                // on every later change.
+                {move || state.first_paint_done.get().then(|| view! {
+                    {move || experiment.with(|r| r.as_deref().map(uplift_charts))}
+                    <ConversionChart/>
+                })}
+            </section>
+            <section class="result-view" id=value_id aria-labelledby=value_title tabindex="-1">
+                <h2 id=value_title>{value_label}</h2>
+                {move || state.first_paint_done.get().then(|| value.get().map(|r| view! { <ValueTable report=r/> }))}
+            </section>
+            <section class="result-view" id=case_id aria-labelledby=case_title tabindex="-1">
+                <h2 id=case_title>{case_label}</h2>
+                {move || state.first_paint_done.get().then(|| shown.get().map(|r| view! { <InvestmentResults report=r/> }))}
+            </section>
+        </div>
     }
 }
 

@@ -6,9 +6,9 @@ use leptos::task::spawn_local;
 use uplift_engine::value::btyd::{ClvJob, ClvReport, ClvSettings};
 use uplift_engine::value::transactions::{demo_transaction_log, parse_date, TimeUnit};
 
-use crate::embed::next_frame;
-use crate::format;
-use crate::tools_context::use_tools_context;
+use crate::platform::embed::next_frame;
+use crate::platform::format;
+use crate::tools::tools_context::use_tools_context;
 
 #[component]
 pub fn ClvPanel() -> impl IntoView {

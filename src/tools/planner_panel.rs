@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use uplift_engine::stats::power::{minimum_detectable_effect, sample_size};
 
-use crate::format;
-use crate::tools_context::use_tools_context;
+use crate::platform::format;
+use crate::tools::tools_context::use_tools_context;
 
 fn parse_percent(text: &str) -> Option<f64> {
     uplift_engine::decimal::parse_f64(&text.trim().trim_end_matches('%').trim().replace(',', "."))

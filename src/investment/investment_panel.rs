@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use uplift_engine::finance::{CostCategory, CostItem, Frequency};
 use uplift_engine::units::{Money, Rate};
 
-use crate::benefits_panel::BenefitsFields;
-use crate::fields::{bind, parse_input, shown_number, NumberField};
+use crate::investment::benefits_panel::BenefitsFields;
+use crate::investment::number_fields::{bind, parse_input, shown_number, NumberField};
 use crate::state::use_app_state;
 
 #[component]

@@ -1,0 +1,130 @@
+//! The top of the results: the verdict in one sentence and the key figures
+//! (the uplift with its interval, ROI, payback, the chance ROI > 0), then,
+//! on narrow screens, the way to the inputs, and the index of result views.
+//! On wide screens it stays in view beside the inputs while they are edited.
+
+use leptos::prelude::*;
+use uplift_engine::report::{Metric, Report, VsControl};
+
+use crate::platform::format;
+use crate::results::investment_results::{chance_roi_positive, headline_roi, payback_text};
+use crate::results::results_panel::{interval_text, verdict};
+use crate::state::{use_app_state, ResultView};
+
+#[component]
+pub fn Summary() -> impl IntoView {
+    let state = use_app_state();
+    let shown = state.shown;
+    view! {
+        <section class="panel summary" id="overview" aria-labelledby="overview-title" tabindex="-1">
+            <h2 id="overview-title"><span class="step">"3"</span>" Results"</h2>
+            <div class="summary-body" aria-live="polite">
+                {move || shown.with(|r| match r {
+                    None => view! {
+                        <p class="status" id="no-results">"Results appear here once the data can be read."</p>
+                    }
+                    .into_any(),
+                    Some(r) => view! {
+                        <p class="verdict" id="verdict">{verdict(r)}</p>
+                        {key_figures(r)}
+                    }
+                    .into_any(),
+                })}
+            </div>
+            <p class="edit-links">
+                <a class="button secondary" href="#data">"Edit data"</a>
+                <a class="button secondary" href="#investment">"Edit costs"</a>
+            </p>
+            <ViewIndex/>
+        </section>
+    }
+}
+
+/// One figure; the investment case below explains each term.
+fn key_figure(
+    label: &'static str,
+    id: &'static str,
+    value: String,
+    detail: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="kpi">
+            <dt>{label}</dt>
+            <dd id=id>{value}{detail.map(|d| view! { <span class="ci">{d}</span> })}</dd>
+        </div>
+    }
+}
+
+/// The four figures a budget owner asks for first.
+fn key_figures(r: &Report) -> impl IntoView {
+    let (lift, interval) = match r.treatment_vs_control(Metric::ConversionRate) {
+        Some(VsControl {
+            relative: Some(rel),
+            relative_ci,
+            ..
+        }) => (
+            format::signed_percent(*rel, 1),
+            relative_ci.map(|ci| interval_text(Some(ci))),
+        ),
+        _ => ("—".to_string(), None),
+    };
+    view! {
+        <dl class="kpis key-figures" aria-label="Key figures">
+            {key_figure("Conversion uplift", "key-uplift", lift, interval)}
+            {key_figure("ROI", "key-roi", headline_roi(r), None)}
+            {key_figure("Payback", "key-payback", payback_text(r), None)}
+            {key_figure("Chance ROI > 0", "key-chance", chance_roi_positive(r), None)}
+        </dl>
+    }
+}
+
+/// Links to each view of the results; the fragment they set opens the
+/// page on that view.
+#[component]
+fn ViewIndex() -> impl IntoView {
+    let state = use_app_state();
+    view! {
+        <nav class="view-index" aria-label="Result views">
+            <ul>
+                {ResultView::ALL
+                    .into_iter()
+                    .map(|v| {
+                        view! {
+                            <li>
+                                <a
+                                    href=format!("#{}", v.id())
+                                    aria-current=move || (state.view.get() == v).then_some("true")
+                                    on:click=move |_| state.view.set(v)
+                                >
+                                    {v.label()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// Once the results are drawn, bring the view the link names into view.
+pub fn open_linked_view(state: crate::state::AppState) {
+    let Some(view) = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .and_then(|hash| ResultView::from_fragment(&hash))
+    else {
+        return;
+    };
+    state.view.set(view);
+    leptos::task::spawn_local(async move {
+        // The views below the verdict render a frame after the first paint.
+        crate::platform::embed::after_paint().await;
+        crate::platform::embed::after_paint().await;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(view.id()))
+        {
+            el.scroll_into_view();
+        }
+    });
+}

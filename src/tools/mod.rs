@@ -1,0 +1,13 @@
+//! The tools opened on request below the results: their cards on the page
+//! (`tool_cards`, in the first download) and the tools themselves (CLV from
+//! a transaction log, the test planner, the warehouse SQL), which live in
+//! the tools module (`src/bin/tools.rs`) and learn what they need from the
+//! page through [`tools_context::ToolsContext`].
+//!
+//! The tools read that context only; they never touch the page's state.
+
+pub mod clv_panel;
+pub mod planner_panel;
+pub mod tool_cards;
+pub mod tools_context;
+pub mod warehouse_panel;
