@@ -14,7 +14,8 @@
 # them when missing), so this takes minutes, not the half hour of compiling
 # those tools. Whatever a build fetches must be fetched by scripts/setup.sh:
 # the release build runs offline, so a missing fetch fails here exactly as
-# on a new machine. .ci/run runs this whenever the build's set-up changed.
+# on a new machine. .ci/run runs this whenever the build's set-up changed
+# since the set-up it last proved (.ci/fresh-checked, written on success).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -81,4 +82,9 @@ if $full; then
   CI=true scripts/test.sh
 fi
 
-step "passed in $(($(date +%s) - start)) s"
+# Record what was proved, so .ci/run need not prove it again (commit it).
+cd "$repo"
+# shellcheck source=scripts/setup-paths.sh
+. scripts/setup-paths.sh
+setup_digest >.ci/fresh-checked
+step "passed in $(($(date +%s) - start)) s; recorded the set-up's digest in .ci/fresh-checked"
