@@ -12,7 +12,7 @@
 # Trunk and wasm-bindgen are still found on PATH ($HOME/.cargo/bin) and the
 # rustup toolchains under $RUSTUP_HOME are reused (scripts/setup.sh installs
 # them when missing), so this takes minutes, not the half hour of compiling
-# those tools. Whatever a build fetches must be fetched by scripts/setup.sh:
+# those tools; npm's and pip's caches are empty too. Whatever a build fetches must be fetched by scripts/setup.sh:
 # the release build runs offline, so a missing fetch fails here exactly as
 # on a new machine. .ci/run runs this whenever the build's set-up changed
 # since the set-up it last proved (.ci/fresh-checked, written on success).
@@ -41,10 +41,13 @@ git clone -q --no-local "$repo" "$work/repo"
 
 export CARGO_HOME="$work/cargo-home"
 mkdir -p "$CARGO_HOME"
+# npm's and pip's download caches start empty too: their packages come from
+# the registries, as on a new machine.
+export npm_config_cache="$work/npm-cache" PIP_CACHE_DIR="$work/pip-cache"
 # rustup's proxies and the installed trunk / wasm-bindgen stay reachable.
 export PATH="$HOME/.cargo/bin:$PATH"
 unset CARGO_TARGET_DIR RUSTUP_TOOLCHAIN
-step "empty CARGO_HOME=$CARGO_HOME"
+step "empty CARGO_HOME=$CARGO_HOME, npm and pip caches"
 
 cd "$work/repo"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
