@@ -18,8 +18,14 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     await page.goto(`${env.server.origin}${PREFIX}embed-example.html`);
     const frame = page.frameLocator('#uplift-roi');
     await frame.locator('#verdict').waitFor({ timeout: 30_000 });
-    // The parent resized the iframe to the height the page reported.
+    // The parent resized the iframe to the height the page reported. The
+    // page reports again once the charts are drawn (their height depends on
+    // the width they are given), so wait for the last report.
     await page.waitForFunction(() => document.getElementById('uplift-roi').style.height !== '');
+    await page.waitForFunction(() => {
+      const f = document.getElementById('uplift-roi');
+      return Math.abs(parseFloat(f.style.height) - f.contentDocument.documentElement.scrollHeight) <= 4;
+    }, null, { timeout: 10_000 }).catch(() => {});
     const { styled, inner } = await page.evaluate(() => {
       const f = document.getElementById('uplift-roi');
       return { styled: parseFloat(f.style.height), inner: f.contentDocument.documentElement.scrollHeight };
