@@ -30,7 +30,7 @@ fn effective_roles(headers: &[String], mapping: &ColumnMapping) -> Vec<ColumnRol
                 .get(h)
                 .copied()
                 .or(guess)
-                .unwrap_or(ColumnRole::Ignore)
+                .unwrap_or(ColumnRole::Metric)
         })
         .collect()
 }

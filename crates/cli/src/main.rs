@@ -11,7 +11,8 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use uplift_engine::scenario::Method;
+use uplift_engine::ingest::ColumnRole;
+use uplift_engine::scenario::{Guardrail, Method, RatioMetric};
 use uplift_engine::value::transactions::TimeUnit;
 use uplift_engine::warehouse::{Dialect, OrdersKind, WarehouseQuery};
 use uplift_engine::{analyze, Scenario};
@@ -66,6 +67,59 @@ struct AnalyzeArgs {
     /// Take costs and assumptions from a saved scenario; the data comes from FILE
     #[arg(long, value_name = "FILE.json")]
     scenario: Option<String>,
+    /// The column that names the variant, when its header is not recognised
+    #[arg(long, value_name = "COLUMN")]
+    variant_column: Option<String>,
+    /// Read COLUMN as a metric even if its name looks like an id or a date (repeatable)
+    #[arg(long, value_name = "COLUMN")]
+    metric: Vec<String>,
+    /// The metric the decision and the ROI rest on: a column, a ratio, or
+    /// conversion_rate, revenue_per_user, average_order_value, click_through_rate
+    #[arg(long, value_name = "METRIC")]
+    primary: Option<String>,
+    /// A metric that may not drop by more than MARGIN, e.g. retention_7:1% (repeatable)
+    #[arg(long, value_name = "METRIC:MARGIN", value_parser = parse_guardrail)]
+    guardrail: Vec<Guardrail>,
+    /// A ratio of two metric columns, e.g. spend_per_visit=spend/visit (repeatable)
+    #[arg(long, value_name = "NAME=NUM/DEN", value_parser = parse_ratio)]
+    ratio: Vec<RatioMetric>,
+}
+
+/// `METRIC:MARGIN`, the margin as a percent (`1%`) or a fraction (`0.01`).
+fn parse_guardrail(text: &str) -> Result<Guardrail, String> {
+    let (metric, margin) = text
+        .rsplit_once(':')
+        .ok_or("write METRIC:MARGIN, e.g. retention_7:1%")?;
+    let margin = match margin.trim().strip_suffix('%') {
+        Some(pct) => pct.trim().parse::<f64>().map(|p| p / 100.0),
+        None => margin.trim().parse::<f64>(),
+    }
+    .map_err(|_| format!("'{margin}' is not a margin; write it as 1% or 0.01"))?;
+    if !(margin > 0.0 && margin < 1.0) || metric.is_empty() {
+        return Err("the margin must be above 0% and below 100%, e.g. retention_7:1%".into());
+    }
+    Ok(Guardrail {
+        metric: metric.to_string(),
+        margin,
+    })
+}
+
+/// `NAME=NUMERATOR/DENOMINATOR`.
+fn parse_ratio(text: &str) -> Result<RatioMetric, String> {
+    let err = || "write NAME=NUMERATOR/DENOMINATOR, e.g. spend_per_visit=spend/visit".to_string();
+    let (name, rest) = text.split_once('=').ok_or_else(err)?;
+    let (numerator, denominator) = rest.split_once('/').ok_or_else(err)?;
+    if [name, numerator, denominator]
+        .iter()
+        .any(|s| s.trim().is_empty())
+    {
+        return Err(err());
+    }
+    Ok(RatioMetric {
+        name: name.trim().to_string(),
+        numerator: numerator.trim().to_string(),
+        denominator: denominator.trim().to_string(),
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -229,6 +283,18 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
     if let Some(c) = args.confidence {
         scenario.confidence = c;
     }
+    if let Some(col) = args.variant_column {
+        scenario.columns.insert(col, ColumnRole::Variant);
+    }
+    for col in args.metric {
+        scenario.columns.insert(col, ColumnRole::Metric);
+    }
+    let plan = &mut scenario.analysis.metrics;
+    if args.primary.is_some() {
+        plan.primary = args.primary;
+    }
+    plan.guardrails.extend(args.guardrail);
+    plan.ratios.extend(args.ratio);
     if args.sequential {
         scenario.analysis.method = Method::Sequential;
     } else if let Some(m) = args.method {

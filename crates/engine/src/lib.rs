@@ -10,11 +10,13 @@
 //! - [`value`] customer value: AOV, CLV, retention, churn, CTR, cost savings.
 //! - [`finance`] costs, benefits, ROI, payback and cumulative cash flow.
 //! - [`scenario`] the one serialisable description of a user's inputs.
+//! - [`decision`] metric columns, the primary metric, guardrails and the decision.
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
 pub mod decimal;
+pub mod decision;
 pub mod finance;
 pub mod ingest;
 mod named;

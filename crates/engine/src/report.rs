@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::decision::{column_metrics, decide, primary_key, stats_by_key, ColumnMetric, Decision};
 use crate::finance::model::{
     InvestmentModel, MonthlyBenefits, NamedScenario, RoiDistribution, TornadoBar, UpliftEstimate,
 };
@@ -50,11 +51,37 @@ impl Metric {
             _ => "Add a revenue_sq column (sum of squared revenue per user) to get an interval.",
         }
     }
+
+    /// The key of this metric in a [`crate::scenario::MetricPlan`].
+    pub fn key(self) -> &'static str {
+        match self {
+            Metric::ConversionRate => "conversion_rate",
+            Metric::RevenuePerUser => "revenue_per_user",
+            Metric::AverageOrderValue => "average_order_value",
+            Metric::ClickThroughRate => "click_through_rate",
+        }
+    }
+
+    fn spec(self) -> MetricSpec {
+        MetricSpec {
+            label: self.label().to_string(),
+            missing_variance: self.missing_variance_note(),
+            beta: self == Metric::ConversionRate,
+        }
+    }
+}
+
+/// How a metric's table is labelled and what it says when it lacks a variance.
+pub(crate) struct MetricSpec {
+    pub(crate) label: String,
+    pub(crate) missing_variance: &'static str,
+    /// Add the exact Beta–binomial chance to beat control (conversion counts).
+    pub(crate) beta: bool,
 }
 
 /// What a metric's comparison runs on.
 #[derive(Debug, Clone, Copy)]
-enum MetricInput {
+pub(crate) enum MetricInput {
     Plain(SampleStats),
     /// Pre-period sums for CUPED, with the unadjusted statistics shown as the value.
     Cuped(CupedSums, SampleStats),
@@ -177,6 +204,13 @@ pub struct Report {
     pub row_problems: Vec<String>,
     pub srm: Option<Srm>,
     pub metrics: BTreeMap<Metric, MetricResult>,
+    /// The file's other metric columns and the plan's ratios.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub column_metrics: Vec<ColumnMetric>,
+    /// Key of the metric the decision and the investment case rest on.
+    pub primary: Option<String>,
+    /// Ship, don't ship or keep running, from the primary metric and the guardrails.
+    pub decision: Option<Decision>,
     pub value: Vec<VariantValue>,
     /// Incremental gross profit per month from rolling out the treatment.
     pub monthly_benefit: Money,
@@ -297,7 +331,7 @@ pub fn analyze_experiment(
     if all(&|v| v.conversions.is_some()) {
         metrics.insert(
             Metric::ConversionRate,
-            metric_result(Metric::ConversionRate, &ordered, scenario, |v| {
+            metric_result(&Metric::ConversionRate.spec(), &ordered, scenario, |v| {
                 let c = v.conversions.unwrap_or(0);
                 (
                     SampleStats::proportion(c, v.users).map(MetricInput::Plain),
@@ -315,7 +349,7 @@ pub fn analyze_experiment(
         });
         metrics.insert(
             Metric::RevenuePerUser,
-            metric_result(Metric::RevenuePerUser, &ordered, scenario, |v| {
+            metric_result(&Metric::RevenuePerUser.spec(), &ordered, scenario, |v| {
                 let sum = v.revenue.unwrap_or(0.0);
                 let input = match v.revenue_sq {
                     Some(sq) => SampleStats::from_sums(v.users, sum, sq).map(|plain| {
@@ -344,7 +378,7 @@ pub fn analyze_experiment(
     if all(&|v| v.revenue.is_some() && v.orders.is_some_and(|o| o > 0)) {
         metrics.insert(
             Metric::AverageOrderValue,
-            metric_result(Metric::AverageOrderValue, &ordered, scenario, |v| {
+            metric_result(&Metric::AverageOrderValue.spec(), &ordered, scenario, |v| {
                 let revenue = v.revenue.unwrap_or(0.0);
                 let orders = v.orders.unwrap_or(0) as f64;
                 let ratio = match (v.revenue_sq, v.orders_sq, v.revenue_x_orders) {
@@ -365,7 +399,7 @@ pub fn analyze_experiment(
     if all(&|v| v.clicks.is_some() && v.impressions.is_some_and(|i| i > 0)) {
         metrics.insert(
             Metric::ClickThroughRate,
-            metric_result(Metric::ClickThroughRate, &ordered, scenario, |v| {
+            metric_result(&Metric::ClickThroughRate.spec(), &ordered, scenario, |v| {
                 let (c, i) = (v.clicks.unwrap_or(0), v.impressions.unwrap_or(0));
                 (
                     SampleStats::proportion(c, i).map(MetricInput::Plain),
@@ -375,8 +409,29 @@ pub fn analyze_experiment(
         );
     }
 
+    let column_metrics = column_metrics(experiment, &ordered, scenario);
+    let fixed: Vec<Metric> = metrics.keys().copied().collect();
+    let primary = primary_key(&scenario.analysis.metrics, &fixed, &column_metrics);
+    let decision = primary.as_deref().map(|key| {
+        let result = metrics
+            .iter()
+            .find(|(m, _)| m.key() == key)
+            .map(|(_, r)| r)
+            .or_else(|| {
+                column_metrics
+                    .iter()
+                    .find(|c| c.key == key)
+                    .map(|c| &c.result)
+            });
+        let vs = result
+            .and_then(|r| r.variants.iter().find(|v| v.name == treatment.name))
+            .and_then(|v| v.vs_control.as_ref());
+        let label = result.map_or(key, |r| r.label.as_str());
+        decide(scenario, experiment, control, treatment, label, vs)
+    });
+
     let value: Vec<VariantValue> = ordered.iter().map(|v| variant_value(v, scenario)).collect();
-    let model = investment_model(control, treatment, scenario);
+    let model = investment_model(control, treatment, scenario, experiment, primary.as_deref());
     let investment = model.summary_at(model.uplift.mean);
     let monthly_benefit = model.expected_benefits().total();
     let roi = roi_report(&model, &investment, scenario);
@@ -399,6 +454,9 @@ pub fn analyze_experiment(
             .collect(),
         srm: sample_ratio_mismatch(&users, &scenario.analysis.expected_split),
         metrics,
+        column_metrics,
+        primary,
+        decision,
         value,
         monthly_benefit,
         investment,
@@ -447,28 +505,45 @@ fn clv_section(
 }
 
 /// What the investment case rests on: the treatment's relative uplift on
-/// revenue per user when the data has revenue (its standard error from the
-/// same delta-method test), else on conversion rate valued at the assumed
-/// order value.
+/// the primary metric (its standard error from the same delta-method
+/// test), applied to the control's value per user: revenue per user when
+/// the data has revenue, else the conversion rate (or a yes/no primary
+/// metric's rate) at the assumed order value, else the primary metric's
+/// mean read as money per user.
 fn investment_model(
     control: &VariantStats,
     treatment: &VariantStats,
     scenario: &Scenario,
+    experiment: &Experiment,
+    primary: Option<&str>,
 ) -> InvestmentModel {
     let a = &scenario.assumptions;
-    let per_user = |v: &VariantStats| -> (Option<SampleStats>, f64) {
-        match (v.revenue, v.revenue_sq) {
-            (Some(r), Some(sq)) => (SampleStats::from_sums(v.users, r, sq), r / v.users as f64),
-            (Some(r), None) => (None, r / v.users as f64),
-            _ => {
-                let c = v.conversions.unwrap_or(0);
-                let value = c as f64 / v.users as f64 * a.average_order_value.0;
-                (SampleStats::proportion(c, v.users), value)
+    let aov = a.average_order_value.0;
+    let plan = &scenario.analysis.metrics;
+    let stats = |v: &VariantStats| primary.and_then(|k| stats_by_key(k, v, experiment, plan));
+    let binary_primary = primary.is_some_and(|k| {
+        experiment
+            .metric_columns
+            .iter()
+            .any(|c| c.name == k && c.kind == crate::ingest::ValueKind::Binary)
+    });
+    let value_per_user = |v: &VariantStats| -> f64 {
+        let users = v.users as f64;
+        match (v.revenue, v.conversions) {
+            (Some(r), _) => r / users,
+            (None, Some(c)) => c as f64 / users * aov,
+            (None, None) => {
+                let mean = stats(v).map_or(0.0, |s| s.mean);
+                if binary_primary {
+                    mean * aov
+                } else {
+                    mean
+                }
             }
         }
     };
-    let (stats_c, value_c) = per_user(control);
-    let (stats_t, value_t) = per_user(treatment);
+    let (stats_c, stats_t) = (stats(control), stats(treatment));
+    let value_c = value_per_user(control);
     let options = FrequentistOptions {
         confidence: scenario.confidence,
         ..FrequentistOptions::default()
@@ -482,7 +557,10 @@ fn investment_model(
     }
     .unwrap_or(UpliftEstimate {
         // Without a variance only the point estimate is known.
-        mean: relative_uplift(value_c, value_t).map_or(0.0, |r| r.0),
+        mean: match (stats_c, stats_t) {
+            (Some(c), Some(t)) => relative_uplift(c.mean, t.mean).map_or(0.0, |r| r.0),
+            _ => 0.0,
+        },
         std_error: 0.0,
     });
     InvestmentModel {
@@ -595,8 +673,8 @@ fn variant_value(v: &VariantStats, scenario: &Scenario) -> VariantValue {
     }
 }
 
-fn metric_result(
-    metric: Metric,
+pub(crate) fn metric_result(
+    spec: &MetricSpec,
     ordered: &[&VariantStats],
     scenario: &Scenario,
     stats_for: impl Fn(&VariantStats) -> (Option<MetricInput>, Option<Interval>),
@@ -610,7 +688,7 @@ fn metric_result(
         })
         .collect();
     let compare_at = |stats: &MetricInput, confidence: f64| {
-        control_stats.map(|c| vs_control(metric, &c, stats, scenario, confidence))
+        control_stats.map(|c| vs_control(spec.missing_variance, &c, stats, scenario, confidence))
     };
     let mut comparisons: Vec<Option<VsControl>> = rows
         .iter()
@@ -657,7 +735,7 @@ fn metric_result(
         .zip(comparisons)
         .map(|((v, stats, ci), mut vs)| {
             if let (Some(vs), Some(control)) = (vs.as_mut(), ordered.first()) {
-                if metric == Metric::ConversionRate {
+                if spec.beta {
                     vs.beta_chance_to_beat_control = beta_chance_to_beat(
                         control.conversions.unwrap_or(0),
                         control.users,
@@ -676,13 +754,13 @@ fn metric_result(
         })
         .collect();
     MetricResult {
-        label: metric.label().to_string(),
+        label: spec.label.clone(),
         variants,
     }
 }
 
 /// A mean whose variance is unknown (no sum of squares in the data).
-fn mean_only(users: u64, sum: f64) -> SampleStats {
+pub(crate) fn mean_only(users: u64, sum: f64) -> SampleStats {
     SampleStats {
         n: users as f64,
         mean: sum / users as f64,
@@ -691,7 +769,7 @@ fn mean_only(users: u64, sum: f64) -> SampleStats {
 }
 
 fn vs_control(
-    metric: Metric,
+    missing_variance: &'static str,
     control: &MetricInput,
     variant: &MetricInput,
     scenario: &Scenario,
@@ -715,7 +793,7 @@ fn vs_control(
         posterior: None,
     };
     if shown_a.variance.is_nan() || shown_b.variance.is_nan() {
-        out.note = Some(metric.missing_variance_note().into());
+        out.note = Some(missing_variance.into());
         return out;
     }
     let options = FrequentistOptions {

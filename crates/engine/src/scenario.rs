@@ -13,7 +13,7 @@ use crate::stats::IntervalKind;
 use crate::units::{Money, Rate};
 
 /// The format version this build writes. Older versions are migrated on load.
-pub const SCENARIO_VERSION: u32 = 2;
+pub const SCENARIO_VERSION: u32 = 3;
 
 /// How numbers and money are written on screen: a locale for digit grouping
 /// and decimal marks, and the currency the amounts are in. Part of the
@@ -115,6 +115,53 @@ pub struct AnalysisSettings {
     pub expected_split: Vec<f64>,
     /// Tuning parameter τ of the sequential test (gbstats' default 5000).
     pub sequential_tuning: f64,
+    /// Which metric the decision and the ROI rest on, which must not get
+    /// worse, and ratios of two columns.
+    #[serde(skip_serializing_if = "MetricPlan::is_empty")]
+    pub metrics: MetricPlan,
+}
+
+/// The user's choice of metrics. Keys name a metric: a fixed one
+/// (`conversion_rate`, `revenue_per_user`, `average_order_value`,
+/// `click_through_rate`), a metric column by its header, or a ratio by its name.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricPlan {
+    /// The one metric the decision and the ROI rest on; `None` picks
+    /// revenue per user, else conversion rate, else a column named like a
+    /// conversion or revenue, else the first metric column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// Metrics that must not get worse by more than their margin.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guardrails: Vec<Guardrail>,
+    /// Metrics made of two columns: Σ numerator / Σ denominator.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ratios: Vec<RatioMetric>,
+}
+
+impl MetricPlan {
+    pub fn is_empty(&self) -> bool {
+        self == &MetricPlan::default()
+    }
+}
+
+/// "This metric may not drop by more than `margin`", e.g. 0.01: by at most
+/// 1% of the control's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guardrail {
+    pub metric: String,
+    /// Largest relative drop accepted, as a fraction of the control's value.
+    pub margin: f64,
+}
+
+/// A ratio metric, such as spend per visit: Σ numerator / Σ denominator
+/// over each variant's users, with a delta-method variance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatioMetric {
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
 }
 
 impl Default for AnalysisSettings {
@@ -126,6 +173,7 @@ impl Default for AnalysisSettings {
             correction: Correction::Holm,
             expected_split: Vec::new(),
             sequential_tuning: 5000.0,
+            metrics: MetricPlan::default(),
         }
     }
 }
@@ -214,7 +262,9 @@ fn indent_json(compact: &str) -> String {
 /// Every older version opens: each differs from the current one only by
 /// fields added since, which take their defaults (`#[serde(default)]`).
 /// 1 → 2 added `display` (locale and currency); its default, dollars
-/// written the US way, is what a v1 scenario meant. Reading the JSON
+/// written the US way, is what a v1 scenario meant. 2 → 3 added
+/// `analysis.metrics` (primary metric, guardrails, ratios); empty, it
+/// picks the primary metric the way version 2 did. Reading the JSON
 /// straight into the types, without an intermediate `serde_json::Value`,
 /// keeps about 4 KB out of the web page's download.
 #[derive(Deserialize)]
@@ -342,6 +392,13 @@ impl Scenario {
             .any(|w| !(w.is_finite() && *w > 0.0))
         {
             return Err(ScenarioError::ExpectedSplit);
+        }
+        for g in &s.metrics.guardrails {
+            if !(g.margin.is_finite() && g.margin > 0.0 && g.margin < 1.0) {
+                return Err(ScenarioError::GuardrailMargin {
+                    metric: g.metric.clone(),
+                });
+            }
         }
         if let Prior::Normal { mean, variance } = s.prior {
             if !(mean.is_finite() && variance.is_finite() && variance > 0.0) {
@@ -576,6 +633,8 @@ pub enum ScenarioError {
     ExpectedSplit,
     #[error("The prior needs a finite mean and a positive variance.")]
     Prior,
+    #[error("The guardrail on '{metric}' needs a margin above 0% and below 100%, e.g. 1%.")]
+    GuardrailMargin { metric: String },
     #[error("Cost line {line}: the amount must be a number.")]
     CostNotANumber { line: usize },
     #[error("Cost line {line} ('{label}'): a cost cannot be negative. Enter savings as a benefit instead.")]

@@ -40,6 +40,8 @@ prop_compose! {
             revenue_x_pre: Some(rxp),
             clicks: Some(clicks),
             impressions: Some(impressions),
+            columns: Vec::new(),
+            cross: Vec::new(),
         }
     }
 }

@@ -28,6 +28,8 @@ impl Accumulator {
                     revenue_x_pre: None,
                     clicks: None,
                     impressions: None,
+                    columns: Vec::new(),
+                    cross: Vec::new(),
                 });
                 self.variants.len() - 1
             }

@@ -23,6 +23,10 @@ pub enum ColumnRole {
     RevenueXPre,
     Clicks,
     Impressions,
+    /// Names the user (one row per user): for duplicate checks, never a metric.
+    UserId,
+    /// A metric column the user chose, whatever its name.
+    Metric,
     /// A column the user told us to leave out.
     Ignore,
 }
@@ -43,6 +47,8 @@ crate::named::named_enum!(ColumnRole {
     RevenueXPre => "revenue_x_pre",
     Clicks => "clicks",
     Impressions => "impressions",
+    UserId => "user_id",
+    Metric => "metric",
     Ignore => "ignore",
 });
 
@@ -69,6 +75,8 @@ impl ColumnRole {
             ColumnRole::RevenueXPre => "Sum of revenue × pre-period revenue",
             ColumnRole::Clicks => "Clicks",
             ColumnRole::Impressions => "Impressions",
+            ColumnRole::UserId => "User id",
+            ColumnRole::Metric => "Metric (numbers or yes/no)",
             ColumnRole::Ignore => "Not used",
         }
     }
@@ -84,6 +92,8 @@ impl ColumnRole {
                 "treatment",
                 "experimentgroup",
                 "cohort",
+                "version",
+                "testgroup",
             ],
             ColumnRole::Segment => &["segment", "dimension"],
             ColumnRole::Users => &[
@@ -134,7 +144,19 @@ impl ColumnRole {
                 "prexrevenue",
             ],
             ColumnRole::Clicks => &["clicks", "click", "clickcount"],
-            ColumnRole::Ignore => &[],
+            ColumnRole::UserId => &[
+                "userid",
+                "customerid",
+                "playerid",
+                "visitorid",
+                "clientid",
+                "memberid",
+                "accountid",
+                "uid",
+                "id",
+            ],
+            // `Metric` is the default for a column no role claims, so it needs no spellings.
+            ColumnRole::Metric | ColumnRole::Ignore => &[],
             ColumnRole::Impressions => &["impressions", "views", "impressioncount", "shown"],
         }
     }
@@ -164,7 +186,9 @@ impl Columns {
         let mut index: Vec<(ColumnRole, usize)> = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if let Some(&role) = mapping.get(h) {
-                if role != ColumnRole::Ignore && !index.iter().any(|&(r, _)| r == role) {
+                if !matches!(role, ColumnRole::Ignore | ColumnRole::Metric)
+                    && !index.iter().any(|&(r, _)| r == role)
+                {
                     index.push((role, i));
                 }
             }
@@ -192,6 +216,19 @@ impl Columns {
             headers: headers.to_vec(),
             index,
         }
+    }
+
+    /// Columns no role claimed and the user did not leave out: the
+    /// candidates for metrics, with whether the user chose them as one.
+    pub(super) fn free(&self, mapping: &ColumnMapping) -> Vec<(usize, bool)> {
+        (0..self.headers.len())
+            .filter(|i| !self.index.iter().any(|&(_, j)| j == *i))
+            .filter_map(|i| match mapping.get(self.name(i)) {
+                Some(ColumnRole::Ignore) => None,
+                Some(ColumnRole::Metric) => Some((i, true)),
+                _ => Some((i, false)),
+            })
+            .collect()
     }
 
     pub(super) fn get(&self, role: ColumnRole) -> Option<usize> {

@@ -16,11 +16,15 @@ use thiserror::Error;
 mod accumulate;
 mod columns;
 mod decode;
+mod metric_columns;
 mod numbers;
 mod reader;
 
 pub(crate) use columns::normalise_header;
 pub use columns::{guess_roles, ColumnMapping, ColumnRole};
+pub use metric_columns::{
+    pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
+};
 pub use reader::{ExperimentReader, MAX_PROBLEMS, MAX_VARIANTS};
 
 /// Sufficient statistics of one variant: counts and sums, never raw rows.
@@ -51,6 +55,26 @@ pub struct VariantStats {
     pub clicks: Option<u64>,
     #[serde(default)]
     pub impressions: Option<u64>,
+    /// Sums of the file's other metric columns, in the order of
+    /// [`Experiment::metric_columns`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnSums>,
+    /// Sums of products of each pair of those columns, by [`pair_index`]
+    /// (row-level files with up to [`MAX_CROSS_COLUMNS`] metric columns,
+    /// or `X_x_Y` columns of an aggregated file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cross: Vec<Option<f64>>,
+}
+
+impl VariantStats {
+    /// The sum of products of metric columns `a` and `b`, when known.
+    pub fn cross_sum(&self, a: usize, b: usize) -> Option<f64> {
+        let k = self.columns.len();
+        if a == b || a >= k || b >= k {
+            return None;
+        }
+        self.cross.get(pair_index(a, b, k)).copied().flatten()
+    }
 }
 
 /// A parsed experiment: the variants in the order they first appear.
@@ -66,6 +90,10 @@ pub struct Experiment {
     /// Why, for the first [`MAX_PROBLEMS`] of them.
     #[serde(skip)]
     pub problems: Vec<IngestError>,
+    /// Metric columns beyond the fixed roles, whose sums each variant
+    /// carries in [`VariantStats::columns`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_columns: Vec<MetricColumn>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +114,10 @@ pub enum IngestError {
     MissingVariantColumn { found: String },
     #[error("No column tells users or conversions. Add a 'users' column (one row per variant) or a 'converted' / 'revenue' column (one row per user). Found columns: {found}.")]
     UnknownShape { found: String },
+    #[error(
+        "No column holds numbers or yes/no values to compare, only text. Found columns: {found}."
+    )]
+    NoMetricColumn { found: String },
     #[error("Line {line}, column '{column}': \"{value}\" is not a number.")]
     NotANumber {
         line: u64,
@@ -334,6 +366,112 @@ mod tests {
     }
 
     #[test]
+    fn any_column_of_numbers_or_flags_is_a_metric() {
+        // A mobile-game export: the variant is `version`, two retention
+        // flags written True/False, a count, and a numeric user id.
+        let e = ok("userid,version,sum_gamerounds,retention_1,retention_7\n\
+116,gate_30,3,False,False\n337,gate_30,38,True,False\n377,gate_40,165,True,False\n\
+483,gate_40,1,False,False\n488,gate_40,179,True,True\n");
+        assert_eq!(e.shape, DataShape::RowLevel);
+        let names: Vec<&str> = e.metric_columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["sum_gamerounds", "retention_1", "retention_7"]);
+        let kinds: Vec<ValueKind> = e.metric_columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [ValueKind::Numeric, ValueKind::Binary, ValueKind::Binary]
+        );
+        let (a, b) = (&e.variants[0], &e.variants[1]);
+        assert_eq!((a.name.as_str(), a.users, b.users), ("gate_30", 2, 3));
+        assert_eq!(
+            a.conversions, None,
+            "no conversion column, so no conversion rate"
+        );
+        assert_eq!(a.columns[0].sum, 41.0);
+        assert_eq!(a.columns[0].sum_sq, Some(9.0 + 38.0 * 38.0));
+        assert_eq!(b.columns[1].sum, 2.0);
+        assert_eq!(b.columns[2].sum, 1.0);
+        // Σ rounds × retention_1 in gate_40: 165 + 179.
+        assert_eq!(b.cross_sum(0, 1), Some(344.0));
+        assert_eq!(b.cross_sum(1, 0), Some(344.0));
+        assert_eq!(b.cross_sum(1, 1), None);
+    }
+
+    #[test]
+    fn text_columns_are_labels_and_a_few_typos_are_counted() {
+        let mut text = String::from("group,landing_page,converted,spend\n");
+        for i in 0..200 {
+            let spend = if i == 7 {
+                "n/a".to_string()
+            } else {
+                format!("{}", i % 3)
+            };
+            let arm = if i % 2 == 0 { "control" } else { "treatment" };
+            text.push_str(&format!("{arm},page_{},{},{spend}\n", i % 2, i % 5 == 0));
+        }
+        let e = ok(&text);
+        assert_eq!(e.metric_columns.len(), 1, "{:?}", e.metric_columns);
+        assert_eq!(e.metric_columns[0].name, "spend");
+        assert_eq!(e.metric_columns[0].not_numbers, 1);
+        assert_eq!(e.variants[0].conversions, Some(20));
+        // Three unparseable cells in 200 rows is more than 1%: not a metric.
+        let e = ok(&text.replace(",0\n", ",oops\n").replacen("oops", "0", 60));
+        assert!(e.metric_columns.is_empty(), "{:?}", e.metric_columns);
+    }
+
+    #[test]
+    fn aggregated_metric_columns_follow_the_naming_convention() {
+        let e = ok(
+            "variant,users,visits,spend,spend_sq,spend_x_visits,country\n\
+A,1000,120,5000,90000,4000,DE\nB,1000,150,6000,99000,5100,DE\n\
+A,500,60,2500,45000,2000,FR\nB,500,70,3000,50000,2400,FR\n",
+        );
+        assert_eq!(e.shape, DataShape::Aggregated);
+        let cols: Vec<(&str, ValueKind)> = e
+            .metric_columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.kind))
+            .collect();
+        assert_eq!(
+            cols,
+            [("visits", ValueKind::Binary), ("spend", ValueKind::Numeric)]
+        );
+        let b = &e.variants[1];
+        assert_eq!(
+            b.columns[0],
+            ColumnSums {
+                sum: 220.0,
+                sum_sq: None
+            }
+        );
+        assert_eq!(
+            b.columns[1],
+            ColumnSums {
+                sum: 9000.0,
+                sum_sq: Some(149_000.0)
+            }
+        );
+        assert_eq!(b.cross_sum(0, 1), Some(7500.0));
+    }
+
+    #[test]
+    fn a_column_the_user_calls_a_metric_is_one_and_ignored_ones_are_not() {
+        let mut mapping = ColumnMapping::new();
+        mapping.insert("order_id".into(), ColumnRole::Metric);
+        mapping.insert("clicks2".into(), ColumnRole::Ignore);
+        let Ok(e) = parse_experiment_with(
+            "variant,order_id,clicks2,x
+A,1,2,3
+B,4,5,6
+",
+            &mapping,
+        ) else {
+            panic!("a metric the user chose must parse")
+        };
+        let names: Vec<&str> = e.metric_columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["order_id", "x"]);
+    }
+
+    #[test]
     fn segments_are_summed() {
         let e = ok("variant,segment,users,conversions\nA,mobile,100,5\nB,mobile,100,7\nA,desktop,50,5\nB,desktop,50,3\n");
         assert_eq!(e.variants[0].users, 150);
@@ -403,8 +541,12 @@ mod tests {
             Err(IngestError::MissingVariantColumn { .. })
         ));
         assert!(matches!(
-            parse_experiment("variant,foo\nA,1\n"),
+            parse_experiment("variant,user_id\nA,1\nB,2\n"),
             Err(IngestError::UnknownShape { .. })
+        ));
+        assert!(matches!(
+            parse_experiment("variant,page\nA,old\nB,new\n"),
+            Err(IngestError::NoMetricColumn { .. })
         ));
         assert!(matches!(
             parse_experiment("variant,users\nA,-5\nB,3\n"),

@@ -5,6 +5,7 @@
 use super::accumulate::{add_count, add_sum, add_u64, Accumulator};
 use super::columns::{ColumnMapping, ColumnRole, Columns};
 use super::decode::Decoder;
+use super::metric_columns::MetricTracker;
 use super::numbers::{Cell, NumberStyle};
 use super::{detect_delimiter, DataShape, Experiment, IngestError};
 
@@ -55,6 +56,10 @@ struct Table {
     shape: DataShape,
     variant_col: usize,
     has_converted: bool,
+    /// Row-level files: whether users get a conversion (a `converted` or
+    /// `revenue` column); a file of other metrics has none.
+    counts_conversions: bool,
+    metrics: MetricTracker,
     acc: Accumulator,
     rows: usize,
     skipped: usize,
@@ -314,9 +319,12 @@ impl Table {
                     found: cols.found_list(),
                 })?;
         let has_converted = cols.get(ColumnRole::Converted).is_some();
-        let shape = if cols.get(ColumnRole::Users).is_some() {
+        let counts_conversions = has_converted || cols.get(ColumnRole::Revenue).is_some();
+        let aggregated = cols.get(ColumnRole::Users).is_some();
+        let metrics = MetricTracker::new(&cols.headers, &cols.free(mapping), aggregated);
+        let shape = if aggregated {
             DataShape::Aggregated
-        } else if has_converted || cols.get(ColumnRole::Revenue).is_some() {
+        } else if counts_conversions || !metrics.is_empty() {
             DataShape::RowLevel
         } else {
             return Err(IngestError::UnknownShape {
@@ -328,6 +336,8 @@ impl Table {
             shape,
             variant_col,
             has_converted,
+            counts_conversions,
+            metrics,
             acc: Accumulator::default(),
             rows: 0,
             skipped: 0,
@@ -379,7 +389,9 @@ impl Table {
             });
         }
         self.rows += 1;
+        self.metrics.read(field, style);
         let v = self.acc.entry(name);
+        self.metrics.add(v);
         v.users = add_u64(v.users, values.users, "users")?;
         for (slot, value, column) in [
             (&mut v.conversions, values.conversions, "conversions"),
@@ -440,6 +452,8 @@ impl Table {
                         ColumnRole::Variant
                         | ColumnRole::Segment
                         | ColumnRole::Converted
+                        | ColumnRole::UserId
+                        | ColumnRole::Metric
                         | ColumnRole::Ignore => {}
                     }
                 }
@@ -481,17 +495,19 @@ impl Table {
                     }
                 }
                 // A user with revenue but no `converted` column counts as converted.
-                r.conversions = Some(u64::from(if self.has_converted {
-                    r.converted.unwrap_or(false)
-                } else {
-                    revenue.is_some_and(|x| x > 0.0)
-                }));
+                r.conversions = self.counts_conversions.then(|| {
+                    u64::from(if self.has_converted {
+                        r.converted.unwrap_or(false)
+                    } else {
+                        revenue.is_some_and(|x| x > 0.0)
+                    })
+                });
             }
         }
         Ok(r)
     }
 
-    fn into_experiment(self) -> Result<Experiment, IngestError> {
+    fn into_experiment(mut self) -> Result<Experiment, IngestError> {
         if self.rows == 0 {
             return Err(match self.problems.into_iter().next() {
                 Some(first) => IngestError::NoUsableRows {
@@ -522,12 +538,22 @@ impl Table {
                 variant: only.name.clone(),
             });
         }
+        let metric_columns = self.metrics.finish(self.rows, &mut self.acc.variants);
+        if self.shape == DataShape::RowLevel
+            && !self.counts_conversions
+            && metric_columns.is_empty()
+        {
+            return Err(IngestError::NoMetricColumn {
+                found: self.cols.found_list(),
+            });
+        }
         Ok(Experiment {
             shape: self.shape,
             variants: self.acc.variants,
             rows: self.rows,
             skipped: self.skipped,
             problems: self.problems,
+            metric_columns,
         })
     }
 }

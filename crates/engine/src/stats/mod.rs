@@ -15,12 +15,14 @@
 //! - [`cuped`] regression adjustment with pre-period data;
 //! - [`srm`] sample-ratio-mismatch test;
 //! - [`multiple`] Holm–Bonferroni and Benjamini–Hochberg adjustments;
+//! - [`noninferiority`] one-sided test of a guardrail against its margin;
 //! - [`power`] sample size and minimum detectable effect.
 
 pub mod bayesian;
 pub mod cuped;
 pub mod frequentist;
 pub mod multiple;
+pub mod noninferiority;
 pub mod power;
 pub mod srm;
 

@@ -1,0 +1,396 @@
+//! Metrics beyond the fixed ones, the primary metric, guardrails, and the
+//! one decision the page states: ship, don't ship, or keep running.
+//!
+//! The decision rule follows Schultzberg, Ankargren & Frånberg, "Risk-aware
+//! product decisions in A/B tests with multiple metrics" (Spotify, 2024):
+//! ship when the success metric is significantly better and every
+//! guardrail is significantly non-inferior. The false-positive rate is
+//! corrected over success metrics only (here one primary metric, so none
+//! is needed across metrics); guardrails must all pass, so they need no
+//! α correction, but their power is: each is sized for power 1 − β/G.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{Experiment, ValueKind, VariantStats};
+use crate::report::{mean_only, metric_result, Metric, MetricInput, MetricResult, MetricSpec};
+use crate::scenario::{Method, MetricPlan, Scenario};
+use crate::stats::noninferiority::{non_inferiority, NonInferiority};
+use crate::stats::{wilson_interval, Difference, SampleStats};
+
+/// How a metric column is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// Share of users with a yes (0/1 values).
+    Proportion,
+    /// Mean per user.
+    Mean,
+    /// Σ numerator / Σ denominator.
+    Ratio,
+}
+
+/// The comparison of one metric column or ratio across variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMetric {
+    /// The header, or the ratio's name: the key in a [`MetricPlan`].
+    pub key: String,
+    pub kind: MetricKind,
+    pub result: MetricResult,
+}
+
+/// Where a metric's per-user statistics come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    Fixed(Metric),
+    Column(usize, ValueKind),
+    Ratio(usize, usize),
+}
+
+fn column_index(e: &Experiment, name: &str) -> Option<usize> {
+    e.metric_columns.iter().position(|c| c.name == name)
+}
+
+fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
+    let fixed = [
+        Metric::ConversionRate,
+        Metric::RevenuePerUser,
+        Metric::AverageOrderValue,
+        Metric::ClickThroughRate,
+    ];
+    if let Some(m) = fixed.into_iter().find(|m| m.key() == key) {
+        return Some(Source::Fixed(m));
+    }
+    if let Some(i) = column_index(e, key) {
+        return e.metric_columns.get(i).map(|c| Source::Column(i, c.kind));
+    }
+    let r = plan.ratios.iter().find(|r| r.name == key)?;
+    Some(Source::Ratio(
+        column_index(e, &r.numerator)?,
+        column_index(e, &r.denominator)?,
+    ))
+}
+
+/// Per-user statistics of one variant on a metric, with the interval on
+/// its own value for proportions (Wilson). `None` when the variant lacks it.
+fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Option<f64>)> {
+    let plain = |sum: f64, sq: Option<f64>| match sq {
+        Some(sq) => SampleStats::from_sums(v.users, sum, sq),
+        None => Some(mean_only(v.users, sum)),
+    };
+    match src {
+        Source::Fixed(Metric::ConversionRate) => {
+            SampleStats::proportion(v.conversions?, v.users).map(|s| (s, None))
+        }
+        Source::Fixed(Metric::ClickThroughRate) => {
+            SampleStats::proportion(v.clicks?, v.impressions?).map(|s| (s, None))
+        }
+        Source::Fixed(Metric::RevenuePerUser) => plain(v.revenue?, v.revenue_sq).map(|s| (s, None)),
+        Source::Fixed(Metric::AverageOrderValue) => {
+            let (r, o) = (v.revenue?, v.orders? as f64);
+            let ratio = match (v.revenue_sq, v.orders_sq, v.revenue_x_orders) {
+                (Some(rsq), Some(osq), Some(rxo)) => {
+                    SampleStats::ratio(v.users, (r, rsq), (o, osq), rxo)
+                }
+                _ => None,
+            };
+            let s = ratio.unwrap_or(SampleStats {
+                n: v.users as f64,
+                mean: r / o,
+                variance: f64::NAN,
+            });
+            (o > 0.0).then_some((s, None))
+        }
+        Source::Column(i, ValueKind::Binary) => {
+            let c = v.columns.get(i)?;
+            SampleStats::proportion(c.sum.round() as u64, v.users).map(|s| (s, Some(c.sum)))
+        }
+        Source::Column(i, ValueKind::Numeric) => {
+            let c = v.columns.get(i)?;
+            plain(c.sum, c.sum_sq).map(|s| (s, None))
+        }
+        Source::Ratio(a, b) => {
+            let (m, d) = (v.columns.get(a)?, v.columns.get(b)?);
+            if d.sum == 0.0 {
+                return None;
+            }
+            let exact = match (m.sum_sq, d.sum_sq, v.cross_sum(a, b)) {
+                (Some(msq), Some(dsq), Some(md)) => {
+                    SampleStats::ratio(v.users, (m.sum, msq), (d.sum, dsq), md)
+                }
+                _ => None,
+            };
+            let s = exact.unwrap_or(SampleStats {
+                n: v.users as f64,
+                mean: m.sum / d.sum,
+                variance: f64::NAN,
+            });
+            Some((s, None))
+        }
+    }
+}
+
+/// Per-user statistics of a metric named by key, for one variant.
+pub(crate) fn stats_by_key(
+    key: &str,
+    v: &VariantStats,
+    e: &Experiment,
+    plan: &MetricPlan,
+) -> Option<SampleStats> {
+    stats_of(source(key, e, plan)?, v).map(|(s, _)| s)
+}
+
+/// Every metric column and ratio of the plan, compared across variants the
+/// same way as the fixed metrics (proportions with Wilson intervals on
+/// their own value, means and ratios by the delta method).
+pub(crate) fn column_metrics(
+    e: &Experiment,
+    ordered: &[&VariantStats],
+    scenario: &Scenario,
+) -> Vec<ColumnMetric> {
+    let plan = &scenario.analysis.metrics;
+    let conf = scenario.confidence;
+    let mut keys: Vec<(String, MetricKind)> = e
+        .metric_columns
+        .iter()
+        .map(|c| {
+            let kind = match c.kind {
+                ValueKind::Binary => MetricKind::Proportion,
+                ValueKind::Numeric => MetricKind::Mean,
+            };
+            (c.name.clone(), kind)
+        })
+        .collect();
+    keys.extend(
+        plan.ratios
+            .iter()
+            .map(|r| (r.name.clone(), MetricKind::Ratio)),
+    );
+    keys.into_iter()
+        .filter_map(|(key, kind)| {
+            let src = source(&key, e, plan)?;
+            let missing = match kind {
+                MetricKind::Ratio => {
+                    "One row per user (or X_sq and X_x_Y columns) gives this ratio an interval."
+                }
+                _ => "Add a column of its sums of squares (X_sq) to get an interval.",
+            };
+            let spec = MetricSpec {
+                label: key.clone(),
+                missing_variance: missing,
+                beta: false,
+            };
+            let result = metric_result(&spec, ordered, scenario, |v| match stats_of(src, v) {
+                Some((s, Some(successes))) => (
+                    Some(MetricInput::Plain(s)),
+                    wilson_interval(successes.round() as u64, v.users, conf),
+                ),
+                Some((s, None)) => (Some(MetricInput::Plain(s)), None),
+                None => (None, None),
+            });
+            Some(ColumnMetric { key, kind, result })
+        })
+        .collect()
+}
+
+/// The primary metric's key: the plan's choice when the data has it, else
+/// revenue per user, conversion rate, a column named like a conversion or
+/// revenue, the first yes/no column, the first column.
+pub(crate) fn primary_key(
+    plan: &MetricPlan,
+    fixed: &[Metric],
+    columns: &[ColumnMetric],
+) -> Option<String> {
+    let known = |k: &str| fixed.iter().any(|m| m.key() == k) || columns.iter().any(|c| c.key == k);
+    if let Some(p) = plan.primary.as_deref().filter(|p| known(p)) {
+        return Some(p.to_string());
+    }
+    for m in [Metric::RevenuePerUser, Metric::ConversionRate] {
+        if fixed.contains(&m) {
+            return Some(m.key().to_string());
+        }
+    }
+    let named = columns.iter().find(|c| {
+        let n = crate::ingest::normalise_header(&c.key);
+        ["conver", "revenue", "purchase", "spend", "sales"]
+            .iter()
+            .any(|w| n.contains(w))
+    });
+    named
+        .or_else(|| columns.iter().find(|c| c.kind == MetricKind::Proportion))
+        .or_else(|| columns.first())
+        .map(|c| c.key.clone())
+}
+
+/// What the page recommends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ship,
+    DontShip,
+    KeepRunning,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Ship => "Ship",
+            Outcome::DontShip => "Don't ship",
+            Outcome::KeepRunning => "Keep running",
+        }
+    }
+}
+
+/// Where a guardrail stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardrailStatus {
+    /// Shown not to drop by more than the margin.
+    Holds,
+    /// Not shown yet, and the test lacks the users to show it.
+    NotYetShown,
+    /// Not shown although the test had the power to: treated as harm.
+    Failed,
+    /// Significantly worse than the margin allows.
+    Breached,
+    /// The metric is not in the data or has no variance.
+    Unavailable,
+}
+
+/// One guardrail's non-inferiority test, treatment against control.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardrailCheck {
+    pub metric: String,
+    pub margin: f64,
+    pub test: Option<NonInferiority>,
+    pub status: GuardrailStatus,
+}
+
+/// The one decision, with the reasons in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub primary: String,
+    pub outcome: Outcome,
+    pub reasons: Vec<String>,
+    pub guardrails: Vec<GuardrailCheck>,
+    /// Power each guardrail needs: 1 − β/G with β = 20%.
+    pub guardrail_power: f64,
+    /// The rule, in words.
+    pub rule: String,
+}
+
+/// Type II error allowed over all guardrails together.
+const BETA: f64 = 0.2;
+
+/// Decide from the primary metric's comparison (treatment vs control) and
+/// each guardrail's non-inferiority test.
+pub(crate) fn decide(
+    scenario: &Scenario,
+    e: &Experiment,
+    control: &VariantStats,
+    treatment: &VariantStats,
+    primary: &str,
+    primary_vs: Option<&crate::report::VsControl>,
+) -> Decision {
+    let plan = &scenario.analysis.metrics;
+    let alpha = 1.0 - scenario.confidence;
+    let g = plan.guardrails.len().max(1) as f64;
+    let power_needed = 1.0 - BETA / g;
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let guardrails: Vec<GuardrailCheck> = plan
+        .guardrails
+        .iter()
+        .map(|gr| {
+            let test = match (
+                stats_by_key(&gr.metric, control, e, plan),
+                stats_by_key(&gr.metric, treatment, e, plan),
+            ) {
+                (Some(a), Some(b)) => {
+                    non_inferiority(&a, &b, gr.margin, Difference::Relative, alpha).ok()
+                }
+                _ => None,
+            };
+            let status = match test {
+                None => GuardrailStatus::Unavailable,
+                Some(t) if t.p_value < alpha => GuardrailStatus::Holds,
+                Some(t) if 2.0 * t.estimate - t.lower_bound < -gr.margin => {
+                    GuardrailStatus::Breached
+                }
+                Some(t) if t.power >= power_needed => GuardrailStatus::Failed,
+                Some(_) => GuardrailStatus::NotYetShown,
+            };
+            GuardrailCheck {
+                metric: gr.metric.clone(),
+                margin: gr.margin,
+                test,
+                status,
+            }
+        })
+        .collect();
+
+    let better = primary_vs.is_some_and(|v| v.significant && v.relative.unwrap_or(0.0) > 0.0);
+    let worse = primary_vs.is_some_and(|v| v.significant && v.relative.unwrap_or(0.0) < 0.0);
+    let mut reasons = Vec::new();
+    let evidence = match scenario.analysis.method {
+        Method::Bayesian => format!(
+            "a chance to beat control of at least {}",
+            pct(scenario.confidence)
+        ),
+        _ => format!("p < {}", (alpha * 1000.0).round() / 1000.0),
+    };
+    if better {
+        reasons.push(format!("{primary} is better ({evidence})."));
+    } else if worse {
+        reasons.push(format!("{primary} is worse ({evidence})."));
+    } else {
+        reasons.push(format!("{primary} has not changed significantly yet."));
+    }
+    for c in &guardrails {
+        let m = pct(c.margin);
+        reasons.push(match c.status {
+            GuardrailStatus::Holds => format!("{} does not drop by more than {m}.", c.metric),
+            GuardrailStatus::Breached => format!("{} drops by more than {m}.", c.metric),
+            GuardrailStatus::Failed => format!(
+                "{} was not shown to stay within {m}, although the test had enough users to show it.",
+                c.metric
+            ),
+            GuardrailStatus::NotYetShown => format!(
+                "{} is not yet shown to stay within {m}; the test has {} power, it needs {}.",
+                c.metric,
+                pct(c.test.map_or(0.0, |t| t.power)),
+                pct(power_needed)
+            ),
+            GuardrailStatus::Unavailable => {
+                format!("{} cannot be tested: it is not in the data or does not vary.", c.metric)
+            }
+        });
+    }
+    let harmed = guardrails.iter().any(|c| {
+        matches!(
+            c.status,
+            GuardrailStatus::Breached | GuardrailStatus::Failed
+        )
+    });
+    let all_hold = guardrails
+        .iter()
+        .all(|c| c.status == GuardrailStatus::Holds);
+    let outcome = if worse || harmed {
+        Outcome::DontShip
+    } else if better && all_hold {
+        Outcome::Ship
+    } else {
+        Outcome::KeepRunning
+    };
+    let rule = format!(
+        "Ship when {primary} is significantly better and every guardrail is shown not to drop by more than its margin (one-sided tests at α = {a} each; they must all pass, so they need no correction, but each needs {p} power so that all together have 80%). Don't ship when {primary} is significantly worse or a guardrail fails. Otherwise keep running. (Schultzberg, Ankargren & Frånberg, Spotify, 2024.)",
+        a = pct(alpha),
+        p = pct(power_needed),
+    );
+    Decision {
+        primary: primary.to_string(),
+        outcome,
+        reasons,
+        guardrails,
+        guardrail_power: power_needed,
+        rule,
+    }
+}

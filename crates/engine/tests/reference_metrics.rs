@@ -1,0 +1,282 @@
+//! Metric columns, ratio metrics and guardrail tests against reference
+//! engines, on a real public file: the Cookie Cats mobile-game A/B test
+//! (`tests/data/cookie_cats.csv.gz`, 90,189 players; a UTF-8 byte-order
+//! mark, `TRUE`/`FALSE` retention flags, the variant in `version`).
+//! Reference values come from `tests/reference/metrics_fixture.json`,
+//! written by `tests/reference/generate_metrics.py` with gbstats, scipy and
+//! statsmodels (versions recorded in the file).
+//!
+//! Tolerances: sums exactly (they are whole numbers); estimates, interval
+//! ends and p-values 1e-6 relative, as in `reference_stats.rs`.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::io::Read;
+
+use serde_json::Value;
+use uplift_engine::decision::MetricKind;
+use uplift_engine::ingest::{parse_experiment, Experiment, ValueKind};
+use uplift_engine::report::VsControl;
+use uplift_engine::scenario::{Guardrail, RatioMetric};
+use uplift_engine::stats::noninferiority::non_inferiority;
+use uplift_engine::stats::{Difference, SampleStats};
+use uplift_engine::{analyze_experiment, Scenario};
+
+const FIXTURE: &str = include_str!("../../../tests/reference/metrics_fixture.json");
+const DATA: &[u8] = include_bytes!("../../../tests/data/cookie_cats.csv.gz");
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+#[track_caller]
+fn close(got: f64, want: f64, what: &str) {
+    let tol = 1e-6 * want.abs().max(1e-12);
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got:e}, reference {want:e}"
+    );
+}
+
+/// The file's text, as a user's file would hold it (mark and all).
+fn file_text() -> String {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(DATA)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The header and the data rows `start..end`, as a file of its own.
+fn slice(text: &str, start: usize, end: usize) -> String {
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let mut out = format!("{header}\n");
+    for line in lines.skip(start).take(end - start) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn vs<'a>(results: &'a [uplift_engine::decision::ColumnMetric], key: &str) -> &'a VsControl {
+    let m = results.iter().find(|c| c.key == key).unwrap();
+    m.result.variants[1].vs_control.as_ref().unwrap()
+}
+
+fn check_test(got: &VsControl, reference: &Value, what: &str) {
+    let rel = &reference["relative"];
+    close(
+        got.relative.unwrap(),
+        f(&rel["estimate"]),
+        &format!("{what} relative"),
+    );
+    let ci = got.relative_ci.unwrap();
+    close(ci.low, f(&rel["ci"][0]), &format!("{what} relative ci low"));
+    close(
+        ci.high,
+        f(&rel["ci"][1]),
+        &format!("{what} relative ci high"),
+    );
+    close(
+        got.p_value.unwrap(),
+        f(&rel["p_value"]),
+        &format!("{what} p"),
+    );
+    let abs = &reference["absolute"];
+    close(
+        got.absolute,
+        f(&abs["estimate"]),
+        &format!("{what} absolute"),
+    );
+    let aci = got.absolute_ci.unwrap();
+    close(
+        aci.low,
+        f(&abs["ci"][0]),
+        &format!("{what} absolute ci low"),
+    );
+    close(
+        aci.high,
+        f(&abs["ci"][1]),
+        &format!("{what} absolute ci high"),
+    );
+}
+
+fn column_stats(e: &Experiment, variant: usize, column: &str, binary: bool) -> SampleStats {
+    let i = e
+        .metric_columns
+        .iter()
+        .position(|c| c.name == column)
+        .unwrap();
+    let v = &e.variants[variant];
+    let c = v.columns[i];
+    if binary {
+        SampleStats::proportion(c.sum as u64, v.users).unwrap()
+    } else {
+        SampleStats::from_sums(v.users, c.sum, c.sum_sq.unwrap()).unwrap()
+    }
+}
+
+#[test]
+fn cookie_cats_metrics_agree_with_gbstats_scipy_and_statsmodels() {
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    let text = file_text();
+    let alpha = f(&fixture["alpha"]);
+    let mut checked = 0;
+    for case in fixture["slices"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let (start, end) = (
+            case["start"].as_u64().unwrap() as usize,
+            case["end"].as_u64().unwrap() as usize,
+        );
+        let e = parse_experiment(&slice(&text, start, end)).unwrap();
+        let index = |arm: &str| e.variants.iter().position(|v| v.name == arm).unwrap();
+        let (control, treatment) = (index("gate_30"), index("gate_40"));
+        let kinds: Vec<(&str, ValueKind)> = e
+            .metric_columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("sum_gamerounds", ValueKind::Numeric),
+                ("retention_1", ValueKind::Binary),
+                ("retention_7", ValueKind::Binary)
+            ]
+        );
+        // Sums per variant, exactly.
+        for arm in ["gate_30", "gate_40"] {
+            let v = &e.variants[index(arm)];
+            for (ci, col) in e.metric_columns.iter().enumerate() {
+                let r = &case["sums"][arm][&col.name];
+                assert_eq!(v.users, r["n"].as_u64().unwrap(), "{name} {arm} n");
+                assert_eq!(v.columns[ci].sum, f(&r["sum"]), "{name} {arm} {}", col.name);
+                assert_eq!(v.columns[ci].sum_sq, Some(f(&r["sum_sq"])), "{name} {arm}");
+            }
+        }
+        // The comparisons the page shows, through the whole analysis.
+        let mut s = Scenario::demo();
+        s.control = Some("gate_30".into());
+        s.analysis.metrics.ratios = case["ratios"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, r)| RatioMetric {
+                name: k.clone(),
+                numerator: r["numerator"].as_str().unwrap().into(),
+                denominator: r["denominator"].as_str().unwrap().into(),
+            })
+            .collect();
+        let report = analyze_experiment(&s, &e).unwrap();
+        for (key, reference) in case["metrics"].as_object().unwrap() {
+            check_test(
+                vs(&report.column_metrics, key),
+                reference,
+                &format!("{name} {key}"),
+            );
+            checked += 2;
+        }
+        for (key, reference) in case["ratios"].as_object().unwrap() {
+            let m = report
+                .column_metrics
+                .iter()
+                .find(|c| &c.key == key)
+                .unwrap();
+            assert_eq!(m.kind, MetricKind::Ratio);
+            close(
+                m.result.variants[0].value,
+                f(&reference["control_mean"]),
+                key,
+            );
+            close(
+                m.result.variants[1].value,
+                f(&reference["treatment_mean"]),
+                key,
+            );
+            check_test(
+                vs(&report.column_metrics, key),
+                reference,
+                &format!("{name} {key}"),
+            );
+            checked += 2;
+        }
+        // Guardrails: one-sided non-inferiority.
+        for (key, tests) in case["non_inferiority"].as_object().unwrap() {
+            let binary = case["metrics"][key]["kind"] == "proportion";
+            for t in tests.as_array().unwrap() {
+                let rel = &t["relative"];
+                let (a, b) = (
+                    column_stats(&e, control, key, binary),
+                    column_stats(&e, treatment, key, binary),
+                );
+                let got = non_inferiority(&a, &b, f(&rel["margin"]), Difference::Relative, alpha)
+                    .unwrap();
+                close(
+                    got.estimate,
+                    f(&rel["estimate"]),
+                    &format!("{name} {key} NI estimate"),
+                );
+                close(
+                    got.std_error,
+                    f(&rel["std_error"]),
+                    &format!("{name} {key} NI se"),
+                );
+                close(
+                    got.p_value,
+                    f(&rel["p_value"]),
+                    &format!("{name} {key} NI p"),
+                );
+                close(
+                    got.lower_bound,
+                    f(&rel["lower_bound"]),
+                    &format!("{name} {key} NI bound"),
+                );
+                // statsmodels tests raw values with sample variances (n − 1).
+                let abs = &t["absolute"];
+                let (a, b) = (
+                    column_stats(&e, control, key, false),
+                    column_stats(&e, treatment, key, false),
+                );
+                let got = non_inferiority(&a, &b, f(&abs["margin"]), Difference::Absolute, alpha)
+                    .unwrap();
+                close(
+                    got.p_value,
+                    f(&abs["p_value"]),
+                    &format!("{name} {key} NI abs p"),
+                );
+                close(
+                    (got.estimate + f(&abs["margin"])) / got.std_error,
+                    f(&abs["t"]),
+                    &format!("{name} {key} NI abs t"),
+                );
+                checked += 2;
+            }
+        }
+    }
+    assert!(checked >= 80, "only {checked} reference checks ran");
+}
+
+#[test]
+fn guardrails_decide_the_cookie_cats_test() {
+    // The published conclusion: moving the gate to level 40 lowers 7-day
+    // retention, so the change must not ship.
+    let e = parse_experiment(&file_text()).unwrap();
+    let mut s = Scenario::demo();
+    s.analysis.metrics.primary = Some("retention_7".into());
+    s.analysis.metrics.guardrails = vec![Guardrail {
+        metric: "retention_1".into(),
+        margin: 0.01,
+    }];
+    let r = analyze_experiment(&s, &e).unwrap();
+    let d = r.decision.unwrap();
+    assert_eq!(r.primary.as_deref(), Some("retention_7"));
+    assert_eq!(d.outcome, uplift_engine::decision::Outcome::DontShip);
+    assert!(d.reasons[0].contains("worse"), "{:?}", d.reasons);
+    // The investment case rests on the primary metric's uplift.
+    close(
+        r.roi.uplift.mean,
+        vs(&r.column_metrics, "retention_7").relative.unwrap(),
+        "uplift",
+    );
+}

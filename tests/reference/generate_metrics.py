@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Reference values for metric columns, ratio metrics and guardrails.
+
+Reads the public Cookie Cats mobile-game A/B test (tests/data/cookie_cats.csv.gz:
+90,189 players, `userid, version, sum_gamerounds, retention_1, retention_7`,
+gate_30 is the control) and, for the whole file and three slices of it, writes
+to `metrics_fixture.json`:
+
+- each variant's n, sum and sum of squares per metric column (numpy);
+- relative and absolute uplift, interval and p-value per metric (gbstats
+  `TwoSidedTTest`, with `ProportionStatistic` for the yes/no columns and
+  `SampleMeanStatistic` for the count);
+- ratio metrics Σ numerator / Σ denominator (gbstats `RatioStatistic`);
+- one-sided non-inferiority tests: absolute margins by statsmodels'
+  `ttest_ind(..., alternative="larger", usevar="unequal", value=-margin)`
+  on the raw values, relative margins from gbstats' delta-method estimate and
+  standard error with scipy's Student-t tail.
+
+Runs in the same private venv, with the same pins, as generate.py:
+
+    python3 tests/reference/generate_metrics.py
+"""
+import csv
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+import venv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(HERE, ".venv")
+PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4"]
+
+
+def ensure_venv():
+    """Re-run inside the private venv so nothing is installed globally."""
+    py = os.path.join(VENV, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+        return
+    if not os.path.exists(py):
+        venv.create(VENV, with_pip=True)
+    subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+    os.execv(py, [py, __file__, *sys.argv[1:]])
+
+
+ensure_venv()
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+import statsmodels  # noqa: E402
+from importlib.metadata import version  # noqa: E402
+from scipy import stats  # noqa: E402
+from statsmodels.stats.weightstats import ttest_ind  # noqa: E402
+
+from gbstats.frequentist.tests import FrequentistConfig, TwoSidedTTest  # noqa: E402
+from gbstats.models.statistics import (  # noqa: E402
+    ProportionStatistic,
+    RatioStatistic,
+    SampleMeanStatistic,
+)
+
+DATA = os.path.join(HERE, "..", "data", "cookie_cats.csv.gz")
+CONTROL, TREATMENT = "gate_30", "gate_40"
+METRICS = {"sum_gamerounds": "mean", "retention_1": "proportion", "retention_7": "proportion"}
+RATIOS = [("rounds_per_retained", "sum_gamerounds", "retention_1"),
+          ("week_per_day_retention", "retention_7", "retention_1")]
+# (name, first data row, end row): rows are counted after the header.
+SLICES = [("all", 0, None), ("first 2000", 0, 2000), ("first 10000", 0, 10000),
+          ("rows 30000-60000", 30000, 60000)]
+ALPHA = 0.05
+MARGINS = [0.01, 0.05]
+
+
+def read_rows():
+    with gzip.open(DATA, "rb") as f:
+        text = f.read().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], rows[1:]
+
+
+def value(raw):
+    low = raw.strip().lower()
+    if low in ("true", "false"):
+        return 1.0 if low == "true" else 0.0
+    return float(raw)
+
+
+def columns(header, rows):
+    """Per variant, an array per metric column."""
+    idx = {h: i for i, h in enumerate(header)}
+    out = {}
+    for arm in (CONTROL, TREATMENT):
+        mine = [r for r in rows if r[idx["version"]] == arm]
+        out[arm] = {m: np.array([value(r[idx[m]]) for r in mine]) for m in METRICS}
+    return out
+
+
+def statistic(x, kind):
+    if kind == "proportion":
+        return ProportionStatistic(n=len(x), sum=float(x.sum()))
+    return SampleMeanStatistic(n=len(x), sum=float(x.sum()), sum_squares=float((x**2).sum()))
+
+
+def ratio_statistic(m, d):
+    return RatioStatistic(
+        n=len(m),
+        m_statistic=SampleMeanStatistic(n=len(m), sum=float(m.sum()), sum_squares=float((m**2).sum())),
+        d_statistic=SampleMeanStatistic(n=len(d), sum=float(d.sum()), sum_squares=float((d**2).sum())),
+        m_d_sum_of_products=float((m * d).sum()),
+    )
+
+
+def ttest(a, b, difference):
+    r = TwoSidedTTest(a, b, FrequentistConfig(alpha=ALPHA, difference_type=difference)).compute_result()
+    return {"estimate": r.expected, "ci": list(r.ci), "p_value": r.p_value}
+
+
+def welch_dof(a, b):
+    va, vb = a.variance / a.n, b.variance / b.n
+    return (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1))
+
+
+def relative_non_inferiority(a, b, margin):
+    """H0: lift <= -margin, from gbstats' relative estimate and its standard error."""
+    r = TwoSidedTTest(a, b, FrequentistConfig(alpha=ALPHA, difference_type="relative")).compute_result()
+    dof = welch_dof(a, b)
+    se = (r.ci[1] - r.ci[0]) / 2 / stats.t.ppf(1 - ALPHA / 2, dof)
+    t = (r.expected + margin) / se
+    return {"margin": margin, "estimate": r.expected, "std_error": se,
+            "p_value": float(stats.t.sf(t, dof)),
+            "lower_bound": float(r.expected - stats.t.ppf(1 - ALPHA, dof) * se)}
+
+
+def absolute_non_inferiority(xa, xb, margin):
+    """statsmodels' one-sided Welch test of mean_b - mean_a > -margin."""
+    t, p, dof = ttest_ind(xb, xa, alternative="larger", usevar="unequal", value=-margin)
+    return {"margin": margin, "t": float(t), "p_value": float(p), "dof": float(dof)}
+
+
+def main():
+    header, rows = read_rows()
+    slices = []
+    for name, start, end in SLICES:
+        part = rows[start:end]
+        cols = columns(header, part)
+        case = {"name": name, "start": start, "end": end if end is not None else len(rows),
+                "sums": {}, "metrics": {}, "ratios": {}, "non_inferiority": {}}
+        for arm in (CONTROL, TREATMENT):
+            case["sums"][arm] = {m: {"n": int(len(x)), "sum": float(x.sum()), "sum_sq": float((x**2).sum())}
+                                 for m, x in cols[arm].items()}
+        for m, kind in METRICS.items():
+            a, b = statistic(cols[CONTROL][m], kind), statistic(cols[TREATMENT][m], kind)
+            case["metrics"][m] = {"kind": kind, "relative": ttest(a, b, "relative"),
+                                  "absolute": ttest(a, b, "absolute")}
+            means_a = cols[CONTROL][m].mean()
+            ni = []
+            for margin in MARGINS:
+                # Absolute margin equal to the relative one at the control's mean;
+                # sample variances (ddof 1) as statsmodels uses them.
+                ni.append({"relative": relative_non_inferiority(a, b, margin),
+                           "absolute": absolute_non_inferiority(cols[CONTROL][m], cols[TREATMENT][m],
+                                                                margin * means_a)})
+            case["non_inferiority"][m] = ni
+        for name_r, num, den in RATIOS:
+            a = ratio_statistic(cols[CONTROL][num], cols[CONTROL][den])
+            b = ratio_statistic(cols[TREATMENT][num], cols[TREATMENT][den])
+            case["ratios"][name_r] = {"numerator": num, "denominator": den,
+                                      "control_mean": a.mean, "treatment_mean": b.mean,
+                                      "relative": ttest(a, b, "relative"),
+                                      "absolute": ttest(a, b, "absolute")}
+        slices.append(case)
+    fixture = {
+        "generated_by": "tests/reference/generate_metrics.py",
+        "data": "tests/data/cookie_cats.csv.gz (Cookie Cats mobile-game A/B test, 90,189 players)",
+        "versions": {"gbstats": version("gbstats"), "scipy": scipy.__version__,
+                     "statsmodels": statsmodels.__version__, "numpy": np.__version__,
+                     "python": sys.version.split()[0]},
+        "alpha": ALPHA,
+        "control": CONTROL,
+        "treatment": TREATMENT,
+        "slices": slices,
+    }
+    out = os.path.join(HERE, "metrics_fixture.json")
+    with open(out, "w") as f:
+        json.dump(fixture, f, indent=1)
+        f.write("\n")
+    n_cmp = sum(len(s["metrics"]) * 2 + len(s["ratios"]) * 2 for s in slices)
+    n_ni = sum(len(v) * 2 for s in slices for v in s["non_inferiority"].values())
+    print(f"wrote {out}: {len(slices)} slices, {n_cmp} comparisons, {n_ni} non-inferiority tests")
+
+
+if __name__ == "__main__":
+    main()
