@@ -20,6 +20,6 @@ export RUSTUP_TOOLCHAIN="$SIZE_TOOLCHAIN"
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 # Replaces .cargo/config.toml's wasm32 rustflags, so it repeats erase_components.
-export RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+export RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 
 exec trunk build --release --offline --skip-version-check "$@"

@@ -14,6 +14,7 @@
 //! - [`platform`] on-demand modules, embed, offline, share links, downloads,
 //!   number formatting.
 
+pub mod analyses;
 pub mod app;
 pub mod charts;
 pub mod data;

@@ -231,7 +231,7 @@ fn autosave(scenario: &Scenario, experiment: &Result<Arc<Experiment>, IngestErro
         small.columns.clear();
         small.data = experiment
             .as_ref()
-            .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants))
+            .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants, &e.metric_columns))
             .unwrap_or_default();
         small.to_json()
     } else {

@@ -117,7 +117,7 @@ mod worker {
             })
             .unwrap_or(0.0);
         Ok(WorkerMessage::Done(ReadSummary {
-            data: to_aggregated_csv(&experiment.variants),
+            data: to_aggregated_csv(&experiment.variants, &experiment.metric_columns),
             shape_row_level: experiment.shape == DataShape::RowLevel,
             rows: experiment.rows,
             skipped: experiment.skipped,

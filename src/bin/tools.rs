@@ -22,6 +22,8 @@ mod tools {
     use std::cell::OnceCell;
 
     use leptos::prelude::*;
+    use uplift_engine::Scenario;
+    use uplift_roi_app::analyses::metrics_panel::MetricsPanel;
     use uplift_roi_app::data::column_mapping::TextColumnMapping;
     use uplift_roi_app::data::data_events::{DataEvent, MappingRequest};
     use uplift_roi_app::data::file_reader::{self, shared_reader};
@@ -40,6 +42,8 @@ mod tools {
         static READER_SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
         /// What the text area's column-mapping step shows, once shown.
         static MAPPING: OnceCell<RwSignal<MappingRequest>> = const { OnceCell::new() };
+        /// The scenario the metrics panel analyses, once shown.
+        static METRICS: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
     }
 
     fn apply(context: &ToolsContext) {
@@ -157,6 +161,41 @@ mod tools {
                 leptos::mount::mount_to(slot, move || view! { <TextColumnMapping request=shown/> })
                     .forget();
                 MAPPING.with(|cell| {
+                    let _ = cell.set(shown);
+                });
+            }
+        }
+    }
+
+    /// Show (or update) the metrics panel for `scenario_json` in `slot`;
+    /// the user's choice of metrics goes to `on_event` as a `DataEvent`.
+    #[wasm_bindgen]
+    pub fn show_metrics(
+        slot: web_sys::HtmlElement,
+        scenario_json: &str,
+        context_json: &str,
+        format: &str,
+        on_event: js_sys::Function,
+    ) {
+        file_reader::set_page(on_event);
+        if !page_matches(format) {
+            return;
+        }
+        update_context(context_json);
+        let Ok(scenario) = Scenario::from_json(scenario_json) else {
+            return;
+        };
+        match METRICS.with(|cell| cell.get().copied()) {
+            Some(shown) => {
+                if shown.with_untracked(|s| *s != scenario) {
+                    shown.set(scenario);
+                }
+            }
+            None => {
+                let shown = RwSignal::new(scenario);
+                leptos::mount::mount_to(slot, move || view! { <MetricsPanel scenario=shown/> })
+                    .forget();
+                METRICS.with(|cell| {
                     let _ = cell.set(shown);
                 });
             }

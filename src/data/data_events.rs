@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use uplift_engine::ingest::ColumnMapping;
+use uplift_engine::scenario::MetricPlan;
 
 use crate::data::ingest_protocol::ReadSummary;
 
@@ -17,6 +18,8 @@ pub enum DataEvent {
     Failed(String),
     /// The user named the columns of the data in the text area.
     Columns(ColumnMapping),
+    /// The user chose the primary metric, guardrails or ratio metrics.
+    Metrics(MetricPlan),
 }
 
 impl DataEvent {
@@ -73,6 +76,10 @@ mod tests {
             },
             DataEvent::Failed("“big.csv”: no".into()),
             DataEvent::Columns(columns.clone()),
+            DataEvent::Metrics(MetricPlan {
+                primary: Some("retention_7".into()),
+                ..MetricPlan::default()
+            }),
         ] {
             assert_eq!(DataEvent::from_json(&e.to_json()), Some(e));
         }

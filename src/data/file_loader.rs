@@ -66,6 +66,7 @@ fn apply_event(state: AppState, event: DataEvent) {
         }
         DataEvent::Failed(message) => state.load_error.set(Some(message)),
         DataEvent::Columns(columns) => state.scenario.update(|s| s.columns = columns),
+        DataEvent::Metrics(plan) => state.scenario.update(|s| s.analysis.metrics = plan),
     }
 }
 

@@ -10,6 +10,7 @@ use uplift_engine::report::{Metric, MetricVariant, Report, VsControl};
 use uplift_engine::scenario::Method;
 use uplift_engine::units::Interval;
 
+use crate::analyses::metrics_slot::MetricsSlot;
 use crate::charts::conversion_chart::ConversionChart;
 use crate::charts::forest_chart::forest_summary;
 use crate::charts::posterior_chart::posterior_summary;
@@ -200,6 +201,7 @@ pub fn ResultsPanel() -> impl IntoView {
                     {move || experiment.with(|r| r.as_deref().map(uplift_charts))}
                     <ConversionChart/>
                 })}
+                <MetricsSlot/>
             </section>
             <section class="result-view" id=value_id aria-labelledby=value_title tabindex="-1">
                 <h2 id=value_title>{value_label}</h2>

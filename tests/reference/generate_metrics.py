@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference values for metric columns, ratio metrics and guardrails.
 
-Reads the public Cookie Cats mobile-game A/B test (tests/data/cookie_cats.csv.gz:
+Reads two public files (tests/data/README.md). First the Cookie Cats mobile-game A/B test (tests/data/cookie_cats.csv.gz:
 90,189 players, `userid, version, sum_gamerounds, retention_1, retention_7`,
 gate_30 is the control) and, for the whole file and three slices of it, writes
 to `metrics_fixture.json`:
@@ -15,6 +15,11 @@ to `metrics_fixture.json`:
   `ttest_ind(..., alternative="larger", usevar="unequal", value=-margin)`
   on the raw values, relative margins from gbstats' delta-method estimate and
   standard error with scipy's Student-t tail.
+
+Then Kevin Hillstrom's e-mail test (tests/data/hillstrom.csv.gz: three arms,
+64,000 customers): each e-mail against "No E-Mail" on visits, conversion,
+spend and two covariates, with Holm-adjusted p-values (statsmodels
+`multipletests`) and the intervals widened to match them.
 
 Runs in the same private venv, with the same pins, as generate.py:
 
@@ -52,6 +57,7 @@ import scipy  # noqa: E402
 import statsmodels  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from scipy import stats  # noqa: E402
+from statsmodels.stats.multitest import multipletests  # noqa: E402
 from statsmodels.stats.weightstats import ttest_ind  # noqa: E402
 
 from gbstats.frequentist.tests import FrequentistConfig, TwoSidedTTest  # noqa: E402
@@ -62,6 +68,14 @@ from gbstats.models.statistics import (  # noqa: E402
 )
 
 DATA = os.path.join(HERE, "..", "data", "cookie_cats.csv.gz")
+HILLSTROM = os.path.join(HERE, "..", "data", "hillstrom.csv.gz")
+# Hillstrom's e-mail test: two treatments against "No E-Mail". `conversion`
+# and `spend` are the page's conversion rate and revenue per user; the rest
+# are metric columns.
+H_CONTROL = "No E-Mail"
+H_ARMS = ["Womens E-Mail", "Mens E-Mail"]
+H_METRICS = {"visit": "proportion", "conversion": "proportion", "spend": "mean",
+             "newbie": "proportion", "recency": "mean"}
 CONTROL, TREATMENT = "gate_30", "gate_40"
 METRICS = {"sum_gamerounds": "mean", "retention_1": "proportion", "retention_7": "proportion"}
 RATIOS = [("rounds_per_retained", "sum_gamerounds", "retention_1"),
@@ -73,8 +87,8 @@ ALPHA = 0.05
 MARGINS = [0.01, 0.05]
 
 
-def read_rows():
-    with gzip.open(DATA, "rb") as f:
+def read_rows(path=DATA):
+    with gzip.open(path, "rb") as f:
         text = f.read().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     return rows[0], rows[1:]
@@ -171,9 +185,43 @@ def main():
                                       "relative": ttest(a, b, "relative"),
                                       "absolute": ttest(a, b, "absolute")}
         slices.append(case)
+    # Hillstrom: each arm against the control, Holm-adjusted over the two
+    # arms, with the interval widened to the level 1 - alpha * p / p_adjusted
+    # at which it agrees with the adjusted p-value.
+    header, rows = read_rows(HILLSTROM)
+    idx = {h: i for i, h in enumerate(header)}
+    by_arm = {}
+    for arm in [H_CONTROL, *H_ARMS]:
+        mine = [r for r in rows if r[idx["segment"]] == arm]
+        by_arm[arm] = {m: np.array([float(r[idx[m]]) for r in mine]) for m in H_METRICS}
+    hillstrom = {"control": H_CONTROL, "arms": H_ARMS, "metrics": {}}
+    for m, kind in H_METRICS.items():
+        a = statistic(by_arm[H_CONTROL][m], kind)
+        tests = [ttest(a, statistic(by_arm[arm][m], kind), "relative") for arm in H_ARMS]
+        for arm, t in zip(H_ARMS, tests):
+            # gbstats' p is 1 - cdf, which reaches 0 below about 1e-16; the
+            # same test's tail from scipy keeps tiny p-values (and so the
+            # Holm adjustment of them) exact.
+            b = statistic(by_arm[arm][m], kind)
+            dof = welch_dof(a, b)
+            se = (t["ci"][1] - t["ci"][0]) / 2 / stats.t.ppf(1 - ALPHA / 2, dof)
+            t["p_value"] = float(2 * stats.t.sf(abs(t["estimate"]) / se, dof))
+        adjusted = multipletests([t["p_value"] for t in tests], method="holm")[1]
+        out = {"kind": kind, "sums": {arm: {"n": int(len(x)), "sum": float(x.sum()),
+                                            "sum_sq": float((x**2).sum())}
+                                      for arm, x in ((arm, by_arm[arm][m]) for arm in [H_CONTROL, *H_ARMS])},
+               "arms": {}}
+        for arm, t, p_adj in zip(H_ARMS, tests, adjusted):
+            b = statistic(by_arm[arm][m], kind)
+            level = ALPHA * t["p_value"] / p_adj if p_adj > t["p_value"] else ALPHA
+            wide = TwoSidedTTest(a, b, FrequentistConfig(alpha=level, difference_type="relative")).compute_result()
+            out["arms"][arm] = {**t, "p_adjusted": float(p_adj), "ci_adjusted": list(wide.ci)}
+        hillstrom["metrics"][m] = out
+
     fixture = {
         "generated_by": "tests/reference/generate_metrics.py",
-        "data": "tests/data/cookie_cats.csv.gz (Cookie Cats mobile-game A/B test, 90,189 players)",
+        "data": ["tests/data/cookie_cats.csv.gz (Cookie Cats mobile-game A/B test, 90,189 players)",
+                 "tests/data/hillstrom.csv.gz (MineThatData e-mail test, 64,000 customers, three arms)"],
         "versions": {"gbstats": version("gbstats"), "scipy": scipy.__version__,
                      "statsmodels": statsmodels.__version__, "numpy": np.__version__,
                      "python": sys.version.split()[0]},
@@ -181,6 +229,7 @@ def main():
         "control": CONTROL,
         "treatment": TREATMENT,
         "slices": slices,
+        "hillstrom": hillstrom,
     }
     out = os.path.join(HERE, "metrics_fixture.json")
     with open(out, "w") as f:
@@ -188,7 +237,9 @@ def main():
         f.write("\n")
     n_cmp = sum(len(s["metrics"]) * 2 + len(s["ratios"]) * 2 for s in slices)
     n_ni = sum(len(v) * 2 for s in slices for v in s["non_inferiority"].values())
-    print(f"wrote {out}: {len(slices)} slices, {n_cmp} comparisons, {n_ni} non-inferiority tests")
+    n_h = len(hillstrom["metrics"]) * len(H_ARMS)
+    print(f"wrote {out}: {len(slices)} slices, {n_cmp} comparisons, {n_ni} non-inferiority tests, "
+          f"{n_h} Hillstrom comparisons (Holm over {len(H_ARMS)} arms)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use uplift_engine::decision::analyze_metrics;
 use uplift_engine::ingest::ColumnRole;
 use uplift_engine::scenario::{Guardrail, Method, RatioMetric};
 use uplift_engine::value::transactions::TimeUnit;
@@ -301,7 +302,23 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
         scenario.analysis.method = m.into();
     }
     let report = analyze(&scenario).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+    let experiment =
+        uplift_engine::ingest::parse_experiment_with(&scenario.data, &scenario.columns)
+            .map_err(|e| e.to_string())?;
+    let metrics = analyze_metrics(&scenario, &experiment).map_err(|e| e.to_string())?;
+    // The report, with the metric columns and the decision beside it.
+    let mut out = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+    if let Some(map) = out.as_object_mut() {
+        map.insert(
+            "column_metrics".into(),
+            serde_json::to_value(&metrics.column_metrics).map_err(|e| e.to_string())?,
+        );
+        map.insert(
+            "decision".into(),
+            serde_json::to_value(&metrics.decision).map_err(|e| e.to_string())?,
+        );
+    }
+    serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
 }
 
 fn clv(args: ClvArgs) -> Result<String, String> {
@@ -366,9 +383,11 @@ fn reduce(file: &str) -> Result<String, String> {
         reader.feed(chunk).map_err(|e| e.to_string())?;
     }
     let experiment = reader.finish().map_err(|e| e.to_string())?;
-    Ok(to_aggregated_csv(&experiment.variants)
-        .trim_end()
-        .to_string())
+    Ok(
+        to_aggregated_csv(&experiment.variants, &experiment.metric_columns)
+            .trim_end()
+            .to_string(),
+    )
 }
 
 #[cfg(test)]

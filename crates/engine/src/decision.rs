@@ -11,8 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::{Experiment, ValueKind, VariantStats};
-use crate::report::{mean_only, metric_result, Metric, MetricInput, MetricResult, MetricSpec};
+use crate::ingest::{Experiment, MetricColumn, ValueKind, VariantStats};
+use crate::report::{
+    analyze_experiment, mean_only, metric_result, ordered_variants, AnalysisError, Metric,
+    MetricInput, MetricInputs, MetricResult, MetricSpec,
+};
 use crate::scenario::{Method, MetricPlan, Scenario};
 use crate::stats::noninferiority::{non_inferiority, NonInferiority};
 use crate::stats::{wilson_interval, Difference, SampleStats};
@@ -40,7 +43,7 @@ pub struct ColumnMetric {
 
 /// Where a metric's per-user statistics come from.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Source {
+pub(crate) enum Source {
     Fixed(Metric),
     Column(usize, ValueKind),
     Ratio(usize, usize),
@@ -70,20 +73,17 @@ fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
     ))
 }
 
-/// Per-user statistics of one variant on a metric, with the interval on
-/// its own value for proportions (Wilson). `None` when the variant lacks it.
-fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Option<f64>)> {
+/// Per-user statistics of one variant on a metric, with the successes and
+/// trials of a proportion (for the Wilson interval on its own value).
+/// `None` when the variant lacks the metric.
+fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Option<(u64, u64)>)> {
     let plain = |sum: f64, sq: Option<f64>| match sq {
         Some(sq) => SampleStats::from_sums(v.users, sum, sq),
         None => Some(mean_only(v.users, sum)),
     };
     match src {
-        Source::Fixed(Metric::ConversionRate) => {
-            SampleStats::proportion(v.conversions?, v.users).map(|s| (s, None))
-        }
-        Source::Fixed(Metric::ClickThroughRate) => {
-            SampleStats::proportion(v.clicks?, v.impressions?).map(|s| (s, None))
-        }
+        Source::Fixed(Metric::ConversionRate) => proportion(v.conversions?, v.users),
+        Source::Fixed(Metric::ClickThroughRate) => proportion(v.clicks?, v.impressions?),
         Source::Fixed(Metric::RevenuePerUser) => plain(v.revenue?, v.revenue_sq).map(|s| (s, None)),
         Source::Fixed(Metric::AverageOrderValue) => {
             let (r, o) = (v.revenue?, v.orders? as f64);
@@ -101,8 +101,7 @@ fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Option<f64>)>
             (o > 0.0).then_some((s, None))
         }
         Source::Column(i, ValueKind::Binary) => {
-            let c = v.columns.get(i)?;
-            SampleStats::proportion(c.sum.round() as u64, v.users).map(|s| (s, Some(c.sum)))
+            proportion(v.columns.get(i)?.sum.round() as u64, v.users)
         }
         Source::Column(i, ValueKind::Numeric) => {
             let c = v.columns.get(i)?;
@@ -129,6 +128,23 @@ fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Option<f64>)>
     }
 }
 
+fn proportion(successes: u64, n: u64) -> Option<(SampleStats, Option<(u64, u64)>)> {
+    SampleStats::proportion(successes, n).map(|s| (s, Some((successes, n))))
+}
+
+/// What [`metric_result`] compares for one variant: its statistics, and
+/// the Wilson interval on a proportion's own value.
+pub(crate) fn metric_input(src: Source, v: &VariantStats, confidence: f64) -> MetricInputs {
+    match stats_of(src, v) {
+        Some((s, Some((k, n)))) => (
+            Some(MetricInput::Plain(s)),
+            wilson_interval(k, n, confidence),
+        ),
+        Some((s, None)) => (Some(MetricInput::Plain(s)), None),
+        None => (None, None),
+    }
+}
+
 /// Per-user statistics of a metric named by key, for one variant.
 pub(crate) fn stats_by_key(
     key: &str,
@@ -142,7 +158,7 @@ pub(crate) fn stats_by_key(
 /// Every metric column and ratio of the plan, compared across variants the
 /// same way as the fixed metrics (proportions with Wilson intervals on
 /// their own value, means and ratios by the delta method).
-pub(crate) fn column_metrics(
+fn column_metrics(
     e: &Experiment,
     ordered: &[&VariantStats],
     scenario: &Scenario,
@@ -179,14 +195,7 @@ pub(crate) fn column_metrics(
                 missing_variance: missing,
                 beta: false,
             };
-            let result = metric_result(&spec, ordered, scenario, |v| match stats_of(src, v) {
-                Some((s, Some(successes))) => (
-                    Some(MetricInput::Plain(s)),
-                    wilson_interval(successes.round() as u64, v.users, conf),
-                ),
-                Some((s, None)) => (Some(MetricInput::Plain(s)), None),
-                None => (None, None),
-            });
+            let result = metric_result(&spec, ordered, scenario, &|v| metric_input(src, v, conf));
             Some(ColumnMetric { key, kind, result })
         })
         .collect()
@@ -198,9 +207,13 @@ pub(crate) fn column_metrics(
 pub(crate) fn primary_key(
     plan: &MetricPlan,
     fixed: &[Metric],
-    columns: &[ColumnMetric],
+    columns: &[MetricColumn],
 ) -> Option<String> {
-    let known = |k: &str| fixed.iter().any(|m| m.key() == k) || columns.iter().any(|c| c.key == k);
+    let known = |k: &str| {
+        fixed.iter().any(|m| m.key() == k)
+            || columns.iter().any(|c| c.name == k)
+            || plan.ratios.iter().any(|r| r.name == k)
+    };
     if let Some(p) = plan.primary.as_deref().filter(|p| known(p)) {
         return Some(p.to_string());
     }
@@ -210,15 +223,75 @@ pub(crate) fn primary_key(
         }
     }
     let named = columns.iter().find(|c| {
-        let n = crate::ingest::normalise_header(&c.key);
+        let n = crate::ingest::normalise_header(&c.name);
         ["conver", "revenue", "purchase", "spend", "sales"]
             .iter()
             .any(|w| n.contains(w))
     });
     named
-        .or_else(|| columns.iter().find(|c| c.kind == MetricKind::Proportion))
+        .or_else(|| columns.iter().find(|c| c.kind == ValueKind::Binary))
         .or_else(|| columns.first())
-        .map(|c| c.key.clone())
+        .map(|c| c.name.clone())
+}
+
+/// Metric columns, ratios and the decision: what the metrics panel shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricsReport {
+    /// Every metric the data offers, key and label: the fixed ones, the
+    /// metric columns, the plan's ratios.
+    pub available: Vec<(String, String)>,
+    pub primary: Option<String>,
+    pub column_metrics: Vec<ColumnMetric>,
+    pub decision: Option<Decision>,
+}
+
+/// Compare every metric column and ratio across variants, and decide from
+/// the primary metric and the guardrails. Runs [`analyze_experiment`] for
+/// the fixed metrics (a primary metric may be one of them, with CUPED).
+pub fn analyze_metrics(
+    scenario: &Scenario,
+    experiment: &Experiment,
+) -> Result<MetricsReport, AnalysisError> {
+    let report = analyze_experiment(scenario, experiment)?;
+    let ordered = ordered_variants(scenario, experiment)?;
+    let column_metrics = column_metrics(experiment, &ordered, scenario);
+    let (Some(&control), Some(&treatment)) = (ordered.first(), ordered.get(1)) else {
+        return Err(AnalysisError::Data(crate::ingest::IngestError::Empty));
+    };
+    let decision = report.primary.as_deref().map(|key| {
+        let result = report
+            .metrics
+            .iter()
+            .find(|(m, _)| m.key() == key)
+            .map(|(_, r)| r)
+            .or_else(|| {
+                column_metrics
+                    .iter()
+                    .find(|c| c.key == key)
+                    .map(|c| &c.result)
+            });
+        let vs = result
+            .and_then(|r| r.variants.iter().find(|v| v.name == treatment.name))
+            .and_then(|v| v.vs_control.as_ref());
+        let label = result.map_or(key, |r| r.label.as_str());
+        decide(scenario, experiment, control, treatment, label, vs)
+    });
+    let available = report
+        .metrics
+        .iter()
+        .map(|(m, r)| (m.key().to_string(), r.label.clone()))
+        .chain(
+            column_metrics
+                .iter()
+                .map(|c| (c.key.clone(), c.result.label.clone())),
+        )
+        .collect();
+    Ok(MetricsReport {
+        available,
+        primary: report.primary,
+        column_metrics,
+        decision,
+    })
 }
 
 /// What the page recommends.
@@ -283,7 +356,7 @@ const BETA: f64 = 0.2;
 
 /// Decide from the primary metric's comparison (treatment vs control) and
 /// each guardrail's non-inferiority test.
-pub(crate) fn decide(
+fn decide(
     scenario: &Scenario,
     e: &Experiment,
     control: &VariantStats,

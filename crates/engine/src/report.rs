@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::decision::{column_metrics, decide, primary_key, stats_by_key, ColumnMetric, Decision};
+use crate::decision::{metric_input, primary_key, stats_by_key, Source};
 use crate::finance::model::{
     InvestmentModel, MonthlyBenefits, NamedScenario, RoiDistribution, TornadoBar, UpliftEstimate,
 };
@@ -18,8 +18,7 @@ use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
 use crate::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
 use crate::stats::multiple::{benjamini_hochberg, holm};
 use crate::stats::{
-    compare, sample_ratio_mismatch, wilson_interval, Difference, FrequentistOptions, SampleStats,
-    Srm,
+    compare, sample_ratio_mismatch, Difference, FrequentistOptions, SampleStats, Srm,
 };
 use crate::units::{Interval, Money, Rate};
 use crate::value::{average_order_value, clv_simple, relative_uplift};
@@ -204,13 +203,10 @@ pub struct Report {
     pub row_problems: Vec<String>,
     pub srm: Option<Srm>,
     pub metrics: BTreeMap<Metric, MetricResult>,
-    /// The file's other metric columns and the plan's ratios.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub column_metrics: Vec<ColumnMetric>,
-    /// Key of the metric the decision and the investment case rest on.
+    /// Key of the metric the decision and the investment case rest on
+    /// (the comparisons of metric columns and the decision itself are
+    /// [`crate::decision::analyze_metrics`]).
     pub primary: Option<String>,
-    /// Ship, don't ship or keep running, from the primary metric and the guardrails.
-    pub decision: Option<Decision>,
     pub value: Vec<VariantValue>,
     /// Incremental gross profit per month from rolling out the treatment.
     pub monthly_benefit: Money,
@@ -285,150 +281,68 @@ pub fn analyze_experiment(
     experiment: &Experiment,
 ) -> Result<Report, AnalysisError> {
     scenario.validate()?;
+    let ordered = ordered_variants(scenario, experiment)?;
     let variants = &experiment.variants;
-    let control_idx = match &scenario.control {
-        Some(name) => variants
-            .iter()
-            .position(|v| &v.name == name)
-            .ok_or_else(|| AnalysisError::UnknownControl {
-                name: name.clone(),
-                available: variants
-                    .iter()
-                    .map(|v| v.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?,
-        None => variants
-            .iter()
-            .position(|v| v.name.eq_ignore_ascii_case("control"))
-            .unwrap_or(0),
-    };
-    // parse_experiment guarantees at least two variants, so both exist.
-    let (Some(control), Some(treatment)) = (
-        variants.get(control_idx),
-        variants
-            .iter()
-            .enumerate()
-            .find(|&(i, _)| i != control_idx)
-            .map(|(_, v)| v),
-    ) else {
+    let (Some(&control), Some(&treatment)) = (ordered.first(), ordered.get(1)) else {
         return Err(AnalysisError::Data(IngestError::Empty));
     };
-    // Control first, then the others in file order.
-    let ordered: Vec<&VariantStats> = std::iter::once(control)
-        .chain(
-            variants
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| i != control_idx)
-                .map(|(_, v)| v),
-        )
-        .collect();
-
     let mut metrics = BTreeMap::new();
     let conf = scenario.confidence;
     let all = |f: &dyn Fn(&VariantStats) -> bool| ordered.iter().all(|v| f(v));
-    if all(&|v| v.conversions.is_some()) {
-        metrics.insert(
-            Metric::ConversionRate,
-            metric_result(&Metric::ConversionRate.spec(), &ordered, scenario, |v| {
-                let c = v.conversions.unwrap_or(0);
-                (
-                    SampleStats::proportion(c, v.users).map(MetricInput::Plain),
-                    wilson_interval(c, v.users, conf),
-                )
-            }),
-        );
-    }
-    if all(&|v| v.revenue.is_some()) {
-        let cuped = all(&|v| {
-            v.revenue_sq.is_some()
-                && v.pre_revenue.is_some()
-                && v.pre_revenue_sq.is_some()
-                && v.revenue_x_pre.is_some()
-        });
-        metrics.insert(
-            Metric::RevenuePerUser,
-            metric_result(&Metric::RevenuePerUser.spec(), &ordered, scenario, |v| {
-                let sum = v.revenue.unwrap_or(0.0);
-                let input = match v.revenue_sq {
-                    Some(sq) => SampleStats::from_sums(v.users, sum, sq).map(|plain| {
-                        if cuped {
-                            MetricInput::Cuped(
-                                CupedSums {
-                                    n: v.users,
-                                    post_sum: sum,
-                                    post_sum_sq: sq,
-                                    pre_sum: v.pre_revenue.unwrap_or(0.0),
-                                    pre_sum_sq: v.pre_revenue_sq.unwrap_or(0.0),
-                                    post_pre_sum: v.revenue_x_pre.unwrap_or(0.0),
-                                },
-                                plain,
-                            )
-                        } else {
-                            MetricInput::Plain(plain)
-                        }
-                    }),
-                    None => Some(MetricInput::Plain(mean_only(v.users, sum))),
-                };
-                (input, None)
-            }),
-        );
-    }
-    if all(&|v| v.revenue.is_some() && v.orders.is_some_and(|o| o > 0)) {
-        metrics.insert(
+    let cuped = all(&|v| {
+        v.revenue_sq.is_some()
+            && v.pre_revenue.is_some()
+            && v.pre_revenue_sq.is_some()
+            && v.revenue_x_pre.is_some()
+    });
+    for (metric, present) in [
+        (Metric::ConversionRate, all(&|v| v.conversions.is_some())),
+        (Metric::RevenuePerUser, all(&|v| v.revenue.is_some())),
+        (
             Metric::AverageOrderValue,
-            metric_result(&Metric::AverageOrderValue.spec(), &ordered, scenario, |v| {
-                let revenue = v.revenue.unwrap_or(0.0);
-                let orders = v.orders.unwrap_or(0) as f64;
-                let ratio = match (v.revenue_sq, v.orders_sq, v.revenue_x_orders) {
-                    (Some(rsq), Some(osq), Some(rxo)) => {
-                        SampleStats::ratio(v.users, (revenue, rsq), (orders, osq), rxo)
-                    }
-                    _ => None,
-                };
-                let input = ratio.unwrap_or(SampleStats {
-                    n: v.users as f64,
-                    mean: revenue / orders,
-                    variance: f64::NAN,
-                });
-                (Some(MetricInput::Plain(input)), None)
-            }),
-        );
-    }
-    if all(&|v| v.clicks.is_some() && v.impressions.is_some_and(|i| i > 0)) {
-        metrics.insert(
+            all(&|v| v.revenue.is_some() && v.orders.is_some_and(|o| o > 0)),
+        ),
+        (
             Metric::ClickThroughRate,
-            metric_result(&Metric::ClickThroughRate.spec(), &ordered, scenario, |v| {
-                let (c, i) = (v.clicks.unwrap_or(0), v.impressions.unwrap_or(0));
-                (
-                    SampleStats::proportion(c, i).map(MetricInput::Plain),
-                    wilson_interval(c, i, conf),
-                )
-            }),
+            all(&|v| v.clicks.is_some() && v.impressions.is_some_and(|i| i > 0)),
+        ),
+    ] {
+        if !present {
+            continue;
+        }
+        let stats_for = |v: &VariantStats| {
+            let (input, ci) = metric_input(Source::Fixed(metric), v, conf);
+            // Revenue per user with pre-period sums: CUPED.
+            let input = match (input, metric == Metric::RevenuePerUser && cuped) {
+                (Some(MetricInput::Plain(plain)), true) if !plain.variance.is_nan() => {
+                    Some(MetricInput::Cuped(
+                        CupedSums {
+                            n: v.users,
+                            post_sum: v.revenue.unwrap_or(0.0),
+                            post_sum_sq: v.revenue_sq.unwrap_or(0.0),
+                            pre_sum: v.pre_revenue.unwrap_or(0.0),
+                            pre_sum_sq: v.pre_revenue_sq.unwrap_or(0.0),
+                            post_pre_sum: v.revenue_x_pre.unwrap_or(0.0),
+                        },
+                        plain,
+                    ))
+                }
+                (input, _) => input,
+            };
+            (input, ci)
+        };
+        metrics.insert(
+            metric,
+            metric_result(&metric.spec(), &ordered, scenario, &stats_for),
         );
     }
 
-    let column_metrics = column_metrics(experiment, &ordered, scenario);
     let fixed: Vec<Metric> = metrics.keys().copied().collect();
-    let primary = primary_key(&scenario.analysis.metrics, &fixed, &column_metrics);
-    let decision = primary.as_deref().map(|key| {
-        let result = metrics
-            .iter()
-            .find(|(m, _)| m.key() == key)
-            .map(|(_, r)| r)
-            .or_else(|| {
-                column_metrics
-                    .iter()
-                    .find(|c| c.key == key)
-                    .map(|c| &c.result)
-            });
-        let vs = result
-            .and_then(|r| r.variants.iter().find(|v| v.name == treatment.name))
-            .and_then(|v| v.vs_control.as_ref());
-        let label = result.map_or(key, |r| r.label.as_str());
-        decide(scenario, experiment, control, treatment, label, vs)
-    });
+    let primary = primary_key(
+        &scenario.analysis.metrics,
+        &fixed,
+        &experiment.metric_columns,
+    );
 
     let value: Vec<VariantValue> = ordered.iter().map(|v| variant_value(v, scenario)).collect();
     let model = investment_model(control, treatment, scenario, experiment, primary.as_deref());
@@ -454,9 +368,7 @@ pub fn analyze_experiment(
             .collect(),
         srm: sample_ratio_mismatch(&users, &scenario.analysis.expected_split),
         metrics,
-        column_metrics,
         primary,
-        decision,
         value,
         monthly_benefit,
         investment,
@@ -464,6 +376,48 @@ pub fn analyze_experiment(
         clv,
         display: scenario.display.clone(),
     })
+}
+
+/// The variants with the control first, then the others in file order.
+pub(crate) fn ordered_variants<'a>(
+    scenario: &Scenario,
+    experiment: &'a Experiment,
+) -> Result<Vec<&'a VariantStats>, AnalysisError> {
+    let variants = &experiment.variants;
+    let control_idx = match &scenario.control {
+        Some(name) => variants
+            .iter()
+            .position(|v| &v.name == name)
+            .ok_or_else(|| AnalysisError::UnknownControl {
+                name: name.clone(),
+                available: variants
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+        None => variants
+            .iter()
+            .position(|v| v.name.eq_ignore_ascii_case("control"))
+            .unwrap_or(0),
+    };
+    // parse_experiment guarantees at least two variants.
+    let Some(control) = variants.get(control_idx) else {
+        return Err(AnalysisError::Data(IngestError::Empty));
+    };
+    let ordered: Vec<&'a VariantStats> = std::iter::once(control)
+        .chain(
+            variants
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != control_idx)
+                .map(|(_, v)| v),
+        )
+        .collect();
+    if ordered.len() < 2 {
+        return Err(AnalysisError::Data(IngestError::Empty));
+    }
+    Ok(ordered)
 }
 
 fn clv_section(
@@ -673,11 +627,15 @@ fn variant_value(v: &VariantStats, scenario: &Scenario) -> VariantValue {
     }
 }
 
+/// What a metric compares for one variant: its statistics (none when the
+/// variant lacks the metric) and the interval on its own value.
+pub(crate) type MetricInputs = (Option<MetricInput>, Option<Interval>);
+
 pub(crate) fn metric_result(
     spec: &MetricSpec,
     ordered: &[&VariantStats],
     scenario: &Scenario,
-    stats_for: impl Fn(&VariantStats) -> (Option<MetricInput>, Option<Interval>),
+    stats_for: &dyn Fn(&VariantStats) -> MetricInputs,
 ) -> MetricResult {
     let control_stats = ordered.first().and_then(|c| stats_for(c).0);
     let rows: Vec<(&VariantStats, MetricInput, Option<Interval>)> = ordered

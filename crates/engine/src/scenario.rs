@@ -124,19 +124,21 @@ pub struct AnalysisSettings {
 /// The user's choice of metrics. Keys name a metric: a fixed one
 /// (`conversion_rate`, `revenue_per_user`, `average_order_value`,
 /// `click_through_rate`), a metric column by its header, or a ratio by its name.
+///
+/// In scenario JSON it is one text of lines, e.g.
+/// `"primary: retention_7\nguardrail: retention_1 1%\nratio: rounds per player = sum_gamerounds / retention_1"`:
+/// easy to read and edit, and read through serde's one `String` reader
+/// (as [`crate::named`] explains), which keeps the web page's download small.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(into = "String", try_from = "String")]
 pub struct MetricPlan {
     /// The one metric the decision and the ROI rest on; `None` picks
     /// revenue per user, else conversion rate, else a column named like a
     /// conversion or revenue, else the first metric column.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<String>,
     /// Metrics that must not get worse by more than their margin.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub guardrails: Vec<Guardrail>,
     /// Metrics made of two columns: Σ numerator / Σ denominator.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ratios: Vec<RatioMetric>,
 }
 
@@ -146,9 +148,68 @@ impl MetricPlan {
     }
 }
 
+impl From<MetricPlan> for String {
+    fn from(plan: MetricPlan) -> String {
+        let mut lines = Vec::new();
+        if let Some(p) = &plan.primary {
+            lines.push(format!("primary: {p}"));
+        }
+        for g in &plan.guardrails {
+            // Shortest text that reads back exactly.
+            lines.push(format!("guardrail: {} {}%", g.metric, g.margin * 100.0));
+        }
+        for r in &plan.ratios {
+            lines.push(format!(
+                "ratio: {} = {} / {}",
+                r.name, r.numerator, r.denominator
+            ));
+        }
+        lines.join("\n")
+    }
+}
+
+impl TryFrom<String> for MetricPlan {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<MetricPlan, String> {
+        let mut plan = MetricPlan::default();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let bad = || format!("cannot read the metrics line \"{line}\"");
+            let (kind, rest) = line.split_once(':').ok_or_else(bad)?;
+            let rest = rest.trim();
+            match kind.trim() {
+                "primary" => plan.primary = Some(rest.to_string()),
+                "guardrail" => {
+                    let (metric, margin) = rest.rsplit_once(' ').ok_or_else(bad)?;
+                    let pct: f64 = margin
+                        .strip_suffix('%')
+                        .and_then(crate::decimal::parse_f64)
+                        .ok_or_else(bad)?;
+                    plan.guardrails.push(Guardrail {
+                        metric: metric.trim().to_string(),
+                        margin: pct / 100.0,
+                    });
+                }
+                "ratio" => {
+                    let (name, parts) = rest.split_once(" = ").ok_or_else(bad)?;
+                    // After the last " / ", so only a denominator's name may not contain one.
+                    let (numerator, denominator) = parts.rsplit_once(" / ").ok_or_else(bad)?;
+                    plan.ratios.push(RatioMetric {
+                        name: name.trim().to_string(),
+                        numerator: numerator.trim().to_string(),
+                        denominator: denominator.trim().to_string(),
+                    });
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(plan)
+    }
+}
+
 /// "This metric may not drop by more than `margin`", e.g. 0.01: by at most
 /// 1% of the control's value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Guardrail {
     pub metric: String,
     /// Largest relative drop accepted, as a fraction of the control's value.
@@ -157,7 +218,7 @@ pub struct Guardrail {
 
 /// A ratio metric, such as spend per visit: Σ numerator / Σ denominator
 /// over each variant's users, with a delta-method variance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RatioMetric {
     pub name: String,
     pub numerator: String,
@@ -537,7 +598,7 @@ impl Scenario {
         if !include_rows {
             if let Ok(e) = crate::ingest::parse_experiment_with(&self.data, &self.columns) {
                 if e.shape == crate::ingest::DataShape::RowLevel {
-                    shared.data = crate::ingest::to_aggregated_csv(&e.variants);
+                    shared.data = crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns);
                     shared.columns.clear();
                 }
             }
@@ -759,6 +820,52 @@ mod tests {
         let pretty = serde_json::to_string_pretty(&s).unwrap_or_default();
         assert_eq!(s.to_json(), pretty);
         assert_eq!(indent_json(r#"{"a":[],"b":{},"c":[1,{"d":"x:y"}]}"#), "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": \"x:y\"\n    }\n  ]\n}");
+    }
+
+    #[test]
+    fn the_metric_plan_reads_back_from_its_text() {
+        let plan = MetricPlan {
+            primary: Some("retention_7".into()),
+            guardrails: vec![
+                Guardrail {
+                    metric: "day 1: retained".into(),
+                    margin: 0.015,
+                },
+                Guardrail {
+                    metric: "rounds".into(),
+                    margin: 0.1,
+                },
+            ],
+            ratios: vec![RatioMetric {
+                name: "rounds per player".into(),
+                // The denominator is after the last " / ".
+                numerator: "a / b".into(),
+                denominator: "retention_1".into(),
+            }],
+        };
+        let mut s = Scenario::demo();
+        s.analysis.metrics = plan.clone();
+        let json = s.to_json();
+        assert!(
+            json.contains(r#""metrics": "primary: retention_7\nguardrail: day 1: retained 1.5%"#),
+            "{json}"
+        );
+        let back = Scenario::from_json(&json).map(|s| s.analysis.metrics);
+        assert_eq!(back, Ok(plan));
+        for bad in [
+            "primary retention",
+            "guardrail: x 1",
+            "ratio: a = b",
+            "colour: red",
+        ] {
+            assert!(MetricPlan::try_from(bad.to_string()).is_err(), "{bad}");
+        }
+        // Older scenarios have no plan: the primary metric is picked as before.
+        let v2 = include_str!("../../../tests/fixtures/scenario-v1.json");
+        assert_eq!(
+            Scenario::from_json(v2).map(|s| s.analysis.metrics.is_empty()),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use std::io::Read;
 
 use serde_json::Value;
-use uplift_engine::decision::MetricKind;
+use uplift_engine::decision::{analyze_metrics, MetricKind};
 use uplift_engine::ingest::{parse_experiment, Experiment, ValueKind};
 use uplift_engine::report::VsControl;
 use uplift_engine::scenario::{Guardrail, RatioMetric};
@@ -168,7 +168,7 @@ fn cookie_cats_metrics_agree_with_gbstats_scipy_and_statsmodels() {
                 denominator: r["denominator"].as_str().unwrap().into(),
             })
             .collect();
-        let report = analyze_experiment(&s, &e).unwrap();
+        let report = analyze_metrics(&s, &e).unwrap();
         for (key, reference) in case["metrics"].as_object().unwrap() {
             check_test(
                 vs(&report.column_metrics, key),
@@ -268,15 +268,86 @@ fn guardrails_decide_the_cookie_cats_test() {
         metric: "retention_1".into(),
         margin: 0.01,
     }];
+    let m = analyze_metrics(&s, &e).unwrap();
     let r = analyze_experiment(&s, &e).unwrap();
-    let d = r.decision.unwrap();
+    let d = m.decision.unwrap();
     assert_eq!(r.primary.as_deref(), Some("retention_7"));
     assert_eq!(d.outcome, uplift_engine::decision::Outcome::DontShip);
     assert!(d.reasons[0].contains("worse"), "{:?}", d.reasons);
     // The investment case rests on the primary metric's uplift.
     close(
         r.roi.uplift.mean,
-        vs(&r.column_metrics, "retention_7").relative.unwrap(),
+        vs(&m.column_metrics, "retention_7").relative.unwrap(),
         "uplift",
     );
+}
+
+#[test]
+fn hillstrom_three_arms_agree_with_gbstats_and_statsmodels_holm() {
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    let h = &fixture["hillstrom"];
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&include_bytes!("../../../tests/data/hillstrom.csv.gz")[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    // The arm is in `segment`: the user names it the variant.
+    let mut s = Scenario::demo();
+    s.columns
+        .insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
+    s.control = Some(h["control"].as_str().unwrap().into());
+    let e = uplift_engine::ingest::parse_experiment_with(&text, &s.columns).unwrap();
+    assert_eq!(e.rows, 64_000);
+    let report = analyze_experiment(&s, &e).unwrap();
+    let metrics = analyze_metrics(&s, &e).unwrap();
+    let mut checked = 0;
+    for (key, m) in h["metrics"].as_object().unwrap() {
+        let result = match key.as_str() {
+            "conversion" => &report.metrics[&uplift_engine::report::Metric::ConversionRate],
+            "spend" => &report.metrics[&uplift_engine::report::Metric::RevenuePerUser],
+            _ => {
+                &metrics
+                    .column_metrics
+                    .iter()
+                    .find(|c| &c.key == key)
+                    .unwrap()
+                    .result
+            }
+        };
+        for (arm, want) in m["arms"].as_object().unwrap() {
+            let v = result.variants.iter().find(|v| &v.name == arm).unwrap();
+            let sums = &m["sums"][arm];
+            assert_eq!(v.users, sums["n"].as_u64().unwrap(), "{key} {arm} users");
+            close(
+                v.value,
+                f(&sums["sum"]) / f(&sums["n"]),
+                &format!("{key} {arm} value"),
+            );
+            let vs = v.vs_control.as_ref().unwrap();
+            let what = format!("{key} {arm}");
+            close(vs.relative.unwrap(), f(&want["estimate"]), &what);
+            close(
+                vs.p_value.unwrap(),
+                f(&want["p_value"]),
+                &format!("{what} p"),
+            );
+            close(
+                vs.p_value_adjusted.unwrap(),
+                f(&want["p_adjusted"]),
+                &format!("{what} Holm p"),
+            );
+            let ci = vs.relative_ci.unwrap();
+            close(
+                ci.low,
+                f(&want["ci_adjusted"][0]),
+                &format!("{what} widened ci low"),
+            );
+            close(
+                ci.high,
+                f(&want["ci_adjusted"][1]),
+                &format!("{what} widened ci high"),
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10);
 }

@@ -120,7 +120,15 @@ impl ColumnRole {
             ],
             ColumnRole::Converted => &["converted", "conversion", "purchased", "isconverted"],
             ColumnRole::Orders => &["orders", "transactions", "ordercount"],
-            ColumnRole::Revenue => &["revenue", "sales", "amount", "value", "gmv", "totalrevenue"],
+            ColumnRole::Revenue => &[
+                "revenue",
+                "sales",
+                "amount",
+                "value",
+                "gmv",
+                "totalrevenue",
+                "spend",
+            ],
             ColumnRole::RevenueSq => &[
                 "revenuesq",
                 "revenuesquared",

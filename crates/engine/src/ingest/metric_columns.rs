@@ -60,39 +60,40 @@ pub fn pair_index(i: usize, j: usize, k: usize) -> usize {
 /// their numbers are labels, not metrics. Dates written as text are left
 /// out anyway, since they are not numbers.
 fn is_label(header: &str) -> bool {
-    let n = normalise_header(header);
+    const LABELS: &[&str] = &[
+        "id",
+        "uid",
+        "uuid",
+        "userid",
+        "user",
+        "customerid",
+        "customer",
+        "clientid",
+        "playerid",
+        "visitorid",
+        "sessionid",
+        "accountid",
+        "memberid",
+        "deviceid",
+        "orderid",
+        "date",
+        "day",
+        "week",
+        "month",
+        "year",
+        "time",
+        "timestamp",
+        "datetime",
+        "ts",
+        "zipcode",
+        "zip",
+        "postcode",
+    ];
     let lower = header.trim().to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "id" | "uid"
-            | "uuid"
-            | "userid"
-            | "user"
-            | "customerid"
-            | "customer"
-            | "clientid"
-            | "playerid"
-            | "visitorid"
-            | "sessionid"
-            | "accountid"
-            | "memberid"
-            | "deviceid"
-            | "orderid"
-            | "date"
-            | "day"
-            | "week"
-            | "month"
-            | "year"
-            | "time"
-            | "timestamp"
-            | "datetime"
-            | "ts"
-            | "zipcode"
-            | "zip"
-            | "postcode"
-    ) || lower.ends_with("_id")
-        || lower.ends_with(" id")
-        || lower.ends_with("_date")
+    LABELS.contains(&normalise_header(header).as_str())
+        || ["_id", " id", "_date"]
+            .iter()
+            .any(|end| lower.ends_with(end))
 }
 
 /// The metric columns of one file while it is read.
@@ -338,15 +339,22 @@ impl MetricTracker {
             })
             .collect();
         let m = kept.len();
+        let binary: Vec<bool> = kept.iter().map(|&c| kind(c) == ValueKind::Binary).collect();
         for v in variants.iter_mut() {
             let had_cross = v.cross.len() == k * k.saturating_sub(1) / 2 && !v.cross.is_empty();
             v.columns = kept
                 .iter()
-                .map(|&c| {
-                    v.columns.get(c).copied().unwrap_or(ColumnSums {
+                .zip(&binary)
+                .map(|(&c, &is_binary)| {
+                    let mut s = v.columns.get(c).copied().unwrap_or(ColumnSums {
                         sum: 0.0,
                         sum_sq: Some(0.0),
-                    })
+                    });
+                    // 0/1 values are their own squares.
+                    if is_binary {
+                        s.sum_sq = Some(s.sum);
+                    }
+                    s
                 })
                 .collect();
             let mut cross = Vec::new();

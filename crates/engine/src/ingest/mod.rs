@@ -278,9 +278,11 @@ pub fn header_fields(text: &str) -> Vec<String> {
 }
 
 /// Write sufficient statistics back as an aggregated CSV with canonical
-/// headers: one row per variant, a column per statistic any variant has.
-/// Row-level data shared this way carries only sums, never a user's row.
-pub fn to_aggregated_csv(variants: &[VariantStats]) -> String {
+/// headers: one row per variant, a column per statistic every variant has,
+/// then each metric column under the naming convention of aggregated files
+/// (`X`, `X_sq` for numbers, `X_x_Y` for products). Row-level data shared
+/// this way carries only sums, never a user's row.
+pub fn to_aggregated_csv(variants: &[VariantStats], metric_columns: &[MetricColumn]) -> String {
     type Column = (&'static str, fn(&VariantStats) -> Option<f64>);
     let columns: [Column; 11] = [
         ("conversions", |v| v.conversions.map(|c| c as f64)),
@@ -306,18 +308,44 @@ pub fn to_aggregated_csv(variants: &[VariantStats]) -> String {
             name.to_string()
         }
     };
+    // Metric columns: each header with its value in every variant.
+    let k = metric_columns.len();
+    let mut extra: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+    let each = |get: &dyn Fn(&VariantStats) -> Option<f64>| variants.iter().map(get).collect();
+    for (i, c) in metric_columns.iter().enumerate() {
+        extra.push((c.name.clone(), each(&|v| v.columns.get(i).map(|s| s.sum))));
+        if c.kind == ValueKind::Numeric {
+            let sq = each(&|v| v.columns.get(i).and_then(|s| s.sum_sq));
+            extra.push((format!("{}_sq", c.name), sq));
+        }
+        for (j, d) in metric_columns.iter().enumerate().skip(i + 1) {
+            let p = pair_index(i, j, k);
+            let cross = each(&|v| v.cross.get(p).copied().flatten());
+            extra.push((format!("{}_x_{}", c.name, d.name), cross));
+        }
+    }
+    extra.retain(|(_, values)| values.iter().all(Option::is_some));
     let mut out = String::from("variant,users");
-    for (name, _) in &present {
+    for name in present
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(extra.iter().map(|(n, _)| n.as_str()))
+    {
         out.push(',');
-        out.push_str(name);
+        out.push_str(&quote(name));
     }
     out.push('\n');
-    for v in variants {
+    for (row, v) in variants.iter().enumerate() {
         out.push_str(&quote(&v.name));
         out.push_str(&format!(",{}", v.users));
-        for (_, get) in &present {
+        let values = present.iter().map(|(_, get)| get(v)).chain(
+            extra
+                .iter()
+                .map(|(_, values)| values.get(row).copied().flatten()),
+        );
+        for x in values {
             // `{}` on f64 prints the shortest text that reads back exactly.
-            out.push_str(&format!(",{}", get(v).unwrap_or(0.0)));
+            out.push_str(&format!(",{}", x.unwrap_or(0.0)));
         }
         out.push('\n');
     }
@@ -440,7 +468,7 @@ A,500,60,2500,45000,2000,FR\nB,500,70,3000,50000,2400,FR\n",
             b.columns[0],
             ColumnSums {
                 sum: 220.0,
-                sum_sq: None
+                sum_sq: Some(220.0)
             }
         );
         assert_eq!(
@@ -469,6 +497,16 @@ B,4,5,6
         };
         let names: Vec<&str> = e.metric_columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["order_id", "x"]);
+    }
+
+    #[test]
+    fn metric_columns_survive_the_aggregated_csv() {
+        let e = ok("version,rounds,retained,later\nA,3,True,1\nA,38,True,0\nB,165,False,1\nB,1,True,1\nB,0,False,0\n");
+        let csv = to_aggregated_csv(&e.variants, &e.metric_columns);
+        assert!(csv.starts_with("variant,users,rounds,rounds_sq,rounds_x_retained,rounds_x_later,retained,retained_x_later,later\n"), "{csv}");
+        let back = ok(&csv);
+        assert_eq!(back.metric_columns, e.metric_columns);
+        assert_eq!(back.variants, e.variants);
     }
 
     #[test]
@@ -700,7 +738,7 @@ B,4,5,6
     #[test]
     fn aggregated_csv_round_trips() {
         let e = ok("variant,orders,revenue,pre_revenue,clicks,impressions\nA,2,30.25,10,1,4\n\"B, new\",1,8,4,0,1\nA,0,0,1,0,2\n");
-        let csv = to_aggregated_csv(&e.variants);
+        let csv = to_aggregated_csv(&e.variants, &e.metric_columns);
         let back = ok(&csv);
         assert_eq!(back.shape, DataShape::Aggregated);
         assert_eq!(back.variants, e.variants);

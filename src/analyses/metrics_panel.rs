@@ -1,0 +1,384 @@
+//! The metrics panel: the decision, the choice of primary metric, guardrails
+//! and ratio metrics, and a table per metric column. Part of the tools
+//! module; the page sends the scenario, the panel sends back the plan.
+
+use leptos::prelude::*;
+use uplift_engine::decision::{
+    analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
+};
+use uplift_engine::ingest::parse_experiment_with;
+use uplift_engine::scenario::{Guardrail, MetricPlan, RatioMetric};
+use uplift_engine::Scenario;
+
+use crate::data::data_events::DataEvent;
+use crate::data::file_reader::tell_page;
+use crate::platform::format;
+
+/// The panel's analysis of a scenario, or why there is none.
+fn analyse(scenario: &Scenario) -> Result<MetricsReport, String> {
+    let experiment =
+        parse_experiment_with(&scenario.data, &scenario.columns).map_err(|e| e.to_string())?;
+    analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())
+}
+
+/// Send the new plan to the page, which analyses the scenario again.
+fn choose(plan: MetricPlan) {
+    tell_page(&DataEvent::Metrics(plan));
+}
+
+#[component]
+pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
+    let report = Memo::new(move |_| scenario.with(analyse));
+    let plan = Memo::new(move |_| scenario.with(|s| s.analysis.metrics.clone()));
+    let confidence = Memo::new(move |_| scenario.with(|s| s.confidence));
+    move || match report.get() {
+        Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
+        Ok(r) => {
+            let available = r.available.clone();
+            view! {
+                <section class="metrics-panel" aria-labelledby="metrics-panel-title">
+                    <h3 id="metrics-panel-title">"Decision and metrics"</h3>
+                    {r.decision.clone().map(decision_view)}
+                    <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
+                    {column_tables(&r.column_metrics, confidence.get())}
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn decision_view(d: Decision) -> impl IntoView {
+    let class = match d.outcome {
+        Outcome::Ship => "decision ship",
+        Outcome::DontShip => "decision dont-ship",
+        Outcome::KeepRunning => "decision keep-running",
+    };
+    let reasons = d
+        .reasons
+        .into_iter()
+        .map(|r| view! { <li>{r}</li> })
+        .collect_view();
+    let guardrails = (!d.guardrails.is_empty()).then(|| {
+        let rows = d
+            .guardrails
+            .iter()
+            .map(|g| {
+                let status = match g.status {
+                    GuardrailStatus::Holds => "Holds",
+                    GuardrailStatus::NotYetShown => "Not shown yet",
+                    GuardrailStatus::Failed => "Failed",
+                    GuardrailStatus::Breached => "Breached",
+                    GuardrailStatus::Unavailable => "Cannot be tested",
+                };
+                let cell = |f: &dyn Fn(
+                    &uplift_engine::stats::noninferiority::NonInferiority,
+                ) -> String| {
+                    g.test.as_ref().map_or("—".to_string(), f)
+                };
+                view! {
+                    <tr>
+                        <th scope="row">{g.metric.clone()}</th>
+                        <td class="num">{format!("−{}", format::percent(g.margin, 1))}</td>
+                        <td class="num">{cell(&|t| format::signed_percent(t.estimate, 2))}</td>
+                        <td class="num">{cell(&|t| format::signed_percent(t.lower_bound, 2))}</td>
+                        <td class="num">{cell(&|t| format::p_value(t.p_value))}</td>
+                        <td class="num">{cell(&|t| format::percent(t.power, 0))}</td>
+                        <td>{status}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Guardrails">
+                <table class="data-table" id="guardrail-table">
+                    <caption>"Guardrails: one-sided non-inferiority tests"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Metric"</th>
+                            <th scope="col" class="num">"May drop by"</th>
+                            <th scope="col" class="num">"Change"</th>
+                            <th scope="col" class="num">"Lower bound"</th>
+                            <th scope="col" class="num">"p-value"</th>
+                            <th scope="col" class="num">"Power"</th>
+                            <th scope="col">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
+    view! {
+        <div class=class id="decision" role="status">
+            <p class="decision-outcome">
+                <strong>{d.outcome.label()}</strong>
+                {format!(" — decided on {}", d.primary)}
+            </p>
+            <ul class="decision-reasons">{reasons}</ul>
+            <details class="decision-rule">
+                <summary>"The rule"</summary>
+                <p>{d.rule}</p>
+            </details>
+        </div>
+        {guardrails}
+    }
+}
+
+/// A `<select>` of every metric, with `selected` chosen.
+fn metric_options(available: &[(String, String)], selected: &str) -> impl IntoView {
+    available
+        .iter()
+        .map(|(key, label)| {
+            view! { <option value=key.clone() selected=key == selected>{label.clone()}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+fn MetricChoices(
+    plan: Memo<MetricPlan>,
+    available: Vec<(String, String)>,
+    primary: Option<String>,
+) -> impl IntoView {
+    let available = StoredValue::new(available);
+    let current = move || plan.get_untracked();
+    let primary_key = primary.unwrap_or_default();
+    let on_primary = move |ev| {
+        let mut p = current();
+        p.primary = Some(event_target_value(&ev));
+        choose(p);
+    };
+    let guardrail_rows = move || {
+        plan.get()
+            .guardrails
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let metric_id = format!("guardrail-metric-{i}");
+                let margin_id = format!("guardrail-margin-{i}");
+                let options = available.with_value(|a| metric_options(a, &g.metric).into_any());
+                let on_metric = move |ev| {
+                    let mut p = current();
+                    if let Some(g) = p.guardrails.get_mut(i) {
+                        g.metric = event_target_value(&ev);
+                    }
+                    choose(p);
+                };
+                let on_margin = move |ev| {
+                    let text = event_target_value(&ev);
+                    let value = uplift_engine::decimal::parse_f64(text.trim().trim_end_matches('%'));
+                    let mut p = current();
+                    if let (Some(g), Some(v)) = (p.guardrails.get_mut(i), value) {
+                        if v > 0.0 && v < 100.0 {
+                            g.margin = v / 100.0;
+                            choose(p);
+                        }
+                    }
+                };
+                let remove = move |_| {
+                    let mut p = current();
+                    if i < p.guardrails.len() {
+                        p.guardrails.remove(i);
+                    }
+                    choose(p);
+                };
+                view! {
+                    <div class="guardrail-row">
+                        <label for=metric_id.clone()>"Guardrail"</label>
+                        <select id=metric_id class="guardrail-metric" on:change=on_metric>{options}</select>
+                        <label for=margin_id.clone()>"may drop by at most (%)"</label>
+                        <input id=margin_id class="guardrail-margin" type="number" inputmode="decimal"
+                            min="0.1" max="99" step="0.1" value=format::number(g.margin * 100.0, 1)
+                            on:change=on_margin/>
+                        <button type="button" class="button secondary remove-guardrail" on:click=remove>
+                            {format!("Remove the guardrail on {}", g.metric)}
+                        </button>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let add_guardrail = move |_| {
+        let mut p = current();
+        let first = available.with_value(|a| {
+            a.iter().map(|(k, _)| k.clone()).find(|k| {
+                Some(k) != p.primary.as_ref() && !p.guardrails.iter().any(|g| &g.metric == k)
+            })
+        });
+        if let Some(metric) = first {
+            p.guardrails.push(Guardrail {
+                metric,
+                margin: 0.01,
+            });
+            choose(p);
+        }
+    };
+    // A ratio from two metric columns: picked, then added.
+    let numerator = RwSignal::new(String::new());
+    let denominator = RwSignal::new(String::new());
+    let add_ratio = move |_| {
+        let (n, d) = (numerator.get_untracked(), denominator.get_untracked());
+        let pick = |chosen: String, nth: usize| {
+            if chosen.is_empty() {
+                available.with_value(|a| a.get(nth).map(|(k, _)| k.clone()).unwrap_or_default())
+            } else {
+                chosen
+            }
+        };
+        let (n, d) = (pick(n, 0), pick(d, 1));
+        if n.is_empty() || d.is_empty() || n == d {
+            return;
+        }
+        let mut p = current();
+        let name = format!("{n} per {d}");
+        if !p.ratios.iter().any(|r| r.name == name) {
+            p.ratios.push(RatioMetric {
+                name,
+                numerator: n,
+                denominator: d,
+            });
+            choose(p);
+        }
+    };
+    let ratio_rows = move || {
+        plan.get()
+            .ratios
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let remove = move |_| {
+                    let mut p = current();
+                    if i < p.ratios.len() {
+                        p.ratios.remove(i);
+                    }
+                    choose(p);
+                };
+                view! {
+                    <li>
+                        {format!("{} = {} / {}", r.name, r.numerator, r.denominator)}
+                        " "
+                        <button type="button" class="button secondary" on:click=remove>
+                            {format!("Remove {}", r.name)}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let column_options = move |nth: usize| {
+        available.with_value(|a| {
+            a.iter()
+                .enumerate()
+                .map(|(i, (k, l))| view! { <option value=k.clone() selected=i == nth>{l.clone()}</option> })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="metric-choices">
+            <p class="field">
+                <label for="primary-metric">"Primary metric (the decision and the ROI rest on it)"</label>
+                <select id="primary-metric" on:change=on_primary>
+                    {available.with_value(|a| metric_options(a, &primary_key).into_any())}
+                </select>
+            </p>
+            <fieldset class="guardrails">
+                <legend>"Guardrails: metrics that must not get worse"</legend>
+                {guardrail_rows}
+                <button type="button" class="button secondary" id="add-guardrail" on:click=add_guardrail>
+                    "Add a guardrail"
+                </button>
+            </fieldset>
+            <fieldset class="ratios">
+                <legend>"Ratio metrics"</legend>
+                <ul class="ratio-list">{ratio_rows}</ul>
+                <label for="ratio-numerator">"Numerator"</label>
+                <select id="ratio-numerator" on:change=move |ev| numerator.set(event_target_value(&ev))>
+                    {column_options(0)}
+                </select>
+                <label for="ratio-denominator">"per"</label>
+                <select id="ratio-denominator" on:change=move |ev| denominator.set(event_target_value(&ev))>
+                    {column_options(1)}
+                </select>
+                <button type="button" class="button secondary" id="add-ratio" on:click=add_ratio>
+                    "Add the ratio"
+                </button>
+            </fieldset>
+        </div>
+    }
+}
+
+/// One table per metric column or ratio: each variant's value and its
+/// comparison with the control.
+fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
+    let conf = format::percent(confidence, 0);
+    metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let kind = m.kind;
+            let value = move |x: f64| match kind {
+                MetricKind::Proportion => format::percent(x, 2),
+                MetricKind::Mean | MetricKind::Ratio => format::number(x, 3),
+            };
+            let rows = m
+                .result
+                .variants
+                .iter()
+                .map(|v| {
+                    let (uplift, interval, p) = match &v.vs_control {
+                        None => ("control".to_string(), "—".to_string(), "—".to_string()),
+                        Some(vs) => (
+                            vs.relative.map_or("—".into(), |r| format::signed_percent(r, 2)),
+                            match (vs.relative_ci, &vs.note) {
+                                (Some(ci), _) => format!(
+                                    "{} to {}",
+                                    format::signed_percent(ci.low, 2),
+                                    format::signed_percent(ci.high, 2)
+                                ),
+                                (None, Some(note)) => note.clone(),
+                                (None, None) => "—".into(),
+                            },
+                            vs.p_value_adjusted
+                                .or(vs.p_value)
+                                .map_or("—".into(), format::p_value),
+                        ),
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row">{v.name.clone()}</th>
+                            <td class="num">{format::count(v.users)}</td>
+                            <td class="num value">{value(v.value)}</td>
+                            <td class="num uplift">{uplift}</td>
+                            <td class="num ci">{interval}</td>
+                            <td class="num p">{p}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let kind_label = match kind {
+                MetricKind::Proportion => "share of users",
+                MetricKind::Mean => "mean per user",
+                MetricKind::Ratio => "ratio of sums",
+            };
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=m.key.clone()>
+                    <table class="data-table metric-table" id=format!("metric-table-{i}") data-metric=m.key.clone()>
+                        <caption>{format!("{} ({kind_label})", m.key)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Variant"</th>
+                                <th scope="col" class="num">"Users"</th>
+                                <th scope="col" class="num">"Value"</th>
+                                <th scope="col" class="num">"Uplift vs control"</th>
+                                <th scope="col" class="num">{format!("{conf} confidence interval")}</th>
+                                <th scope="col" class="num">"p-value"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view()
+}

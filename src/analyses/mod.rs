@@ -1,0 +1,13 @@
+//! Analyses beyond the fixed metrics: the metrics panel, where every metric
+//! column of the data is compared across variants, the user picks the
+//! primary metric, guardrails and ratio metrics, and the page states its
+//! decision (ship, don't ship, keep running).
+//!
+//! The panel lives in the tools module (`src/bin/tools.rs`), downloaded when
+//! the data has metric columns, a metric plan is set, or the visitor opens
+//! it; the page keeps only its slot (`metrics_slot`). The panel reads the
+//! scenario the page sends and writes back one thing, the metric plan, as a
+//! `DataEvent`.
+
+pub mod metrics_panel;
+pub mod metrics_slot;
