@@ -111,7 +111,9 @@ pub struct AppState {
     pub charts: Charts,
     /// The result view last chosen in the index (or opened by the link).
     pub view: RwSignal<ResultView>,
-    /// `shown` as JSON, the form the charts module reads.
+    /// The scenario behind `shown`, with its data as sums, as JSON: the
+    /// charts module analyses it again to the same report (cheaper for
+    /// the page than writing the whole report out).
     pub shown_json: Memo<Option<String>>,
 }
 
@@ -155,8 +157,15 @@ impl AppState {
             first_paint_done: RwSignal::new(false),
             charts: Charts::new(),
             view: RwSignal::new(ResultView::default()),
-            shown_json: Memo::new(move |_| {
-                shown.with(|r| r.as_deref().and_then(|r| serde_json::to_string(r).ok()))
+            shown_json: Memo::new(move |prev: Option<&Option<String>>| {
+                shown.track();
+                let current = experiment.with_untracked(|e| {
+                    let e = e.as_ref().ok()?;
+                    analysis
+                        .with_untracked(Result::is_ok)
+                        .then(|| scenario.with_untracked(|s| s.json_with_sums(e)))
+                });
+                current.or_else(|| prev.cloned().flatten())
             }),
         }
     }

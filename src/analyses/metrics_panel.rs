@@ -7,12 +7,30 @@ use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
 use uplift_engine::ingest::parse_experiment_with;
-use uplift_engine::scenario::{Guardrail, MetricPlan, RatioMetric};
+use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::Scenario;
 
 use crate::data::data_events::DataEvent;
 use crate::data::file_reader::tell_page;
 use crate::platform::format;
+
+/// The panel's own styles, added to the page with it: only visits that
+/// open the panel need them, so they stay out of the first download.
+const STYLE: &str = "\
+.metrics-panel { margin-top: 1.5rem; }\
+.decision { border-left: 4px solid var(--accent); background: var(--bg); border-radius: var(--radius); padding: 0.6rem 1rem; margin: 0.5rem 0 1rem; }\
+.decision.ship { border-left-color: var(--up); }\
+.decision.dont-ship { border-left-color: var(--down); }\
+.decision-outcome { margin: 0 0 0.3rem; font-size: 1.05rem; }\
+.decision-reasons { margin: 0.2rem 0 0.4rem; padding-left: 1.2rem; }\
+.decision-rule summary { cursor: pointer; color: var(--accent); }\
+.metric-choices select, .metric-choices input { max-width: 22rem; }\
+.metric-choices fieldset { border: 1px solid var(--border); border-radius: var(--radius); margin: 0.8rem 0; padding: 0.5rem 0.8rem 0.8rem; }\
+.metric-choices label { display: block; margin: 0.4rem 0 0.2rem; }\
+.guardrail-row { display: flex; flex-wrap: wrap; gap: 0.2rem 0.6rem; align-items: end; margin-bottom: 0.6rem; }\
+.guardrail-row label { width: 100%; margin: 0.2rem 0 0; }\
+.guardrail-row .guardrail-margin { width: 6rem; }\
+.ratio-list { padding-left: 1.2rem; }";
 
 /// The panel's analysis of a scenario, or why there is none.
 fn analyse(scenario: &Scenario) -> Result<MetricsReport, String> {
@@ -21,23 +39,30 @@ fn analyse(scenario: &Scenario) -> Result<MetricsReport, String> {
     analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())
 }
 
-/// Send the new plan to the page, which analyses the scenario again.
-fn choose(plan: MetricPlan) {
-    tell_page(&DataEvent::Metrics(plan));
+/// Send the new choices to the page, which analyses the scenario again.
+fn choose(choices: MetricChoices) {
+    tell_page(&DataEvent::Metrics(choices.into()));
 }
 
 #[component]
 pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
     let report = Memo::new(move |_| scenario.with(analyse));
-    let plan = Memo::new(move |_| scenario.with(|s| s.analysis.metrics.clone()));
+    let plan =
+        Memo::new(move |_| scenario.with(|s| s.analysis.metrics.choices().unwrap_or_default()));
     let confidence = Memo::new(move |_| scenario.with(|s| s.confidence));
-    move || match report.get() {
+    let style = view! { <style>{STYLE}</style> };
+    let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
         Ok(r) => {
             let available = r.available.clone();
             view! {
                 <section class="metrics-panel" aria-labelledby="metrics-panel-title">
                     <h3 id="metrics-panel-title">"Decision and metrics"</h3>
+                    {r.plan_problem.clone().map(|p| view! {
+                        <p class="status error" id="metrics-plan-problem">
+                            {format!("The saved choice of metrics could not be read ({p}); choose them again below.")}
+                        </p>
+                    })}
                     {r.decision.clone().map(decision_view)}
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     {column_tables(&r.column_metrics, confidence.get())}
@@ -45,7 +70,8 @@ pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
             }
             .into_any()
         }
-    }
+    };
+    view! { {style} {body} }
 }
 
 fn decision_view(d: Decision) -> impl IntoView {
@@ -137,7 +163,7 @@ fn metric_options(available: &[(String, String)], selected: &str) -> impl IntoVi
 
 #[component]
 fn MetricChoices(
-    plan: Memo<MetricPlan>,
+    plan: Memo<MetricChoices>,
     available: Vec<(String, String)>,
     primary: Option<String>,
 ) -> impl IntoView {
@@ -279,7 +305,16 @@ fn MetricChoices(
             <p class="field">
                 <label for="primary-metric">"Primary metric (the decision and the ROI rest on it)"</label>
                 <select id="primary-metric" on:change=on_primary>
-                    {available.with_value(|a| metric_options(a, &primary_key).into_any())}
+                    // A ratio is a secondary metric or a guardrail, not the primary one.
+                    {available.with_value(|a| {
+                        let ratios = plan.get_untracked().ratios;
+                        let choices: Vec<(String, String)> = a
+                            .iter()
+                            .filter(|(k, _)| !ratios.iter().any(|r| &r.name == k))
+                            .cloned()
+                            .collect();
+                        metric_options(&choices, &primary_key).into_any()
+                    })}
                 </select>
             </p>
             <fieldset class="guardrails">

@@ -14,14 +14,15 @@ mod charts {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use uplift_engine::Report;
+    use uplift_engine::ingest::parse_experiment_with;
+    use uplift_engine::{analyze_experiment, Report, Scenario};
     use uplift_roi_app::charts::{draw, ChartKind};
     use uplift_roi_app::platform::format;
     use wasm_bindgen::prelude::*;
 
     thread_local! {
-        /// The last report read, by its JSON: the page asks for each of its
-        /// charts in turn with the same report.
+        /// The last report, by the JSON of its scenario: the page asks for
+        /// each of its charts in turn with the same scenario.
         static LAST: RefCell<Option<(String, Rc<Report>)>> = const { RefCell::new(None) };
     }
 
@@ -35,22 +36,27 @@ mod charts {
         if let Some(r) = cached {
             return Ok(r);
         }
-        let r = Rc::new(serde_json::from_str::<Report>(json).map_err(|e| {
-            JsError::new(&format!("the results could not be read for drawing: {e}"))
-        })?);
+        let unreadable =
+            |e: String| JsError::new(&format!("the results could not be read for drawing: {e}"));
+        let scenario = Scenario::from_json(json).map_err(|e| unreadable(e.to_string()))?;
+        let experiment = parse_experiment_with(&scenario.data, &scenario.columns)
+            .map_err(|e| unreadable(e.to_string()))?;
+        let r = Rc::new(
+            analyze_experiment(&scenario, &experiment).map_err(|e| unreadable(e.to_string()))?,
+        );
         LAST.with(|last| *last.borrow_mut() = Some((json.to_string(), Rc::clone(&r))));
         Ok(r)
     }
 
     /// The SVG of chart `kind` (its element id, e.g. "forest-chart"), `width`
-    /// pixels wide, for a report as JSON written by a page of format
-    /// `format`; `undefined` when
-    /// the report has nothing to draw for it. Throws when the page is of
-    /// another version or the report cannot be read.
+    /// pixels wide, for the report of a scenario (as JSON, its data as
+    /// sums) written by a page of format `format`; `undefined` when the
+    /// report has nothing to draw for it. Throws when the page is of
+    /// another version or the scenario cannot be analysed.
     #[wasm_bindgen]
     pub fn chart_svg(
         kind: &str,
-        report_json: &str,
+        scenario_json: &str,
         format: &str,
         width: u32,
     ) -> Result<Option<String>, JsError> {
@@ -63,7 +69,7 @@ mod charts {
             .ok_or_else(|| JsError::new(&format!("there is no chart called {kind}")))?;
         // No borrow is held while drawing: a failure in one chart leaves
         // the others working.
-        let report = report(report_json)?;
+        let report = report(scenario_json)?;
         // The numbers on the chart are written as the page writes them.
         format::set_display(&report.display.locale, &report.display.currency);
         Ok(draw(kind, &report, width))

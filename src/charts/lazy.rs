@@ -194,15 +194,16 @@ pub fn unwatch(chart: &web_sys::Element) {
     });
 }
 
-/// Draw a chart of the report (as JSON) with the loaded module, `width`
-/// pixels wide. `Ok(None)`: the report has nothing to draw for it.
-pub fn draw(kind: ChartKind, report_json: &str, width: u32) -> Result<Option<String>, String> {
+/// Draw a chart of the report of a scenario (its JSON with the data as
+/// sums, [`uplift_engine::Scenario::json_with_sums`]) with the loaded
+/// module, `width` pixels wide. `Ok(None)`: the report has nothing to draw for it.
+pub fn draw(kind: ChartKind, scenario_json: &str, width: u32) -> Result<Option<String>, String> {
     let draw = DRAW
         .with(|d| d.borrow().clone())
         .ok_or("the charts module is not loaded")?;
     let args = js_sys::Array::of4(
         &JsValue::from_str(kind.id()),
-        &JsValue::from_str(report_json),
+        &JsValue::from_str(scenario_json),
         &JsValue::from_str(env!("UPLIFT_PAGE_FORMAT")),
         &JsValue::from(width),
     );

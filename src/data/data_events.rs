@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use uplift_engine::ingest::ColumnMapping;
+#[cfg(test)]
+use uplift_engine::scenario::MetricChoices;
 use uplift_engine::scenario::MetricPlan;
 
 use crate::data::ingest_protocol::ReadSummary;
@@ -76,10 +78,13 @@ mod tests {
             },
             DataEvent::Failed("“big.csv”: no".into()),
             DataEvent::Columns(columns.clone()),
-            DataEvent::Metrics(MetricPlan {
-                primary: Some("retention_7".into()),
-                ..MetricPlan::default()
-            }),
+            DataEvent::Metrics(
+                MetricChoices {
+                    primary: Some("retention_7".into()),
+                    ..MetricChoices::default()
+                }
+                .into(),
+            ),
         ] {
             assert_eq!(DataEvent::from_json(&e.to_json()), Some(e));
         }

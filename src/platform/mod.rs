@@ -14,3 +14,4 @@ pub mod link_codec;
 pub mod offline;
 pub mod on_demand;
 pub mod share_bar;
+pub mod tool_slot;

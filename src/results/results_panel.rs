@@ -23,9 +23,34 @@ use crate::results::investment_results::InvestmentResults;
 use crate::state::{use_app_state, ResultView};
 
 /// The sentence a budget owner can repeat.
+/// The uplift the summary leads with: conversion when the data has it,
+/// else the primary metric; with the words that name it.
+pub fn headline_uplift(r: &Report) -> (String, Option<&VsControl>) {
+    if let Some(vs) = r.treatment_vs_control(Metric::ConversionRate) {
+        return ("conversion".into(), Some(vs));
+    }
+    let key = r.primary.as_deref().unwrap_or_default();
+    let primary = r
+        .metrics
+        .iter()
+        .find(|(m, _)| m.key() == key)
+        .map(|(_, m)| m)
+        .or(r.primary_metric.as_ref());
+    let vs = primary
+        .and_then(|m| m.variants.iter().find(|v| v.name == r.treatment))
+        .and_then(|v| v.vs_control.as_ref());
+    // "Revenue per user" reads "lifts revenue per user by …"; a column's
+    // header is kept as written.
+    let name = match r.primary_metric.as_ref() {
+        Some(m) => m.label.clone(),
+        None => primary.map_or("conversion".into(), |m| m.label.to_ascii_lowercase()),
+    };
+    (name, vs)
+}
+
 pub fn verdict(r: &Report) -> String {
     let conf = format::percent(r.confidence, 0);
-    let uplift = r.treatment_vs_control(Metric::ConversionRate);
+    let (name, uplift) = headline_uplift(r);
     let interval_name = match r.method {
         Method::Frequentist => "CI",
         Method::Sequential => "always-valid CI",
@@ -48,7 +73,7 @@ pub fn verdict(r: &Report) -> String {
                 _ => ", which is not statistically significant".to_string(),
             };
             format!(
-                "The {} variant {verb} conversion by {} ({conf} {interval_name} {} to {}){caveat}.",
+                "The {} variant {verb} {name} by {} ({conf} {interval_name} {} to {}){caveat}.",
                 r.treatment,
                 format::percent(rel.abs(), 1),
                 format::signed_percent(ci.low, 1),
@@ -56,7 +81,7 @@ pub fn verdict(r: &Report) -> String {
             )
         }
         _ => format!(
-            "The {} variant's conversion uplift cannot be estimated from this data.",
+            "The {} variant's {name} uplift cannot be estimated from this data.",
             r.treatment
         ),
     };

@@ -4,11 +4,11 @@
 //! On wide screens it stays in view beside the inputs while they are edited.
 
 use leptos::prelude::*;
-use uplift_engine::report::{Metric, Report, VsControl};
+use uplift_engine::report::{Report, VsControl};
 
 use crate::platform::format;
 use crate::results::investment_results::{chance_roi_positive, headline_roi, payback_text};
-use crate::results::results_panel::{interval_text, verdict};
+use crate::results::results_panel::{headline_uplift, interval_text, verdict};
 use crate::state::{use_app_state, ResultView};
 
 #[component]
@@ -40,9 +40,19 @@ pub fn Summary() -> impl IntoView {
     }
 }
 
+/// `conversion` → `Conversion` (ASCII only: Unicode's case tables would
+/// add kilobytes to the download for a metric's first letter).
+fn capitalised(s: &str) -> String {
+    let mut out = s.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
+}
+
 /// One figure; the investment case below explains each term.
 fn key_figure(
-    label: &'static str,
+    label: String,
     id: &'static str,
     value: String,
     detail: Option<String>,
@@ -57,7 +67,8 @@ fn key_figure(
 
 /// The four figures a budget owner asks for first.
 fn key_figures(r: &Report) -> impl IntoView {
-    let (lift, interval) = match r.treatment_vs_control(Metric::ConversionRate) {
+    let (name, headline) = headline_uplift(r);
+    let (lift, interval) = match headline {
         Some(VsControl {
             relative: Some(rel),
             relative_ci,
@@ -70,10 +81,10 @@ fn key_figures(r: &Report) -> impl IntoView {
     };
     view! {
         <dl class="kpis key-figures" aria-label="Key figures">
-            {key_figure("Conversion uplift", "key-uplift", lift, interval)}
-            {key_figure("ROI", "key-roi", headline_roi(r), None)}
-            {key_figure("Payback", "key-payback", payback_text(r), None)}
-            {key_figure("Chance ROI > 0", "key-chance", chance_roi_positive(r), None)}
+            {key_figure(format!("{} uplift", capitalised(&name)), "key-uplift", lift, interval)}
+            {key_figure("ROI".into(), "key-roi", headline_roi(r), None)}
+            {key_figure("Payback".into(), "key-payback", payback_text(r), None)}
+            {key_figure("Chance ROI > 0".into(), "key-chance", chance_roi_positive(r), None)}
         </dl>
     }
 }

@@ -290,12 +290,17 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
     for col in args.metric {
         scenario.columns.insert(col, ColumnRole::Metric);
     }
-    let plan = &mut scenario.analysis.metrics;
+    let mut plan = scenario
+        .analysis
+        .metrics
+        .choices()
+        .map_err(|e| format!("the scenario's metrics: {e}"))?;
     if args.primary.is_some() {
         plan.primary = args.primary;
     }
     plan.guardrails.extend(args.guardrail);
     plan.ratios.extend(args.ratio);
+    scenario.analysis.metrics = plan.into();
     if args.sequential {
         scenario.analysis.method = Method::Sequential;
     } else if let Some(m) = args.method {

@@ -229,3 +229,64 @@ fn sql_prints_a_query_and_reduce_prints_the_aggregated_csv() {
          B,2,1,1,5,25,1,5,2,4,0\n"
     );
 }
+
+#[test]
+fn metric_columns_guardrails_and_the_decision() {
+    let dir = std::env::temp_dir().join("uplift-roi-cli-metrics");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("game.csv");
+    // Two arms in `version`, a count and two retention flags.
+    let mut text = String::from("userid,version,rounds,retention_1,retention_7\n");
+    for i in 0..4000 {
+        let arm = if i % 2 == 0 { "gate_30" } else { "gate_40" };
+        let kept = if i % 2 == 0 { i % 5 == 0 } else { i % 7 == 0 };
+        text.push_str(&format!("{i},{arm},{},{},{}\n", i % 40, i % 3 == 0, kept));
+    }
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = run(&[
+        "analyze",
+        path,
+        "--primary",
+        "retention_7",
+        "--guardrail",
+        "retention_1:2%",
+        "--ratio",
+        "rounds per retained=rounds/retention_1",
+    ]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["primary"], "retention_7");
+    let keys: Vec<&str> = r["column_metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "rounds",
+            "retention_1",
+            "retention_7",
+            "rounds per retained"
+        ]
+    );
+    // 7-day retention is 20% in gate_30 and about 14% in gate_40.
+    assert_eq!(r["decision"]["outcome"], "dont_ship");
+    assert_eq!(r["decision"]["guardrails"][0]["metric"], "retention_1");
+    assert!(r["decision"]["guardrails"][0]["test"]["p_value"].is_number());
+    // A margin that is not one, and a ratio without a denominator, are usage errors.
+    for bad in [
+        ["--guardrail", "retention_1:150%"],
+        ["--guardrail", "retention_1"],
+        ["--ratio", "x=rounds"],
+    ] {
+        let out = Command::new(BIN)
+            .args(["analyze", path, bad[0], bad[1]])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    }
+}

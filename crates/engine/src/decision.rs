@@ -16,7 +16,7 @@ use crate::report::{
     analyze_experiment, mean_only, metric_result, ordered_variants, AnalysisError, Metric,
     MetricInput, MetricInputs, MetricResult, MetricSpec,
 };
-use crate::scenario::{Method, MetricPlan, Scenario};
+use crate::scenario::{Method, MetricChoices, MetricPlan, Scenario};
 use crate::stats::noninferiority::{non_inferiority, NonInferiority};
 use crate::stats::{wilson_interval, Difference, SampleStats};
 
@@ -53,7 +53,9 @@ fn column_index(e: &Experiment, name: &str) -> Option<usize> {
     e.metric_columns.iter().position(|c| c.name == name)
 }
 
-fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
+/// A fixed metric or a metric column by its key: what a primary metric
+/// can be (a ratio is a secondary metric or a guardrail).
+pub(crate) fn primary_source(key: &str, e: &Experiment) -> Option<Source> {
     let fixed = [
         Metric::ConversionRate,
         Metric::RevenuePerUser,
@@ -63,10 +65,16 @@ fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
     if let Some(m) = fixed.into_iter().find(|m| m.key() == key) {
         return Some(Source::Fixed(m));
     }
-    if let Some(i) = column_index(e, key) {
-        return e.metric_columns.get(i).map(|c| Source::Column(i, c.kind));
+    let i = column_index(e, key)?;
+    e.metric_columns.get(i).map(|c| Source::Column(i, c.kind))
+}
+
+/// Any metric by its key, the plan's ratios included.
+fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
+    if let Some(src) = primary_source(key, e) {
+        return Some(src);
     }
-    let r = plan.ratios.iter().find(|r| r.name == key)?;
+    let r = plan.ratio(key)?;
     Some(Source::Ratio(
         column_index(e, &r.numerator)?,
         column_index(e, &r.denominator)?,
@@ -146,13 +154,18 @@ pub(crate) fn metric_input(src: Source, v: &VariantStats, confidence: f64) -> Me
 }
 
 /// Per-user statistics of a metric named by key, for one variant.
-pub(crate) fn stats_by_key(
+fn stats_by_key(
     key: &str,
     v: &VariantStats,
     e: &Experiment,
     plan: &MetricPlan,
 ) -> Option<SampleStats> {
     stats_of(source(key, e, plan)?, v).map(|(s, _)| s)
+}
+
+/// Per-user statistics of the primary metric, for one variant.
+pub(crate) fn primary_stats(key: &str, v: &VariantStats, e: &Experiment) -> Option<SampleStats> {
+    stats_of(primary_source(key, e)?, v).map(|(s, _)| s)
 }
 
 /// Every metric column and ratio of the plan, compared across variants the
@@ -164,6 +177,7 @@ fn column_metrics(
     scenario: &Scenario,
 ) -> Vec<ColumnMetric> {
     let plan = &scenario.analysis.metrics;
+    let choices = plan.choices().unwrap_or_default();
     let conf = scenario.confidence;
     let mut keys: Vec<(String, MetricKind)> = e
         .metric_columns
@@ -177,7 +191,8 @@ fn column_metrics(
         })
         .collect();
     keys.extend(
-        plan.ratios
+        choices
+            .ratios
             .iter()
             .map(|r| (r.name.clone(), MetricKind::Ratio)),
     );
@@ -201,7 +216,8 @@ fn column_metrics(
         .collect()
 }
 
-/// The primary metric's key: the plan's choice when the data has it, else
+/// The primary metric's key: the plan's choice when the data has it (a
+/// fixed metric or a metric column), else
 /// revenue per user, conversion rate, a column named like a conversion or
 /// revenue, the first yes/no column, the first column.
 pub(crate) fn primary_key(
@@ -209,12 +225,8 @@ pub(crate) fn primary_key(
     fixed: &[Metric],
     columns: &[MetricColumn],
 ) -> Option<String> {
-    let known = |k: &str| {
-        fixed.iter().any(|m| m.key() == k)
-            || columns.iter().any(|c| c.name == k)
-            || plan.ratios.iter().any(|r| r.name == k)
-    };
-    if let Some(p) = plan.primary.as_deref().filter(|p| known(p)) {
+    let known = |k: &str| fixed.iter().any(|m| m.key() == k) || columns.iter().any(|c| c.name == k);
+    if let Some(p) = plan.primary().filter(|p| known(p)) {
         return Some(p.to_string());
     }
     for m in [Metric::RevenuePerUser, Metric::ConversionRate] {
@@ -237,6 +249,8 @@ pub(crate) fn primary_key(
 /// Metric columns, ratios and the decision: what the metrics panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
+    /// Why the stored metric choices could not be read, if they could not.
+    pub plan_problem: Option<String>,
     /// Every metric the data offers, key and label: the fixed ones, the
     /// metric columns, the plan's ratios.
     pub available: Vec<(String, String)>,
@@ -287,6 +301,7 @@ pub fn analyze_metrics(
         )
         .collect();
     Ok(MetricsReport {
+        plan_problem: scenario.analysis.metrics.choices().err(),
         available,
         primary: report.primary,
         column_metrics,
@@ -365,19 +380,21 @@ fn decide(
     primary_vs: Option<&crate::report::VsControl>,
 ) -> Decision {
     let plan = &scenario.analysis.metrics;
+    let choices: MetricChoices = plan.choices().unwrap_or_default();
     let alpha = 1.0 - scenario.confidence;
-    let g = plan.guardrails.len().max(1) as f64;
+    let g = choices.guardrails.len().max(1) as f64;
     let power_needed = 1.0 - BETA / g;
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
-    let guardrails: Vec<GuardrailCheck> = plan
+    let guardrails: Vec<GuardrailCheck> = choices
         .guardrails
         .iter()
         .map(|gr| {
+            let margin_ok = gr.margin > 0.0 && gr.margin < 1.0;
             let test = match (
                 stats_by_key(&gr.metric, control, e, plan),
                 stats_by_key(&gr.metric, treatment, e, plan),
             ) {
-                (Some(a), Some(b)) => {
+                (Some(a), Some(b)) if margin_ok => {
                     non_inferiority(&a, &b, gr.margin, Difference::Relative, alpha).ok()
                 }
                 _ => None,
@@ -431,6 +448,10 @@ fn decide(
                 c.metric,
                 pct(c.test.map_or(0.0, |t| t.power)),
                 pct(power_needed)
+            ),
+            GuardrailStatus::Unavailable if !(c.margin > 0.0 && c.margin < 1.0) => format!(
+                "The guardrail on {} needs a margin above 0% and below 100%, e.g. 1%.",
+                c.metric
             ),
             GuardrailStatus::Unavailable => {
                 format!("{} cannot be tested: it is not in the data or does not vary.", c.metric)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::decision::{metric_input, primary_key, stats_by_key, Source};
+use crate::decision::{metric_input, primary_key, primary_source, primary_stats, Source};
 use crate::finance::model::{
     InvestmentModel, MonthlyBenefits, NamedScenario, RoiDistribution, TornadoBar, UpliftEstimate,
 };
@@ -207,6 +207,9 @@ pub struct Report {
     /// (the comparisons of metric columns and the decision itself are
     /// [`crate::decision::analyze_metrics`]).
     pub primary: Option<String>,
+    /// The primary metric compared across variants, when it is a metric
+    /// column or a ratio (a fixed one is in `metrics`).
+    pub primary_metric: Option<MetricResult>,
     pub value: Vec<VariantValue>,
     /// Incremental gross profit per month from rolling out the treatment.
     pub monthly_benefit: Money,
@@ -338,11 +341,22 @@ pub fn analyze_experiment(
     }
 
     let fixed: Vec<Metric> = metrics.keys().copied().collect();
-    let primary = primary_key(
-        &scenario.analysis.metrics,
-        &fixed,
-        &experiment.metric_columns,
-    );
+    let plan = &scenario.analysis.metrics;
+    let primary = primary_key(plan, &fixed, &experiment.metric_columns);
+    let primary_metric = primary.as_deref().and_then(|key| {
+        let src = primary_source(key, experiment)?;
+        if let Source::Fixed(_) = src {
+            return None;
+        }
+        let spec = MetricSpec {
+            label: key.to_string(),
+            missing_variance: "Add its sums of squares to get an interval.",
+            beta: false,
+        };
+        Some(metric_result(&spec, &ordered, scenario, &|v| {
+            metric_input(src, v, conf)
+        }))
+    });
 
     let value: Vec<VariantValue> = ordered.iter().map(|v| variant_value(v, scenario)).collect();
     let model = investment_model(control, treatment, scenario, experiment, primary.as_deref());
@@ -369,6 +383,7 @@ pub fn analyze_experiment(
         srm: sample_ratio_mismatch(&users, &scenario.analysis.expected_split),
         metrics,
         primary,
+        primary_metric,
         value,
         monthly_benefit,
         investment,
@@ -473,8 +488,7 @@ fn investment_model(
 ) -> InvestmentModel {
     let a = &scenario.assumptions;
     let aov = a.average_order_value.0;
-    let plan = &scenario.analysis.metrics;
-    let stats = |v: &VariantStats| primary.and_then(|k| stats_by_key(k, v, experiment, plan));
+    let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment));
     let binary_primary = primary.is_some_and(|k| {
         experiment
             .metric_columns

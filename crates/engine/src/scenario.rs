@@ -121,17 +121,22 @@ pub struct AnalysisSettings {
     pub metrics: MetricPlan,
 }
 
+/// The user's choice of metrics, as it is stored: one text of lines, e.g.
+/// `"primary: retention_7\nguardrail: retention_1 1%\nratio: rounds per player = sum_gamerounds / retention_1"`.
+/// Easy to read and edit in a scenario file, and read and written through
+/// serde's one `String` code, which keeps the web page's download small;
+/// [`MetricPlan::choices`] reads it into [`MetricChoices`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MetricPlan {
+    text: String,
+}
+
 /// The user's choice of metrics. Keys name a metric: a fixed one
 /// (`conversion_rate`, `revenue_per_user`, `average_order_value`,
 /// `click_through_rate`), a metric column by its header, or a ratio by its name.
-///
-/// In scenario JSON it is one text of lines, e.g.
-/// `"primary: retention_7\nguardrail: retention_1 1%\nratio: rounds per player = sum_gamerounds / retention_1"`:
-/// easy to read and edit, and read through serde's one `String` reader
-/// (as [`crate::named`] explains), which keeps the web page's download small.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub struct MetricPlan {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetricChoices {
     /// The one metric the decision and the ROI rest on; `None` picks
     /// revenue per user, else conversion rate, else a column named like a
     /// conversion or revenue, else the first metric column.
@@ -144,66 +149,88 @@ pub struct MetricPlan {
 
 impl MetricPlan {
     pub fn is_empty(&self) -> bool {
-        self == &MetricPlan::default()
+        self.text.trim().is_empty()
+    }
+
+    /// The values of the lines `kind: value`.
+    fn lines<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.text.lines().filter_map(move |line| {
+            let (k, v) = line.split_once(':')?;
+            (k.trim() == kind).then(|| v.trim())
+        })
+    }
+
+    /// The primary metric's key, if one was chosen.
+    pub fn primary(&self) -> Option<&str> {
+        self.lines("primary").last()
+    }
+
+    /// The ratio metric called `name`.
+    pub fn ratio(&self, name: &str) -> Option<RatioMetric> {
+        self.lines("ratio")
+            .filter_map(parse_ratio)
+            .find(|r| r.name == name)
+    }
+
+    /// Every choice, or the first line that cannot be read.
+    pub fn choices(&self) -> Result<MetricChoices, String> {
+        let mut c = MetricChoices::default();
+        for line in self.text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let bad = || format!("cannot read the metrics line \"{line}\"");
+            let (kind, rest) = line.split_once(':').ok_or_else(bad)?;
+            let rest = rest.trim();
+            match kind.trim() {
+                "primary" => c.primary = Some(rest.to_string()),
+                "guardrail" => {
+                    let (metric, margin) = rest.rsplit_once(' ').ok_or_else(bad)?;
+                    let pct = margin
+                        .strip_suffix('%')
+                        .and_then(crate::decimal::parse_f64)
+                        .ok_or_else(bad)?;
+                    c.guardrails.push(Guardrail {
+                        metric: metric.trim().to_string(),
+                        margin: pct / 100.0,
+                    });
+                }
+                "ratio" => c.ratios.push(parse_ratio(rest).ok_or_else(bad)?),
+                _ => return Err(bad()),
+            }
+        }
+        Ok(c)
     }
 }
 
-impl From<MetricPlan> for String {
-    fn from(plan: MetricPlan) -> String {
+/// `name = numerator / denominator`; the denominator is after the last
+/// " / ", so only a denominator's name may not contain one.
+fn parse_ratio(text: &str) -> Option<RatioMetric> {
+    let (name, parts) = text.split_once(" = ")?;
+    let (numerator, denominator) = parts.rsplit_once(" / ")?;
+    Some(RatioMetric {
+        name: name.trim().to_string(),
+        numerator: numerator.trim().to_string(),
+        denominator: denominator.trim().to_string(),
+    })
+}
+
+impl From<MetricChoices> for MetricPlan {
+    fn from(c: MetricChoices) -> MetricPlan {
         let mut lines = Vec::new();
-        if let Some(p) = &plan.primary {
+        if let Some(p) = &c.primary {
             lines.push(format!("primary: {p}"));
         }
-        for g in &plan.guardrails {
+        for g in &c.guardrails {
             // Shortest text that reads back exactly.
             lines.push(format!("guardrail: {} {}%", g.metric, g.margin * 100.0));
         }
-        for r in &plan.ratios {
+        for r in &c.ratios {
             lines.push(format!(
                 "ratio: {} = {} / {}",
                 r.name, r.numerator, r.denominator
             ));
         }
-        lines.join("\n")
-    }
-}
-
-impl TryFrom<String> for MetricPlan {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<MetricPlan, String> {
-        let mut plan = MetricPlan::default();
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let bad = || format!("cannot read the metrics line \"{line}\"");
-            let (kind, rest) = line.split_once(':').ok_or_else(bad)?;
-            let rest = rest.trim();
-            match kind.trim() {
-                "primary" => plan.primary = Some(rest.to_string()),
-                "guardrail" => {
-                    let (metric, margin) = rest.rsplit_once(' ').ok_or_else(bad)?;
-                    let pct: f64 = margin
-                        .strip_suffix('%')
-                        .and_then(crate::decimal::parse_f64)
-                        .ok_or_else(bad)?;
-                    plan.guardrails.push(Guardrail {
-                        metric: metric.trim().to_string(),
-                        margin: pct / 100.0,
-                    });
-                }
-                "ratio" => {
-                    let (name, parts) = rest.split_once(" = ").ok_or_else(bad)?;
-                    // After the last " / ", so only a denominator's name may not contain one.
-                    let (numerator, denominator) = parts.rsplit_once(" / ").ok_or_else(bad)?;
-                    plan.ratios.push(RatioMetric {
-                        name: name.trim().to_string(),
-                        numerator: numerator.trim().to_string(),
-                        denominator: denominator.trim().to_string(),
-                    });
-                }
-                _ => return Err(bad()),
-            }
+        MetricPlan {
+            text: lines.join("\n"),
         }
-        Ok(plan)
     }
 }
 
@@ -454,13 +481,6 @@ impl Scenario {
         {
             return Err(ScenarioError::ExpectedSplit);
         }
-        for g in &s.metrics.guardrails {
-            if !(g.margin.is_finite() && g.margin > 0.0 && g.margin < 1.0) {
-                return Err(ScenarioError::GuardrailMargin {
-                    metric: g.metric.clone(),
-                });
-            }
-        }
         if let Prior::Normal { mean, variance } = s.prior {
             if !(mean.is_finite() && variance.is_finite() && variance > 0.0) {
                 return Err(ScenarioError::Prior);
@@ -606,6 +626,17 @@ impl Scenario {
         serde_json::to_string(&shared).unwrap_or_default()
     }
 
+    /// The scenario as compact JSON with its data replaced by the sums of
+    /// `experiment` (read from it): what another module needs to analyse
+    /// it again to the same report, without re-reading a large paste.
+    pub fn json_with_sums(&self, experiment: &crate::ingest::Experiment) -> String {
+        let mut small = self.clone();
+        small.data =
+            crate::ingest::to_aggregated_csv(&experiment.variants, &experiment.metric_columns);
+        small.columns.clear();
+        serde_json::to_string(&small).unwrap_or_default()
+    }
+
     /// The scenario as an uncompressed URL fragment (`s=…`), which browsers
     /// never send to a server. The app writes compressed `z=` links (see
     /// [`fragment_payload`]); `s=` links, the first format, keep opening.
@@ -694,8 +725,6 @@ pub enum ScenarioError {
     ExpectedSplit,
     #[error("The prior needs a finite mean and a positive variance.")]
     Prior,
-    #[error("The guardrail on '{metric}' needs a margin above 0% and below 100%, e.g. 1%.")]
-    GuardrailMargin { metric: String },
     #[error("Cost line {line}: the amount must be a number.")]
     CostNotANumber { line: usize },
     #[error("Cost line {line} ('{label}'): a cost cannot be negative. Enter savings as a benefit instead.")]
@@ -824,7 +853,7 @@ mod tests {
 
     #[test]
     fn the_metric_plan_reads_back_from_its_text() {
-        let plan = MetricPlan {
+        let choices = MetricChoices {
             primary: Some("retention_7".into()),
             guardrails: vec![
                 Guardrail {
@@ -844,26 +873,35 @@ mod tests {
             }],
         };
         let mut s = Scenario::demo();
-        s.analysis.metrics = plan.clone();
+        s.analysis.metrics = choices.clone().into();
         let json = s.to_json();
         assert!(
             json.contains(r#""metrics": "primary: retention_7\nguardrail: day 1: retained 1.5%"#),
             "{json}"
         );
         let back = Scenario::from_json(&json).map(|s| s.analysis.metrics);
-        assert_eq!(back, Ok(plan));
+        assert_eq!(back.as_ref().map(MetricPlan::choices), Ok(Ok(choices)));
+        let plan = back.unwrap_or_default();
+        assert_eq!(plan.primary(), Some("retention_7"));
+        assert_eq!(
+            plan.ratio("rounds per player").map(|r| r.denominator),
+            Some("retention_1".into())
+        );
+        assert_eq!(plan.ratio("rounds"), None);
         for bad in [
             "primary retention",
             "guardrail: x 1",
             "ratio: a = b",
             "colour: red",
         ] {
-            assert!(MetricPlan::try_from(bad.to_string()).is_err(), "{bad}");
+            let plan: MetricPlan =
+                serde_json::from_value(serde_json::json!(bad)).unwrap_or_default();
+            assert!(plan.choices().is_err(), "{bad}");
         }
         // Older scenarios have no plan: the primary metric is picked as before.
-        let v2 = include_str!("../../../tests/fixtures/scenario-v1.json");
+        let v1 = include_str!("../../../tests/fixtures/scenario-v1.json");
         assert_eq!(
-            Scenario::from_json(v2).map(|s| s.analysis.metrics.is_empty()),
+            Scenario::from_json(v1).map(|s| s.analysis.metrics.is_empty()),
             Ok(true)
         );
     }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use uplift_engine::decision::{analyze_metrics, MetricKind};
 use uplift_engine::ingest::{parse_experiment, Experiment, ValueKind};
 use uplift_engine::report::VsControl;
-use uplift_engine::scenario::{Guardrail, RatioMetric};
+use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::stats::noninferiority::non_inferiority;
 use uplift_engine::stats::{Difference, SampleStats};
 use uplift_engine::{analyze_experiment, Scenario};
@@ -158,7 +158,7 @@ fn cookie_cats_metrics_agree_with_gbstats_scipy_and_statsmodels() {
         // The comparisons the page shows, through the whole analysis.
         let mut s = Scenario::demo();
         s.control = Some("gate_30".into());
-        s.analysis.metrics.ratios = case["ratios"]
+        let ratios = case["ratios"]
             .as_object()
             .unwrap()
             .iter()
@@ -168,6 +168,11 @@ fn cookie_cats_metrics_agree_with_gbstats_scipy_and_statsmodels() {
                 denominator: r["denominator"].as_str().unwrap().into(),
             })
             .collect();
+        s.analysis.metrics = MetricChoices {
+            ratios,
+            ..MetricChoices::default()
+        }
+        .into();
         let report = analyze_metrics(&s, &e).unwrap();
         for (key, reference) in case["metrics"].as_object().unwrap() {
             check_test(
@@ -263,11 +268,15 @@ fn guardrails_decide_the_cookie_cats_test() {
     // retention, so the change must not ship.
     let e = parse_experiment(&file_text()).unwrap();
     let mut s = Scenario::demo();
-    s.analysis.metrics.primary = Some("retention_7".into());
-    s.analysis.metrics.guardrails = vec![Guardrail {
-        metric: "retention_1".into(),
-        margin: 0.01,
-    }];
+    s.analysis.metrics = MetricChoices {
+        primary: Some("retention_7".into()),
+        guardrails: vec![Guardrail {
+            metric: "retention_1".into(),
+            margin: 0.01,
+        }],
+        ratios: Vec::new(),
+    }
+    .into();
     let m = analyze_metrics(&s, &e).unwrap();
     let r = analyze_experiment(&s, &e).unwrap();
     let d = m.decision.unwrap();

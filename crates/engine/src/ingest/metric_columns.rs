@@ -124,8 +124,9 @@ impl MetricTracker {
         let header = |i: usize| headers.get(i).map_or("", String::as_str);
         let free: Vec<usize> = candidates.iter().map(|&(i, _)| i).collect();
         let chosen = |i: usize| candidates.iter().any(|&(j, c)| j == i && c);
-        let named = |name: &str| free.iter().copied().find(|&i| header(i) == name);
-        // Aggregated: `X_sq` and `X_x_Y` belong to X when X is a column too.
+        // Aggregated: `X_sq` and `X_x_Y` belong to X when X is a column
+        // too (a metric column or one with a role, such as `spend`).
+        let named = |name: &str| headers.iter().position(|h| h == name);
         let mut helper = vec![false; headers.len()];
         if aggregated {
             for &i in &free {
@@ -197,12 +198,7 @@ impl MetricTracker {
     /// yes/no counts as 0 and is counted; a column with too many of them is
     /// dropped when the file ends. Blank cells are 0, as elsewhere.
     pub(super) fn read<'a>(&mut self, field: &dyn Fn(usize) -> &'a str, style: NumberStyle) {
-        let value = |raw: &str| -> Option<f64> {
-            if raw.is_empty() {
-                return Some(0.0);
-            }
-            parse_number(raw, style).or_else(|| parse_bool(raw).map(|b| f64::from(u8::from(b))))
-        };
+        let value = |raw: &str| cell_value(raw, style);
         for (k, &(i, _)) in self.cols.iter().enumerate() {
             let v = match value(field(i)) {
                 Some(v) => v,
@@ -373,6 +369,16 @@ impl MetricTracker {
         }
         columns
     }
+}
+
+/// A metric cell's value: a number, yes/no as 1/0, blank as 0; `None`
+/// for text. Not inlined: one copy serves every cell kind of `read`.
+#[inline(never)]
+fn cell_value(raw: &str, style: NumberStyle) -> Option<f64> {
+    if raw.is_empty() {
+        return Some(0.0);
+    }
+    parse_number(raw, style).or_else(|| parse_bool(raw).map(|b| f64::from(u8::from(b))))
 }
 
 fn mark(flags: &mut [bool], i: usize) {

@@ -426,7 +426,7 @@ mod tests {
 
     #[test]
     fn text_columns_are_labels_and_a_few_typos_are_counted() {
-        let mut text = String::from("group,landing_page,converted,spend\n");
+        let mut text = String::from("group,landing_page,converted,minutes\n");
         for i in 0..200 {
             let spend = if i == 7 {
                 "n/a".to_string()
@@ -438,7 +438,7 @@ mod tests {
         }
         let e = ok(&text);
         assert_eq!(e.metric_columns.len(), 1, "{:?}", e.metric_columns);
-        assert_eq!(e.metric_columns[0].name, "spend");
+        assert_eq!(e.metric_columns[0].name, "minutes");
         assert_eq!(e.metric_columns[0].not_numbers, 1);
         assert_eq!(e.variants[0].conversions, Some(20));
         // Three unparseable cells in 200 rows is more than 1%: not a metric.
@@ -449,7 +449,7 @@ mod tests {
     #[test]
     fn aggregated_metric_columns_follow_the_naming_convention() {
         let e = ok(
-            "variant,users,visits,spend,spend_sq,spend_x_visits,country\n\
+            "variant,users,visits,minutes,minutes_sq,minutes_x_visits,country\n\
 A,1000,120,5000,90000,4000,DE\nB,1000,150,6000,99000,5100,DE\n\
 A,500,60,2500,45000,2000,FR\nB,500,70,3000,50000,2400,FR\n",
         );
@@ -461,7 +461,10 @@ A,500,60,2500,45000,2000,FR\nB,500,70,3000,50000,2400,FR\n",
             .collect();
         assert_eq!(
             cols,
-            [("visits", ValueKind::Binary), ("spend", ValueKind::Numeric)]
+            [
+                ("visits", ValueKind::Binary),
+                ("minutes", ValueKind::Numeric)
+            ]
         );
         let b = &e.variants[1];
         assert_eq!(
@@ -479,6 +482,15 @@ A,500,60,2500,45000,2000,FR\nB,500,70,3000,50000,2400,FR\n",
             }
         );
         assert_eq!(b.cross_sum(0, 1), Some(7500.0));
+    }
+
+    #[test]
+    fn sums_of_squares_of_a_revenue_column_named_otherwise_are_not_metrics() {
+        // `spend` is read as revenue; its `spend_sq` is not a metric of its
+        // own (the app writes revenue's sums as `revenue_sq`).
+        let e = ok("variant,users,spend,spend_sq\nA,10,50,400\nB,10,60,500\n");
+        assert_eq!(e.variants[0].revenue, Some(50.0));
+        assert!(e.metric_columns.is_empty(), "{:?}", e.metric_columns);
     }
 
     #[test]

@@ -1,0 +1,121 @@
+// Real experiment exports with many metric columns, loaded through the file
+// input as a person would: the Cookie Cats mobile-game test (90,189 players,
+// retention flags written TRUE/FALSE, the variant in `version`) and
+// Hillstrom's three-arm e-mail test (64,000 customers, the arm in
+// `segment`). Every metric column gets its table; the numbers on the page
+// are the reference values of tests/reference/metrics_fixture.json
+// (gbstats, scipy, statsmodels); choosing the primary metric and a
+// guardrail gives the decision. No request leaves the page's origin.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
+
+const env = useBrowser();
+const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'tests', 'reference', 'metrics_fixture.json'), 'utf8'));
+const COOKIE_CATS = join(tmpdir(), 'cookie_cats.csv');
+const HILLSTROM = join(tmpdir(), 'hillstrom.csv');
+
+before(() => {
+  for (const [name, out] of [['cookie_cats', COOKIE_CATS], ['hillstrom', HILLSTROM]]) {
+    writeFileSync(out, gunzipSync(readFileSync(join(ROOT, 'tests', 'data', `${name}.csv.gz`))));
+  }
+});
+
+const offOrigin = (requests) => requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+/** The page's way of writing a signed percentage with two decimals. */
+const signed = (x) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${(Math.abs(x) * 100).toFixed(2)}%`;
+const pValue = (p) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+/** The cells of one variant's row in the table of metric `key`. */
+async function row(page, key, variant) {
+  const tr = page.locator(`table.metric-table[data-metric="${key}"] tbody tr`, { has: page.locator(`th:text-is("${variant}")`) });
+  return {
+    value: (await tr.locator('td.value').innerText()).trim(),
+    uplift: (await tr.locator('td.uplift').innerText()).trim(),
+    ci: (await tr.locator('td.ci').innerText()).trim(),
+    p: (await tr.locator('td.p').innerText()).trim(),
+  };
+}
+
+test('Cookie Cats: every metric column is compared, the numbers are the reference ones, and a guardrail decides', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.setInputFiles('#data-file', COOKIE_CATS);
+    await page.locator('#data-ok:has-text("90,189")').waitFor({ timeout: 30_000 });
+    await page.locator('table.metric-table[data-metric="retention_7"]').waitFor({ timeout: 15_000 });
+    const all = FIXTURE.slices.find((s) => s.name === 'all');
+    for (const [key, ref] of Object.entries(all.metrics)) {
+      const r = await row(page, key, 'gate_40');
+      assert.equal(r.uplift, signed(ref.relative.estimate), `${key} uplift`);
+      assert.equal(r.ci, `${signed(ref.relative.ci[0])} to ${signed(ref.relative.ci[1])}`, `${key} interval`);
+      assert.equal(r.p, pValue(ref.relative.p_value), `${key} p-value`);
+    }
+    const control = await row(page, 'retention_7', 'gate_30');
+    const sums = all.sums.gate_30.retention_7;
+    assert.equal(control.value, `${(sums.sum / sums.n * 100).toFixed(2)}%`);
+    assert.equal(control.uplift, 'control');
+
+    // The primary metric: 7-day retention. It fell, so: don't ship.
+    await page.locator('#primary-metric').selectOption('retention_7');
+    await page.locator('#decision:has-text("Don\'t ship")').waitFor();
+    assert.match(await page.locator('#decision').innerText(), /retention_7 is worse/);
+    // A guardrail on 1-day retention, 1% margin: its test is on the page.
+    await page.locator('#add-guardrail').click();
+    await page.locator('#guardrail-metric-0').waitFor();
+    await page.locator('#guardrail-metric-0').selectOption('retention_1');
+    await page.locator('#guardrail-table tbody tr th:text-is("retention_1")').waitFor();
+    const ni = all.non_inferiority.retention_1.find((t) => t.relative.margin === 0.01).relative;
+    const cells = await page.locator('#guardrail-table tbody tr').first().locator('td').allInnerTexts();
+    assert.equal(cells[1].trim(), signed(ni.estimate));
+    assert.equal(cells[2].trim(), signed(ni.lower_bound));
+    assert.equal(cells[3].trim(), pValue(ni.p_value));
+    // The choice is part of the scenario: it survives a reload.
+    await page.reload();
+    await page.locator('#decision:has-text("Don\'t ship")').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('#primary-metric').inputValue(), 'retention_7');
+    await page.locator('#metrics-panel-title').scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-cookie-cats-1440');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin(requests), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Hillstrom: three arms after naming the variant column, Holm-adjusted, at 360 px', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 360, height: 780 });
+  try {
+    await page.setInputFiles('#data-file', HILLSTROM);
+    // `segment` holds the arm here: the page asks which column is which.
+    await page.locator('#column-mapping').waitFor({ timeout: 15_000 });
+    // The ninth column, `segment`, holds the arm.
+    assert.equal((await page.locator('label[for="map-col-8"]').innerText()).trim(), 'segment');
+    await page.locator('#map-col-8').selectOption('variant');
+    await page.locator('#mapping-apply').click();
+    await page.locator('#data-ok:has-text("64,000")').waitFor({ timeout: 30_000 });
+    await page.locator('#control-variant').selectOption('No E-Mail');
+    const h = FIXTURE.hillstrom;
+    await page.locator('table.metric-table[data-metric="visit"] tbody tr th:text-is("Womens E-Mail")').waitFor({ timeout: 15_000 });
+    for (const key of ['visit', 'newbie', 'recency']) {
+      for (const arm of h.arms) {
+        const ref = h.metrics[key].arms[arm];
+        const r = await row(page, key, arm);
+        assert.equal(r.uplift, signed(ref.estimate), `${key} ${arm}`);
+        assert.equal(r.ci, `${signed(ref.ci_adjusted[0])} to ${signed(ref.ci_adjusted[1])}`, `${key} ${arm} Holm-widened interval`);
+        assert.equal(r.p, pValue(ref.p_adjusted), `${key} ${arm} Holm p`);
+      }
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`);
+    await page.locator('#metrics-panel-title').scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-hillstrom-360');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin(requests), []);
+  } finally {
+    await context.close();
+  }
+});
