@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
-use uplift_engine::ingest::parse_experiment_with;
+use uplift_engine::ingest::{parse_experiment_with, user_checks, UserChecks};
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::Scenario;
 
@@ -32,11 +32,32 @@ const STYLE: &str = "\
 .guardrail-row .guardrail-margin { width: 6rem; }\
 .ratio-list { padding-left: 1.2rem; }";
 
-/// The panel's analysis of a scenario, or why there is none.
-fn analyse(scenario: &Scenario) -> Result<MetricsReport, String> {
+/// The panel's analysis of a scenario, with what its user ids say, or why
+/// there is none.
+fn analyse(scenario: &Scenario) -> Result<(MetricsReport, Option<UserChecks>), String> {
     let experiment =
         parse_experiment_with(&scenario.data, &scenario.columns).map_err(|e| e.to_string())?;
-    analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())
+    let report = analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())?;
+    Ok((report, user_checks(&scenario.data, &scenario.columns)))
+}
+
+/// What the user ids say, in words; `None` when all is well.
+fn user_note(c: UserChecks) -> Option<String> {
+    (c.repeated_rows > 0).then(|| {
+        let mixed = match c.in_several_variants {
+            0 => " None of them is in more than one variant.".to_string(),
+            n => format!(
+                " {} users are in more than one variant, so their results mix both experiences: the assignment or the export is broken for them.",
+                format::count(n)
+            ),
+        };
+        format!(
+            "Data check: {} rows carry {} different user ids, so {} rows repeat a user who came before.{mixed}",
+            format::count(c.rows),
+            format::count(c.users),
+            format::count(c.repeated_rows),
+        )
+    })
 }
 
 /// Send the new choices to the page, which analyses the scenario again.
@@ -53,8 +74,16 @@ pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
     let style = view! { <style>{STYLE}</style> };
     let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
-        Ok(r) => {
+        Ok((r, users)) => {
             let available = r.available.clone();
+            let note = users
+                .and_then(user_note)
+                .map(|n| view! { <p class="status error" id="user-check">{n}</p> });
+            let fine = users.filter(|c| c.repeated_rows == 0).map(|c| view! {
+                <p class="status ok" id="user-check">
+                    {format!("Data check: every one of the {} user ids appears once.", format::count(c.users))}
+                </p>
+            });
             view! {
                 <section class="metrics-panel" aria-labelledby="metrics-panel-title">
                     <h3 id="metrics-panel-title">"Decision and metrics"</h3>
@@ -63,6 +92,8 @@ pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
                             {format!("The saved choice of metrics could not be read ({p}); choose them again below.")}
                         </p>
                     })}
+                    {note}
+                    {fine}
                     {r.decision.clone().map(decision_view)}
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     {column_tables(&r.column_metrics, confidence.get())}

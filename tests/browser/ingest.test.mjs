@@ -26,7 +26,8 @@ before(async () => {
   assert.equal(rows, 1_000_000);
   assert.ok(bytes > 30e6, `${bytes} bytes`);
   await writeRows(HUGE, { bytes: 200 * 1024 * 1024 });
-  const lines = ['cohort,bought'];
+  // No header names the variant, so the roles must be chosen.
+  const lines = ['testzelle,gekauft'];
   for (let i = 0; i < 300_000; i++) lines.push(`${i % 2 ? 'group-b' : 'group-a'},${i % 7 === 0 ? 1 : 0}`);
   writeFileSync(ODD, lines.join('\n') + '\n');
 });
@@ -225,7 +226,7 @@ test('a large file with unknown headers asks for its columns, then reads with th
     assert.equal(await page.locator('#mapping-apply').count(), 0);
     // Another file asks again; replacing the data drops the question.
     const other = join(tmpdir(), 'uplift-roi-odder-headers.csv');
-    writeFileSync(other, readFileSync(ODD, 'utf8').replace('cohort,bought', 'team,took'));
+    writeFileSync(other, readFileSync(ODD, 'utf8').replace('testzelle,gekauft', 'team,took'));
     // Pasted data with unknown columns has its form; a large file waiting
     // for its roles takes over: one form on the page, never two.
     await page.locator('#data-input').fill('team,took\nx,1\ny,0\n');

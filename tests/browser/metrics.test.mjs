@@ -54,6 +54,8 @@ test('Cookie Cats: every metric column is compared, the numbers are the referenc
       assert.equal(r.ci, `${signed(ref.relative.ci[0])} to ${signed(ref.relative.ci[1])}`, `${key} interval`);
       assert.equal(r.p, pValue(ref.relative.p_value), `${key} p-value`);
     }
+    // A file over 2 MB is read by the worker into sums: its user ids are not kept to check.
+    assert.equal(await page.locator('#user-check').count(), 0);
     const control = await row(page, 'retention_7', 'gate_30');
     const sums = all.sums.gate_30.retention_7;
     assert.equal(control.value, `${(sums.sum / sums.n * 100).toFixed(2)}%`);
@@ -115,6 +117,35 @@ test('Hillstrom: three arms after naming the variant column, Holm-adjusted, at 3
     await screenshot(page, 'metrics-hillstrom-360');
     assert.deepEqual(errors, []);
     assert.deepEqual(offOrigin(requests), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a landing-page export with repeated users says how many, and which are in both groups', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // The shape of a landing-page test: a timestamp, the group, the page shown.
+    const lines = ['user_id,timestamp,group,landing_page,converted'];
+    for (let i = 0; i < 400; i++) {
+      const group = i % 2 ? 'treatment' : 'control';
+      lines.push(`${1000 + i},2017-01-${String(2 + (i % 20)).padStart(2, '0')} 10:00:00,${group},${group === 'control' ? 'old_page' : 'new_page'},${i % 9 === 0 ? 1 : 0}`);
+    }
+    lines.push('1004,2017-01-22 11:00:00,control,old_page,0'); // again, same group
+    lines.push('1006,2017-01-22 11:00:00,treatment,new_page,1'); // again, other group
+    lines.push('1007,2017-01-22 11:00:00,control,old_page,0'); // again, other group
+    await page.locator('#data-input').fill(lines.join('\n') + '\n');
+    await page.locator('#data-ok:has-text("403 user rows")').waitFor();
+    // Conversion is a fixed metric: the panel opens on request.
+    await page.locator('#open-metrics').click();
+    const check = page.locator('#user-check');
+    await check.waitFor({ timeout: 15_000 });
+    assert.equal(
+      (await check.innerText()).trim(),
+      'Data check: 403 rows carry 400 different user ids, so 3 rows repeat a user who came before. 2 users are in more than one variant, so their results mix both experiences: the assignment or the export is broken for them.',
+    );
+    assert.match(await page.locator('#decision').innerText(), /Keep running|Ship|Don't ship/);
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }

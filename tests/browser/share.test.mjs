@@ -78,7 +78,7 @@ test('a scenario file saves and opens; a wrong file changes nothing', async () =
     const path = await download.path();
     const { readFileSync } = await import('node:fs');
     const saved = JSON.parse(readFileSync(path, 'utf8'));
-    assert.equal(saved.version, 2);
+    assert.equal(saved.version, 3);
     assert.equal(saved.costs[1].amount, 20000);
     // Open something that is not a scenario: explained, nothing changes.
     await page.locator('#open-scenario').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });

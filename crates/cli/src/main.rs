@@ -322,6 +322,11 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
             "decision".into(),
             serde_json::to_value(&metrics.decision).map_err(|e| e.to_string())?,
         );
+        let users = uplift_engine::ingest::user_checks(&scenario.data, &scenario.columns);
+        map.insert(
+            "user_checks".into(),
+            serde_json::to_value(users).map_err(|e| e.to_string())?,
+        );
     }
     serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
 }

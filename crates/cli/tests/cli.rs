@@ -275,6 +275,9 @@ fn metric_columns_guardrails_and_the_decision() {
     // 7-day retention is 20% in gate_30 and about 14% in gate_40.
     assert_eq!(r["decision"]["outcome"], "dont_ship");
     assert_eq!(r["decision"]["guardrails"][0]["metric"], "retention_1");
+    // `userid` names the users: 4,000 rows, 4,000 users, none repeated.
+    assert_eq!(r["user_checks"]["users"], 4000);
+    assert_eq!(r["user_checks"]["repeated_rows"], 0);
     assert!(r["decision"]["guardrails"][0]["test"]["p_value"].is_number());
     // A margin that is not one, and a ratio without a denominator, are usage errors.
     for bad in [

@@ -19,13 +19,15 @@ mod decode;
 mod metric_columns;
 mod numbers;
 mod reader;
+mod users;
 
 pub(crate) use columns::normalise_header;
 pub use columns::{guess_roles, ColumnMapping, ColumnRole};
 pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
 };
-pub use reader::{ExperimentReader, MAX_PROBLEMS, MAX_VARIANTS};
+pub use reader::{ExperimentReader, UserObserver, MAX_PROBLEMS, MAX_VARIANTS};
+pub use users::{user_checks, UserChecks};
 
 /// Sufficient statistics of one variant: counts and sums, never raw rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,10 @@ pub const MAX_PROBLEMS: usize = 20;
 /// column was taken for the variant (a user id, say).
 pub const MAX_VARIANTS: usize = 200;
 
+/// Told the variant and the user id of every row used, in a file with a
+/// user-id column (see [`super::users`]).
+pub type UserObserver = Box<dyn FnMut(&str, &str)>;
+
 /// The header line is looked for within this many bytes.
 const MAX_HEADER_BYTES: usize = 1 << 20;
 
@@ -27,7 +31,6 @@ const MAX_HEADER_BYTES: usize = 1 << 20;
 /// block the analysis, but the user is told.
 ///
 /// [`finish`]: ExperimentReader::finish
-#[derive(Debug)]
 pub struct ExperimentReader {
     mapping: ColumnMapping,
     decoder: Decoder,
@@ -36,9 +39,17 @@ pub struct ExperimentReader {
     parser: Option<Parser>,
     bytes: u64,
     failed: Option<IngestError>,
+    observer: Option<UserObserver>,
 }
 
-#[derive(Debug)]
+impl std::fmt::Debug for ExperimentReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExperimentReader")
+            .field("bytes", &self.bytes)
+            .finish()
+    }
+}
+
 struct Parser {
     core: csv_core::Reader,
     out: Vec<u8>,
@@ -48,6 +59,7 @@ struct Parser {
     style: NumberStyle,
     mapping: ColumnMapping,
     table: Option<Table>,
+    observer: Option<UserObserver>,
 }
 
 /// Everything known once the header row has been read.
@@ -56,6 +68,7 @@ struct Table {
     shape: DataShape,
     variant_col: usize,
     has_converted: bool,
+    user_col: Option<usize>,
     /// Row-level files: whether users get a conversion (a `converted` or
     /// `revenue` column); a file of other metrics has none.
     counts_conversions: bool,
@@ -87,7 +100,13 @@ impl ExperimentReader {
             parser: None,
             bytes: 0,
             failed: None,
+            observer: None,
         }
+    }
+
+    /// Tell `observer` the variant and user id of every row used.
+    pub fn observe_users(&mut self, observer: UserObserver) {
+        self.observer = Some(observer);
     }
 
     /// Bytes fed so far.
@@ -147,6 +166,7 @@ impl ExperimentReader {
         };
         let delimiter = detect_delimiter(&String::from_utf8_lossy(first_line));
         let mut parser = Parser::new(delimiter, self.mapping.clone());
+        parser.observer = self.observer.take();
         let head = std::mem::take(&mut self.head);
         parser.run(&head, false)?;
         self.parser = Some(parser);
@@ -188,6 +208,7 @@ impl Parser {
             },
             mapping,
             table: None,
+            observer: None,
         }
     }
 
@@ -286,7 +307,7 @@ impl Parser {
                 self.table = Some(Table::new(headers, &self.mapping)?);
                 Ok(())
             }
-            Some(table) => table.row(&field, count, line, self.style),
+            Some(table) => table.row(&field, count, line, self.style, &mut self.observer),
         }
     }
 }
@@ -313,6 +334,7 @@ struct RowValues {
 impl Table {
     fn new(headers: Vec<String>, mapping: &ColumnMapping) -> Result<Table, IngestError> {
         let cols = Columns::find(&headers, mapping);
+        let user_col = cols.get(ColumnRole::UserId);
         let variant_col =
             cols.get(ColumnRole::Variant)
                 .ok_or_else(|| IngestError::MissingVariantColumn {
@@ -336,6 +358,7 @@ impl Table {
             shape,
             variant_col,
             has_converted,
+            user_col,
             counts_conversions,
             metrics,
             acc: Accumulator::default(),
@@ -358,6 +381,7 @@ impl Table {
         count: usize,
         line: u64,
         style: NumberStyle,
+        observer: &mut Option<UserObserver>,
     ) -> Result<(), IngestError> {
         let strict = self.shape == DataShape::Aggregated;
         let values = if count != self.cols.headers.len() {
@@ -389,6 +413,9 @@ impl Table {
             });
         }
         self.rows += 1;
+        if let (Some(observe), Some(i)) = (observer.as_mut(), self.user_col) {
+            observe(name, field(i));
+        }
         self.metrics.read(field, style);
         let v = self.acc.entry(name);
         self.metrics.add(v);
