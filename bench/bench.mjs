@@ -158,7 +158,7 @@ try {
 
   // 3b. A wide export: 100,000 rows and 12 columns (a user id, the variant,
   //     a 10-value segment, a channel, four yes/no and four numeric
-  //     metrics), pasted. Timed to the page's own results, then to the
+  //     metrics, `spend` among them read as revenue), pasted. Timed to the page's own results, then to the
   //     metrics panel's table of every metric column (the tools module
   //     already loaded, as it is after the first file with metric columns).
   {
@@ -181,7 +181,8 @@ try {
       area.value = text;
       area.dispatchEvent(new Event('input', { bubbles: true }));
     }, csv.split('\n').slice(0, 200).join('\n') + '\n');
-    await page.waitForFunction(() => document.querySelectorAll('table.metric-table').length === 8, null, { timeout: 30_000 });
+    // Seven metric columns (`spend` is the revenue, a fixed metric).
+    await page.waitForFunction(() => document.querySelectorAll('table.metric-table').length === 7, null, { timeout: 30_000 });
     const times = await page.evaluate(async (text) => {
       const area = document.querySelector('#data-input');
       const firstCell = () => document.querySelector('table.metric-table tbody tr td.num')?.textContent;

@@ -150,18 +150,33 @@ mod tools {
         }
         update_context(context_json);
         let request = MappingRequest::from_json(request_json);
-        match MAPPING.with(|cell| cell.get().copied()) {
+        show_or_update(&MAPPING, slot, request, |request| {
+            view! { <TextColumnMapping request/> }
+        });
+    }
+
+    /// Mount `panel` in `slot` with `value` the first time; after that,
+    /// hand the mounted panel each new value.
+    fn show_or_update<T, V>(
+        cell: &'static std::thread::LocalKey<OnceCell<RwSignal<T>>>,
+        slot: web_sys::HtmlElement,
+        value: T,
+        panel: fn(RwSignal<T>) -> V,
+    ) where
+        T: PartialEq + Send + Sync + 'static,
+        V: IntoView + 'static,
+    {
+        match cell.with(|c| c.get().copied()) {
             Some(shown) => {
-                if shown.with_untracked(|r| *r != request) {
-                    shown.set(request);
+                if shown.with_untracked(|v| *v != value) {
+                    shown.set(value);
                 }
             }
             None => {
-                let shown = RwSignal::new(request);
-                leptos::mount::mount_to(slot, move || view! { <TextColumnMapping request=shown/> })
-                    .forget();
-                MAPPING.with(|cell| {
-                    let _ = cell.set(shown);
+                let shown = RwSignal::new(value);
+                leptos::mount::mount_to(slot, move || panel(shown)).forget();
+                cell.with(|c| {
+                    let _ = c.set(shown);
                 });
             }
         }
@@ -182,23 +197,12 @@ mod tools {
             return;
         }
         update_context(context_json);
+        // An empty request (the page's data has a problem) keeps the last panel.
         let Ok(scenario) = Scenario::from_json(scenario_json) else {
             return;
         };
-        match METRICS.with(|cell| cell.get().copied()) {
-            Some(shown) => {
-                if shown.with_untracked(|s| *s != scenario) {
-                    shown.set(scenario);
-                }
-            }
-            None => {
-                let shown = RwSignal::new(scenario);
-                leptos::mount::mount_to(slot, move || view! { <MetricsPanel scenario=shown/> })
-                    .forget();
-                METRICS.with(|cell| {
-                    let _ = cell.set(shown);
-                });
-            }
-        }
+        show_or_update(&METRICS, slot, scenario, |scenario| {
+            view! { <MetricsPanel scenario/> }
+        });
     }
 }

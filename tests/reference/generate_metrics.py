@@ -30,27 +30,13 @@ import gzip
 import io
 import json
 import os
-import subprocess
 import sys
-import venv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VENV = os.path.join(HERE, ".venv")
-PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4"]
+sys.path.insert(0, HERE)
+from pinned import ensure_venv  # noqa: E402
 
-
-def ensure_venv():
-    """Re-run inside the private venv so nothing is installed globally."""
-    py = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    if not os.path.exists(py):
-        venv.create(VENV, with_pip=True)
-    subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
-    os.execv(py, [py, __file__, *sys.argv[1:]])
-
-
-ensure_venv()
+ensure_venv(__file__)
 
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402

@@ -1,0 +1,24 @@
+"""The reference generators' private venv and the versions pinned in it.
+
+`ensure_venv(__file__)` at the top of a generator re-runs it inside
+tests/reference/.venv (made on first use), so nothing is installed globally.
+"""
+import os
+import subprocess
+import sys
+import venv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(HERE, ".venv")
+PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4"]
+
+
+def ensure_venv(script):
+    """Re-run `script` inside the private venv, unless already there."""
+    py = os.path.join(VENV, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+        return
+    if not os.path.exists(py):
+        venv.create(VENV, with_pip=True)
+    subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+    os.execv(py, [py, script, *sys.argv[1:]])
