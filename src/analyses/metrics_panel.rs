@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
-use uplift_engine::ingest::{parse_experiment_with, user_checks, UserChecks};
+use uplift_engine::ingest::{parse_experiment_with, user_checks, ColumnMapping, UserChecks};
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::Scenario;
 
@@ -32,13 +32,21 @@ const STYLE: &str = "\
 .guardrail-row .guardrail-margin { width: 6rem; }\
 .ratio-list { padding-left: 1.2rem; }";
 
-/// The panel's analysis of a scenario, with what its user ids say, or why
-/// there is none.
-fn analyse(scenario: &Scenario) -> Result<(MetricsReport, Option<UserChecks>), String> {
+/// What the panel analyses: the scenario with its data as sums, and for
+/// row-level data the rows themselves with their column roles (for the
+/// user-id checks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsRequest {
+    pub scenario: Scenario,
+    pub rows: Option<(ColumnMapping, String)>,
+}
+
+/// The panel's analysis of a scenario, or why there is none.
+fn analyse(request: &MetricsRequest) -> Result<MetricsReport, String> {
+    let scenario = &request.scenario;
     let experiment =
         parse_experiment_with(&scenario.data, &scenario.columns).map_err(|e| e.to_string())?;
-    let report = analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())?;
-    Ok((report, user_checks(&scenario.data, &scenario.columns)))
+    analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())
 }
 
 /// What the user ids say, in words; `None` when all is well.
@@ -66,24 +74,45 @@ fn choose(choices: MetricChoices) {
 }
 
 #[component]
-pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
-    let report = Memo::new(move |_| scenario.with(analyse));
-    let plan =
-        Memo::new(move |_| scenario.with(|s| s.analysis.metrics.choices().unwrap_or_default()));
-    let confidence = Memo::new(move |_| scenario.with(|s| s.confidence));
+pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
+    let report = Memo::new(move |_| request.with(analyse));
+    let plan = Memo::new(move |_| {
+        request.with(|r| r.scenario.analysis.metrics.choices().unwrap_or_default())
+    });
+    let confidence = Memo::new(move |_| request.with(|r| r.scenario.confidence));
+    // The user-id checks read the rows again: after the comparisons are on
+    // screen, not before.
+    let users = RwSignal::new(None::<UserChecks>);
+    Effect::new(move || {
+        request.track();
+        set_timeout(
+            move || {
+                let checks = request.with_untracked(|r| {
+                    r.rows
+                        .as_ref()
+                        .and_then(|(columns, text)| user_checks(text, columns))
+                });
+                users.set(checks);
+            },
+            std::time::Duration::ZERO,
+        );
+    });
     let style = view! { <style>{STYLE}</style> };
     let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
-        Ok((r, users)) => {
+        Ok(r) => {
             let available = r.available.clone();
-            let note = users
-                .and_then(user_note)
-                .map(|n| view! { <p class="status error" id="user-check">{n}</p> });
-            let fine = users.filter(|c| c.repeated_rows == 0).map(|c| view! {
-                <p class="status ok" id="user-check">
-                    {format!("Data check: every one of the {} user ids appears once.", format::count(c.users))}
-                </p>
-            });
+            let checks = move || {
+                users.get().map(|c| match user_note(c) {
+                    Some(n) => view! { <p class="status error" id="user-check">{n}</p> }.into_any(),
+                    None => view! {
+                        <p class="status ok" id="user-check">
+                            {format!("Data check: every one of the {} user ids appears once.", format::count(c.users))}
+                        </p>
+                    }
+                    .into_any(),
+                })
+            };
             view! {
                 <section class="metrics-panel" aria-labelledby="metrics-panel-title">
                     <h3 id="metrics-panel-title">"Decision and metrics"</h3>
@@ -92,8 +121,7 @@ pub fn MetricsPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
                             {format!("The saved choice of metrics could not be read ({p}); choose them again below.")}
                         </p>
                     })}
-                    {note}
-                    {fine}
+                    {checks}
                     {r.decision.clone().map(decision_view)}
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     {column_tables(&r.column_metrics, confidence.get())}

@@ -23,7 +23,7 @@ mod tools {
 
     use leptos::prelude::*;
     use uplift_engine::Scenario;
-    use uplift_roi_app::analyses::metrics_panel::MetricsPanel;
+    use uplift_roi_app::analyses::metrics_panel::{MetricsPanel, MetricsRequest};
     use uplift_roi_app::data::column_mapping::TextColumnMapping;
     use uplift_roi_app::data::data_events::{DataEvent, MappingRequest};
     use uplift_roi_app::data::file_reader::{self, shared_reader};
@@ -43,7 +43,7 @@ mod tools {
         /// What the text area's column-mapping step shows, once shown.
         static MAPPING: OnceCell<RwSignal<MappingRequest>> = const { OnceCell::new() };
         /// The scenario the metrics panel analyses, once shown.
-        static METRICS: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
+        static METRICS: OnceCell<RwSignal<MetricsRequest>> = const { OnceCell::new() };
     }
 
     fn apply(context: &ToolsContext) {
@@ -197,12 +197,27 @@ mod tools {
             return;
         }
         update_context(context_json);
-        // An empty request (the page's data has a problem) keeps the last panel.
-        let Ok(scenario) = Scenario::from_json(scenario_json) else {
+        // The scenario (its data as sums), then for row-level data the
+        // column roles and the rows, a line each. An empty request (the
+        // page's data has a problem) keeps the last panel.
+        let mut parts = scenario_json.splitn(3, '\n');
+        let Some(Ok(scenario)) = parts.next().map(Scenario::from_json) else {
             return;
         };
-        show_or_update(&METRICS, slot, scenario, |scenario| {
-            view! { <MetricsPanel scenario/> }
-        });
+        let rows = match (parts.next(), parts.next()) {
+            (Some(columns), Some(text)) => Some((
+                serde_json::from_str(columns).unwrap_or_default(),
+                text.to_string(),
+            )),
+            _ => None,
+        };
+        show_or_update(
+            &METRICS,
+            slot,
+            MetricsRequest { scenario, rows },
+            |request| {
+                view! { <MetricsPanel request/> }
+            },
+        );
     }
 }
