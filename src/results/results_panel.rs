@@ -253,12 +253,19 @@ fn uplift_charts(r: &Report) -> impl IntoView {
             />
         }
     });
+    // A file of metric columns only has no fixed metrics to plot here; its
+    // comparisons are in the metrics panel.
+    let forest = (!r.metrics.is_empty()).then(|| {
+        view! {
+            <ChartFigure
+                kind=ChartKind::Forest
+                name="uplift forest plot"
+                summary=forest_summary(&r.metrics, &interval)
+            />
+        }
+    });
     view! {
-        <ChartFigure
-            kind=ChartKind::Forest
-            name="uplift forest plot"
-            summary=forest_summary(&r.metrics, &interval)
-        />
+        {forest}
         {posterior}
     }
 }

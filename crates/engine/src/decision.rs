@@ -488,3 +488,102 @@ fn decide(
         rule,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::parse_experiment;
+    use crate::scenario::{Guardrail, MetricChoices};
+
+    /// The decision on an aggregated file: `buy` is the primary metric,
+    /// `stay` carries a guardrail with a 1% margin.
+    fn decision(buy: (u64, u64), stay: (u64, u64), users: u64) -> Decision {
+        let text = format!(
+            "variant,users,buy,stay\ncontrol,{users},{},{}\nnew,{users},{},{}\n",
+            buy.0, stay.0, buy.1, stay.1
+        );
+        let Ok(e) = parse_experiment(&text) else {
+            panic!("the file reads")
+        };
+        let mut s = Scenario::demo();
+        s.analysis.metrics = MetricChoices {
+            primary: Some("buy".into()),
+            guardrails: vec![Guardrail {
+                metric: "stay".into(),
+                margin: 0.01,
+            }],
+            ratios: Vec::new(),
+        }
+        .into();
+        match analyze_metrics(&s, &e).map(|m| m.decision) {
+            Ok(Some(d)) => d,
+            other => panic!("no decision: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_outcome_follows_the_rule() {
+        let n = 200_000;
+        // Buying up 20% (clear), staying unchanged on a large sample: holds.
+        let d = decision((10_000, 12_000), (100_000, 100_000), n);
+        assert_eq!(d.outcome, Outcome::Ship, "{:?}", d.reasons);
+        assert_eq!(d.guardrails[0].status, GuardrailStatus::Holds);
+        // Buying unchanged: keep running, whatever the guardrail.
+        let d = decision((10_000, 10_050), (100_000, 100_000), n);
+        assert_eq!(d.outcome, Outcome::KeepRunning, "{:?}", d.reasons);
+        // Staying down 5% (well past the 1% margin): breached, don't ship.
+        let d = decision((10_000, 12_000), (100_000, 95_000), n);
+        assert_eq!(d.guardrails[0].status, GuardrailStatus::Breached);
+        assert_eq!(d.outcome, Outcome::DontShip);
+        // Staying down exactly 1% with ample power: not shown although it
+        // could have been, so it counts as a failure.
+        let d = decision((10_000, 12_000), (100_000, 99_000), n);
+        assert_eq!(
+            d.guardrails[0].status,
+            GuardrailStatus::Failed,
+            "{:?}",
+            d.guardrails
+        );
+        assert_eq!(d.outcome, Outcome::DontShip);
+        // The same on a small sample: not yet shown, keep running.
+        let d = decision((100, 200), (1_000, 990), 2_000);
+        assert_eq!(d.guardrails[0].status, GuardrailStatus::NotYetShown);
+        assert_eq!(d.outcome, Outcome::KeepRunning);
+        // One guardrail needs the whole 80% power.
+        assert!((d.guardrail_power - 0.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_guardrail_on_a_missing_metric_or_with_no_margin_says_why() {
+        let text = "variant,users,buy\ncontrol,1000,100\nnew,1000,130\n";
+        let Ok(e) = parse_experiment(text) else {
+            panic!("the file reads")
+        };
+        let mut s = Scenario::demo();
+        s.analysis.metrics = MetricChoices {
+            primary: Some("buy".into()),
+            guardrails: vec![
+                Guardrail {
+                    metric: "nothing".into(),
+                    margin: 0.01,
+                },
+                Guardrail {
+                    metric: "buy".into(),
+                    margin: 0.0,
+                },
+            ],
+            ratios: Vec::new(),
+        }
+        .into();
+        let Ok(Some(d)) = analyze_metrics(&s, &e).map(|m| m.decision) else {
+            panic!("a decision")
+        };
+        assert!(d
+            .guardrails
+            .iter()
+            .all(|g| g.status == GuardrailStatus::Unavailable));
+        assert!(d.reasons[1].contains("not in the data"), "{:?}", d.reasons);
+        assert!(d.reasons[2].contains("needs a margin"), "{:?}", d.reasons);
+        assert_eq!(d.outcome, Outcome::KeepRunning);
+    }
+}
