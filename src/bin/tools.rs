@@ -144,15 +144,24 @@ mod tools {
         format: &str,
         on_event: js_sys::Function,
     ) {
-        file_reader::set_page(on_event);
-        if !page_matches(format) {
+        if !accept(on_event, format, context_json) {
             return;
         }
-        update_context(context_json);
         let request = MappingRequest::from_json(request_json);
         show_or_update(&MAPPING, slot, request, |request| {
             view! { <TextColumnMapping request/> }
         });
+    }
+
+    /// A panel's request from the page: where its events go, then whether
+    /// the page speaks this module's version, then the page's context.
+    fn accept(on_event: js_sys::Function, format: &str, context_json: &str) -> bool {
+        file_reader::set_page(on_event);
+        if !page_matches(format) {
+            return false;
+        }
+        update_context(context_json);
+        true
     }
 
     /// Mount `panel` in `slot` with `value` the first time; after that,
@@ -192,11 +201,9 @@ mod tools {
         format: &str,
         on_event: js_sys::Function,
     ) {
-        file_reader::set_page(on_event);
-        if !page_matches(format) {
+        if !accept(on_event, format, context_json) {
             return;
         }
-        update_context(context_json);
         // The scenario (its data as sums), then for row-level data the
         // column roles and the rows, a line each. An empty request (the
         // page's data has a problem) keeps the last panel.
