@@ -19,7 +19,9 @@ to `metrics_fixture.json`:
 Then Kevin Hillstrom's e-mail test (tests/data/hillstrom.csv.gz: three arms,
 64,000 customers): each e-mail against "No E-Mail" on visits, conversion,
 spend and two covariates, with Holm-adjusted p-values (statsmodels
-`multipletests`) and the intervals widened to match them.
+`multipletests`) and the intervals widened to match them; and its segments
+(channel, zip code, history segment): each segment's lift, Cochran's Q over
+them and each segment against the rest (statsmodels `combine_effects`).
 
 Runs in the same private venv, with the same pins, as generate.py:
 
@@ -43,6 +45,7 @@ import scipy  # noqa: E402
 import statsmodels  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from scipy import stats  # noqa: E402
+from statsmodels.stats.meta_analysis import combine_effects  # noqa: E402
 from statsmodels.stats.multitest import multipletests  # noqa: E402
 from statsmodels.stats.weightstats import ttest_ind  # noqa: E402
 
@@ -204,6 +207,48 @@ def main():
             out["arms"][arm] = {**t, "p_adjusted": float(p_adj), "ci_adjusted": list(wide.ci)}
         hillstrom["metrics"][m] = out
 
+    # Segments of Hillstrom's test: the women's e-mail against none, per
+    # channel, zip code and history segment. Each segment's relative lift
+    # and standard error (gbstats), Cochran's Q over the segments and each
+    # segment against the rest (statsmodels `combine_effects`, fixed
+    # effects), the latter Holm-adjusted over the segments.
+    def lift_se(rows_a, rows_b, m, kind):
+        a = statistic(np.array([float(r[idx[m]]) for r in rows_a]), kind)
+        b = statistic(np.array([float(r[idx[m]]) for r in rows_b]), kind)
+        t = ttest(a, b, "relative")
+        se = (t["ci"][1] - t["ci"][0]) / 2 / stats.t.ppf(1 - ALPHA / 2, welch_dof(a, b))
+        return t["estimate"], se
+
+    arm = H_ARMS[0]
+    segments = {}
+    for column in ["channel", "zip_code", "history_segment"]:
+        levels = sorted({r[idx[column]] for r in rows})
+        for m, kind in [("visit", "proportion"), ("spend", "mean")]:
+            per = []
+            for level in levels:
+                inside = [r for r in rows if r[idx[column]] == level]
+                outside = [r for r in rows if r[idx[column]] != level]
+                est, se = lift_se([r for r in inside if r[idx["segment"]] == H_CONTROL],
+                                  [r for r in inside if r[idx["segment"]] == arm], m, kind)
+                rest, rest_se = lift_se([r for r in outside if r[idx["segment"]] == H_CONTROL],
+                                        [r for r in outside if r[idx["segment"]] == arm], m, kind)
+                pair = combine_effects(np.array([est, rest]), np.array([se**2, rest_se**2]), method_re="chi2")
+                per.append({"level": level, "estimate": est, "std_error": se, "rest_estimate": rest,
+                            "rest_std_error": rest_se, "vs_rest_p": float(pair.test_homogeneity().pvalue)})
+            adjusted = multipletests([p["vs_rest_p"] for p in per], method="holm")[1]
+            for p, adj in zip(per, adjusted):
+                p["vs_rest_p_holm"] = float(adj)
+            res = combine_effects(np.array([p["estimate"] for p in per]),
+                                  np.array([p["std_error"] ** 2 for p in per]), method_re="chi2")
+            homogeneity = res.test_homogeneity()
+            segments[f"{column}/{m}"] = {
+                "column": column, "metric": m, "kind": kind, "levels": per,
+                "q": float(res.q), "df": int(homogeneity.df), "p_value": float(homogeneity.pvalue),
+                "i_squared": max(0.0, float(res.i2)), "pooled": float(res.mean_effect_fe),
+                "pooled_se": float(res.sd_eff_w_fe),
+            }
+    hillstrom["segments"] = {"arm": arm, "by": segments}
+
     fixture = {
         "generated_by": "tests/reference/generate_metrics.py",
         "data": ["tests/data/cookie_cats.csv.gz (Cookie Cats mobile-game A/B test, 90,189 players)",
@@ -224,8 +269,10 @@ def main():
     n_cmp = sum(len(s["metrics"]) * 2 + len(s["ratios"]) * 2 for s in slices)
     n_ni = sum(len(v) * 2 for s in slices for v in s["non_inferiority"].values())
     n_h = len(hillstrom["metrics"]) * len(H_ARMS)
+    n_seg = sum(len(v["levels"]) for v in segments.values())
     print(f"wrote {out}: {len(slices)} slices, {n_cmp} comparisons, {n_ni} non-inferiority tests, "
-          f"{n_h} Hillstrom comparisons (Holm over {len(H_ARMS)} arms)")
+          f"{n_h} Hillstrom comparisons (Holm over {len(H_ARMS)} arms), {len(segments)} segmentations "
+          f"({n_seg} segments, Cochran's Q, each vs the rest)")
 
 
 if __name__ == "__main__":

@@ -360,3 +360,121 @@ fn hillstrom_three_arms_agree_with_gbstats_and_statsmodels_holm() {
     }
     assert_eq!(checked, 10);
 }
+
+/// Field `n` of a CSV line, minding quotes (`"7) $1,000 +"`).
+fn nth_field(line: &str, n: usize) -> String {
+    let (mut field, mut index, mut quoted) = (String::new(), 0, false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                if index == n {
+                    return field;
+                }
+                index += 1;
+                field.clear();
+            }
+            _ => field.push(c),
+        }
+    }
+    field
+}
+
+/// The Hillstrom file's rows whose `column` is (or is not) `level`, as a
+/// file of their own.
+fn rows_where(text: &str, column: usize, level: &str, inside: bool) -> String {
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        if (nth_field(line, column) == level) == inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn hillstrom_segments_agree_with_gbstats_and_statsmodels_cochran_q() {
+    use uplift_engine::stats::heterogeneity::cochran_q;
+    use uplift_engine::stats::multiple::holm;
+    use uplift_engine::stats::{compare, FrequentistOptions};
+
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    let h = &fixture["hillstrom"];
+    let arm = h["segments"]["arm"].as_str().unwrap();
+    let control = h["control"].as_str().unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&include_bytes!("../../../tests/data/hillstrom.csv.gz")[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let mut mapping = uplift_engine::ingest::ColumnMapping::new();
+    mapping.insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
+    // The arm's relative lift over the control, and its standard error.
+    let lift = |file: &str, metric: &str| {
+        let e = uplift_engine::ingest::parse_experiment_with(file, &mapping).unwrap();
+        let stats = |name: &str| {
+            let v = e.variants.iter().find(|v| v.name == name).unwrap();
+            if metric == "spend" {
+                SampleStats::from_sums(v.users, v.revenue.unwrap(), v.revenue_sq.unwrap()).unwrap()
+            } else {
+                let i = e
+                    .metric_columns
+                    .iter()
+                    .position(|c| c.name == metric)
+                    .unwrap();
+                SampleStats::proportion(v.columns[i].sum as u64, v.users).unwrap()
+            }
+        };
+        let c = compare(&stats(control), &stats(arm), &FrequentistOptions::default()).unwrap();
+        (c.estimate, c.std_error)
+    };
+    let mut checked = 0;
+    for (name, seg) in h["segments"]["by"].as_object().unwrap() {
+        let column = header
+            .iter()
+            .position(|c| *c == seg["column"].as_str().unwrap())
+            .unwrap();
+        let metric = seg["metric"].as_str().unwrap();
+        let (mut estimates, mut errors, mut vs_rest) = (Vec::new(), Vec::new(), Vec::new());
+        for level in seg["levels"].as_array().unwrap() {
+            let value = level["level"].as_str().unwrap();
+            let what = format!("{name} {value}");
+            let (est, se) = lift(&rows_where(&text, column, value, true), metric);
+            close(est, f(&level["estimate"]), &what);
+            close(se, f(&level["std_error"]), &format!("{what} se"));
+            let (rest, rest_se) = lift(&rows_where(&text, column, value, false), metric);
+            close(rest, f(&level["rest_estimate"]), &format!("{what} rest"));
+            let pair = cochran_q(&[est, rest], &[se, rest_se]).unwrap();
+            close(
+                pair.p_value,
+                f(&level["vs_rest_p"]),
+                &format!("{what} vs rest p"),
+            );
+            estimates.push(est);
+            errors.push(se);
+            vs_rest.push(pair.p_value);
+            checked += 1;
+        }
+        for (p, level) in holm(&vs_rest).iter().zip(seg["levels"].as_array().unwrap()) {
+            close(*p, f(&level["vs_rest_p_holm"]), &format!("{name} Holm"));
+        }
+        let q = cochran_q(&estimates, &errors).unwrap();
+        close(q.q, f(&seg["q"]), &format!("{name} Q"));
+        assert_eq!(q.df, f(&seg["df"]), "{name} df");
+        close(q.p_value, f(&seg["p_value"]), &format!("{name} Q p"));
+        close(q.pooled, f(&seg["pooled"]), &format!("{name} pooled"));
+        close(
+            q.pooled_se,
+            f(&seg["pooled_se"]),
+            &format!("{name} pooled se"),
+        );
+        if f(&seg["i_squared"]) > 0.0 {
+            close(q.i_squared, f(&seg["i_squared"]), &format!("{name} I²"));
+        } else {
+            assert_eq!(q.i_squared, 0.0, "{name} I²");
+        }
+    }
+    assert_eq!(checked, 26);
+}

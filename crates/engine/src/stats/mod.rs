@@ -14,6 +14,7 @@
 //! - [`bayesian`] chance to beat control, expected loss, exact Beta–binomial;
 //! - [`cuped`] regression adjustment with pre-period data;
 //! - [`srm`] sample-ratio-mismatch test;
+//! - [`heterogeneity`] Cochran's Q: does the uplift differ between segments;
 //! - [`multiple`] Holm–Bonferroni and Benjamini–Hochberg adjustments;
 //! - [`noninferiority`] one-sided test of a guardrail against its margin;
 //! - [`power`] sample size and minimum detectable effect.
@@ -21,6 +22,7 @@
 pub mod bayesian;
 pub mod cuped;
 pub mod frequentist;
+pub mod heterogeneity;
 pub mod multiple;
 pub mod noninferiority;
 pub mod power;
