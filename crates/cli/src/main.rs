@@ -84,6 +84,9 @@ struct AnalyzeArgs {
     /// A ratio of two metric columns, e.g. spend_per_visit=spend/visit (repeatable)
     #[arg(long, value_name = "NAME=NUM/DEN", value_parser = parse_ratio)]
     ratio: Vec<RatioMetric>,
+    /// Also analyse each value of COLUMN on its own: uplift, ROI, against the rest
+    #[arg(long, value_name = "COLUMN")]
+    segment: Option<String>,
 }
 
 /// `METRIC:MARGIN`, the margin as a percent (`1%`) or a fraction (`0.01`).
@@ -322,6 +325,14 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
             "decision".into(),
             serde_json::to_value(&metrics.decision).map_err(|e| e.to_string())?,
         );
+        if let Some(column) = &args.segment {
+            let segments = uplift_engine::segments::segment_report(&scenario, column)
+                .map_err(|e| e.to_string())?;
+            map.insert(
+                "segments".into(),
+                serde_json::to_value(&segments).map_err(|e| e.to_string())?,
+            );
+        }
         let users = uplift_engine::ingest::user_checks(&scenario.data, &scenario.columns);
         map.insert(
             "user_checks".into(),

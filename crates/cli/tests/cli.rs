@@ -293,3 +293,43 @@ fn metric_columns_guardrails_and_the_decision() {
         assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
     }
 }
+
+#[test]
+fn segments_are_analysed_one_by_one() {
+    let dir = std::env::temp_dir().join("uplift-roi-cli-segments");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("shop.csv");
+    let mut text = String::from("variant,channel,converted\n");
+    // Every 10th user converts; with personalization every 9th, and every
+    // 5th in the app.
+    for k in 0..500 {
+        for channel in ["web", "app", "email"] {
+            for arm in ["control", "personalized"] {
+                let every = match (arm, channel) {
+                    ("personalized", "app") => 5,
+                    ("personalized", _) => 9,
+                    _ => 10,
+                };
+                text.push_str(&format!("{arm},{channel},{}\n", u8::from(k % every == 0)));
+            }
+        }
+    }
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = run(&["analyze", path, "--segment", "channel"]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = r["segments"]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web", "app", "email"]);
+    let app = &r["segments"]["segments"][1];
+    assert!(app["uplift"]["mean"].as_f64().unwrap() > 0.5, "{app}");
+    assert!(r["segments"]["heterogeneity"]["q"].as_f64().unwrap() > 0.0);
+    // A column that is not there is a data error.
+    let (ok, _, err) = run(&["analyze", path, "--segment", "country"]);
+    assert!(!ok && err.contains("no column 'country'"), "{err}");
+}

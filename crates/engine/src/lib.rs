@@ -11,6 +11,7 @@
 //! - [`finance`] costs, benefits, ROI, payback and cumulative cash flow.
 //! - [`scenario`] the one serialisable description of a user's inputs.
 //! - [`decision`] metric columns, the primary metric, guardrails and the decision.
+//! - [`segments`] the analysis within each value of a segment column.
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
@@ -24,6 +25,7 @@ pub mod report;
 pub mod rng;
 pub mod samples;
 pub mod scenario;
+pub mod segments;
 pub mod stats;
 pub mod units;
 pub mod value;

@@ -478,3 +478,63 @@ fn hillstrom_segments_agree_with_gbstats_and_statsmodels_cochran_q() {
     }
     assert_eq!(checked, 26);
 }
+
+#[test]
+fn the_segment_report_gives_the_reference_segments() {
+    use uplift_engine::scenario::MetricChoices;
+    use uplift_engine::segments::segment_report;
+
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    let h = &fixture["hillstrom"];
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&include_bytes!("../../../tests/data/hillstrom.csv.gz")[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    for (name, seg) in h["segments"]["by"].as_object().unwrap() {
+        let mut s = Scenario::demo();
+        s.data = text.clone();
+        s.columns
+            .insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
+        s.control = Some(h["control"].as_str().unwrap().into());
+        // `spend` is revenue, the default primary; `visit` is chosen.
+        if seg["metric"] == "visit" {
+            s.analysis.metrics = MetricChoices {
+                primary: Some("visit".into()),
+                ..MetricChoices::default()
+            }
+            .into();
+        }
+        let r = segment_report(&s, seg["column"].as_str().unwrap()).unwrap();
+        let levels = seg["levels"].as_array().unwrap();
+        assert_eq!(r.segments.len(), levels.len(), "{name}");
+        for level in levels {
+            let value = level["level"].as_str().unwrap();
+            let got = r.segments.iter().find(|g| g.segment == value).unwrap();
+            let what = format!("{name} {value}");
+            close(got.uplift.mean, f(&level["estimate"]), &what);
+            close(
+                got.uplift.std_error,
+                f(&level["std_error"]),
+                &format!("{what} se"),
+            );
+            close(
+                got.vs_rest_p.unwrap(),
+                f(&level["vs_rest_p"]),
+                &format!("{what} vs rest"),
+            );
+            close(
+                got.vs_rest_p_adjusted.unwrap(),
+                f(&level["vs_rest_p_holm"]),
+                &format!("{what} Holm"),
+            );
+        }
+        let q = r.heterogeneity.unwrap();
+        close(q.q, f(&seg["q"]), &format!("{name} Q"));
+        close(q.p_value, f(&seg["p_value"]), &format!("{name} Q p"));
+        let shares: f64 = r.segments.iter().map(|g| g.share).sum();
+        assert!(
+            (shares - 1.0).abs() < 1e-12,
+            "{name}: shares add up to {shares}"
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! Segments, not summed away: the experiment within each value of one
+//! column (a channel, a region), its uplift on the primary metric, whether
+//! it differs from the other segments, and the ROI of rolling out to that
+//! segment only.
+//!
+//! Each segment is read as a file of its own (the rows with that value), so
+//! every number is the one the whole analysis would give for those users.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::finance::model::UpliftEstimate;
+use crate::ingest::{detect_delimiter, parse_experiment_with, IngestError};
+use crate::report::{analyze_experiment, AnalysisError};
+use crate::scenario::Scenario;
+use crate::stats::heterogeneity::{cochran_q, Heterogeneity};
+use crate::stats::multiple::holm;
+use crate::stats::Srm;
+use crate::units::Money;
+
+/// More values than this and the column is not a segment (an id, a date).
+pub const MAX_SEGMENTS: usize = 50;
+
+/// Why a column could not be used as the segments.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SegmentError {
+    #[error("There is no column '{column}' in the data.")]
+    NoColumn { column: String },
+    #[error("Column '{column}' has more than {limit} different values, so it is not a segment (an id or a date, perhaps).")]
+    TooMany { column: String, limit: usize },
+    #[error("Segment '{segment}': {error}")]
+    Segment {
+        segment: String,
+        error: AnalysisError,
+    },
+    #[error(transparent)]
+    Data(#[from] IngestError),
+}
+
+/// One segment's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentResult {
+    pub segment: String,
+    /// Users in the segment, all variants, and their share of all users.
+    pub users: u64,
+    pub share: f64,
+    /// The treatment's relative uplift on the primary metric in the segment.
+    pub uplift: UpliftEstimate,
+    /// Sample-ratio mismatch within the segment.
+    pub srm: Option<Srm>,
+    /// Rolling out to this segment only: its share of the monthly users,
+    /// against all of the programme's costs.
+    pub roi_percent: Option<f64>,
+    pub net_profit: Money,
+    /// This segment's uplift against the rest of the users': two-sided p
+    /// (Cochran's Q on the pair), and Holm-adjusted over the segments.
+    pub vs_rest_p: Option<f64>,
+    pub vs_rest_p_adjusted: Option<f64>,
+}
+
+/// Every segment of one column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentReport {
+    pub column: String,
+    pub primary: Option<String>,
+    pub segments: Vec<SegmentResult>,
+    /// Cochran's Q over the segments' uplifts: do they differ at all?
+    pub heterogeneity: Option<Heterogeneity>,
+}
+
+/// One CSV field, quoted when it must be.
+fn push_field(out: &mut String, field: &str, delimiter: char) {
+    if field.contains([delimiter, '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+/// The rows of `text` grouped by the value of `column`: (value, the header
+/// and those rows as CSV), in the order the values first appear. Blank
+/// lines are dropped; everything else is kept as the reader will judge it.
+pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>, SegmentError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = detect_delimiter(header_line);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        _ => return Err(IngestError::Empty.into()),
+    };
+    let at = header
+        .iter()
+        .position(|h| h.trim() == column)
+        .ok_or_else(|| SegmentError::NoColumn {
+            column: column.to_string(),
+        })?;
+    let d = char::from(delimiter);
+    let line = |record: &csv::StringRecord| {
+        let mut out = String::new();
+        for (i, f) in record.iter().enumerate() {
+            if i > 0 {
+                out.push(d);
+            }
+            push_field(&mut out, f, d);
+        }
+        out.push('\n');
+        out
+    };
+    let head = line(&header);
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for record in records.flatten() {
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let value = record.get(at).unwrap_or("").trim().to_string();
+        let pos = match groups.iter().position(|(v, _)| *v == value) {
+            Some(p) => p,
+            None => {
+                if groups.len() == MAX_SEGMENTS {
+                    return Err(SegmentError::TooMany {
+                        column: column.to_string(),
+                        limit: MAX_SEGMENTS,
+                    });
+                }
+                groups.push((value, head.clone()));
+                groups.len() - 1
+            }
+        };
+        if let Some((_, rows)) = groups.get_mut(pos) {
+            rows.push_str(&line(&record));
+        }
+    }
+    Ok(groups)
+}
+
+/// The scenario's analysis within each value of `column`.
+///
+/// Per segment: the treatment's relative uplift on the primary metric and
+/// its standard error (the delta-method Welch test of
+/// [`crate::stats::compare`]), SRM, and the ROI of the programme if it
+/// reached only that segment (monthly users × the segment's share of the
+/// experiment's users). Segment against the rest: Cochran's Q on the two
+/// uplifts, i.e. z = (θ_s − θ_rest)/√(SE_s² + SE_rest²), Holm-adjusted over
+/// the segments; over all segments, Cochran's Q (Cochran 1954), as
+/// statsmodels' `combine_effects` with fixed effects.
+pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport, SegmentError> {
+    let groups = split_by_column(&scenario.data, column)?;
+    // Variants in the order of the whole file, so every segment compares
+    // the same treatment with the control whichever row comes first in it.
+    let order: Vec<String> = parse_experiment_with(&scenario.data, &scenario.columns)?
+        .variants
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    let read = |text: &str| {
+        parse_experiment_with(text, &scenario.columns).map(|mut e| {
+            let rank = |name: &str| order.iter().position(|n| n == name).unwrap_or(usize::MAX);
+            e.variants.sort_by_key(|v| rank(&v.name));
+            e
+        })
+    };
+    let experiments = groups
+        .iter()
+        .map(|(value, text)| {
+            read(text)
+                .map(|e| (value.clone(), e))
+                .map_err(|error| SegmentError::Segment {
+                    segment: value.clone(),
+                    error: error.into(),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let total: u64 = experiments
+        .iter()
+        .map(|(_, e)| e.variants.iter().map(|v| v.users).sum::<u64>())
+        .sum();
+    let head = groups
+        .first()
+        .and_then(|(_, t)| t.split_once('\n'))
+        .map_or(String::new(), |(h, _)| format!("{h}\n"));
+    let mut primary = None;
+    let mut segments = Vec::new();
+    for (i, (value, e)) in experiments.iter().enumerate() {
+        let users: u64 = e.variants.iter().map(|v| v.users).sum();
+        let share = users as f64 / total.max(1) as f64;
+        let mut own = scenario.clone();
+        own.assumptions.monthly_users *= share;
+        let failed = |error| SegmentError::Segment {
+            segment: value.clone(),
+            error,
+        };
+        let report = analyze_experiment(&own, e).map_err(failed)?;
+        // The rest of the users: the header, then every other segment's rows.
+        let rows = |t: &String| t.split_once('\n').map_or("", |(_, r)| r).to_string();
+        let rest_text: String = std::iter::once(head.clone())
+            .chain(
+                groups
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, (_, t))| rows(t)),
+            )
+            .collect();
+        let rest = read(&rest_text)
+            .ok()
+            .and_then(|r| analyze_experiment(scenario, &r).ok());
+        let vs_rest_p = rest.and_then(|r| {
+            let (a, b) = (report.roi.uplift, r.roi.uplift);
+            cochran_q(&[a.mean, b.mean], &[a.std_error, b.std_error]).map(|q| q.p_value)
+        });
+        primary = report.primary.clone();
+        segments.push(SegmentResult {
+            segment: value.clone(),
+            users,
+            share,
+            uplift: report.roi.uplift,
+            srm: report.srm,
+            roi_percent: report.roi.roi_percent,
+            net_profit: report.roi.net_profit,
+            vs_rest_p,
+            vs_rest_p_adjusted: None,
+        });
+    }
+    let raw: Vec<f64> = segments.iter().filter_map(|s| s.vs_rest_p).collect();
+    let mut adjusted = holm(&raw).into_iter();
+    for s in segments.iter_mut().filter(|s| s.vs_rest_p.is_some()) {
+        s.vs_rest_p_adjusted = adjusted.next();
+    }
+    let (estimates, errors): (Vec<f64>, Vec<f64>) = segments
+        .iter()
+        .map(|s| (s.uplift.mean, s.uplift.std_error))
+        .unzip();
+    Ok(SegmentReport {
+        column: column.to_string(),
+        primary,
+        heterogeneity: cochran_q(&estimates, &errors),
+        segments,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_grouped_by_value_with_quotes_kept() {
+        let text = "variant,region,converted\nA,\"North, East\",1\nB,South,0\n\nA,South,1\nB,\"North, East\",0\n";
+        let Ok(groups) = split_by_column(text, "region") else {
+            panic!("splits")
+        };
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].0, "North, East");
+        assert_eq!(
+            groups[0].1,
+            "variant,region,converted\nA,\"North, East\",1\nB,\"North, East\",0\n"
+        );
+        assert!(matches!(
+            split_by_column(text, "city"),
+            Err(SegmentError::NoColumn { .. })
+        ));
+        let many: String = std::iter::once("variant,id,converted\n".to_string())
+            .chain((0..60).map(|i| format!("A,{i},1\n")))
+            .collect();
+        assert!(matches!(
+            split_by_column(&many, "id"),
+            Err(SegmentError::TooMany { .. })
+        ));
+    }
+}
