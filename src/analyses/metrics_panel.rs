@@ -6,8 +6,11 @@ use leptos::prelude::*;
 use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
-use uplift_engine::ingest::{parse_experiment_with, user_checks, ColumnMapping, UserChecks};
+use uplift_engine::ingest::{
+    header_fields, parse_experiment_with, user_checks, ColumnMapping, UserChecks,
+};
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
+use uplift_engine::segments::{segment_report, SegmentReport};
 use uplift_engine::Scenario;
 
 use crate::data::data_events::DataEvent;
@@ -32,9 +35,9 @@ const STYLE: &str = "\
 .guardrail-row .guardrail-margin { width: 6rem; }\
 .ratio-list { padding-left: 1.2rem; }";
 
-/// What the panel analyses: the scenario with its data as sums, and for
-/// row-level data the rows themselves with their column roles (for the
-/// user-id checks).
+/// What the panel analyses: the scenario with its data as sums, and the
+/// data as it is (with its column roles) for the segments and the user-id
+/// checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsRequest {
     pub scenario: Scenario,
@@ -80,6 +83,8 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
         request.with(|r| r.scenario.analysis.metrics.choices().unwrap_or_default())
     });
     let confidence = Memo::new(move |_| request.with(|r| r.scenario.confidence));
+    // The segment column chosen, kept while the analysis is redrawn.
+    let segment_column = RwSignal::new(String::new());
     // The user-id checks read the rows again: after the comparisons are on
     // screen, not before.
     let users = RwSignal::new(None::<UserChecks>);
@@ -124,6 +129,7 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
                     {checks}
                     {r.decision.clone().map(decision_view)}
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
+                    <SegmentView request column=segment_column/>
                     {column_tables(&r.column_metrics, confidence.get())}
                 </section>
             }
@@ -475,4 +481,118 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// The segments: pick a column, see the uplift on the primary metric and
+/// the ROI in each of its values.
+#[component]
+fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> impl IntoView {
+    let headers = Memo::new(move |_| {
+        request.with(|r| {
+            r.rows
+                .as_ref()
+                .map(|(_, text)| header_fields(text))
+                .unwrap_or_default()
+        })
+    });
+    let report = Memo::new(move |_| {
+        let col = column.get();
+        if col.is_empty() {
+            return None;
+        }
+        request.with(|r| {
+            let (columns, text) = r.rows.as_ref()?;
+            let mut s = r.scenario.clone();
+            s.data = text.clone();
+            s.columns = columns.clone();
+            Some(segment_report(&s, &col).map_err(|e| e.to_string()))
+        })
+    });
+    let options = move || {
+        headers
+            .get()
+            .into_iter()
+            .map(|h| {
+                let selected = column.with_untracked(|c| *c == h);
+                view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
+            })
+            .collect_view()
+    };
+    let body = move || {
+        report.get().map(|r| match r {
+            Err(e) => view! { <p class="status error" id="segment-error">{e}</p> }.into_any(),
+            Ok(r) => segment_table(&r).into_any(),
+        })
+    };
+    (!headers.with_untracked(Vec::is_empty)).then(|| {
+        view! {
+            <fieldset class="segments">
+                <legend>"Segments"</legend>
+                <label for="segment-column">"Compare the uplift within each value of"</label>
+                <select id="segment-column" on:change=move |ev| column.set(event_target_value(&ev))>
+                    <option value="">"— choose a column —"</option>
+                    {options}
+                </select>
+                {body}
+            </fieldset>
+        }
+    })
+}
+
+fn segment_table(r: &SegmentReport) -> impl IntoView {
+    let rows = r
+        .segments
+        .iter()
+        .map(|s| {
+            let ci = s.ci.map_or("—".to_string(), |ci| {
+                format!(
+                    "{} to {}",
+                    format::signed_percent(ci.low, 1),
+                    format::signed_percent(ci.high, 1)
+                )
+            });
+            view! {
+                <tr>
+                    <th scope="row">{s.segment.clone()}</th>
+                    <td class="num">{format!("{} ({})", format::count(s.users), format::percent(s.share, 0))}</td>
+                    <td class="num uplift">{format::signed_percent(s.uplift.mean, 1)}</td>
+                    <td class="num ci">{ci}</td>
+                    <td class="num p">{s.vs_rest_p_adjusted.map_or("—".into(), format::p_value)}</td>
+                    <td class="num roi">{s.roi_percent.map_or("—".into(), |p| format::signed_percent(p / 100.0, 0))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let summary = r.heterogeneity.map(|q| {
+        let verdict = if q.p_value < 0.05 {
+            "the uplift differs between segments"
+        } else {
+            "no difference between segments is detectable"
+        };
+        format!(
+            "Cochran's Q = {} on {} degrees of freedom, p = {}: {verdict}. A segment's ROI is the programme's if it reached only that segment (its share of the monthly users, against all the costs).",
+            format::number(q.q, 2),
+            format::number(q.df, 0),
+            format::p_value(q.p_value)
+        )
+    });
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Segments">
+            <table class="data-table" id="segment-table">
+                <caption>{format!("Uplift on {} by {}", r.primary.clone().unwrap_or_default(), r.column)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Segment"</th>
+                        <th scope="col" class="num">"Users (share)"</th>
+                        <th scope="col" class="num">"Uplift"</th>
+                        <th scope="col" class="num">"Interval"</th>
+                        <th scope="col" class="num">"vs the rest, p (Holm)"</th>
+                        <th scope="col" class="num">"ROI, this segment only"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="method-note" id="segment-note">{summary}</p>
+    }
 }

@@ -4,7 +4,6 @@
 //! or when the visitor asks for it; until then a button stands in its place.
 
 use leptos::prelude::*;
-use uplift_engine::ingest::DataShape;
 use wasm_bindgen::prelude::*;
 
 use crate::platform::tool_slot::{ShowPanel, ToolSlot};
@@ -37,8 +36,9 @@ pub fn MetricsSlot() -> impl IntoView {
     // analysis while the data has a problem (its request is then empty).
     let needed = Memo::new(move |_| wanted.get() && state.analysis.with(Result::is_ok));
     // The scenario with its data as sums (small, whatever the paste), then,
-    // for the user-id checks, the column roles and the rows themselves, one
-    // per line: the rows go as they are, with no JSON escaping of megabytes.
+    // for the segments and the user-id checks, the column roles and the
+    // data itself, one per line: the rows go as they are, with no JSON
+    // escaping of megabytes.
     let request = Memo::new(move |_| {
         if !needed.get() {
             return String::new();
@@ -49,12 +49,10 @@ pub fn MetricsSlot() -> impl IntoView {
             };
             state.scenario.with(|s| {
                 let mut request = s.json_with_sums(e);
-                if e.shape == DataShape::RowLevel {
-                    request.push('\n');
-                    request.push_str(&serde_json::to_string(&s.columns).unwrap_or_default());
-                    request.push('\n');
-                    request.push_str(&s.data);
-                }
+                request.push('\n');
+                request.push_str(&serde_json::to_string(&s.columns).unwrap_or_default());
+                request.push('\n');
+                request.push_str(&s.data);
                 request
             })
         })

@@ -204,8 +204,8 @@ mod tools {
         if !accept(on_event, format, context_json) {
             return;
         }
-        // The scenario (its data as sums), then for row-level data the
-        // column roles and the rows, a line each. An empty request (the
+        // The scenario (its data as sums), then the column roles and the
+        // data as it is in the text area, a line each. An empty request (the
         // page's data has a problem) keeps the last panel.
         let mut parts = scenario_json.splitn(3, '\n');
         let Some(Ok(scenario)) = parts.next().map(Scenario::from_json) else {

@@ -8,6 +8,7 @@
 // guardrail gives the decision. No request leaves the page's origin.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -146,6 +147,56 @@ test('a landing-page export with repeated users says how many, and which are in 
     );
     assert.match(await page.locator('#decision').innerText(), /Keep running|Ship|Don't ship/);
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('segments: each channel has its uplift, its test against the rest and its ROI, as the engine computes them', async () => {
+  // Every 10th user converts; with personalization every 9th, and every 5th in the app.
+  const lines = ['variant,channel,converted'];
+  for (let k = 0; k < 500; k++) {
+    for (const channel of ['web', 'app', 'email']) {
+      for (const arm of ['control', 'personalized']) {
+        const every = arm === 'personalized' ? (channel === 'app' ? 5 : 9) : 10;
+        lines.push(`${arm},${channel},${k % every === 0 ? 1 : 0}`);
+      }
+    }
+  }
+  const text = lines.join('\n') + '\n';
+  const file = join(tmpdir(), 'uplift-roi-channels.csv');
+  writeFileSync(file, text);
+  const cli = JSON.parse(execFileSync(join(ROOT, 'target', 'debug', 'uplift-roi'), ['analyze', file, '--segment', 'channel'], { encoding: 'utf8' }));
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    // Pasted as one paste, as a user would (a large paste is shown as a preview).
+    await page.evaluate((t) => {
+      const area = document.querySelector('#data-input');
+      area.value = t;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+    await page.locator('#data-ok:has-text("3,000 user rows")').waitFor();
+    await page.locator('#open-metrics').click();
+    await page.locator('#segment-column').waitFor({ timeout: 15_000 });
+    await page.locator('#segment-column').selectOption('channel');
+    await page.locator('#segment-table').waitFor();
+    const shown = await page.locator('#segment-table tbody tr').evaluateAll((rows) => rows.map((r) => ({
+      name: r.querySelector('th').textContent.trim(),
+      uplift: r.querySelector('td.uplift').textContent.trim(),
+      p: r.querySelector('td.p').textContent.trim(),
+    })));
+    const oneDecimal = (x) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${(Math.abs(x) * 100).toFixed(1)}%`;
+    assert.deepEqual(shown, cli.segments.segments.map((s) => ({
+      name: s.segment,
+      uplift: oneDecimal(s.uplift.mean),
+      p: pValue(s.vs_rest_p_adjusted),
+    })));
+    assert.match(await page.locator('#segment-note').innerText(), /Cochran's Q = /);
+    assert.equal(await page.locator('#segment-column').inputValue(), 'channel');
+    await page.locator('#segment-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-segments');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin(requests), []);
   } finally {
     await context.close();
   }

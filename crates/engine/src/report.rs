@@ -253,6 +253,21 @@ impl Report {
             .vs_control
             .as_ref()
     }
+
+    /// The treatment's comparison with the control on the primary metric.
+    pub fn primary_vs_control(&self) -> Option<&VsControl> {
+        let key = self.primary.as_deref()?;
+        self.metrics
+            .iter()
+            .find(|(m, _)| m.key() == key)
+            .map(|(_, r)| r)
+            .or(self.primary_metric.as_ref())?
+            .variants
+            .iter()
+            .find(|v| v.name == self.treatment)?
+            .vs_control
+            .as_ref()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 use crate::stats::heterogeneity::{cochran_q, Heterogeneity};
 use crate::stats::multiple::holm;
 use crate::stats::Srm;
-use crate::units::Money;
+use crate::units::{Interval, Money};
 
 /// More values than this and the column is not a segment (an id, a date).
 pub const MAX_SEGMENTS: usize = 50;
@@ -46,6 +46,10 @@ pub struct SegmentResult {
     pub share: f64,
     /// The treatment's relative uplift on the primary metric in the segment.
     pub uplift: UpliftEstimate,
+    /// Its interval and p-value against the control, as the metric's table
+    /// shows them for all users.
+    pub ci: Option<Interval>,
+    pub p_value: Option<f64>,
     /// Sample-ratio mismatch within the segment.
     pub srm: Option<Srm>,
     /// Rolling out to this segment only: its share of the monthly users,
@@ -217,11 +221,14 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
             cochran_q(&[a.mean, b.mean], &[a.std_error, b.std_error]).map(|q| q.p_value)
         });
         primary = report.primary.clone();
+        let vs = report.primary_vs_control();
         segments.push(SegmentResult {
             segment: value.clone(),
             users,
             share,
             uplift: report.roi.uplift,
+            ci: vs.and_then(|v| v.relative_ci),
+            p_value: vs.and_then(|v| v.p_value_adjusted.or(v.p_value)),
             srm: report.srm,
             roi_percent: report.roi.roi_percent,
             net_profit: report.roi.net_profit,
