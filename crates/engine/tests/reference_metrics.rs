@@ -38,13 +38,20 @@ fn close(got: f64, want: f64, what: &str) {
     );
 }
 
-/// The file's text, as a user's file would hold it (mark and all).
-fn file_text() -> String {
+const HILLSTROM: &[u8] = include_bytes!("../../../tests/data/hillstrom.csv.gz");
+
+/// A gzipped file's text, as a user's file would hold it (mark and all).
+fn unzip(bytes: &[u8]) -> String {
     let mut text = String::new();
-    flate2::read::GzDecoder::new(DATA)
+    flate2::read::GzDecoder::new(bytes)
         .read_to_string(&mut text)
         .unwrap();
     text
+}
+
+/// The Cookie Cats file's text.
+fn file_text() -> String {
+    unzip(DATA)
 }
 
 /// The header and the data rows `start..end`, as a file of its own.
@@ -295,10 +302,7 @@ fn guardrails_decide_the_cookie_cats_test() {
 fn hillstrom_three_arms_agree_with_gbstats_and_statsmodels_holm() {
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let h = &fixture["hillstrom"];
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&include_bytes!("../../../tests/data/hillstrom.csv.gz")[..])
-        .read_to_string(&mut text)
-        .unwrap();
+    let text = unzip(HILLSTROM);
     // The arm is in `segment`: the user names it the variant.
     let mut s = Scenario::demo();
     s.columns
@@ -404,10 +408,7 @@ fn hillstrom_segments_agree_with_gbstats_and_statsmodels_cochran_q() {
     let h = &fixture["hillstrom"];
     let arm = h["segments"]["arm"].as_str().unwrap();
     let control = h["control"].as_str().unwrap();
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&include_bytes!("../../../tests/data/hillstrom.csv.gz")[..])
-        .read_to_string(&mut text)
-        .unwrap();
+    let text = unzip(HILLSTROM);
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let mut mapping = uplift_engine::ingest::ColumnMapping::new();
     mapping.insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
@@ -486,10 +487,7 @@ fn the_segment_report_gives_the_reference_segments() {
 
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let h = &fixture["hillstrom"];
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&include_bytes!("../../../tests/data/hillstrom.csv.gz")[..])
-        .read_to_string(&mut text)
-        .unwrap();
+    let text = unzip(HILLSTROM);
     for (name, seg) in h["segments"]["by"].as_object().unwrap() {
         let mut s = Scenario::demo();
         s.data = text.clone();
