@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::warehouse::{warehouse_sql, Dialect, OrdersKind, WarehouseQuery};
+use uplift_engine::warehouse::{warehouse_sql, Dialect, OrdersKind, SqlMetric, WarehouseQuery};
 use wasm_bindgen_futures::JsFuture;
 
 /// A labelled text input for one table or column name.
@@ -33,9 +33,27 @@ pub fn WarehousePanel() -> impl IntoView {
     let dialect = RwSignal::new(Dialect::default());
     let query = RwSignal::new(WarehouseQuery::example());
     let message = RwSignal::new(None::<String>);
+    // The metric list as typed; `None` while an entry cannot be read.
+    let metrics = RwSignal::new((String::new(), Some(Vec::<SqlMetric>::new())));
     let sql = Memo::new(move |_| {
+        if metrics.with(|(_, m)| m.is_none()) {
+            return Err("Write each metric as its column name, or name:flag for a yes/no column, separated by commas (visits, minutes, retained:flag).".into());
+        }
         query.with(|q| warehouse_sql(dialect.get(), q).map_err(|e| e.to_string()))
     });
+    let set_metrics = Callback::new(move |text: String| {
+        let parsed: Option<Vec<SqlMetric>> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(SqlMetric::parse)
+            .collect();
+        if let Some(list) = &parsed {
+            query.update(|q| q.metrics = list.clone());
+        }
+        metrics.set((text, parsed));
+    });
+    let metrics_text = Signal::derive(move || metrics.with(|(t, _)| t.clone()));
 
     // Bind a required name (a `String` of the query) to a field.
     let required = move |get: fn(&WarehouseQuery) -> &String,
@@ -64,6 +82,7 @@ pub fn WarehousePanel() -> impl IntoView {
     let (timestamp, set_timestamp) = optional(|q| &q.timestamp, |q, v| q.timestamp = v);
     let (start, set_start) = optional(|q| &q.start, |q, v| q.start = v);
     let (end, set_end) = optional(|q| &q.end, |q, v| q.end = v);
+    let (segment, set_segment) = optional(|q| &q.segment, |q, v| q.segment = v);
 
     let copy = move |_| {
         let Ok(text) = sql.get_untracked() else {
@@ -91,7 +110,7 @@ pub fn WarehousePanel() -> impl IntoView {
             <h2 id="warehouse-title">"My data is in a warehouse"</h2>
             <p class="hint">
                 "Too many rows to export? Run this in your warehouse, then paste the result into step 1. "
-                "It reduces an events table (one row per exposure or order; users who bought nothing keep their exposure row with empty revenue) to one row per variant. "
+                "It reduces an events table (one row per exposure or order; users who bought nothing keep their exposure row with empty revenue) to one row per variant (or per segment and variant). "
                 "Users seen in more than one variant are left out."
             </p>
             <fieldset class="assumptions">
@@ -119,6 +138,12 @@ pub fn WarehousePanel() -> impl IntoView {
                 <NameField id="wh-variant" label="Variant column" value=variant on_input=set_variant/>
                 <NameField id="wh-revenue" label="Revenue column" placeholder="none"
                     help="Order amount; empty on exposure rows." value=revenue on_input=set_revenue/>
+                <NameField id="wh-metrics" label="Other metric columns" placeholder="none"
+                    help="Separated by commas; numbers are summed per user, name:flag marks a yes/no column."
+                    value=metrics_text on_input=set_metrics/>
+                <NameField id="wh-segment" label="Segment column" placeholder="none"
+                    help="One row per segment and variant, to see where the uplift is."
+                    value=segment on_input=set_segment/>
             </fieldset>
             <details>
                 <summary>"Orders, pre-period revenue and dates"</summary>

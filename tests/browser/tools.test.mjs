@@ -121,3 +121,33 @@ test('fitted CLV results follow a change of number style', async () => {
     await context.close();
   }
 });
+
+test('the warehouse SQL carries further metrics and a segment, and says what it cannot read', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.locator('#open-warehouse').click();
+    await page.locator('#wh-metrics').fill('visit:flag, history');
+    await page.locator('#wh-segment').fill('channel');
+    await page.locator('#wh-dialect').selectOption('postgresql');
+    const sql = await page.locator('#wh-sql').inputValue();
+    // The segment comes first, then the app's canonical columns and the metrics' sums.
+    const names = [...sql.matchAll(/ AS "([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(names.slice(0, 3), ['channel', 'variant', 'users']);
+    for (const n of ['visit', 'visit_x_history', 'history', 'history_sq']) assert.ok(names.includes(n), n);
+    assert.ok(!names.includes('visit_sq'), 'a flag has no square column');
+    assert.match(sql, /CAST\("visit" AS INTEGER\) <> 0/);
+    assert.match(sql, /GROUP BY uplift_segment, uplift_variant/);
+    // An entry that is neither a column nor column:flag is refused in words.
+    await page.locator('#wh-metrics').fill('visit:count');
+    await page.locator('#warehouse-error').waitFor();
+    assert.match(await page.locator('#warehouse-error').innerText(), /name:flag/);
+    await page.locator('#wh-metrics').fill('visit:flag, revenue');
+    assert.match(await page.locator('#warehouse-error').innerText(), /two columns called "revenue"/);
+    await page.locator('#wh-metrics').fill('visit:flag');
+    await page.locator('#wh-sql').waitFor();
+    await screenshot(page, 'warehouse-metrics');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -12,10 +12,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uplift_engine::decision::analyze_metrics;
-use uplift_engine::ingest::ColumnRole;
+use uplift_engine::ingest::{ColumnMapping, ColumnRole};
 use uplift_engine::scenario::{Guardrail, Method, RatioMetric};
 use uplift_engine::value::transactions::TimeUnit;
-use uplift_engine::warehouse::{Dialect, OrdersKind, WarehouseQuery};
+use uplift_engine::warehouse::{Dialect, OrdersKind, SqlMetric, WarehouseQuery};
 use uplift_engine::{analyze, Scenario};
 
 #[derive(Parser)]
@@ -44,6 +44,12 @@ enum Command {
     Reduce {
         /// Row-level CSV, one row per user ('-' for standard input)
         file: String,
+        /// One row per value of COLUMN and variant, that column first
+        #[arg(long, value_name = "COLUMN")]
+        segment: Option<String>,
+        /// The column that names the variant, when its header is not recognised
+        #[arg(long, value_name = "COLUMN")]
+        variant_column: Option<String>,
     },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
@@ -215,6 +221,18 @@ struct SqlArgs {
     /// Last day of the experiment
     #[arg(long, value_name = "YYYY-MM-DD")]
     end: Option<String>,
+    /// A further metric: COL (a number summed per user) or COL:flag (true or 1
+    /// on any of the user's rows); repeatable
+    #[arg(long, value_name = "COL[:flag]", value_parser = parse_sql_metric)]
+    metric: Vec<SqlMetric>,
+    /// A per-user segment column: one row per segment and variant
+    #[arg(long, value_name = "COL")]
+    segment: Option<String>,
+}
+
+fn parse_sql_metric(text: &str) -> Result<SqlMetric, String> {
+    SqlMetric::parse(text)
+        .ok_or_else(|| "write COL or COL:flag, e.g. visits or converted:flag".into())
 }
 
 fn parse_confidence(text: &str) -> Result<f64, String> {
@@ -262,7 +280,17 @@ fn run(command: Command) -> Result<String, String> {
         Command::Analyze(args) => analyze_file(args),
         Command::Clv(args) => clv(args),
         Command::Sql(args) => sql(args),
-        Command::Reduce { file } => reduce(&file),
+        Command::Reduce {
+            file,
+            segment,
+            variant_column,
+        } => {
+            let mut mapping = ColumnMapping::new();
+            if let Some(col) = variant_column {
+                mapping.insert(col, ColumnRole::Variant);
+            }
+            reduce(&file, segment.as_deref(), mapping)
+        }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }
 }
@@ -376,6 +404,8 @@ fn sql(args: SqlArgs) -> Result<String, String> {
         timestamp: args.timestamp,
         start: args.start,
         end: args.end,
+        metrics: args.metric,
+        segment: args.segment,
     };
     let text =
         uplift_engine::warehouse::warehouse_sql(args.dialect, &query).map_err(|e| e.to_string())?;
@@ -383,8 +413,15 @@ fn sql(args: SqlArgs) -> Result<String, String> {
     Ok(text.trim_end().to_string())
 }
 
-fn reduce(file: &str) -> Result<String, String> {
-    use uplift_engine::ingest::{to_aggregated_csv, ColumnMapping, ExperimentReader};
+fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<String, String> {
+    use uplift_engine::ingest::{to_aggregated_csv, ExperimentReader};
+    if let Some(column) = segment {
+        // Split by value first: the whole file is read into memory.
+        let text = read_text(file)?;
+        let out = uplift_engine::segments::aggregated_by_segment(&text, column, &mapping)
+            .map_err(|e| e.to_string())?;
+        return Ok(out.trim_end().to_string());
+    }
     // Streamed in 4 MiB chunks, as the browser's worker does: memory stays
     // bounded however large the file.
     let mut input: Box<dyn Read> = if file == "-" {
@@ -392,7 +429,7 @@ fn reduce(file: &str) -> Result<String, String> {
     } else {
         Box::new(std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?)
     };
-    let mut reader = ExperimentReader::new(ColumnMapping::new());
+    let mut reader = ExperimentReader::new(mapping);
     let mut buffer = vec![0u8; 4 << 20];
     loop {
         let n = input

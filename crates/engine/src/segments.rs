@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::finance::model::UpliftEstimate;
-use crate::ingest::{detect_delimiter, parse_experiment_with, IngestError};
+use crate::ingest::{
+    detect_delimiter, parse_experiment_with, to_aggregated_csv, ColumnMapping, IngestError,
+};
 use crate::report::{analyze_experiment, AnalysisError};
 use crate::scenario::Scenario;
 use crate::stats::heterogeneity::{cochran_q, Heterogeneity};
@@ -33,6 +35,8 @@ pub enum SegmentError {
         segment: String,
         error: AnalysisError,
     },
+    #[error("Segment '{segment}' of '{column}' has other columns than the first segment (a metric that is yes/no in one and a number in another, perhaps), so they cannot share one table.")]
+    Mixed { column: String, segment: String },
     #[error(transparent)]
     Data(#[from] IngestError),
 }
@@ -143,6 +147,56 @@ pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>
         }
     }
     Ok(groups)
+}
+
+/// The rows of `text` reduced to the aggregated CSV per value of `column`:
+/// the column first (under its own name), then the columns
+/// [`to_aggregated_csv`] writes, one row per segment and variant, ordered by
+/// segment. The same shape as the warehouse SQL's result with a segment.
+pub fn aggregated_by_segment(
+    text: &str,
+    column: &str,
+    mapping: &ColumnMapping,
+) -> Result<String, SegmentError> {
+    let mut groups = split_by_column(text, column)?;
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut header: Option<String> = None;
+    let mut out = String::new();
+    for (value, part) in &groups {
+        let mut e =
+            parse_experiment_with(part, mapping).map_err(|error| SegmentError::Segment {
+                segment: value.clone(),
+                error: error.into(),
+            })?;
+        // Ordered by variant within a segment, as the SQL's ORDER BY.
+        e.variants.sort_by(|a, b| a.name.cmp(&b.name));
+        let csv = to_aggregated_csv(&e.variants, &e.metric_columns);
+        let mut lines = csv.lines();
+        let head = lines.next().unwrap_or("");
+        match &header {
+            None => {
+                push_field(&mut out, column, ',');
+                out.push(',');
+                out.push_str(head);
+                out.push('\n');
+                header = Some(head.to_string());
+            }
+            Some(h) if h != head => {
+                return Err(SegmentError::Mixed {
+                    column: column.to_string(),
+                    segment: value.clone(),
+                })
+            }
+            Some(_) => {}
+        }
+        for line in lines {
+            push_field(&mut out, value, ',');
+            out.push(',');
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
 }
 
 /// The scenario's analysis within each value of `column`.
@@ -280,5 +334,30 @@ mod tests {
             split_by_column(&many, "id"),
             Err(SegmentError::TooMany { .. })
         ));
+    }
+
+    #[test]
+    fn aggregated_by_segment_writes_each_segment_s_sums_and_reads_back() {
+        let text = "variant,channel,converted,minutes\nA,web,1,3\nB,web,0,2\nA,web,0,4\nB,\"app, ios\",1,5\nA,\"app, ios\",0,1\nB,web,1,7\n";
+        let Ok(out) = aggregated_by_segment(text, "channel", &ColumnMapping::new()) else {
+            panic!("reduces")
+        };
+        assert_eq!(
+            out,
+            "channel,variant,users,conversions,minutes,minutes_sq\n\
+             \"app, ios\",A,1,0,1,1\n\"app, ios\",B,1,1,5,25\n\
+             web,A,2,1,7,25\nweb,B,2,1,9,53\n"
+        );
+        // Read as a file, the segments sum to the whole experiment's sums.
+        let (Ok(whole), Ok(back)) = (
+            parse_experiment_with(text, &ColumnMapping::new()),
+            parse_experiment_with(&out, &ColumnMapping::new()),
+        ) else {
+            panic!("both read")
+        };
+        assert_eq!(
+            to_aggregated_csv(&whole.variants, &whole.metric_columns),
+            to_aggregated_csv(&back.variants, &back.metric_columns)
+        );
     }
 }

@@ -14,6 +14,8 @@
 //! | is-order    | instead of an order id: a 0/1 or boolean flag, 1 on each order row |
 //! | pre-revenue | optional; the user's revenue *before* the experiment, repeated on their rows (or on one row, NULL elsewhere) |
 //! | timestamp   | optional; when the event happened, to keep only the experiment's days |
+//! | metrics     | optional, any number: a number summed per user (visits, minutes), or a flag (boolean or 0/1) that is 1 for a user when any of their rows is true |
+//! | segment     | optional; a per-user value (channel, country) to report each segment on its own |
 //!
 //! A user who saw the test and bought nothing still has an exposure row with
 //! NULL revenue, so every exposed user is counted.
@@ -34,8 +36,18 @@
 //! `orders = Σ orders_u`, `revenue = Σ revenue_u`, `revenue_sq = Σ revenue_u²`,
 //! `orders_sq = Σ orders_u²`, `revenue_x_orders = Σ revenue_u·orders_u`,
 //! `pre_revenue = Σ pre_u`, `pre_revenue_sq = Σ pre_u²`,
-//! `revenue_x_pre = Σ revenue_u·pre_u` — the columns, named exactly as
+//! `revenue_x_pre = Σ revenue_u·pre_u`; for each further metric *X*
+//! (`X_u = Σ X` per user, or for a flag `X_u = 1` if any row is true):
+//! `X = Σ X_u`, `X_sq = Σ X_u²` (not for flags, where it equals `X`) and,
+//! for each later metric *Y*, `X_x_Y = Σ X_u·Y_u` (the delta method of a
+//! ratio needs it) — the columns, named exactly as
 //! [`crate::ingest::to_aggregated_csv`] writes them, that the app reads back.
+//! `conversions` is written only with revenue or orders.
+//!
+//! With a segment column the per-user segment is `MAX(segment)` and the
+//! result has one row per segment and variant, the segment first, under its
+//! own name: the app sums the segments for the whole experiment and can
+//! split the file by that column again.
 //! Squares and products are computed in double precision so they cannot
 //! overflow an integer type.
 //!
@@ -48,6 +60,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::ingest::{MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS};
 use crate::value::transactions::{civil_from_days, parse_date};
 
 /// The SQL flavours the generator writes.
@@ -190,6 +203,41 @@ pub enum OrdersKind {
     IsOrder,
 }
 
+/// How a metric column becomes one number per user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// A number, summed over the user's rows.
+    #[default]
+    Sum,
+    /// A boolean or 0/1 flag: 1 when any of the user's rows is true.
+    Flag,
+}
+
+/// A further metric column of the table.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SqlMetric {
+    pub column: String,
+    pub kind: MetricKind,
+}
+
+impl SqlMetric {
+    /// `COL` or `COL:flag` (also `:sum`), as the command line takes it.
+    pub fn parse(text: &str) -> Option<SqlMetric> {
+        let (column, kind) = match text.rsplit_once(':') {
+            Some((c, k)) if k.trim().eq_ignore_ascii_case("flag") => (c, MetricKind::Flag),
+            Some((c, k)) if k.trim().eq_ignore_ascii_case("sum") => (c, MetricKind::Sum),
+            Some(_) => return None,
+            None => (text, MetricKind::Sum),
+        };
+        let column = column.trim();
+        (!column.is_empty()).then(|| SqlMetric {
+            column: column.to_string(),
+            kind,
+        })
+    }
+}
+
 /// What the user told us about their table. Optional columns are `None` or
 /// blank when the table has no such column; see the [module docs](self) for
 /// the table's assumed shape.
@@ -215,6 +263,10 @@ pub struct WarehouseQuery {
     pub start: Option<String>,
     /// Last day of the experiment, inclusive (`YYYY-MM-DD`).
     pub end: Option<String>,
+    /// Further metric columns, in the order their sums are written.
+    pub metrics: Vec<SqlMetric>,
+    /// A per-user segment column: one result row per segment and variant.
+    pub segment: Option<String>,
 }
 
 impl WarehouseQuery {
@@ -241,6 +293,8 @@ pub enum Field {
     Orders,
     PreRevenue,
     Timestamp,
+    Metric,
+    Segment,
 }
 
 impl std::fmt::Display for Field {
@@ -253,6 +307,8 @@ impl std::fmt::Display for Field {
             Field::Orders => "orders column",
             Field::PreRevenue => "pre-period revenue column",
             Field::Timestamp => "timestamp column",
+            Field::Metric => "metric column",
+            Field::Segment => "segment column",
         })
     }
 }
@@ -274,7 +330,7 @@ pub enum WarehouseError {
         what: &'static str,
         dialect: &'static str,
     },
-    #[error("Name a revenue column, an orders column or both: without either there is nothing to compare between variants.")]
+    #[error("Name a revenue column, an orders column or a metric column: without one there is nothing to compare between variants.")]
     NothingToMeasure,
     #[error("Pre-period revenue is only used with a revenue column; name the revenue column too.")]
     PreRevenueWithoutRevenue,
@@ -284,6 +340,10 @@ pub enum WarehouseError {
     DateWithoutTimestamp,
     #[error("The start date {start} is after the end date {end}.")]
     StartAfterEnd { start: String, end: String },
+    #[error("The result would have two columns called \"{name}\"; each metric (and the segment) needs a name of its own.")]
+    DuplicateName { name: String },
+    #[error("At most {limit} metric columns fit in one query.")]
+    TooManyMetrics { limit: usize },
 }
 
 /// A blank optional entry means "no such column".
@@ -357,7 +417,18 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
     let orders = optional(&query.orders, Field::Orders)?;
     let pre = optional(&query.pre_revenue, Field::PreRevenue)?;
     let timestamp = optional(&query.timestamp, Field::Timestamp)?;
-    if revenue.is_none() && orders.is_none() {
+    let segment = optional(&query.segment, Field::Segment)?;
+    if query.metrics.len() > MAX_METRIC_COLUMNS {
+        return Err(WarehouseError::TooManyMetrics {
+            limit: MAX_METRIC_COLUMNS,
+        });
+    }
+    let metrics = query
+        .metrics
+        .iter()
+        .map(|m| Ok((quote_name(dialect, Field::Metric, &m.column)?, m)))
+        .collect::<Result<Vec<_>, WarehouseError>>()?;
+    if revenue.is_none() && orders.is_none() && metrics.is_empty() {
         return Err(WarehouseError::NothingToMeasure);
     }
     // The app pairs the pre-period with revenue only (CUPED), so a lone
@@ -403,6 +474,20 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
     if let Some(p) = &pre {
         per_user.push(format!("COALESCE(MAX({}), 0) AS uplift_pre", to_float(p)));
     }
+    for (i, (column, m)) in metrics.iter().enumerate() {
+        per_user.push(match m.kind {
+            MetricKind::Sum => format!("COALESCE(SUM({}), 0) AS uplift_m{i}", to_float(column)),
+            // Through an integer, which every dialect casts booleans and
+            // numbers to alike; NULL and false are 0.
+            MetricKind::Flag => format!(
+                "MAX(CASE WHEN CAST({column} AS {}) <> 0 THEN 1 ELSE 0 END) AS uplift_m{i}",
+                dialect.int_type()
+            ),
+        });
+    }
+    if let Some(s) = &segment {
+        per_user.push(format!("MAX({s}) AS uplift_segment"));
+    }
     let mut filters = vec![
         format!("{user} IS NOT NULL"),
         format!("{variant} IS NOT NULL"),
@@ -421,20 +506,27 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
 
     // Step 2: per variant, the app's canonical columns.
     let q = dialect.quote_char();
-    let out = |expr: String, name: &str| format!("{expr} AS {q}{name}{q}");
+    let out = |expr: String, name: &str| (expr, name.to_string());
     let converted = if orders.is_some() {
         "uplift_orders > 0"
     } else {
         "uplift_revenue > 0"
     };
-    let mut per_variant = vec![
-        out("uplift_variant".into(), "variant"),
-        out("COUNT(*)".into(), "users"),
-        out(
+    let mut per_variant = Vec::new();
+    let segment_name = given(&query.segment)
+        .and_then(|name| name.rsplit('.').next())
+        .map(str::trim);
+    if let Some(name) = segment_name {
+        per_variant.push(out("uplift_segment".into(), name));
+    }
+    per_variant.push(out("uplift_variant".into(), "variant"));
+    per_variant.push(out("COUNT(*)".into(), "users"));
+    if orders.is_some() || revenue.is_some() {
+        per_variant.push(out(
             format!("SUM(CASE WHEN {converted} THEN 1 ELSE 0 END)"),
             "conversions",
-        ),
-    ];
+        ));
+    }
     if orders.is_some() {
         per_variant.push(out("SUM(uplift_orders)".into(), "orders"));
     }
@@ -463,6 +555,39 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
         }
     }
 
+    // Further metrics, in the order and with the names the app writes.
+    let names: Vec<&str> = query
+        .metrics
+        .iter()
+        .map(|m| m.column.trim().rsplit('.').next().unwrap_or("").trim())
+        .collect();
+    let crosses = names.len() <= MAX_CROSS_COLUMNS;
+    for (i, ((_, m), name)) in metrics.iter().zip(&names).enumerate() {
+        let mi = to_float(&format!("uplift_m{i}"));
+        per_variant.push(out(format!("SUM(uplift_m{i})"), name));
+        if m.kind == MetricKind::Sum {
+            per_variant.push(out(format!("SUM({mi} * {mi})"), &format!("{name}_sq")));
+        }
+        for (j, other) in names.iter().enumerate().skip(i + 1).filter(|_| crosses) {
+            let mj = to_float(&format!("uplift_m{j}"));
+            per_variant.push(out(
+                format!("SUM({mi} * {mj})"),
+                &format!("{name}_x_{other}"),
+            ));
+        }
+    }
+    // Output names must be unique, or the app could not tell them apart.
+    let mut seen = std::collections::HashSet::new();
+    for (_, name) in &per_variant {
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return Err(WarehouseError::DuplicateName { name: name.clone() });
+        }
+    }
+    let per_variant: Vec<String> = per_variant
+        .iter()
+        .map(|(expr, name)| format!("{expr} AS {q}{name}{q}"))
+        .collect();
+
     let orders_note = match (&orders, query.orders_kind) {
         (None, _) => "",
         (Some(_), OrdersKind::OrderId) => "\n-- Orders are distinct order ids per user.",
@@ -473,11 +598,19 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
     } else {
         ""
     };
+    let (group, segment_note) = if segment.is_some() {
+        (
+            "uplift_segment, uplift_variant",
+            "\n-- One row per segment and variant; a user's segment is the largest value on their rows.",
+        )
+    } else {
+        ("uplift_variant", "")
+    };
     Ok(format!(
         "-- Uplift ROI: one row per variant with the sums the calculator needs.
 -- Run this in your warehouse ({dialect}), then paste the result into step 1.
 -- Users seen in more than one variant are left out: their outcome cannot be
--- credited to either arm.{orders_note}{pre_note}
+-- credited to either arm.{orders_note}{pre_note}{segment_note}
 WITH per_user AS (
   SELECT
     {per_user}
@@ -493,8 +626,8 @@ SELECT
   {per_variant}
 FROM flagged
 WHERE uplift_variant_count = 1
-GROUP BY uplift_variant
-ORDER BY uplift_variant;
+GROUP BY {group}
+ORDER BY {group};
 ",
         dialect = dialect.label(),
         per_user = per_user.join(",\n    "),
@@ -770,6 +903,73 @@ mod tests {
             warehouse_sql(Dialect::DuckDb, &q),
             Err(WarehouseError::PreRevenueWithoutRevenue)
         );
+    }
+
+    /// The output names of `s`, in order.
+    fn output_names(d: Dialect, s: &str) -> Vec<String> {
+        let q = d.quote_char();
+        s.split(&format!(" AS {q}"))
+            .skip(1)
+            .filter_map(|rest| rest.split(q).next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn metrics_and_a_segment_are_named_as_the_app_writes_them() {
+        let q = WarehouseQuery {
+            table: "games".into(),
+            user: "userid".into(),
+            variant: "version".into(),
+            metrics: ["sum_gamerounds", "retention_1:flag", "t.retention_7:FLAG"]
+                .iter()
+                .filter_map(|m| SqlMetric::parse(m))
+                .collect(),
+            segment: Some("country".into()),
+            ..WarehouseQuery::default()
+        };
+        // The app's own writer on the same columns gives the same header.
+        let Ok(e) = crate::ingest::parse_experiment(
+            "userid,version,country,sum_gamerounds,retention_1,retention_7\n1,a,de,3,True,False\n2,b,fr,5,False,True\n",
+        ) else {
+            panic!("reads")
+        };
+        let app = crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns);
+        let app_header = app.lines().next().unwrap_or("");
+        for d in Dialect::ALL {
+            let s = sql(d, &q);
+            let names = output_names(d, &s);
+            assert_eq!(names[0], "country", "{d:?}");
+            assert_eq!(names[1..].join(","), app_header, "{d:?}\n{s}");
+            assert!(s.contains("MAX(CASE WHEN CAST("), "{s}");
+            assert!(s
+                .trim_end()
+                .ends_with("ORDER BY uplift_segment, uplift_variant;"));
+        }
+        // Two metrics of one name, or a metric named like a fixed column.
+        let twice = WarehouseQuery {
+            metrics: vec![
+                SqlMetric::parse("a.visits").unwrap_or_default(),
+                SqlMetric::parse("b.visits").unwrap_or_default(),
+            ],
+            ..q.clone()
+        };
+        assert!(matches!(
+            warehouse_sql(Dialect::DuckDb, &twice),
+            Err(WarehouseError::DuplicateName { .. })
+        ));
+        let clash = WarehouseQuery {
+            revenue: Some("spend".into()),
+            metrics: vec![SqlMetric::parse("revenue").unwrap_or_default()],
+            segment: None,
+            ..q
+        };
+        assert!(matches!(
+            warehouse_sql(Dialect::DuckDb, &clash),
+            Err(WarehouseError::DuplicateName { .. })
+        ));
+        assert_eq!(SqlMetric::parse("x:count"), None);
+        assert_eq!(SqlMetric::parse(":flag"), None);
     }
 
     #[test]
