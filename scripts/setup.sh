@@ -4,7 +4,9 @@
 #
 #   scripts/setup.sh            the pinned Rust toolchains and every crate they build,
 #                               Trunk, wasm-bindgen, npm tools
-#   scripts/setup.sh --browser  the above plus Debian's Chromium and ChromeDriver
+#   scripts/setup.sh --browser  the above plus what the tests run on: Debian's
+#                               Chromium and ChromeDriver, poppler-utils,
+#                               PostgreSQL and a Java 17 runtime (for Spark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,10 +72,24 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   touch node_modules/.package-lock.json
 fi
 
-# Chromium for the browser tests, from Debian (never a downloaded browser), and
-# poppler's pdftoppm, which turns the printed report into page images to look at.
-if [ "${1:-}" = "--browser" ] && ! { have chromium && have chromedriver && have pdftoppm; }; then
-  step "installing Debian chromium, chromium-driver and poppler-utils"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver poppler-utils
+# For the tests, from Debian: Chromium for the browser tests (never a
+# downloaded browser); poppler's pdftoppm, which turns the printed report into
+# page images to look at; and the engines scripts/check-warehouse-sql.sh runs
+# the warehouse SQL on: PostgreSQL's server, and Java 17+ for Spark (pyspark
+# itself comes from PyPI into that script's venv; Debian's default JRE is
+# OpenJDK 17 on Debian 12, 21 on 13, both of which Spark 4 runs on).
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
+if [ "${1:-}" = "--browser" ]; then
+  missing=()
+  have chromium || missing+=(chromium)
+  have chromedriver || missing+=(chromium-driver)
+  have pdftoppm || missing+=(poppler-utils)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  [ "$(java_major)" -ge 17 ] 2>/dev/null || missing+=(default-jre-headless)
+  python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv) # the venvs of the checks
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "installing Debian ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
 fi

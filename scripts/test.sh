@@ -22,7 +22,7 @@ cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D war
 step "unit tests (engine and app, native)"
 cargo test --workspace
 
-step "warehouse SQL run in DuckDB, compared with the app's own reduction"
+step "warehouse SQL run on DuckDB, PostgreSQL, Spark SQL, BigQuery and Snowflake (sqlglot), compared with the app's own reduction"
 scripts/check-warehouse-sql.sh
 
 step "release build of the site"

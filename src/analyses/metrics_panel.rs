@@ -7,7 +7,8 @@ use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
 use uplift_engine::ingest::{
-    header_fields, parse_experiment_with, user_checks, ColumnMapping, UserChecks,
+    header_fields, parse_experiment_with, user_checks, without_repeated_users, ColumnMapping,
+    UserChecks,
 };
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::segments::{segment_report, SegmentReport};
@@ -102,6 +103,39 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
             std::time::Duration::ZERO,
         );
     });
+    // The rows before repeated users were left out, for "Put them back".
+    let before_exclusion = RwSignal::new(None::<(String, String)>);
+    let exclude = move |_| {
+        let cleaned = request.with_untracked(|r| {
+            let (columns, text) = r.rows.as_ref()?;
+            Some((text.clone(), without_repeated_users(text, columns)?))
+        });
+        if let Some((old, clean)) = cleaned {
+            let note = format!(
+                "Left out {} rows: every row of the {} users in more than one variant, and later rows of a user id already counted.",
+                format::count(clean.rows_removed),
+                format::count(clean.users_removed)
+            );
+            before_exclusion.set(Some((old, note)));
+            tell_page(&DataEvent::Text(clean.text));
+        }
+    };
+    let restore = move |_| {
+        if let Some((old, _)) = before_exclusion.get_untracked() {
+            before_exclusion.set(None);
+            tell_page(&DataEvent::Text(old));
+        }
+    };
+    let exclusion = move || {
+        before_exclusion.get().map(|(_, note)| {
+            view! {
+                <p class="status ok" id="exclusion-note">
+                    {note}" "
+                    <button type="button" class="button secondary" id="restore-repeats" on:click=restore>"Put them back"</button>
+                </p>
+            }
+        })
+    };
     let style = view! { <style>{STYLE}</style> };
     let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
@@ -109,7 +143,15 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
             let available = r.available.clone();
             let checks = move || {
                 users.get().map(|c| match user_note(c) {
-                    Some(n) => view! { <p class="status error" id="user-check">{n}</p> }.into_any(),
+                    Some(n) => view! {
+                        <p class="status error" id="user-check">
+                            {n}" "
+                            <button type="button" class="button secondary" id="exclude-repeats" on:click=exclude>
+                                "Leave these rows out"
+                            </button>
+                        </p>
+                    }
+                    .into_any(),
                     None => view! {
                         <p class="status ok" id="user-check">
                             {format!("Data check: every one of the {} user ids appears once.", format::count(c.users))}
@@ -127,6 +169,7 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
                         </p>
                     })}
                     {checks}
+                    {exclusion}
                     {r.decision.clone().map(decision_view)}
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     <SegmentView request column=segment_column/>
@@ -521,7 +564,10 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
     let body = move || {
         report.get().map(|r| match r {
             Err(e) => view! { <p class="status error" id="segment-error">{e}</p> }.into_any(),
-            Ok(r) => segment_table(&r).into_any(),
+            Ok(r) => {
+                let confidence = request.with_untracked(|q| q.scenario.confidence);
+                segment_table(&r, confidence).into_any()
+            }
         })
     };
     (!headers.with_untracked(Vec::is_empty)).then(|| {
@@ -539,7 +585,7 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
     })
 }
 
-fn segment_table(r: &SegmentReport) -> impl IntoView {
+fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {
     let rows = r
         .segments
         .iter()
@@ -559,6 +605,10 @@ fn segment_table(r: &SegmentReport) -> impl IntoView {
                     <td class="num ci">{ci}</td>
                     <td class="num p">{s.vs_rest_p_adjusted.map_or("—".into(), format::p_value)}</td>
                     <td class="num roi">{s.roi_percent.map_or("—".into(), |p| format::signed_percent(p / 100.0, 0))}</td>
+                    <td class="num srm">{s.srm.map_or("—".into(), |srm| {
+                        let p = format::p_value(srm.p_value);
+                        if srm.mismatch { format!("{p}, mismatch") } else { p }
+                    })}</td>
                 </tr>
             }
         })
@@ -576,6 +626,18 @@ fn segment_table(r: &SegmentReport) -> impl IntoView {
             format::p_value(q.p_value)
         )
     });
+    let mismatched: Vec<&str> = r
+        .segments
+        .iter()
+        .filter(|s| s.srm.is_some_and(|m| m.mismatch))
+        .map(|s| s.segment.as_str())
+        .collect();
+    let srm_note = (!mismatched.is_empty()).then(|| {
+        format!(
+            " The split between variants is not the planned one in {} (sample-ratio mismatch, p < 0.001): the uplift there may be biased.",
+            mismatched.join(", ")
+        )
+    });
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Segments">
             <table class="data-table" id="segment-table">
@@ -588,11 +650,32 @@ fn segment_table(r: &SegmentReport) -> impl IntoView {
                         <th scope="col" class="num">"Interval"</th>
                         <th scope="col" class="num">"vs the rest, p (Holm)"</th>
                         <th scope="col" class="num">"ROI, this segment only"</th>
+                        <th scope="col" class="num">"Split check (SRM p)"</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="method-note" id="segment-note">{summary}</p>
+        <crate::charts::TableDownload table_id="segment-table" name="segment table"/>
+        <p class="method-note" id="segment-note">{summary}{srm_note}</p>
+        {segment_chart(r, confidence)}
     }
+}
+
+/// The segments' uplifts as a forest plot, with its text alternative and
+/// downloads, drawn here at the width of the results.
+fn segment_chart(r: &SegmentReport, confidence: f64) -> impl IntoView {
+    use crate::charts::forest_chart::{segment_forest_summary, segment_forest_svg};
+    let interval = format!("{} confidence intervals", format::percent(confidence, 0));
+    let width = crate::charts::lazy::current_width();
+    let summary = segment_forest_summary(r, &interval);
+    segment_forest_svg(r, &interval, width).map(|svg| {
+        view! {
+            <figure class="chart" id="segment-chart">
+                <div class="chart-svg" role="img" aria-label=summary.clone() inner_html=svg.clone()></div>
+                <crate::charts::ChartDownloads id="segment-chart" name="segment chart" svg=svg/>
+                <figcaption>{summary}</figcaption>
+            </figure>
+        }
+    })
 }

@@ -1,5 +1,6 @@
 //! Forest plot: every variant's relative uplift on every metric, with its
 //! interval, against a line at 0 (no change). One row per variant × metric.
+//! The same drawing shows the uplift per segment (one row per segment).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use crate::charts::backend::Svg;
 use crate::charts::draw_x_axis_only;
 use plotters::style::{FontFamily, FontStyle};
 use uplift_engine::report::{Metric, MetricResult};
+use uplift_engine::segments::SegmentReport;
 
 use super::{fit_name, large_font, large_title_font, variant_colour};
 use crate::platform::format;
@@ -21,7 +23,7 @@ const ROW: f64 = 62.0;
 /// Longest variant name drawn; "name: +30.0% (+14.7% to +45.3%)" then fits.
 const NAME_CHARS: usize = 20;
 
-/// One variant's uplift on one metric.
+/// One row: a variant's (or a segment's) uplift with its interval.
 struct Row {
     name: String,
     colour: RGBColor,
@@ -78,7 +80,63 @@ pub fn forest_svg(
     interval: &str,
     width: u32,
 ) -> Option<String> {
-    let groups = groups(metrics);
+    let groups: Vec<(String, Vec<Row>)> = groups(metrics)
+        .into_iter()
+        .map(|(label, rows)| (label.to_string(), rows))
+        .collect();
+    rows_svg(&format!("Uplift vs control, {interval}"), &groups, width)
+}
+
+/// One row per segment; blue where the segment differs from the rest
+/// (Holm-adjusted p below 5%), grey elsewhere.
+fn segment_rows(r: &SegmentReport) -> Vec<Row> {
+    r.segments
+        .iter()
+        .map(|s| Row {
+            name: s.segment.clone(),
+            colour: if s.vs_rest_p_adjusted.is_some_and(|p| p < 0.05) {
+                super::PALETTE_BLUE
+            } else {
+                variant_colour(0)
+            },
+            estimate: s.uplift.mean.is_finite().then_some(s.uplift.mean),
+            low: s.ci.map(|ci| ci.low),
+            high: s.ci.map(|ci| ci.high),
+        })
+        .collect()
+}
+
+/// The uplift on the primary metric in each segment of a [`SegmentReport`],
+/// with its interval (`interval` names it, as [`forest_svg`]).
+pub fn segment_forest_svg(r: &SegmentReport, interval: &str, width: u32) -> Option<String> {
+    let heading = format!(
+        "{} by {}",
+        r.primary_label.as_deref().unwrap_or("Primary metric"),
+        r.column
+    );
+    rows_svg(
+        &format!("Uplift vs control, {interval}"),
+        &[(heading, segment_rows(r))],
+        width,
+    )
+}
+
+/// Text alternative of [`segment_forest_svg`]: every segment in words.
+pub fn segment_forest_summary(r: &SegmentReport, interval: &str) -> String {
+    let rows = segment_rows(r)
+        .iter()
+        .map(|row| format!("{}: {}", row.name, row.numbers()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!(
+        "Relative uplift on {} vs control with {interval}, by {}. {rows}.",
+        r.primary_label.as_deref().unwrap_or("the primary metric"),
+        r.column
+    )
+}
+
+/// The drawing: under `title`, each group's heading and its rows.
+fn rows_svg(title: &str, groups: &[(String, Vec<Row>)], width: u32) -> Option<String> {
     let rows = || groups.iter().flat_map(|(_, rows)| rows);
     if rows().all(|r| r.estimate.is_none()) {
         return None;
@@ -106,10 +164,7 @@ pub fn forest_svg(
         let root = Svg::new(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("Uplift vs control, {interval}"),
-                large_title_font(width),
-            )
+            .caption(title, large_title_font(width))
             .margin(12)
             .margin_right(20)
             .x_label_area_size(60)
@@ -121,7 +176,7 @@ pub fn forest_svg(
             format::signed_percent(*x, 0)
         })?;
         let mut top = 0.0;
-        for (label, rows) in &groups {
+        for (label, rows) in groups {
             chart
                 .draw_series(std::iter::once(Text::new(
                     label.to_string(),
@@ -210,9 +265,41 @@ mod tests {
         assert!(svg.contains(">\npersonalized: +30.0% (+"), "{svg}");
         assert!(svg.contains("Relative uplift vs control"));
         let summary = forest_summary(&r.metrics, "95% confidence intervals");
+        assert!(!summary.is_empty());
         assert!(
             summary.contains("Conversion rate, personalized: +30.0%"),
             "{summary}"
         );
+    }
+
+    #[test]
+    fn one_row_per_segment_blue_where_it_differs_from_the_rest() {
+        // Web: 10% → 30%; app: 10% → 10%, 400 users per arm and segment.
+        let mut data = String::from("variant,channel,converted\n");
+        for (channel, treated_rate) in [("web", 30), ("app", 10)] {
+            for i in 0..400 {
+                data.push_str(&format!("control,{channel},{}\n", u8::from(i % 10 == 0)));
+                data.push_str(&format!(
+                    "treatment,{channel},{}\n",
+                    u8::from(i % 100 < treated_rate)
+                ));
+            }
+        }
+        let mut scenario = uplift_engine::Scenario::demo();
+        scenario.data = data;
+        let Ok(r) = uplift_engine::segments::segment_report(&scenario, "channel") else {
+            panic!("segments")
+        };
+        let Some(svg) = segment_forest_svg(&r, "95% confidence intervals", 640) else {
+            panic!("no svg")
+        };
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        assert!(svg.contains(">\nweb: +200.0% ("), "{svg}");
+        assert!(svg.contains(">\napp: 0.0% ("), "{svg}");
+        assert!(svg.contains(">\nConversion rate by channel\n<"), "{svg}");
+        // Web differs from the rest: drawn in blue; so does app, by symmetry.
+        assert!(svg.contains("#0072B2"), "{svg}");
+        let summary = segment_forest_summary(&r, "95% confidence intervals");
+        assert!(summary.contains("by channel. web: +200.0% ("), "{summary}");
     }
 }

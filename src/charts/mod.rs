@@ -312,7 +312,7 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
 /// The "SVG" and "PNG" buttons under a chart; the files are made here in
 /// the browser from the same SVG string that is on the page.
 #[component]
-fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl IntoView {
+pub fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let file = format!("uplift-roi-{id}");
     let svg_file = format!("{file}.svg");

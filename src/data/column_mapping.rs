@@ -44,6 +44,7 @@ pub fn ColumnMappingForm(
     headers: Signal<Vec<String>>,
     mapping: Signal<ColumnMapping>,
     file_name: Signal<Option<String>>,
+    #[prop(optional, into)] confirm_variant: Signal<Option<String>>,
     on_choose: Callback<(String, ColumnRole)>,
     on_apply: Callback<()>,
 ) -> impl IntoView {
@@ -93,6 +94,17 @@ pub fn ColumnMappingForm(
                         None => "Say what each column holds: a variant column, and either users per row (aggregated data) or converted / revenue per user. Your choice is remembered for files with the same columns.".to_string(),
                     }}
                 </p>
+                {confirm_variant.get().map(|column| {
+                    let chosen = column.clone();
+                    view! {
+                        <p class="hint">
+                            <button type="button" class="button" id="mapping-confirm-variant"
+                                on:click=move |_| on_choose.run((chosen.clone(), ColumnRole::Variant))>
+                                {format!("Yes, “{column}” is the variant")}
+                            </button>
+                        </p>
+                    }
+                })}
                 <table class="mapping-table">
                     <thead><tr><th scope="col">"Column in your file"</th><th scope="col">"Holds"</th></tr></thead>
                     <tbody>{rows}</tbody>
@@ -124,6 +136,7 @@ pub fn TextColumnMapping(request: RwSignal<MappingRequest>) -> impl IntoView {
         }
     });
     let mapping = Signal::derive(move || request.with(|r| r.columns.clone()));
+    let confirm_variant = Signal::derive(move || request.with(|r| r.confirm_variant.clone()));
     let choose = Callback::new(move |(header, role): (String, ColumnRole)| {
         let hs = headers.get_untracked();
         let mut columns = mapping.get_untracked();
@@ -134,7 +147,7 @@ pub fn TextColumnMapping(request: RwSignal<MappingRequest>) -> impl IntoView {
         tell_page(&DataEvent::Columns(columns));
     });
     view! {
-        <ColumnMappingForm headers mapping file_name=Signal::derive(|| None) on_choose=choose on_apply=Callback::new(|()| ())/>
+        <ColumnMappingForm headers mapping file_name=Signal::derive(|| None) confirm_variant on_choose=choose on_apply=Callback::new(|()| ())/>
     }
 }
 

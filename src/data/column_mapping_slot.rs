@@ -31,19 +31,21 @@ pub fn ColumnMappingSlot() -> impl IntoView {
     // Asked while the data lacks a variant column or a known shape, and
     // while roles chosen earlier apply (so they can be changed).
     let mapping = Memo::new(move |_| {
-        let missing = state.analysis.with(|a| {
-            matches!(
-                a,
-                Err(AnalysisError::Data(
-                    IngestError::MissingVariantColumn { .. } | IngestError::UnknownShape { .. }
-                ))
-            )
+        let (missing, confirm_variant) = state.analysis.with(|a| match a {
+            Err(AnalysisError::Data(
+                IngestError::MissingVariantColumn { .. } | IngestError::UnknownShape { .. },
+            )) => (true, None),
+            Err(AnalysisError::Data(IngestError::ManyVariants { column, .. })) => {
+                (true, Some(column.clone()))
+            }
+            _ => (false, None),
         });
         state.scenario.with(|s| {
             if missing || !s.columns.is_empty() {
                 MappingRequest {
                     headers: header_fields(&s.data),
                     columns: s.columns.clone(),
+                    confirm_variant,
                 }
             } else {
                 MappingRequest::default()

@@ -14,14 +14,17 @@ use crate::data::ingest_protocol::ReadSummary;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataEvent {
-    /// A large file was read: its per-variant sums are the new data.
-    Loaded { name: String, read: ReadSummary },
+    /// A large file (its name) was read: its per-variant sums are the new
+    /// data. A tuple, which the page decodes with less code than a struct.
+    Loaded(String, ReadSummary),
     /// A load failed or was cancelled; the message is for the user.
     Failed(String),
     /// The user named the columns of the data in the text area.
     Columns(ColumnMapping),
     /// The user chose the primary metric, guardrails or ratio metrics.
     Metrics(MetricPlan),
+    /// New rows for the text area: repeated users left out, or put back.
+    Text(String),
 }
 
 impl DataEvent {
@@ -40,6 +43,10 @@ impl DataEvent {
 pub struct MappingRequest {
     pub headers: Vec<String>,
     pub columns: ColumnMapping,
+    /// A guessed variant column with so many values that the user is
+    /// asked to confirm it.
+    #[serde(default)]
+    pub confirm_variant: Option<String>,
 }
 
 impl MappingRequest {
@@ -72,12 +79,10 @@ mod tests {
             memory_bytes: 65536.0,
         };
         for e in [
-            DataEvent::Loaded {
-                name: "big.csv".into(),
-                read,
-            },
+            DataEvent::Loaded("big.csv".into(), read),
             DataEvent::Failed("“big.csv”: no".into()),
             DataEvent::Columns(columns.clone()),
+            DataEvent::Text("user_id,variant,converted\n1,A,1\n".into()),
             DataEvent::Metrics(
                 MetricChoices {
                     primary: Some("retention_7".into()),
@@ -92,6 +97,7 @@ mod tests {
         let r = MappingRequest {
             headers: vec!["arm".into()],
             columns,
+            confirm_variant: Some("arm".into()),
         };
         assert_eq!(MappingRequest::from_json(&r.to_json()), r);
         assert_eq!(

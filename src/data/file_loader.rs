@@ -54,7 +54,7 @@ thread_local! {
 /// Apply what the data tools report to the page.
 fn apply_event(state: AppState, event: DataEvent) {
     match event {
-        DataEvent::Loaded { name, read } => {
+        DataEvent::Loaded(name, read) => {
             let data = read.data.clone();
             state.load_error.set(None);
             state.file_note.set(Some(FileNote { name, read }));
@@ -67,6 +67,7 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Failed(message) => state.load_error.set(Some(message)),
         DataEvent::Columns(columns) => state.scenario.update(|s| s.columns = columns),
         DataEvent::Metrics(plan) => state.scenario.update(|s| s.analysis.metrics = plan),
+        DataEvent::Text(text) => set_text_data(state, text),
     }
 }
 

@@ -255,10 +255,7 @@ fn start_worker(reader: Reader, file: File, columns: ColumnMapping) {
             WorkerMessage::Done(read) => {
                 finish(reader);
                 reader.pending.set(None);
-                tell_page(&DataEvent::Loaded {
-                    name: name.clone(),
-                    read,
-                });
+                tell_page(&DataEvent::Loaded(name.clone(), read));
             }
             WorkerMessage::Failed {
                 message,

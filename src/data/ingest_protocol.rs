@@ -11,8 +11,11 @@ pub struct ReadRequest {
     pub columns: ColumnMapping,
 }
 
-/// A file read to its end.
+/// A file read to its end. Sent as a JSON array (see [`SummaryFields`]):
+/// the page decodes it, and an array's decoder is a fraction of the code
+/// of a named struct's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "SummaryFields", into = "SummaryFields")]
 pub struct ReadSummary {
     /// The per-variant sums, as an aggregated CSV.
     pub data: String,
@@ -25,6 +28,50 @@ pub struct ReadSummary {
     /// The worker's WebAssembly memory at the end, which is its peak:
     /// linear memory never shrinks.
     pub memory_bytes: f64,
+}
+
+/// [`ReadSummary`]'s fields in order, as it travels.
+#[derive(Serialize, Deserialize)]
+struct SummaryFields(String, bool, usize, usize, Vec<String>, f64, f64, f64);
+
+impl From<SummaryFields> for ReadSummary {
+    fn from(f: SummaryFields) -> ReadSummary {
+        let SummaryFields(
+            data,
+            shape_row_level,
+            rows,
+            skipped,
+            problems,
+            bytes,
+            millis,
+            memory_bytes,
+        ) = f;
+        ReadSummary {
+            data,
+            shape_row_level,
+            rows,
+            skipped,
+            problems,
+            bytes,
+            millis,
+            memory_bytes,
+        }
+    }
+}
+
+impl From<ReadSummary> for SummaryFields {
+    fn from(r: ReadSummary) -> SummaryFields {
+        SummaryFields(
+            r.data,
+            r.shape_row_level,
+            r.rows,
+            r.skipped,
+            r.problems,
+            r.bytes,
+            r.millis,
+            r.memory_bytes,
+        )
+    }
 }
 
 /// What the worker tells the page.

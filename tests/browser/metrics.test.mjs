@@ -142,10 +142,27 @@ test('a landing-page export with repeated users says how many, and which are in 
     const check = page.locator('#user-check');
     await check.waitFor({ timeout: 15_000 });
     assert.equal(
-      (await check.innerText()).trim(),
+      (await check.innerText()).replace('Leave these rows out', '').trim(),
       'Data check: 403 rows carry 400 different user ids, so 3 rows repeat a user who came before. 2 users are in more than one variant, so their results mix both experiences: the assignment or the export is broken for them.',
     );
     assert.match(await page.locator('#decision').innerText(), /Keep running|Ship|Don't ship/);
+
+    // Leaving them out: every row of 1006 and 1007 (two each) and 1004's second row.
+    await page.locator('#exclude-repeats').click();
+    await page.locator('#data-ok:has-text("398 user rows")').waitFor();
+    assert.equal(
+      (await page.locator('#exclusion-note').innerText()).replace('Put them back', '').trim(),
+      'Left out 5 rows: every row of the 2 users in more than one variant, and later rows of a user id already counted.',
+    );
+    await page.locator('#user-check:has-text("every one of the 398 user ids appears once")').waitFor();
+    const kept = await page.locator('#data-input').inputValue();
+    assert.equal(kept.split('\n').filter((l) => /^100[67],/.test(l)).length, 0, 'users in both groups are gone');
+    assert.equal(kept.split('\n').filter((l) => l.startsWith('1004,')).length, 1, 'a repeated user keeps one row');
+    // And back, as they were.
+    await page.locator('#restore-repeats').click();
+    await page.locator('#data-ok:has-text("403 user rows")').waitFor();
+    assert.equal(await page.locator('#data-input').inputValue(), lines.join('\n') + '\n');
+    await page.locator('#exclude-repeats').waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
@@ -193,10 +210,44 @@ test('segments: each channel has its uplift, its test against the rest and its R
     })));
     assert.match(await page.locator('#segment-note').innerText(), /Cochran's Q = /);
     assert.equal(await page.locator('#segment-column').inputValue(), 'channel');
+    // The split check per segment, as the engine's SRM test gives it.
+    assert.deepEqual(
+      await page.locator('#segment-table tbody td.srm').allInnerTexts(),
+      cli.segments.segments.map((s) => pValue(s.srm.p_value)),
+    );
+    // The forest chart: one point per segment, its text alternative, downloads.
+    const chart = page.locator('#segment-chart');
+    assert.equal(await chart.locator('svg circle').count(), 3);
+    const alt = await chart.locator('[role=img]').getAttribute('aria-label');
+    for (const s of cli.segments.segments) assert.ok(alt.includes(`${s.segment}: ${oneDecimal(s.uplift.mean)} (`), alt);
+    assert.equal(await chart.locator('figcaption').innerText(), alt);
+    const download = page.waitForEvent('download');
+    await chart.getByRole('button', { name: 'Download the segment chart as SVG' }).click();
+    assert.equal((await download).suggestedFilename(), 'uplift-roi-segment-chart.svg');
+    await chart.scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-segment-chart');
     await page.locator('#segment-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'metrics-segments');
     assert.deepEqual(errors, []);
     assert.deepEqual(offOrigin(requests), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a variant column with more than 20 values is asked about before it is analysed', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const lines = ['variant,converted'];
+    for (let i = 0; i < 600; i++) lines.push(`store-${i % 24},${i % 7 === 0 ? 1 : 0}`);
+    await page.locator('#data-input').fill(lines.join('\n') + '\n');
+    const error = page.locator('#data-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Column 'variant' has 24 different values\. Is it really the variant\?/);
+    await page.locator('#mapping-confirm-variant').click();
+    await page.locator('#data-ok:has-text("24 variants")').waitFor();
+    assert.equal(await page.locator('#data-error').count(), 0);
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }

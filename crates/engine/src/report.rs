@@ -254,14 +254,19 @@ impl Report {
             .as_ref()
     }
 
-    /// The treatment's comparison with the control on the primary metric.
-    pub fn primary_vs_control(&self) -> Option<&VsControl> {
+    /// The primary metric's comparison across variants.
+    pub fn primary_result(&self) -> Option<&MetricResult> {
         let key = self.primary.as_deref()?;
         self.metrics
             .iter()
             .find(|(m, _)| m.key() == key)
             .map(|(_, r)| r)
-            .or(self.primary_metric.as_ref())?
+            .or(self.primary_metric.as_ref())
+    }
+
+    /// The treatment's comparison with the control on the primary metric.
+    pub fn primary_vs_control(&self) -> Option<&VsControl> {
+        self.primary_result()?
             .variants
             .iter()
             .find(|v| v.name == self.treatment)?

@@ -11,7 +11,8 @@ use thiserror::Error;
 
 use crate::finance::model::UpliftEstimate;
 use crate::ingest::{
-    detect_delimiter, parse_experiment_with, to_aggregated_csv, ColumnMapping, IngestError,
+    detect_delimiter, parse_experiment_with, push_field, push_record, to_aggregated_csv,
+    ColumnMapping, IngestError,
 };
 use crate::report::{analyze_experiment, AnalysisError};
 use crate::scenario::Scenario;
@@ -71,25 +72,17 @@ pub struct SegmentResult {
 pub struct SegmentReport {
     pub column: String,
     pub primary: Option<String>,
+    /// How the primary metric is named on the page ("Conversion rate").
+    pub primary_label: Option<String>,
     pub segments: Vec<SegmentResult>,
     /// Cochran's Q over the segments' uplifts: do they differ at all?
     pub heterogeneity: Option<Heterogeneity>,
 }
 
-/// One CSV field, quoted when it must be.
-fn push_field(out: &mut String, field: &str, delimiter: char) {
-    if field.contains([delimiter, '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
-    }
-}
-
 /// The rows of `text` grouped by the value of `column`: (value, the header
 /// and those rows as CSV), in the order the values first appear. Blank
-/// lines are dropped; everything else is kept as the reader will judge it.
+/// lines are dropped, and so is the column itself; everything else is kept
+/// as the reader will judge it.
 pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>, SegmentError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -111,15 +104,18 @@ pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>
             column: column.to_string(),
         })?;
     let d = char::from(delimiter);
+    // The segment column itself is left out of each part: within a part it
+    // is constant, and a column of numbers would otherwise be read as a
+    // metric, a yes/no one in some parts and a number in others.
     let line = |record: &csv::StringRecord| {
+        let kept: csv::StringRecord = record
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != at)
+            .map(|(_, f)| f)
+            .collect();
         let mut out = String::new();
-        for (i, f) in record.iter().enumerate() {
-            if i > 0 {
-                out.push(d);
-            }
-            push_field(&mut out, f, d);
-        }
-        out.push('\n');
+        push_record(&mut out, &kept, d);
         out
     };
     let head = line(&header);
@@ -245,6 +241,7 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
         .and_then(|(_, t)| t.split_once('\n'))
         .map_or(String::new(), |(h, _)| format!("{h}\n"));
     let mut primary = None;
+    let mut primary_label = None;
     let mut segments = Vec::new();
     for (i, (value, e)) in experiments.iter().enumerate() {
         let users: u64 = e.variants.iter().map(|v| v.users).sum();
@@ -275,6 +272,7 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
             cochran_q(&[a.mean, b.mean], &[a.std_error, b.std_error]).map(|q| q.p_value)
         });
         primary = report.primary.clone();
+        primary_label = report.primary_result().map(|m| m.label.clone());
         let vs = report.primary_vs_control();
         segments.push(SegmentResult {
             segment: value.clone(),
@@ -302,6 +300,7 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
     Ok(SegmentReport {
         column: column.to_string(),
         primary,
+        primary_label,
         heterogeneity: cochran_q(&estimates, &errors),
         segments,
     })
@@ -319,9 +318,15 @@ mod tests {
         };
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].0, "North, East");
+        assert_eq!(groups[0].1, "variant,converted\nA,1\nB,0\n");
+        // A numeric segment column is not read as a metric of its parts.
+        let numeric = "variant,recency,spend\nA,1,0\nB,1,5\nA,10,2\nB,10,0\n";
+        let Ok(out) = aggregated_by_segment(numeric, "recency", &ColumnMapping::new()) else {
+            panic!("reduces")
+        };
         assert_eq!(
-            groups[0].1,
-            "variant,region,converted\nA,\"North, East\",1\nB,\"North, East\",0\n"
+            out.lines().next(),
+            Some("recency,variant,users,conversions,revenue,revenue_sq")
         );
         assert!(matches!(
             split_by_column(text, "city"),

@@ -44,7 +44,8 @@
 //! [`crate::ingest::to_aggregated_csv`] writes them, that the app reads back.
 //! `conversions` is written only with revenue or orders.
 //!
-//! With a segment column the per-user segment is `MAX(segment)` and the
+//! With a segment column the per-user segment is `MAX(segment)` (as text;
+//! a user without one gets an empty segment) and the
 //! result has one row per segment and variant, the segment first, under its
 //! own name: the app sums the segments for the whole experiment and can
 //! split the file by that column again.
@@ -143,6 +144,16 @@ impl Dialect {
             Dialect::BigQuery => "FLOAT64",
             Dialect::PostgreSql => "DOUBLE PRECISION",
             Dialect::Snowflake | Dialect::SparkSql | Dialect::DuckDb => "DOUBLE",
+        }
+    }
+
+    /// Text, which every type casts to: segments are compared as text,
+    /// and `MAX` of a boolean does not exist in PostgreSQL.
+    fn text_type(self) -> &'static str {
+        match self {
+            Dialect::BigQuery | Dialect::SparkSql => "STRING",
+            Dialect::PostgreSql => "TEXT",
+            Dialect::Snowflake | Dialect::DuckDb => "VARCHAR",
         }
     }
 
@@ -486,7 +497,10 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
         });
     }
     if let Some(s) = &segment {
-        per_user.push(format!("MAX({s}) AS uplift_segment"));
+        per_user.push(format!(
+            "MAX(CAST({s} AS {})) AS uplift_segment",
+            dialect.text_type()
+        ));
     }
     let mut filters = vec![
         format!("{user} IS NOT NULL"),

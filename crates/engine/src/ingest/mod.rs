@@ -26,8 +26,8 @@ pub use columns::{guess_roles, ColumnMapping, ColumnRole};
 pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
 };
-pub use reader::{ExperimentReader, UserObserver, MAX_PROBLEMS, MAX_VARIANTS};
-pub use users::{user_checks, UserChecks};
+pub use reader::{ExperimentReader, UserObserver, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
+pub use users::{user_checks, without_repeated_users, UserChecks, WithoutRepeats};
 
 /// Sufficient statistics of one variant: counts and sums, never raw rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,6 +168,8 @@ pub enum IngestError {
     NotUtf8 { line: u64, column: String },
     #[error("Column '{column}' has more than {limit} different values, so it cannot be the variant column. Choose the column that names the variant (control, treatment, …).")]
     TooManyVariants { column: String, limit: usize },
+    #[error("Column '{column}' has {count} different values. Is it really the variant? Choose the variant column below (choosing '{column}' again analyses it as it is).")]
+    ManyVariants { column: String, count: usize },
     #[error("None of the {skipped} data rows could be used. The first problem: {first}")]
     NoUsableRows {
         skipped: usize,
@@ -284,6 +286,28 @@ pub fn header_fields(text: &str) -> Vec<String> {
 /// then each metric column under the naming convention of aggregated files
 /// (`X`, `X_sq` for numbers, `X_x_Y` for products). Row-level data shared
 /// this way carries only sums, never a user's row.
+/// One CSV field, quoted when it must be.
+pub(crate) fn push_field(out: &mut String, field: &str, delimiter: char) {
+    if field.contains([delimiter, '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+/// One CSV record and its line end.
+pub(crate) fn push_record(out: &mut String, record: &csv::StringRecord, delimiter: char) {
+    for (i, f) in record.iter().enumerate() {
+        if i > 0 {
+            out.push(delimiter);
+        }
+        push_field(out, f, delimiter);
+    }
+    out.push('\n');
+}
+
 pub fn to_aggregated_csv(variants: &[VariantStats], metric_columns: &[MetricColumn]) -> String {
     type Column = (&'static str, fn(&VariantStats) -> Option<f64>);
     let columns: [Column; 11] = [
@@ -641,6 +665,31 @@ B,4,5,6
             parse_experiment(&format!("variant,converted\n{many}")),
             Err(IngestError::TooManyVariants { .. })
         ));
+        // In an aggregated file a column spelt like the per-user flag is a
+        // metric's sum (as the warehouse SQL writes it).
+        let Ok(e) = parse_experiment(
+            "variant,users,visit,visit_x_conversion,conversion\nA,10,4,1,2\nB,10,5,2,3\n",
+        ) else {
+            panic!("reads")
+        };
+        let names: Vec<&str> = e.metric_columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["visit", "conversion"]);
+        assert_eq!(e.variants[1].columns[1].sum, 3.0);
+        assert_eq!(e.variants[1].conversions, None);
+        // 21 arms: asked about, unless the column was chosen as the variant.
+        let arms: String = (0..=ASK_VARIANTS).map(|i| format!("arm{i},1\n")).collect();
+        let text = format!("variant,converted\n{arms}");
+        assert!(matches!(
+            parse_experiment(&text),
+            Err(IngestError::ManyVariants { count: 21, ref column }) if column == "variant"
+        ));
+        let chosen: ColumnMapping = [("variant".to_string(), ColumnRole::Variant)].into();
+        assert_eq!(
+            parse_experiment_with(&text, &chosen).map(|e| e.variants.len()),
+            Ok(21)
+        );
+        let twenty: String = (1..=ASK_VARIANTS).map(|i| format!("arm{i},1\n")).collect();
+        assert!(parse_experiment(&format!("variant,converted\n{twenty}")).is_ok());
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub const MAX_PROBLEMS: usize = 20;
 /// column was taken for the variant (a user id, say).
 pub const MAX_VARIANTS: usize = 200;
 
+/// Above this many variants the column must be confirmed as the variant
+/// (chosen in the column mapping) before it is analysed.
+pub const ASK_VARIANTS: usize = 20;
+
 /// Told the variant and the user id of every row used, in a file with a
 /// user-id column (see [`super::users`]).
 pub type UserObserver = Box<dyn FnMut(&str, &str)>;
@@ -153,6 +157,16 @@ impl ExperimentReader {
         let Some(table) = parser.table else {
             return Err(IngestError::Empty);
         };
+        // Many values are more often an id or a date than arms: ask, unless
+        // the column was chosen as the variant.
+        let chosen = parser.mapping.values().any(|r| *r == ColumnRole::Variant);
+        let count = table.acc.variants.len();
+        if count > ASK_VARIANTS && !chosen {
+            return Err(IngestError::ManyVariants {
+                column: table.cols.name(table.variant_col).to_string(),
+                count,
+            });
+        }
         table.into_experiment()
     }
 
@@ -333,7 +347,16 @@ struct RowValues {
 
 impl Table {
     fn new(headers: Vec<String>, mapping: &ColumnMapping) -> Result<Table, IngestError> {
-        let cols = Columns::find(&headers, mapping);
+        let mut cols = Columns::find(&headers, mapping);
+        // Per-user flags mean nothing in an aggregated file: a header spelt
+        // like one (`conversion`) is a metric's sum there, unless the user
+        // chose the role.
+        if cols.get(ColumnRole::Users).is_some() {
+            cols.index.retain(|&(role, i)| {
+                role != ColumnRole::Converted
+                    || headers.get(i).and_then(|h| mapping.get(h)) == Some(&role)
+            });
+        }
         let user_col = cols.get(ColumnRole::UserId);
         let variant_col =
             cols.get(ColumnRole::Variant)

@@ -85,6 +85,73 @@ pub fn user_checks(text: &str, mapping: &ColumnMapping) -> Option<UserChecks> {
     (checks.rows > 0).then_some(checks)
 }
 
+/// A row-level file without its repeated users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithoutRepeats {
+    /// The same CSV (header and delimiter kept) with the rows left out.
+    pub text: String,
+    /// Users left out entirely: they were in more than one variant.
+    pub users_removed: u64,
+    /// Rows left out: every row of those users, and repeats of a user id
+    /// within one variant after its first row.
+    pub rows_removed: u64,
+}
+
+/// `text` without the users found in more than one variant (all their rows:
+/// neither arm can be credited with their outcome) and without second and
+/// later rows of a user id within one variant (one row per user is what
+/// the file promises). `None` when the file has no user-id column, cannot
+/// be read, or has nothing to leave out.
+pub fn without_repeated_users(text: &str, mapping: &ColumnMapping) -> Option<WithoutRepeats> {
+    let seen = Rc::new(RefCell::new(Seen::default()));
+    let mut reader = ExperimentReader::new(mapping.clone());
+    let sink = Rc::clone(&seen);
+    reader.observe_users(Box::new(move |variant, id| {
+        sink.borrow_mut().add(variant, id)
+    }));
+    reader.feed(text.as_bytes()).ok()?;
+    reader.finish().ok()?;
+    let seen = seen.take();
+    let checks = seen.checks();
+    if checks.repeated_rows == 0 {
+        return None;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = super::detect_delimiter(header_line);
+    let mut records = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .into_records();
+    let header = records.next()?.ok()?;
+    let headers: Vec<String> = header.iter().map(str::to_string).collect();
+    let user = super::columns::Columns::find(&headers, mapping).get(super::ColumnRole::UserId)?;
+    let d = char::from(delimiter);
+    let mut out = String::with_capacity(text.len());
+    super::push_record(&mut out, &header, d);
+    let mut kept = std::collections::HashSet::new();
+    let mut rows_removed = 0;
+    for record in records.flatten() {
+        let id = record.get(user).unwrap_or("").trim();
+        if !id.is_empty() {
+            let h = fnv1a(id);
+            let several = seen.ids.get(&h).is_some_and(|&(_, multi)| multi);
+            if several || !kept.insert(h) {
+                rows_removed += 1;
+                continue;
+            }
+        }
+        super::push_record(&mut out, &record, d);
+    }
+    Some(WithoutRepeats {
+        text: out,
+        users_removed: checks.in_several_variants,
+        rows_removed,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +169,27 @@ mod tests {
                 repeated_rows: 2,
                 in_several_variants: 1,
             })
+        );
+        let Some(clean) = without_repeated_users(text, &ColumnMapping::new()) else {
+            panic!("something to leave out")
+        };
+        // 7 goes entirely; 5's second row goes; 9 stays.
+        assert_eq!(
+            clean,
+            WithoutRepeats {
+                text: "user_id,group,converted\n5,control,0\n9,treatment,1\n".into(),
+                users_removed: 1,
+                rows_removed: 3,
+            }
+        );
+        let checks = user_checks(&clean.text, &ColumnMapping::new());
+        assert_eq!(
+            checks.map(|c| (c.repeated_rows, c.in_several_variants)),
+            Some((0, 0))
+        );
+        assert_eq!(
+            without_repeated_users(&clean.text, &ColumnMapping::new()),
+            None
         );
         // No user-id column: nothing to check.
         assert_eq!(
