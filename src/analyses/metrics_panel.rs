@@ -641,7 +641,7 @@ fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Segments">
             <table class="data-table" id="segment-table">
-                <caption>{format!("Uplift on {} by {}", r.primary.clone().unwrap_or_default(), r.column)}</caption>
+                <caption>{format!("Uplift on {} by {}", r.primary_label.clone().unwrap_or_default(), r.column)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Segment"</th>
@@ -658,6 +658,18 @@ fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {
         </div>
         <crate::charts::TableDownload table_id="segment-table" name="segment table"/>
         <p class="method-note" id="segment-note">{summary}{srm_note}</p>
+        {r.post_stratified.map(|p| view! {
+            <p class="method-note" id="segment-poststrat">
+                {format!(
+                    "Post-stratified on {} (each segment weighted by its share of the users): {} ({} to {}), p = {}. This overall uplift does not move when the arms happen to be split unevenly within segments.",
+                    r.column,
+                    format::signed_percent(p.relative, 1),
+                    format::signed_percent(p.relative_ci.low, 1),
+                    format::signed_percent(p.relative_ci.high, 1),
+                    format::p_value(p.p_value),
+                )}
+            </p>
+        })}
         {segment_chart(r, confidence)}
     }
 }

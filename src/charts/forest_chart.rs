@@ -129,7 +129,7 @@ pub fn segment_forest_summary(r: &SegmentReport, interval: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     format!(
-        "Relative uplift on {} vs control with {interval}, by {}. {rows}.",
+        "Relative uplift on {} vs control with {interval}, by {}. {rows}. In blue: a segment whose uplift differs from the rest's (Holm-adjusted p below 5%).",
         r.primary_label.as_deref().unwrap_or("the primary metric"),
         r.column
     )

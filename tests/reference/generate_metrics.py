@@ -45,6 +45,7 @@ import scipy  # noqa: E402
 import statsmodels  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from scipy import stats  # noqa: E402
+import statsmodels.api as sm  # noqa: E402
 from statsmodels.stats.meta_analysis import combine_effects  # noqa: E402
 from statsmodels.stats.multitest import multipletests  # noqa: E402
 from statsmodels.stats.weightstats import ttest_ind  # noqa: E402
@@ -140,6 +141,46 @@ def absolute_non_inferiority(xa, xb, margin):
     """statsmodels' one-sided Welch test of mean_b - mean_a > -margin."""
     t, p, dof = ttest_ind(xb, xa, alternative="larger", usevar="unequal", value=-margin)
     return {"margin": margin, "t": float(t), "p_value": float(p), "dof": float(dof)}
+
+
+def post_stratified(rows, idx, column, levels, m, kind, arm):
+    """The arm's effect on `m` post-stratified on `column`.
+
+    The absolute effect and its standard error come from statsmodels: OLS
+    of the metric on the treatment, the centred stratum indicators and
+    their interactions (Lin 2013), HC2 errors. For a mean that is the
+    stratified estimator with the Neyman variance Σ w²(s²_T/n_T + s²_C/n_C)
+    exactly; a proportion's variance is p(1 − p), gbstats' convention, so
+    its standard error is computed from the strata directly (the regression
+    would use n − 1). The relative effect is the ratio of the weighted means
+    minus one with the delta-method variance.
+    """
+    both = [r for r in rows if r[idx["segment"]] in (H_CONTROL, arm)]
+    y = np.array([float(r[idx[m]]) for r in both])
+    t = np.array([1.0 if r[idx["segment"]] == arm else 0.0 for r in both])
+    dummies = np.array([[1.0 if r[idx[column]] == lv else 0.0 for lv in levels[1:]] for r in both])
+    centred = dummies - dummies.mean(axis=0)
+    x = sm.add_constant(np.column_stack([t, centred, centred * t[:, None]]))
+    fit = sm.OLS(y, x).fit(cov_type="HC2")
+    means = {"c": 0.0, "t": 0.0}
+    var = {"c": 0.0, "t": 0.0}
+    for lv in levels:
+        inside = [r for r in both if r[idx[column]] == lv]
+        w = len(inside) / len(both)
+        for key, name in (("c", H_CONTROL), ("t", arm)):
+            v = np.array([float(r[idx[m]]) for r in inside if r[idx["segment"]] == name])
+            s2 = v.mean() * (1 - v.mean()) if kind == "proportion" else v.var(ddof=1)
+            means[key] += w * v.mean()
+            var[key] += w * w * s2 / len(v)
+    mc, mt = means["c"], means["t"]
+    return {
+        "absolute": float(fit.params[1]),
+        "absolute_se_hc2": float(fit.bse[1]),
+        "absolute_se": float(np.sqrt(var["c"] + var["t"])),
+        "relative": float(mt / mc - 1),
+        "relative_se": float(np.sqrt(var["t"] / mc**2 + mt**2 * var["c"] / mc**4)),
+        "strata": len(levels),
+    }
 
 
 def main():
@@ -241,7 +282,9 @@ def main():
             res = combine_effects(np.array([p["estimate"] for p in per]),
                                   np.array([p["std_error"] ** 2 for p in per]), method_re="chi2")
             homogeneity = res.test_homogeneity()
+            post = post_stratified(rows, idx, column, levels, m, kind, arm)
             segments[f"{column}/{m}"] = {
+                "post_stratified": post,
                 "column": column, "metric": m, "kind": kind, "levels": per,
                 "q": float(res.q), "df": int(homogeneity.df), "p_value": float(homogeneity.pvalue),
                 "i_squared": max(0.0, float(res.i2)), "pooled": float(res.mean_effect_fe),

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::decision::primary_stats;
 use crate::finance::model::UpliftEstimate;
 use crate::ingest::{
     detect_delimiter, parse_experiment_with, push_field, push_record, to_aggregated_csv,
@@ -18,6 +19,7 @@ use crate::report::{analyze_experiment, AnalysisError};
 use crate::scenario::Scenario;
 use crate::stats::heterogeneity::{cochran_q, Heterogeneity};
 use crate::stats::multiple::holm;
+use crate::stats::poststrat::{post_stratify, PostStratified};
 use crate::stats::Srm;
 use crate::units::{Interval, Money};
 
@@ -77,6 +79,9 @@ pub struct SegmentReport {
     pub segments: Vec<SegmentResult>,
     /// Cochran's Q over the segments' uplifts: do they differ at all?
     pub heterogeneity: Option<Heterogeneity>,
+    /// The overall uplift on the primary metric post-stratified on the
+    /// column (each segment weighted by its share of the users).
+    pub post_stratified: Option<PostStratified>,
 }
 
 /// The rows of `text` grouped by the value of `column`: (value, the header
@@ -242,6 +247,7 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
         .map_or(String::new(), |(h, _)| format!("{h}\n"));
     let mut primary = None;
     let mut primary_label = None;
+    let mut strata = Vec::new();
     let mut segments = Vec::new();
     for (i, (value, e)) in experiments.iter().enumerate() {
         let users: u64 = e.variants.iter().map(|v| v.users).sum();
@@ -274,6 +280,14 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
         primary = report.primary.clone();
         primary_label = report.primary_result().map(|m| m.label.clone());
         let vs = report.primary_vs_control();
+        let arm = |name: &str| {
+            let key = report.primary.as_deref()?;
+            let v = e.variants.iter().find(|v| v.name == name)?;
+            primary_stats(key, v, e)
+        };
+        if let (Some(c), Some(t)) = (arm(&report.control), arm(&report.treatment)) {
+            strata.push((c, t));
+        }
         segments.push(SegmentResult {
             segment: value.clone(),
             users,
@@ -302,6 +316,11 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
         primary,
         primary_label,
         heterogeneity: cochran_q(&estimates, &errors),
+        // Every segment must contribute, or the weights would not be the
+        // segments' shares.
+        post_stratified: (strata.len() == segments.len())
+            .then(|| post_stratify(&strata, scenario.confidence))
+            .flatten(),
         segments,
     })
 }

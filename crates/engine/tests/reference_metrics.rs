@@ -529,6 +529,33 @@ fn the_segment_report_gives_the_reference_segments() {
         let q = r.heterogeneity.unwrap();
         close(q.q, f(&seg["q"]), &format!("{name} Q"));
         close(q.p_value, f(&seg["p_value"]), &format!("{name} Q p"));
+        // Post-stratified on the column: the absolute effect is statsmodels'
+        // interacted regression (HC2 errors for a mean; a proportion's
+        // variance is p(1 − p), as gbstats'), the relative one its delta method.
+        let want = &seg["post_stratified"];
+        let got = r.post_stratified.unwrap();
+        close(
+            got.absolute,
+            f(&want["absolute"]),
+            &format!("{name} post-strat"),
+        );
+        let se = if seg["kind"] == "mean" {
+            f(&want["absolute_se_hc2"])
+        } else {
+            f(&want["absolute_se"])
+        };
+        close(got.absolute_se, se, &format!("{name} post-strat se"));
+        close(
+            got.relative,
+            f(&want["relative"]),
+            &format!("{name} post-strat rel"),
+        );
+        close(
+            got.relative_se,
+            f(&want["relative_se"]),
+            &format!("{name} post-strat rel se"),
+        );
+        assert_eq!(got.strata, levels.len());
         let shares: f64 = r.segments.iter().map(|g| g.share).sum();
         assert!(
             (shares - 1.0).abs() < 1e-12,
