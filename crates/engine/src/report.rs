@@ -493,6 +493,40 @@ fn clv_section(
     }
 }
 
+/// The treatment's relative uplift on the primary metric over the control,
+/// with its delta-method standard error (the Welch test of
+/// [`crate::stats::compare`]); without a variance only the point estimate,
+/// with a standard error of 0.
+pub(crate) fn primary_uplift(
+    control: &VariantStats,
+    treatment: &VariantStats,
+    experiment: &Experiment,
+    primary: Option<&str>,
+    confidence: f64,
+) -> UpliftEstimate {
+    let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment));
+    let (stats_c, stats_t) = (stats(control), stats(treatment));
+    let options = FrequentistOptions {
+        confidence,
+        ..FrequentistOptions::default()
+    };
+    match (stats_c, stats_t) {
+        (Some(c), Some(t)) => compare(&c, &t, &options).ok().map(|cmp| UpliftEstimate {
+            mean: cmp.estimate,
+            std_error: cmp.std_error,
+        }),
+        _ => None,
+    }
+    .unwrap_or(UpliftEstimate {
+        // Without a variance only the point estimate is known.
+        mean: match (stats_c, stats_t) {
+            (Some(c), Some(t)) => relative_uplift(c.mean, t.mean).map_or(0.0, |r| r.0),
+            _ => 0.0,
+        },
+        std_error: 0.0,
+    })
+}
+
 /// What the investment case rests on: the treatment's relative uplift on
 /// the primary metric (its standard error from the same delta-method
 /// test), applied to the control's value per user: revenue per user when
@@ -530,27 +564,8 @@ fn investment_model(
             }
         }
     };
-    let (stats_c, stats_t) = (stats(control), stats(treatment));
     let value_c = value_per_user(control);
-    let options = FrequentistOptions {
-        confidence: scenario.confidence,
-        ..FrequentistOptions::default()
-    };
-    let uplift = match (stats_c, stats_t) {
-        (Some(c), Some(t)) => compare(&c, &t, &options).ok().map(|cmp| UpliftEstimate {
-            mean: cmp.estimate,
-            std_error: cmp.std_error,
-        }),
-        _ => None,
-    }
-    .unwrap_or(UpliftEstimate {
-        // Without a variance only the point estimate is known.
-        mean: match (stats_c, stats_t) {
-            (Some(c), Some(t)) => relative_uplift(c.mean, t.mean).map_or(0.0, |r| r.0),
-            _ => 0.0,
-        },
-        std_error: 0.0,
-    });
+    let uplift = primary_uplift(control, treatment, experiment, primary, scenario.confidence);
     InvestmentModel {
         horizon_months: a.horizon_months,
         costs: scenario.costs.clone(),

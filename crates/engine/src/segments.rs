@@ -12,10 +12,11 @@ use thiserror::Error;
 use crate::decision::primary_stats;
 use crate::finance::model::UpliftEstimate;
 use crate::ingest::{
-    detect_delimiter, parse_experiment_with, push_field, push_record, to_aggregated_csv,
-    ColumnMapping, IngestError,
+    detect_delimiter, parse_experiment_with, push_field, to_aggregated_csv, ColumnMapping,
+    ColumnRole, IngestError,
 };
-use crate::report::{analyze_experiment, AnalysisError};
+use crate::ingest::{Experiment, ValueKind, VariantStats};
+use crate::report::{analyze_experiment, primary_uplift, AnalysisError};
 use crate::scenario::Scenario;
 use crate::stats::heterogeneity::{cochran_q, Heterogeneity};
 use crate::stats::multiple::holm;
@@ -85,9 +86,11 @@ pub struct SegmentReport {
 }
 
 /// The rows of `text` grouped by the value of `column`: (value, the header
-/// and those rows as CSV), in the order the values first appear. Blank
-/// lines are dropped, and so is the column itself; everything else is kept
-/// as the reader will judge it.
+/// and those rows as they are in `text`), in the order the values first
+/// appear. Records are copied as written, not rewritten, which keeps this
+/// a fraction of the cost of reading them; read each part with
+/// [`part_mapping`], which leaves the column itself out (within a part it
+/// is constant, and a column of numbers would otherwise be a metric).
 pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>, SegmentError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -97,40 +100,33 @@ pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        _ => return Err(IngestError::Empty.into()),
-    };
-    let at = header
+    let mut record = csv::StringRecord::new();
+    let header_read = reader.read_record(&mut record).unwrap_or(false);
+    if !header_read {
+        return Err(IngestError::Empty.into());
+    }
+    let at = record
         .iter()
         .position(|h| h.trim() == column)
         .ok_or_else(|| SegmentError::NoColumn {
             column: column.to_string(),
         })?;
-    let d = char::from(delimiter);
-    // The segment column itself is left out of each part: within a part it
-    // is constant, and a column of numbers would otherwise be read as a
-    // metric, a yes/no one in some parts and a number in others.
-    let line = |record: &csv::StringRecord| {
-        let kept: csv::StringRecord = record
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != at)
-            .map(|(_, f)| f)
-            .collect();
-        let mut out = String::new();
-        push_record(&mut out, &kept, d);
-        out
-    };
-    let head = line(&header);
+    let mut start = reader.position().byte() as usize;
+    let mut head = text.get(..start).unwrap_or_default().to_string();
+    if !head.ends_with('\n') {
+        head.push('\n');
+    }
     let mut groups: Vec<(String, String)> = Vec::new();
-    for record in records.flatten() {
+    // A malformed record ends the split as it would end the reading.
+    while let Ok(true) = reader.read_record(&mut record) {
+        let end = reader.position().byte() as usize;
+        let raw = text.get(start..end).unwrap_or_default();
+        start = end;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let value = record.get(at).unwrap_or("").trim().to_string();
-        let pos = match groups.iter().position(|(v, _)| *v == value) {
+        let value = record.get(at).unwrap_or("").trim();
+        let pos = match groups.iter().position(|(v, _)| v == value) {
             Some(p) => p,
             None => {
                 if groups.len() == MAX_SEGMENTS {
@@ -139,15 +135,26 @@ pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>
                         limit: MAX_SEGMENTS,
                     });
                 }
-                groups.push((value, head.clone()));
+                groups.push((value.to_string(), head.clone()));
                 groups.len() - 1
             }
         };
         if let Some((_, rows)) = groups.get_mut(pos) {
-            rows.push_str(&line(&record));
+            rows.push_str(raw);
+            if !raw.ends_with('\n') {
+                rows.push('\n');
+            }
         }
     }
     Ok(groups)
+}
+
+/// The column roles to read a part of [`split_by_column`] with: `mapping`,
+/// and the segment column left out.
+pub fn part_mapping(mapping: &ColumnMapping, column: &str) -> ColumnMapping {
+    let mut m = mapping.clone();
+    m.insert(column.to_string(), ColumnRole::Ignore);
+    m
 }
 
 /// The rows of `text` reduced to the aggregated CSV per value of `column`:
@@ -161,6 +168,7 @@ pub fn aggregated_by_segment(
 ) -> Result<String, SegmentError> {
     let mut groups = split_by_column(text, column)?;
     groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let mapping = &part_mapping(mapping, column);
     let mut header: Option<String> = None;
     let mut out = String::new();
     for (value, part) in &groups {
@@ -200,6 +208,83 @@ pub fn aggregated_by_segment(
     Ok(out)
 }
 
+/// `whole`'s sums less `part`'s, variant by variant (matched by name) and
+/// metric column by column (matched by name: the part lacks the segment
+/// column itself). Sums add up over rows, so this is the experiment of the
+/// rows outside the part, without reading them again.
+fn without(whole: &Experiment, part: &Experiment) -> Experiment {
+    fn less<T: Copy + std::ops::Sub<Output = T>>(a: &mut Option<T>, b: Option<T>) {
+        if let (Some(x), Some(y)) = (a.as_mut(), b) {
+            *x = *x - y;
+        }
+    }
+    let index: Vec<Option<usize>> = whole
+        .metric_columns
+        .iter()
+        .map(|c| part.metric_columns.iter().position(|p| p.name == c.name))
+        .collect();
+    let mut rest = whole.clone();
+    rest.rows = whole.rows.saturating_sub(part.rows);
+    for v in &mut rest.variants {
+        let Some(p) = part.variants.iter().find(|p| p.name == v.name) else {
+            continue;
+        };
+        subtract(v, p, &index, part);
+    }
+    rest.variants.retain(|v| v.users > 0);
+    return rest;
+
+    fn subtract(
+        v: &mut VariantStats,
+        p: &VariantStats,
+        index: &[Option<usize>],
+        part: &Experiment,
+    ) {
+        v.users = v.users.saturating_sub(p.users);
+        less(&mut v.conversions, p.conversions);
+        less(&mut v.orders, p.orders);
+        less(&mut v.clicks, p.clicks);
+        less(&mut v.impressions, p.impressions);
+        for (a, b) in [
+            (&mut v.revenue, p.revenue),
+            (&mut v.revenue_sq, p.revenue_sq),
+            (&mut v.orders_sq, p.orders_sq),
+            (&mut v.revenue_x_orders, p.revenue_x_orders),
+            (&mut v.pre_revenue, p.pre_revenue),
+            (&mut v.pre_revenue_sq, p.pre_revenue_sq),
+            (&mut v.revenue_x_pre, p.revenue_x_pre),
+        ] {
+            less(a, b);
+        }
+        for (i, &j) in index.iter().enumerate() {
+            let (Some(col), Some(q)) = (v.columns.get_mut(i), j.and_then(|j| p.columns.get(j)))
+            else {
+                continue;
+            };
+            col.sum -= q.sum;
+            // A yes/no column in the part keeps no squares: they are its sum.
+            let binary = j
+                .and_then(|j| part.metric_columns.get(j))
+                .is_some_and(|c| c.kind == ValueKind::Binary);
+            let q_sq = if binary { Some(q.sum) } else { q.sum_sq };
+            less(&mut col.sum_sq, q_sq);
+        }
+        let k = index.len();
+        for a in 0..k {
+            for b in (a + 1)..k {
+                let pair = crate::ingest::pair_index(a, b, k);
+                let theirs = match (index.get(a), index.get(b)) {
+                    (Some(&Some(x)), Some(&Some(y))) => p.cross_sum(x.min(y), x.max(y)),
+                    _ => None,
+                };
+                if let Some(slot) = v.cross.get_mut(pair) {
+                    less(slot, theirs);
+                }
+            }
+        }
+    }
+}
+
 /// The scenario's analysis within each value of `column`.
 ///
 /// Per segment: the treatment's relative uplift on the primary metric and
@@ -214,13 +299,11 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
     let groups = split_by_column(&scenario.data, column)?;
     // Variants in the order of the whole file, so every segment compares
     // the same treatment with the control whichever row comes first in it.
-    let order: Vec<String> = parse_experiment_with(&scenario.data, &scenario.columns)?
-        .variants
-        .into_iter()
-        .map(|v| v.name)
-        .collect();
+    let whole = parse_experiment_with(&scenario.data, &scenario.columns)?;
+    let order: Vec<String> = whole.variants.iter().map(|v| v.name.clone()).collect();
+    let columns = part_mapping(&scenario.columns, column);
     let read = |text: &str| {
-        parse_experiment_with(text, &scenario.columns).map(|mut e| {
+        parse_experiment_with(text, &columns).map(|mut e| {
             let rank = |name: &str| order.iter().position(|n| n == name).unwrap_or(usize::MAX);
             e.variants.sort_by_key(|v| rank(&v.name));
             e
@@ -241,42 +324,39 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
         .iter()
         .map(|(_, e)| e.variants.iter().map(|v| v.users).sum::<u64>())
         .sum();
-    let head = groups
-        .first()
-        .and_then(|(_, t)| t.split_once('\n'))
-        .map_or(String::new(), |(h, _)| format!("{h}\n"));
     let mut primary = None;
     let mut primary_label = None;
     let mut strata = Vec::new();
     let mut segments = Vec::new();
-    for (i, (value, e)) in experiments.iter().enumerate() {
+    for (value, e) in &experiments {
         let users: u64 = e.variants.iter().map(|v| v.users).sum();
         let share = users as f64 / total.max(1) as f64;
         let mut own = scenario.clone();
         own.assumptions.monthly_users *= share;
+        // A segment's ROI is read at its expected uplift; its Monte Carlo
+        // distribution is not shown, so one draw keeps ten segments cheap.
+        own.investment.uncertainty.draws = 1;
         let failed = |error| SegmentError::Segment {
             segment: value.clone(),
             error,
         };
         let report = analyze_experiment(&own, e).map_err(failed)?;
-        // The rest of the users: the header, then every other segment's rows.
-        let rows = |t: &String| t.split_once('\n').map_or("", |(_, r)| r).to_string();
-        let rest_text: String = std::iter::once(head.clone())
-            .chain(
-                groups
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(_, (_, t))| rows(t)),
-            )
-            .collect();
-        let rest = read(&rest_text)
-            .ok()
-            .and_then(|r| analyze_experiment(scenario, &r).ok());
-        let vs_rest_p = rest.and_then(|r| {
-            let (a, b) = (report.roi.uplift, r.roi.uplift);
-            cochran_q(&[a.mean, b.mean], &[a.std_error, b.std_error]).map(|q| q.p_value)
-        });
+        // The rest of the users: the whole file's sums minus this segment's.
+        let rest = without(&whole, e);
+        let vs_rest_p = {
+            let arm = |name: &str| rest.variants.iter().find(|v| v.name == name);
+            let key = report.primary.as_deref();
+            arm(&report.control)
+                .zip(arm(&report.treatment))
+                .filter(|(c, t)| c.users > 0 && t.users > 0)
+                .and_then(|(c, t)| {
+                    let (a, b) = (
+                        report.roi.uplift,
+                        primary_uplift(c, t, &rest, key, scenario.confidence),
+                    );
+                    cochran_q(&[a.mean, b.mean], &[a.std_error, b.std_error]).map(|q| q.p_value)
+                })
+        };
         primary = report.primary.clone();
         primary_label = report.primary_result().map(|m| m.label.clone());
         let vs = report.primary_vs_control();
@@ -337,7 +417,15 @@ mod tests {
         };
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].0, "North, East");
-        assert_eq!(groups[0].1, "variant,converted\nA,1\nB,0\n");
+        assert_eq!(
+            groups[0].1,
+            "variant,region,converted\nA,\"North, East\",1\nB,\"North, East\",0\n"
+        );
+        // Rows are copied as written; blank lines do not matter to the reader.
+        assert_eq!(
+            groups[1].1.replace("\n\n", "\n"),
+            "variant,region,converted\nB,South,0\nA,South,1\n"
+        );
         // A numeric segment column is not read as a metric of its parts.
         let numeric = "variant,recency,spend\nA,1,0\nB,1,5\nA,10,2\nB,10,0\n";
         let Ok(out) = aggregated_by_segment(numeric, "recency", &ColumnMapping::new()) else {
