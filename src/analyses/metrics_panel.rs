@@ -11,7 +11,7 @@ use uplift_engine::ingest::{
     UserChecks,
 };
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
-use uplift_engine::segments::{segment_report, SegmentReport};
+use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport};
 use uplift_engine::Scenario;
 
 use crate::data::data_events::DataEvent;
@@ -545,10 +545,16 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
         }
         request.with(|r| {
             let (columns, text) = r.rows.as_ref()?;
+            // The whole experiment from its sums, which the page has
+            // already read: the rows are read once more, split by segment.
+            let whole = parse_experiment_with(&r.scenario.data, &r.scenario.columns);
             let mut s = r.scenario.clone();
             s.data = text.clone();
             s.columns = columns.clone();
-            Some(segment_report(&s, &col).map_err(|e| e.to_string()))
+            Some(match whole {
+                Ok(whole) => segment_report_with(&s, &col, &whole).map_err(|e| e.to_string()),
+                Err(_) => segment_report(&s, &col).map_err(|e| e.to_string()),
+            })
         })
     });
     let options = move || {

@@ -296,10 +296,20 @@ fn without(whole: &Experiment, part: &Experiment) -> Experiment {
 /// the segments; over all segments, Cochran's Q (Cochran 1954), as
 /// statsmodels' `combine_effects` with fixed effects.
 pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport, SegmentError> {
+    let whole = parse_experiment_with(&scenario.data, &scenario.columns)?;
+    segment_report_with(scenario, column, &whole)
+}
+
+/// [`segment_report`] for a scenario whose data has already been read as
+/// `whole` (or as its sums: only the per-variant sums are used).
+pub fn segment_report_with(
+    scenario: &Scenario,
+    column: &str,
+    whole: &Experiment,
+) -> Result<SegmentReport, SegmentError> {
     let groups = split_by_column(&scenario.data, column)?;
     // Variants in the order of the whole file, so every segment compares
     // the same treatment with the control whichever row comes first in it.
-    let whole = parse_experiment_with(&scenario.data, &scenario.columns)?;
     let order: Vec<String> = whole.variants.iter().map(|v| v.name.clone()).collect();
     let columns = part_mapping(&scenario.columns, column);
     let read = |text: &str| {
@@ -342,7 +352,7 @@ pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport
         };
         let report = analyze_experiment(&own, e).map_err(failed)?;
         // The rest of the users: the whole file's sums minus this segment's.
-        let rest = without(&whole, e);
+        let rest = without(whole, e);
         let vs_rest_p = {
             let arm = |name: &str| rest.variants.iter().find(|v| v.name == name);
             let key = report.primary.as_deref();

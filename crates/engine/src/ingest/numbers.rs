@@ -23,6 +23,11 @@ pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
             return v.is_finite().then_some(v);
         }
     }
+    // Text without a digit (a yes/no cell, a label) is no number: said
+    // before anything is allocated for it.
+    if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let mut s: String = trimmed
         .chars()
         .filter(|c| !matches!(c, '$' | '€' | '£' | '¥' | '₹' | ' ' | '\u{a0}' | '\'' | '_'))
@@ -43,10 +48,14 @@ pub(super) fn parse_bool(raw: &str) -> Option<bool> {
         "0" | "" => return Some(false),
         _ => {}
     }
-    match t.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "t" => Some(true),
-        "false" | "no" | "n" | "f" => Some(false),
-        _ => None,
+    // Compared without case and without allocating: this runs per cell.
+    let any = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+    if any(&["true", "yes", "y", "t"]) {
+        Some(true)
+    } else if any(&["false", "no", "n", "f"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
