@@ -26,7 +26,7 @@ pub use columns::{guess_roles, ColumnMapping, ColumnRole};
 pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
 };
-pub use reader::{ExperimentReader, UserObserver, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
+pub use reader::{ExperimentReader, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
 pub use users::{user_checks, without_repeated_users, UserChecks, WithoutRepeats};
 
 /// Sufficient statistics of one variant: counts and sums, never raw rows.
@@ -295,17 +295,6 @@ pub(crate) fn push_field(out: &mut String, field: &str, delimiter: char) {
     } else {
         out.push_str(field);
     }
-}
-
-/// One CSV record and its line end.
-pub(crate) fn push_record(out: &mut String, record: &csv::StringRecord, delimiter: char) {
-    for (i, f) in record.iter().enumerate() {
-        if i > 0 {
-            out.push(delimiter);
-        }
-        push_field(out, f, delimiter);
-    }
-    out.push('\n');
 }
 
 pub fn to_aggregated_csv(variants: &[VariantStats], metric_columns: &[MetricColumn]) -> String {

@@ -20,10 +20,6 @@ pub const MAX_VARIANTS: usize = 200;
 /// (chosen in the column mapping) before it is analysed.
 pub const ASK_VARIANTS: usize = 20;
 
-/// Told the variant and the user id of every row used, in a file with a
-/// user-id column (see [`super::users`]).
-pub type UserObserver = Box<dyn FnMut(&str, &str)>;
-
 /// The header line is looked for within this many bytes.
 const MAX_HEADER_BYTES: usize = 1 << 20;
 
@@ -43,7 +39,6 @@ pub struct ExperimentReader {
     parser: Option<Parser>,
     bytes: u64,
     failed: Option<IngestError>,
-    observer: Option<UserObserver>,
 }
 
 impl std::fmt::Debug for ExperimentReader {
@@ -63,7 +58,6 @@ struct Parser {
     style: NumberStyle,
     mapping: ColumnMapping,
     table: Option<Table>,
-    observer: Option<UserObserver>,
 }
 
 /// Everything known once the header row has been read.
@@ -72,7 +66,6 @@ struct Table {
     shape: DataShape,
     variant_col: usize,
     has_converted: bool,
-    user_col: Option<usize>,
     /// Row-level files: whether users get a conversion (a `converted` or
     /// `revenue` column); a file of other metrics has none.
     counts_conversions: bool,
@@ -104,13 +97,7 @@ impl ExperimentReader {
             parser: None,
             bytes: 0,
             failed: None,
-            observer: None,
         }
-    }
-
-    /// Tell `observer` the variant and user id of every row used.
-    pub fn observe_users(&mut self, observer: UserObserver) {
-        self.observer = Some(observer);
     }
 
     /// Bytes fed so far.
@@ -180,7 +167,6 @@ impl ExperimentReader {
         };
         let delimiter = detect_delimiter(&String::from_utf8_lossy(first_line));
         let mut parser = Parser::new(delimiter, self.mapping.clone());
-        parser.observer = self.observer.take();
         let head = std::mem::take(&mut self.head);
         parser.run(&head, false)?;
         self.parser = Some(parser);
@@ -222,7 +208,6 @@ impl Parser {
             },
             mapping,
             table: None,
-            observer: None,
         }
     }
 
@@ -321,7 +306,7 @@ impl Parser {
                 self.table = Some(Table::new(headers, &self.mapping)?);
                 Ok(())
             }
-            Some(table) => table.row(&field, count, line, self.style, &mut self.observer),
+            Some(table) => table.row(&field, count, line, self.style),
         }
     }
 }
@@ -357,7 +342,6 @@ impl Table {
                     || headers.get(i).and_then(|h| mapping.get(h)) == Some(&role)
             });
         }
-        let user_col = cols.get(ColumnRole::UserId);
         let variant_col =
             cols.get(ColumnRole::Variant)
                 .ok_or_else(|| IngestError::MissingVariantColumn {
@@ -381,7 +365,6 @@ impl Table {
             shape,
             variant_col,
             has_converted,
-            user_col,
             counts_conversions,
             metrics,
             acc: Accumulator::default(),
@@ -404,7 +387,6 @@ impl Table {
         count: usize,
         line: u64,
         style: NumberStyle,
-        observer: &mut Option<UserObserver>,
     ) -> Result<(), IngestError> {
         let strict = self.shape == DataShape::Aggregated;
         let values = if count != self.cols.headers.len() {
@@ -436,9 +418,6 @@ impl Table {
             });
         }
         self.rows += 1;
-        if let (Some(observe), Some(i)) = (observer.as_mut(), self.user_col) {
-            observe(name, field(i));
-        }
         self.metrics.read(field, style);
         let v = self.acc.entry(name);
         self.metrics.add(v);

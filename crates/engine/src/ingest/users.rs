@@ -2,13 +2,12 @@
 //! that were counted in more than one variant (their results mix both
 //! experiences, so the assignment or the join that made the file is broken).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnMapping, ExperimentReader};
+use super::columns::Columns;
+use super::{ColumnMapping, ColumnRole};
 
 /// What the user ids of a row-level file say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -70,18 +69,54 @@ impl Seen {
     }
 }
 
+/// Call `each(variant, user id, the record as written)` for every
+/// non-blank record of `text` with a variant, the columns found as the
+/// reader finds them (`mapping`, then the header spellings); returns the
+/// header line as written. Only those two cells are looked at, nothing is
+/// parsed as a number: a fraction of the cost of reading the file. `None`
+/// without a variant or a user-id column.
+fn scan_ids(
+    text: &str,
+    mapping: &ColumnMapping,
+    mut each: impl FnMut(&str, &str, &str),
+) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(super::detect_delimiter(header_line))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    if !reader.read_record(&mut record).ok()? {
+        return None;
+    }
+    let headers: Vec<String> = record.iter().map(str::to_string).collect();
+    let cols = Columns::find(&headers, mapping);
+    let (variant, user) = (
+        cols.get(ColumnRole::Variant)?,
+        cols.get(ColumnRole::UserId)?,
+    );
+    let mut start = reader.position().byte() as usize;
+    let head = text.get(..start).unwrap_or_default().to_string();
+    while let Ok(true) = reader.read_record(&mut record) {
+        let end = reader.position().byte() as usize;
+        let raw = text.get(start..end).unwrap_or_default();
+        start = end;
+        let v = record.get(variant).unwrap_or("").trim();
+        if !v.is_empty() {
+            each(v, record.get(user).unwrap_or("").trim(), raw);
+        }
+    }
+    Some(head)
+}
+
 /// Check the user ids of `text` read with `mapping`; `None` when the file
-/// has no user-id column (or cannot be read).
+/// has no user-id column (or no variant column).
 pub fn user_checks(text: &str, mapping: &ColumnMapping) -> Option<UserChecks> {
-    let seen = Rc::new(RefCell::new(Seen::default()));
-    let mut reader = ExperimentReader::new(mapping.clone());
-    let sink = Rc::clone(&seen);
-    reader.observe_users(Box::new(move |variant, id| {
-        sink.borrow_mut().add(variant, id)
-    }));
-    reader.feed(text.as_bytes()).ok()?;
-    reader.finish().ok()?;
-    let checks = seen.borrow().checks();
+    let mut seen = Seen::default();
+    scan_ids(text, mapping, |variant, id, _| seen.add(variant, id))?;
+    let checks = seen.checks();
     (checks.rows > 0).then_some(checks)
 }
 
@@ -100,53 +135,34 @@ pub struct WithoutRepeats {
 /// `text` without the users found in more than one variant (all their rows:
 /// neither arm can be credited with their outcome) and without second and
 /// later rows of a user id within one variant (one row per user is what
-/// the file promises). `None` when the file has no user-id column, cannot
-/// be read, or has nothing to leave out.
+/// the file promises). Rows are kept as written. `None` when the file has
+/// no user-id column or nothing to leave out.
 pub fn without_repeated_users(text: &str, mapping: &ColumnMapping) -> Option<WithoutRepeats> {
-    let seen = Rc::new(RefCell::new(Seen::default()));
-    let mut reader = ExperimentReader::new(mapping.clone());
-    let sink = Rc::clone(&seen);
-    reader.observe_users(Box::new(move |variant, id| {
-        sink.borrow_mut().add(variant, id)
-    }));
-    reader.feed(text.as_bytes()).ok()?;
-    reader.finish().ok()?;
-    let seen = seen.take();
+    let mut seen = Seen::default();
+    scan_ids(text, mapping, |variant, id, _| seen.add(variant, id))?;
     let checks = seen.checks();
     if checks.repeated_rows == 0 {
         return None;
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = super::detect_delimiter(header_line);
-    let mut records = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes())
-        .into_records();
-    let header = records.next()?.ok()?;
-    let headers: Vec<String> = header.iter().map(str::to_string).collect();
-    let user = super::columns::Columns::find(&headers, mapping).get(super::ColumnRole::UserId)?;
-    let d = char::from(delimiter);
     let mut out = String::with_capacity(text.len());
-    super::push_record(&mut out, &header, d);
     let mut kept = std::collections::HashSet::new();
     let mut rows_removed = 0;
-    for record in records.flatten() {
-        let id = record.get(user).unwrap_or("").trim();
+    let head = scan_ids(text, mapping, |_, id, raw| {
         if !id.is_empty() {
             let h = fnv1a(id);
             let several = seen.ids.get(&h).is_some_and(|&(_, multi)| multi);
             if several || !kept.insert(h) {
                 rows_removed += 1;
-                continue;
+                return;
             }
         }
-        super::push_record(&mut out, &record, d);
-    }
+        out.push_str(raw);
+        if !raw.ends_with('\n') {
+            out.push('\n');
+        }
+    })?;
     Some(WithoutRepeats {
-        text: out,
+        text: head + &out,
         users_removed: checks.in_several_variants,
         rows_removed,
     })
