@@ -135,7 +135,10 @@ test('a landing-page export with repeated users says how many, and which are in 
     lines.push('1004,2017-01-22 11:00:00,control,old_page,0'); // again, same group
     lines.push('1006,2017-01-22 11:00:00,treatment,new_page,1'); // again, other group
     lines.push('1007,2017-01-22 11:00:00,control,old_page,0'); // again, other group
-    await page.locator('#data-input').fill(lines.join('\n') + '\n');
+    // Loaded through the file input, as a user would.
+    const file = join(tmpdir(), 'uplift-roi-landing-page.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    await page.setInputFiles('#data-file', file);
     await page.locator('#data-ok:has-text("403 user rows")').waitFor();
     // Conversion is a fixed metric: the panel opens on request.
     await page.locator('#open-metrics').click();
