@@ -298,17 +298,23 @@ fn guardrails_decide_the_cookie_cats_test() {
     );
 }
 
+/// The demo scenario on Hillstrom's data: the arm named in `segment` is the
+/// variant (the user says so in the column step), no e-mail the control.
+fn hillstrom_scenario(h: &Value) -> Scenario {
+    let mut s = Scenario::demo();
+    s.data = unzip(HILLSTROM);
+    s.columns
+        .insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
+    s.control = Some(h["control"].as_str().unwrap().into());
+    s
+}
+
 #[test]
 fn hillstrom_three_arms_agree_with_gbstats_and_statsmodels_holm() {
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let h = &fixture["hillstrom"];
-    let text = unzip(HILLSTROM);
-    // The arm is in `segment`: the user names it the variant.
-    let mut s = Scenario::demo();
-    s.columns
-        .insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
-    s.control = Some(h["control"].as_str().unwrap().into());
-    let e = uplift_engine::ingest::parse_experiment_with(&text, &s.columns).unwrap();
+    let s = hillstrom_scenario(h);
+    let e = uplift_engine::ingest::parse_experiment_with(&s.data, &s.columns).unwrap();
     assert_eq!(e.rows, 64_000);
     let report = analyze_experiment(&s, &e).unwrap();
     let metrics = analyze_metrics(&s, &e).unwrap();
@@ -487,13 +493,9 @@ fn the_segment_report_gives_the_reference_segments() {
 
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let h = &fixture["hillstrom"];
-    let text = unzip(HILLSTROM);
+    let hillstrom = hillstrom_scenario(h);
     for (name, seg) in h["segments"]["by"].as_object().unwrap() {
-        let mut s = Scenario::demo();
-        s.data = text.clone();
-        s.columns
-            .insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
-        s.control = Some(h["control"].as_str().unwrap().into());
+        let mut s = hillstrom.clone();
         // `spend` is revenue, the default primary; `visit` is chosen.
         if seg["metric"] == "visit" {
             s.analysis.metrics = MetricChoices {
@@ -568,17 +570,13 @@ fn the_segment_report_gives_the_reference_segments() {
 fn hillstrom_cuped_on_the_previous_year_s_spend_agrees_with_gbstats() {
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let h = &fixture["hillstrom"];
-    let text = unzip(HILLSTROM);
     // `history` is each customer's spend in the year before: the pre-period.
-    let mut s = Scenario::demo();
-    s.columns
-        .insert("segment".into(), uplift_engine::ingest::ColumnRole::Variant);
+    let mut s = hillstrom_scenario(h);
     s.columns.insert(
         "history".into(),
         uplift_engine::ingest::ColumnRole::PreRevenue,
     );
-    s.control = Some(h["control"].as_str().unwrap().into());
-    let e = uplift_engine::ingest::parse_experiment_with(&text, &s.columns).unwrap();
+    let e = uplift_engine::ingest::parse_experiment_with(&s.data, &s.columns).unwrap();
     let report = analyze_experiment(&s, &e).unwrap();
     let spend = &report.metrics[&uplift_engine::report::Metric::RevenuePerUser];
     let cuped = h["cuped"].as_object().unwrap();
