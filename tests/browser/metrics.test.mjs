@@ -251,7 +251,7 @@ test('a variant column with more than 20 values is asked about before it is anal
     await page.locator('#data-input').fill(lines.join('\n') + '\n');
     const error = page.locator('#data-error');
     await error.waitFor();
-    assert.match(await error.innerText(), /Column 'variant' has 24 different values\. Is it really the variant\?/);
+    assert.match(await error.innerText(), /Column 'variant' has 24 different values: is it really the variant\? Confirm it, or choose/);
     await page.locator('#mapping-confirm-variant').click();
     await page.locator('#data-ok:has-text("24 variants")').waitFor();
     assert.equal(await page.locator('#data-error').count(), 0);

@@ -207,9 +207,50 @@ fn sql_prints_a_query_and_reduce_prints_the_aggregated_csv() {
     assert!(sql.contains("AS \"revenue_x_orders\""));
     let (ok, _, err) = run(&["sql", "--table", "t", "--user", "u", "--variant", "v"]);
     assert!(
-        !ok && err.contains("Name a revenue column, an orders column or both"),
+        !ok && err.contains("Name a revenue column, an orders column or a metric column"),
         "{err}"
     );
+    // Further metrics and a segment: their sums, one row per segment and variant.
+    let (ok, sql, err) = run(&[
+        "sql",
+        "--dialect",
+        "duckdb",
+        "--table",
+        "t",
+        "--user",
+        "u",
+        "--variant",
+        "v",
+        "--metric",
+        "visits",
+        "--metric",
+        "retained:flag",
+        "--segment",
+        "channel",
+    ]);
+    assert!(ok, "{err}");
+    for name in [
+        "channel",
+        "visits",
+        "visits_sq",
+        "visits_x_retained",
+        "retained",
+    ] {
+        assert!(sql.contains(&format!("AS \"{name}\"")), "{name}\n{sql}");
+    }
+    assert!(!sql.contains("\"conversions\""), "{sql}");
+    let (ok, _, err) = run(&[
+        "sql",
+        "--table",
+        "t",
+        "--user",
+        "u",
+        "--variant",
+        "v",
+        "--metric",
+        "x:count",
+    ]);
+    assert!(!ok && err.contains("COL:flag"), "{err}");
 
     let dir = std::env::temp_dir().join(format!("uplift-cli-reduce-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -227,6 +268,26 @@ fn sql_prints_a_query_and_reduce_prints_the_aggregated_csv() {
         "variant,users,conversions,orders,revenue,revenue_sq,orders_sq,revenue_x_orders,pre_revenue,pre_revenue_sq,revenue_x_pre\n\
          A,2,1,2,10,100,4,20,5,17,40\n\
          B,2,1,1,5,25,1,5,2,4,0\n"
+    );
+    // By segment: the segment column first, one row per segment and variant.
+    let segmented = dir.join("segmented.csv");
+    std::fs::write(
+        &segmented,
+        "user_id,arm,channel,converted\n1,A,web,1\n2,B,web,0\n3,A,app,0\n4,B,app,1\n5,B,app,1\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[
+        "reduce",
+        segmented.to_str().unwrap(),
+        "--variant-column",
+        "arm",
+        "--segment",
+        "channel",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "channel,variant,users,conversions\napp,A,1,0\napp,B,2,2\nweb,A,1,1\nweb,B,1,0\n"
     );
 }
 

@@ -168,7 +168,7 @@ pub enum IngestError {
     NotUtf8 { line: u64, column: String },
     #[error("Column '{column}' has more than {limit} different values, so it cannot be the variant column. Choose the column that names the variant (control, treatment, …).")]
     TooManyVariants { column: String, limit: usize },
-    #[error("Column '{column}' has {count} different values. Is it really the variant? Choose the variant column below (choosing '{column}' again analyses it as it is).")]
+    #[error("Column '{column}' has {count} different values: is it really the variant? Confirm it, or choose the variant column under “Which column is which?” (on the command line: --variant-column).")]
     ManyVariants { column: String, count: usize },
     #[error("None of the {skipped} data rows could be used. The first problem: {first}")]
     NoUsableRows {
