@@ -824,6 +824,9 @@ fn vs_control(
         None => compare(&shown_a, &shown_b, opts).map(|c| (c, None)),
     };
     if let Ok((c, _)) = frequentist(&absolute_options) {
+        // The test's own estimate: with CUPED the adjusted difference, which
+        // its interval is centred on (otherwise the same as above).
+        out.absolute = c.estimate;
         out.absolute_ci = Some(c.ci);
     }
     match settings.method {
