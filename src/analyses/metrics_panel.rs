@@ -7,8 +7,8 @@ use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
 use uplift_engine::ingest::{
-    header_fields, parse_experiment_with, user_checks, without_repeated_users, ColumnMapping,
-    UserChecks,
+    guess_roles, header_fields, parse_experiment_with, user_checks, without_repeated_users,
+    ColumnMapping, ColumnRole, UserChecks,
 };
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport};
@@ -530,12 +530,26 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
 /// the ROI in each of its values.
 #[component]
 fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> impl IntoView {
+    // Columns that can be segments: not the variant, the user id or another
+    // fixed role, nor an aggregated file's squares and products.
     let headers = Memo::new(move |_| {
         request.with(|r| {
-            r.rows
-                .as_ref()
-                .map(|(_, text)| header_fields(text))
-                .unwrap_or_default()
+            let Some((columns, text)) = r.rows.as_ref() else {
+                return Vec::new();
+            };
+            let headers = header_fields(text);
+            let roles = guess_roles(&headers);
+            headers
+                .into_iter()
+                .zip(roles)
+                .filter(|(h, guess)| {
+                    let role = columns.get(h).copied().or(*guess);
+                    matches!(role, None | Some(ColumnRole::Metric | ColumnRole::Ignore))
+                        && !h.ends_with("_sq")
+                        && !h.contains("_x_")
+                })
+                .map(|(h, _)| h)
+                .collect()
         })
     });
     let report = Memo::new(move |_| {
