@@ -15,7 +15,8 @@ use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport
 use uplift_engine::Scenario;
 
 use crate::data::data_events::DataEvent;
-use crate::data::file_reader::tell_page;
+use crate::data::file_progress::FileProgress;
+use crate::data::file_reader::{large_file_of, read_split, shared_reader, tell_page};
 use crate::platform::format;
 
 /// The panel's own styles, added to the page with it: only visits that
@@ -530,31 +531,33 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
 /// the ROI in each of its values.
 #[component]
 fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> impl IntoView {
-    // Columns that can be segments: not the variant, the user id or another
-    // fixed role, nor an aggregated file's squares and products.
+    // A large file's page holds only its sums: its own columns are offered,
+    // and choosing one reads the file again, split by it.
+    let large = Memo::new(move |_| {
+        request.with(|r| r.rows.as_ref().and_then(|(_, text)| large_file_of(text)))
+    });
+    // A large file's sums must be read again for a column they are not
+    // split by (its other columns are there only as metric sums).
+    let needs_reading = move |col: &str| {
+        large.with(|l| l.as_ref().is_some_and(|l| l.split.as_deref() != Some(col)))
+    };
     let headers = Memo::new(move |_| {
+        if let Some(l) = large.get() {
+            return segment_candidates(l.headers, &l.columns);
+        }
         request.with(|r| {
-            let Some((columns, text)) = r.rows.as_ref() else {
-                return Vec::new();
-            };
-            let headers = header_fields(text);
-            let roles = guess_roles(&headers);
-            headers
-                .into_iter()
-                .zip(roles)
-                .filter(|(h, guess)| {
-                    let role = columns.get(h).copied().or(*guess);
-                    matches!(role, None | Some(ColumnRole::Metric | ColumnRole::Ignore))
-                        && !h.ends_with("_sq")
-                        && !h.contains("_x_")
-                })
-                .map(|(h, _)| h)
-                .collect()
+            r.rows.as_ref().map_or_else(Vec::new, |(columns, text)| {
+                segment_candidates(header_fields(text), columns)
+            })
         })
     });
+    let reader = shared_reader();
     let report = Memo::new(move |_| {
         let col = column.get();
         if col.is_empty() {
+            return None;
+        }
+        if needs_reading(&col) {
             return None;
         }
         request.with(|r| {
@@ -581,7 +584,20 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
             })
             .collect_view()
     };
+    let choose = move |col: String| {
+        reader.split_error.set(None);
+        column.set(col.clone());
+        if !col.is_empty() && needs_reading(&col) {
+            read_split(reader, col);
+        }
+    };
     let body = move || {
+        if reader.splitting.with(Option::is_some) {
+            return Some(view! { <FileProgress reader id="segment"/> }.into_any());
+        }
+        if let Some(e) = reader.split_error.get() {
+            return Some(view! { <p class="status error" id="segment-error">{e}</p> }.into_any());
+        }
         report.get().map(|r| match r {
             Err(e) => view! { <p class="status error" id="segment-error">{e}</p> }.into_any(),
             Ok(r) => {
@@ -595,7 +611,7 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
             <fieldset class="segments">
                 <legend>"Segments"</legend>
                 <label for="segment-column">"Compare the uplift within each value of"</label>
-                <select id="segment-column" on:change=move |ev| column.set(event_target_value(&ev))>
+                <select id="segment-column" on:change=move |ev| choose(event_target_value(&ev))>
                     <option value="">"— choose a column —"</option>
                     {options}
                 </select>
@@ -603,6 +619,25 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
             </fieldset>
         }
     })
+}
+
+/// Columns that can be segments: not the variant, the user id or another
+/// fixed role, nor an aggregated file's squares and products.
+fn segment_candidates(headers: Vec<String>, columns: &ColumnMapping) -> Vec<String> {
+    let roles = guess_roles(&headers);
+    headers
+        .into_iter()
+        .zip(roles)
+        .filter(|(h, guess)| {
+            let role = columns.get(h).copied().or(*guess);
+            matches!(
+                role,
+                None | Some(ColumnRole::Metric | ColumnRole::Ignore | ColumnRole::Segment)
+            ) && !h.ends_with("_sq")
+                && !h.contains("_x_")
+        })
+        .map(|(h, _)| h)
+        .collect()
 }
 
 fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {

@@ -15,6 +15,7 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use uplift_engine::ingest::{to_aggregated_csv, DataShape, ExperimentReader, IngestError};
+    use uplift_engine::segments::{SegmentError, SegmentReader};
     use uplift_roi_app::data::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -54,17 +55,31 @@ mod worker {
         WorkerMessage::Failed {
             message: message.into(),
             needs_mapping: false,
+            confirm_variant: None,
         }
     }
 
     fn ingest_failed(e: IngestError) -> WorkerMessage {
-        let needs_mapping = matches!(
-            e,
-            IngestError::MissingVariantColumn { .. } | IngestError::UnknownShape { .. }
-        );
+        let confirm_variant = match &e {
+            IngestError::ManyVariants { column, .. } => Some(column.clone()),
+            _ => None,
+        };
+        let needs_mapping = confirm_variant.is_some()
+            || matches!(
+                e,
+                IngestError::MissingVariantColumn { .. } | IngestError::UnknownShape { .. }
+            );
         WorkerMessage::Failed {
             message: e.to_string(),
             needs_mapping,
+            confirm_variant,
+        }
+    }
+
+    fn segment_failed(e: SegmentError) -> WorkerMessage {
+        match e {
+            SegmentError::Data(e) => ingest_failed(e),
+            e => failed(e.to_string()),
         }
     }
 
@@ -83,29 +98,69 @@ mod worker {
             FileReaderSync::new().map_err(|_| failed("This browser cannot read files here."))?;
         let started = now();
         let total = file.size();
-        let mut reader = ExperimentReader::new(request.columns);
         let mut buffer = Vec::new();
-        let mut pos = 0.0;
-        while pos < total {
-            let end = (pos + CHUNK).min(total);
-            let chunk = file
-                .slice_with_f64_and_f64(pos, end)
-                .and_then(|b| sync.read_as_array_buffer(&b))
-                .map_err(|_| {
-                    failed("The file could not be read; was it moved or changed while loading?")
+        // Every chunk to `feed`, with progress after each.
+        let mut chunks = |feed: &mut dyn FnMut(&[u8]) -> Result<usize, WorkerMessage>| {
+            let mut pos = 0.0;
+            while pos < total {
+                let end = (pos + CHUNK).min(total);
+                let chunk = file
+                    .slice_with_f64_and_f64(pos, end)
+                    .and_then(|b| sync.read_as_array_buffer(&b))
+                    .map_err(|_| {
+                        failed("The file could not be read; was it moved or changed while loading?")
+                    })?;
+                let bytes = js_sys::Uint8Array::new(&chunk);
+                buffer.resize(bytes.length() as usize, 0);
+                bytes.copy_to(&mut buffer);
+                let rows = feed(&buffer)?;
+                pos = end;
+                post(&WorkerMessage::Progress {
+                    bytes: pos,
+                    total,
+                    rows,
+                });
+            }
+            Ok::<(), WorkerMessage>(())
+        };
+        let (data, row_level, rows, skipped, problems) = match request.segment {
+            None => {
+                let mut reader = ExperimentReader::new(request.columns);
+                chunks(&mut |c| {
+                    reader
+                        .feed(c)
+                        .map(|()| reader.rows())
+                        .map_err(ingest_failed)
                 })?;
-            let bytes = js_sys::Uint8Array::new(&chunk);
-            buffer.resize(bytes.length() as usize, 0);
-            bytes.copy_to(&mut buffer);
-            reader.feed(&buffer).map_err(ingest_failed)?;
-            pos = end;
-            post(&WorkerMessage::Progress {
-                bytes: pos,
-                total,
-                rows: reader.rows(),
-            });
-        }
-        let experiment = reader.finish().map_err(ingest_failed)?;
+                let e = reader.finish().map_err(ingest_failed)?;
+                let data = to_aggregated_csv(&e.variants, &e.metric_columns);
+                (
+                    data,
+                    e.shape == DataShape::RowLevel,
+                    e.rows,
+                    e.skipped,
+                    e.problems,
+                )
+            }
+            Some(column) => {
+                let mut reader = SegmentReader::new(&request.columns, &column);
+                chunks(&mut |c| {
+                    reader
+                        .feed(c)
+                        .map(|()| reader.rows())
+                        .map_err(segment_failed)
+                })?;
+                let split = reader.finish().map_err(segment_failed)?;
+                let data = split
+                    .to_csv_in_order(&request.variants)
+                    .map_err(segment_failed)?;
+                let row_level = split
+                    .parts
+                    .iter()
+                    .all(|(_, e)| e.shape == DataShape::RowLevel);
+                (data, row_level, split.rows(), split.skipped, split.problems)
+            }
+        };
         let memory = wasm_bindgen::memory()
             .dyn_into::<js_sys::WebAssembly::Memory>()
             .map(|m| {
@@ -117,15 +172,11 @@ mod worker {
             })
             .unwrap_or(0.0);
         Ok(WorkerMessage::Done(ReadSummary {
-            data: to_aggregated_csv(&experiment.variants, &experiment.metric_columns),
-            shape_row_level: experiment.shape == DataShape::RowLevel,
-            rows: experiment.rows,
-            skipped: experiment.skipped,
-            problems: experiment
-                .problems
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            data,
+            shape_row_level: row_level,
+            rows,
+            skipped,
+            problems: problems.iter().map(ToString::to_string).collect(),
             bytes: total,
             millis: now() - started,
             memory_bytes: memory,

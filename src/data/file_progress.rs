@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use crate::data::file_reader::{cancel, Reader};
 use crate::platform::format;
 
+/// `id` names the box (`{id}-progress`) and its Cancel button
+/// (`{id}-cancel`), so it can be shown in more than one place.
 #[component]
-pub fn FileProgress(reader: Reader) -> impl IntoView {
+pub fn FileProgress(reader: Reader, #[prop(default = "file")] id: &'static str) -> impl IntoView {
     // Only the text and the bar's value follow each progress message; the
     // box and its Cancel button are built once per load, so a click on
     // Cancel is never lost to a re-render between mouse down and up.
@@ -36,12 +38,12 @@ pub fn FileProgress(reader: Reader) -> impl IntoView {
     };
     view! {
         <Show when=move || reader.progress.with(Option::is_some)>
-            <div class="file-progress" id="file-progress">
-                <label for="file-progress-bar">{text}</label>
-                <progress id="file-progress-bar" max="100" value=move || format!("{:.1}", percent())>
+            <div class="file-progress" id=format!("{id}-progress")>
+                <label for=format!("{id}-progress-bar")>{text}</label>
+                <progress id=format!("{id}-progress-bar") max="100" value=move || format!("{:.1}", percent())>
                     {move || format!("{:.0}%", percent())}
                 </progress>
-                <button type="button" class="button secondary" id="file-cancel"
+                <button type="button" class="button secondary" id=format!("{id}-cancel")
                     on:click=move |_| cancel(reader)>
                     "Cancel"
                 </button>

@@ -11,7 +11,9 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping};
+use uplift_engine::ingest::{
+    decode_text, header_fields, parse_experiment, ColumnMapping, ColumnRole,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -68,6 +70,22 @@ pub struct Reader {
     pub pending: RwSignal<Option<PendingFile>>,
     /// The roles chosen for the pending file, before it is read again.
     pub pending_mapping: RwSignal<ColumnMapping>,
+    /// The column the last file is being read again split by, and why
+    /// that failed, if it did.
+    pub splitting: RwSignal<Option<String>>,
+    pub split_error: RwSignal<Option<String>>,
+}
+
+/// The last large file read, kept so it can be read again split by one of
+/// its columns: the page holds only its sums.
+#[derive(Debug, Clone)]
+struct LastFile {
+    file: File,
+    headers: Vec<String>,
+    columns: ColumnMapping,
+    /// The sums the page was given, and the column they are split by.
+    data: String,
+    split: Option<String>,
 }
 
 impl Reader {
@@ -76,6 +94,8 @@ impl Reader {
             progress: RwSignal::new(None),
             pending: RwSignal::new(None),
             pending_mapping: RwSignal::new(ColumnMapping::new()),
+            splitting: RwSignal::new(None),
+            split_error: RwSignal::new(None),
         }
     }
 }
@@ -94,6 +114,7 @@ thread_local! {
     static JOB: RefCell<Option<(Worker, File)>> = const { RefCell::new(None) };
     /// Where the page hears about loads.
     static PAGE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    static LAST: RefCell<Option<LastFile>> = const { RefCell::new(None) };
 }
 
 /// The page's reader: what it shows while a file loads or waits for its
@@ -141,7 +162,7 @@ pub fn read(reader: Reader, file: File) {
     reader.pending.set(None);
     spawn_local(async move {
         let columns = column_memory::recall(&headers_of(&file).await);
-        start_worker(reader, file, columns);
+        start_worker(reader, file, columns, None);
     });
 }
 
@@ -160,6 +181,13 @@ pub fn cancel(reader: Reader) {
             .map(|p| p.name)
             .unwrap_or_default();
         reader.progress.set(None);
+        if let Some(column) = reader.splitting.get_untracked() {
+            reader.splitting.set(None);
+            reader.split_error.set(Some(format!(
+                "Splitting “{name}” by {column} was cancelled; the data is unchanged."
+            )));
+            return;
+        }
         tell_page(&DataEvent::Failed(format!(
             "Loading “{name}” was cancelled. The data you had before is unchanged."
         )));
@@ -185,11 +213,58 @@ pub fn read_pending(reader: Reader) {
     let file = JOB.with(|job| job.borrow().as_ref().map(|(_, f)| f.clone()));
     if let Some(file) = file {
         reader.pending.set(None);
-        start_worker(reader, file, mapping);
+        start_worker(reader, file, mapping, None);
     }
 }
 
-fn start_worker(reader: Reader, file: File, columns: ColumnMapping) {
+/// A large file whose sums are the data on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LargeFile {
+    /// Its columns, and the roles it was read with.
+    pub headers: Vec<String>,
+    pub columns: ColumnMapping,
+    /// The column its sums are split by, if any.
+    pub split: Option<String>,
+}
+
+/// The large file whose sums are `data` (the data on the page); `None`
+/// when the data came from elsewhere.
+pub fn large_file_of(data: &str) -> Option<LargeFile> {
+    LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|l| l.data == data)
+            .map(|l| LargeFile {
+                headers: l.headers.clone(),
+                columns: l.columns.clone(),
+                split: l.split.clone(),
+            })
+    })
+}
+
+/// Read the last large file again, split by `column`: its sums per segment
+/// and variant become the data, which reads as the same experiment.
+pub fn read_split(reader: Reader, column: String) {
+    let Some(last) = LAST.with(|l| l.borrow().clone()) else {
+        return;
+    };
+    reader.split_error.set(None);
+    reader.splitting.set(Some(column.clone()));
+    // The sums on the page name the variants in the file's order.
+    let variants = parse_experiment(&last.data)
+        .map(|e| e.variants.into_iter().map(|v| v.name).collect())
+        .unwrap_or_default();
+    start_worker(reader, last.file, last.columns, Some((column, variants)));
+}
+
+/// Read `file` in the worker; with `split`, split by its column, keeping
+/// its order of the variants.
+fn start_worker(
+    reader: Reader,
+    file: File,
+    columns: ColumnMapping,
+    split: Option<(String, Vec<String>)>,
+) {
     // One load at a time: a new file replaces one still being read.
     JOB.with(|job| {
         if let Some((old, _)) = job.borrow_mut().take() {
@@ -215,7 +290,15 @@ fn start_worker(reader: Reader, file: File, columns: ColumnMapping) {
         rows: 0,
         millis: 0.0,
     }));
-    let request = ReadRequest { columns };
+    let kept = (file.clone(), columns.clone());
+    let (segment, variants) = split.unzip();
+    let split = segment.is_some();
+    let split_by = segment.clone();
+    let request = ReadRequest {
+        columns,
+        segment,
+        variants: variants.unwrap_or_default(),
+    };
     let to_send = file.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let Some(message) = ev
@@ -255,13 +338,47 @@ fn start_worker(reader: Reader, file: File, columns: ColumnMapping) {
             WorkerMessage::Done(read) => {
                 finish(reader);
                 reader.pending.set(None);
-                tell_page(&DataEvent::Loaded(name.clone(), read));
+                reader.splitting.set(None);
+                let (file, columns) = kept.clone();
+                let headers = LAST.with(|l| {
+                    l.borrow()
+                        .as_ref()
+                        .filter(|_| split)
+                        .map(|l| l.headers.clone())
+                });
+                let data = read.data.clone();
+                let split = split_by.clone();
+                let name_done = name.clone();
+                spawn_local(async move {
+                    let headers = match headers {
+                        Some(h) => h,
+                        None => headers_of(&file).await,
+                    };
+                    LAST.with(|l| {
+                        *l.borrow_mut() = Some(LastFile {
+                            file,
+                            headers,
+                            columns,
+                            data,
+                            split,
+                        })
+                    });
+                    tell_page(&DataEvent::Loaded(name_done, read));
+                });
             }
             WorkerMessage::Failed {
                 message,
                 needs_mapping,
+                confirm_variant,
             } => {
                 reader.progress.set(None);
+                if split {
+                    // The data on the page stays as it was: say why here.
+                    finish(reader);
+                    reader.splitting.set(None);
+                    reader.split_error.set(Some(message));
+                    return;
+                }
                 tell_page(&DataEvent::Failed(format!("“{name}”: {message}")));
                 if needs_mapping {
                     // Keep the file for a second read once mapped.
@@ -270,7 +387,7 @@ fn start_worker(reader: Reader, file: File, columns: ColumnMapping) {
                             w.terminate();
                         }
                     });
-                    ask_for_mapping(reader, name.clone());
+                    ask_for_mapping(reader, name.clone(), confirm_variant);
                 } else {
                     finish(reader);
                 }
@@ -300,14 +417,19 @@ fn finish(reader: Reader) {
     reader.progress.set(None);
 }
 
-/// Read the pending file's header row and ask the user for its column roles.
-fn ask_for_mapping(reader: Reader, name: String) {
+/// Read the pending file's header row and ask the user for its column
+/// roles (with `variant` set as the variant, to be confirmed).
+fn ask_for_mapping(reader: Reader, name: String, variant: Option<String>) {
     let Some(file) = JOB.with(|job| job.borrow().as_ref().map(|(_, f)| f.clone())) else {
         return;
     };
     spawn_local(async move {
         let headers = headers_of(&file).await;
-        reader.pending_mapping.set(column_memory::recall(&headers));
+        let mut mapping = column_memory::recall(&headers);
+        if let Some(v) = variant {
+            mapping.insert(v, ColumnRole::Variant);
+        }
+        reader.pending_mapping.set(mapping);
         reader.pending.set(Some(PendingFile { name, headers }));
     });
 }

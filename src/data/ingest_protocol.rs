@@ -9,6 +9,12 @@ use uplift_engine::ingest::ColumnMapping;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ReadRequest {
     pub columns: ColumnMapping,
+    /// Split the rows by this column: the sums per segment and variant.
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// The variants in the order the whole file has them, kept in the split.
+    #[serde(default)]
+    pub variants: Vec<String>,
 }
 
 /// A file read to its end. Sent as a JSON array (see [`SummaryFields`]):
@@ -91,6 +97,10 @@ pub enum WorkerMessage {
         message: String,
         /// The header row needs a column mapping before the file can be read.
         needs_mapping: bool,
+        /// A variant column with so many values that the user must confirm
+        /// it in the mapping.
+        #[serde(default)]
+        confirm_variant: Option<String>,
     },
 }
 

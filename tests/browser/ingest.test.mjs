@@ -19,6 +19,8 @@ const HUGE = join(tmpdir(), 'uplift-roi-200mb.csv');
 // Over 2 MB with headers the page does not recognise: read by the worker
 // only after the column-mapping step.
 const ODD = join(tmpdir(), 'uplift-roi-odd-headers.csv');
+// Over 2 MB, its variant column with 24 values: confirmed before it is analysed.
+const STORES = join(tmpdir(), 'uplift-roi-24-stores.csv');
 const env = useBrowser();
 
 before(async () => {
@@ -30,6 +32,9 @@ before(async () => {
   const lines = ['testzelle,gekauft'];
   for (let i = 0; i < 300_000; i++) lines.push(`${i % 2 ? 'group-b' : 'group-a'},${i % 7 === 0 ? 1 : 0}`);
   writeFileSync(ODD, lines.join('\n') + '\n');
+  const stores = ['variant,converted'];
+  for (let i = 0; i < 300_000; i++) stores.push(`store-${i % 24},${i % 7 === 0 ? 1 : 0}`);
+  writeFileSync(STORES, stores.join('\n') + '\n');
 });
 
 function offOrigin(requests) {
@@ -63,6 +68,32 @@ test('a 1,000,000-row export loads in the worker, the page answers meanwhile, an
     // Only sums are kept: the text area holds two aggregated rows, not a million.
     const data = await page.locator('#data-input').inputValue();
     assert.equal(data.trim().split('\n').length, 3, data);
+
+    // Split by its `segment` column: the worker reads the file again, with
+    // progress, and the sums per segment give the engine's segment report.
+    await page.locator('#open-metrics').click();
+    await page.locator('#segment-column option[value="segment"]').waitFor({ state: 'attached', timeout: 15_000 });
+    await page.locator('#segment-column').selectOption('segment');
+    // Cancel stops the second read and says so where it was asked for.
+    await page.locator('#segment-cancel').click({ timeout: 10_000 });
+    await page.locator('#segment-error:has-text("was cancelled; the data is unchanged")').waitFor();
+    assert.equal(await page.locator('#data-input').inputValue(), data);
+    await page.locator('#segment-column').selectOption('');
+    await page.locator('#segment-column').selectOption('segment');
+    await page.locator('#segment-progress').waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#segment-table tbody tr').length === 2, null, { timeout: 60_000 });
+    assert.equal(await page.locator('#segment-progress').count(), 0, 'progress is gone when done');
+    const bySegment = JSON.parse(execFileSync(CLI, ['analyze', BIG, '--segment', 'segment'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const oneDecimal = (x) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${(Math.abs(x) * 100).toFixed(1)}%`;
+    const shownSegments = await page.locator('#segment-table tbody tr').evaluateAll((rows) => rows.map((r) => ({
+      name: r.querySelector('th').textContent.trim(),
+      uplift: r.querySelector('td.uplift').textContent.trim(),
+    })));
+    const byName = (a, b) => a.name.localeCompare(b.name);
+    assert.deepEqual(shownSegments.sort(byName), bySegment.segments.segments.map((x) => ({ name: x.segment, uplift: oneDecimal(x.uplift.mean) })).sort(byName));
+    assert.equal((await page.locator('#conversion-table tbody tr', { has: page.locator('th:text-is("personalized")') }).locator('td.uplift').innerText()).trim(), fmt, 'the whole experiment is unchanged');
+    await page.locator('#segment-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'big-file-segments');
     assert.deepEqual(errors, []);
     assert.deepEqual(offOrigin(requests), []);
     assert.ok(requests.some((u) => u.endsWith('ingest_worker_bg.wasm')), 'the worker was loaded from the origin');
@@ -311,6 +342,24 @@ test('a file dropped on the page loads, and the sample menu offers each shape', 
       await page.locator('#sample-select').selectOption(id);
       await page.locator(`#data-ok:has-text("${text}")`).waitFor();
     }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a large file whose variant column has 24 values is read once the column is confirmed', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await page.setInputFiles('#data-file', STORES);
+    await page.locator('#mapping-apply').waitFor({ timeout: 20_000 });
+    assert.match(await page.locator('#data-error').innerText(), /Column 'variant' has 24 different values: is it really the variant\?/);
+    // The step opens with the column set as the variant: one click confirms it.
+    assert.equal(await page.locator('#column-mapping select').nth(0).inputValue(), 'variant');
+    await page.locator('#mapping-apply').click();
+    await page.locator('#data-ok:has-text("300,000 user rows")').waitFor({ timeout: 30_000 });
+    await page.locator('#data-ok:has-text("24 variants")').waitFor();
+    assert.equal(await page.locator('#data-error').count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -123,6 +123,56 @@ test('Hillstrom: three arms after naming the variant column, Holm-adjusted, at 3
   }
 });
 
+test('Hillstrom, read in the worker: split by channel on request, the segments are the reference ones', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.setInputFiles('#data-file', HILLSTROM);
+    await page.locator('#column-mapping').waitFor({ timeout: 15_000 });
+    await page.locator('#map-col-8').selectOption('variant');
+    await page.locator('#mapping-apply').click();
+    await page.locator('#data-ok:has-text("64,000")').waitFor({ timeout: 30_000 });
+    await page.locator('#control-variant').selectOption('No E-Mail');
+    await page.locator('#primary-metric').selectOption('visit');
+    const verdict = await page.locator('#verdict').innerText();
+    // The page holds only the sums; the file's own columns are offered.
+    await page.locator('#segment-column option[value="channel"]').waitFor({ state: 'attached', timeout: 15_000 });
+    const offered = await page.locator('#segment-column option').evaluateAll((os) => os.map((o) => o.value));
+    for (const c of ['channel', 'zip_code', 'newbie']) assert.ok(offered.includes(c), `${c} in ${offered}`);
+    assert.ok(!offered.includes('segment'), 'the variant column is not offered');
+    await page.locator('#segment-column').selectOption('channel');
+    await page.waitForFunction(() => document.querySelectorAll('#segment-table tbody tr').length === 3, null, { timeout: 30_000 });
+    const ref = FIXTURE.hillstrom.segments.by['channel/visit'];
+    assert.equal(FIXTURE.hillstrom.segments.arm, 'Womens E-Mail');
+    const shown = await page.locator('#segment-table tbody tr').evaluateAll((rows) => rows.map((r) => ({
+      name: r.querySelector('th').textContent.trim(),
+      uplift: r.querySelector('td.uplift').textContent.trim(),
+      p: r.querySelector('td.p').textContent.trim(),
+    })));
+    const oneDecimal = (x) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${(Math.abs(x) * 100).toFixed(1)}%`;
+    assert.deepEqual(shown, ref.levels.map((l) => ({ name: l.level, uplift: oneDecimal(l.estimate), p: pValue(l.vs_rest_p_holm) })));
+    const post = await page.locator('#segment-poststrat').innerText();
+    assert.ok(post.includes(`: ${oneDecimal(ref.post_stratified.relative)} (`), post);
+    assert.match(await page.locator('#segment-note').innerText(), new RegExp(`p = ${ref.p_value.toFixed(3)}`));
+    // The sums per channel read as the same experiment: nothing else moved.
+    await page.locator('#data-ok:has-text("64,000")').waitFor();
+    assert.equal(await page.locator('#verdict').innerText(), verdict);
+    assert.match(await page.locator('#data-input').inputValue(), /^channel,variant,users,/);
+    assert.equal(await page.locator('#segment-column').inputValue(), 'channel');
+    // A column that is not a segment (an amount per customer) is refused in words.
+    await page.locator('#segment-column').selectOption('history');
+    await page.locator('#segment-error:has-text("more than 50 different values")').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#data-input').inputValue(), /^channel,variant,users,/, 'the split data stays');
+    await page.locator('#segment-column').selectOption('zip_code');
+    await page.waitForFunction(() => [...document.querySelectorAll('#segment-table tbody th')].map((t) => t.textContent.trim()).join() === 'Rural,Surburban,Urban', null, { timeout: 30_000 });
+    await page.locator('#segment-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-hillstrom-split-1440');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin(requests), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a landing-page export with repeated users says how many, and which are in both groups', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {

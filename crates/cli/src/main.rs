@@ -415,13 +415,7 @@ fn sql(args: SqlArgs) -> Result<String, String> {
 
 fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<String, String> {
     use uplift_engine::ingest::{to_aggregated_csv, ExperimentReader};
-    if let Some(column) = segment {
-        // Split by value first: the whole file is read into memory.
-        let text = read_text(file)?;
-        let out = uplift_engine::segments::aggregated_by_segment(&text, column, &mapping)
-            .map_err(|e| e.to_string())?;
-        return Ok(out.trim_end().to_string());
-    }
+    use uplift_engine::segments::SegmentReader;
     // Streamed in 4 MiB chunks, as the browser's worker does: memory stays
     // bounded however large the file.
     let mut input: Box<dyn Read> = if file == "-" {
@@ -429,23 +423,30 @@ fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<S
     } else {
         Box::new(std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?)
     };
-    let mut reader = ExperimentReader::new(mapping);
     let mut buffer = vec![0u8; 4 << 20];
-    loop {
+    let mut chunks = move |feed: &mut dyn FnMut(&[u8]) -> Result<(), String>| loop {
         let n = input
             .read(&mut buffer)
             .map_err(|e| format!("cannot read {file}: {e}"))?;
-        let Some(chunk) = buffer.get(..n).filter(|c| !c.is_empty()) else {
-            break;
-        };
-        reader.feed(chunk).map_err(|e| e.to_string())?;
-    }
-    let experiment = reader.finish().map_err(|e| e.to_string())?;
-    Ok(
-        to_aggregated_csv(&experiment.variants, &experiment.metric_columns)
-            .trim_end()
-            .to_string(),
-    )
+        match buffer.get(..n).filter(|c| !c.is_empty()) {
+            Some(chunk) => feed(chunk)?,
+            None => return Ok::<(), String>(()),
+        }
+    };
+    let out = if let Some(column) = segment {
+        let mut reader = SegmentReader::new(&mapping, column);
+        chunks(&mut |c| reader.feed(c).map_err(|e| e.to_string()))?;
+        reader
+            .finish()
+            .and_then(|s| s.to_csv())
+            .map_err(|e| e.to_string())?
+    } else {
+        let mut reader = ExperimentReader::new(mapping);
+        chunks(&mut |c| reader.feed(c).map_err(|e| e.to_string()))?;
+        let e = reader.finish().map_err(|e| e.to_string())?;
+        to_aggregated_csv(&e.variants, &e.metric_columns)
+    };
+    Ok(out.trim_end().to_string())
 }
 
 #[cfg(test)]

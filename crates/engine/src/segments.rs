@@ -11,10 +11,7 @@ use thiserror::Error;
 
 use crate::decision::primary_stats;
 use crate::finance::model::UpliftEstimate;
-use crate::ingest::{
-    detect_delimiter, parse_experiment_with, push_field, to_aggregated_csv, ColumnMapping,
-    ColumnRole, IngestError,
-};
+use crate::ingest::{parse_experiment_with, ColumnMapping, IngestError};
 use crate::ingest::{Experiment, ValueKind, VariantStats};
 use crate::report::{analyze_experiment, primary_uplift, AnalysisError};
 use crate::scenario::Scenario;
@@ -23,6 +20,9 @@ use crate::stats::multiple::holm;
 use crate::stats::poststrat::{post_stratify, PostStratified};
 use crate::stats::Srm;
 use crate::units::{Interval, Money};
+
+mod reader;
+pub use reader::{read_by_segment, SegmentReader, SplitRead};
 
 /// More values than this and the column is not a segment (an id, a date).
 pub const MAX_SEGMENTS: usize = 50;
@@ -85,127 +85,14 @@ pub struct SegmentReport {
     pub post_stratified: Option<PostStratified>,
 }
 
-/// The rows of `text` grouped by the value of `column`: (value, the header
-/// and those rows as they are in `text`), in the order the values first
-/// appear. Records are copied as written, not rewritten, which keeps this
-/// a fraction of the cost of reading them; read each part with
-/// [`part_mapping`], which leaves the column itself out (within a part it
-/// is constant, and a column of numbers would otherwise be a metric).
-pub fn split_by_column(text: &str, column: &str) -> Result<Vec<(String, String)>, SegmentError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = detect_delimiter(header_line);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let header_read = reader.read_record(&mut record).unwrap_or(false);
-    if !header_read {
-        return Err(IngestError::Empty.into());
-    }
-    let at = record
-        .iter()
-        .position(|h| h.trim() == column)
-        .ok_or_else(|| SegmentError::NoColumn {
-            column: column.to_string(),
-        })?;
-    let mut start = reader.position().byte() as usize;
-    let mut head = text.get(..start).unwrap_or_default().to_string();
-    if !head.ends_with('\n') {
-        head.push('\n');
-    }
-    let mut groups: Vec<(String, String)> = Vec::new();
-    // A malformed record ends the split as it would end the reading.
-    while let Ok(true) = reader.read_record(&mut record) {
-        let end = reader.position().byte() as usize;
-        let raw = text.get(start..end).unwrap_or_default();
-        start = end;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let value = record.get(at).unwrap_or("").trim();
-        let pos = match groups.iter().position(|(v, _)| v == value) {
-            Some(p) => p,
-            None => {
-                if groups.len() == MAX_SEGMENTS {
-                    return Err(SegmentError::TooMany {
-                        column: column.to_string(),
-                        limit: MAX_SEGMENTS,
-                    });
-                }
-                groups.push((value.to_string(), head.clone()));
-                groups.len() - 1
-            }
-        };
-        if let Some((_, rows)) = groups.get_mut(pos) {
-            rows.push_str(raw);
-            if !raw.ends_with('\n') {
-                rows.push('\n');
-            }
-        }
-    }
-    Ok(groups)
-}
-
-/// The column roles to read a part of [`split_by_column`] with: `mapping`,
-/// and the segment column left out.
-pub fn part_mapping(mapping: &ColumnMapping, column: &str) -> ColumnMapping {
-    let mut m = mapping.clone();
-    m.insert(column.to_string(), ColumnRole::Ignore);
-    m
-}
-
-/// The rows of `text` reduced to the aggregated CSV per value of `column`:
-/// the column first (under its own name), then the columns
-/// [`to_aggregated_csv`] writes, one row per segment and variant, ordered by
-/// segment. The same shape as the warehouse SQL's result with a segment.
+/// The rows of `text` reduced to the aggregated CSV per value of `column`
+/// (see [`SplitRead::to_csv`]).
 pub fn aggregated_by_segment(
     text: &str,
     column: &str,
     mapping: &ColumnMapping,
 ) -> Result<String, SegmentError> {
-    let mut groups = split_by_column(text, column)?;
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
-    let mapping = &part_mapping(mapping, column);
-    let mut header: Option<String> = None;
-    let mut out = String::new();
-    for (value, part) in &groups {
-        let mut e =
-            parse_experiment_with(part, mapping).map_err(|error| SegmentError::Segment {
-                segment: value.clone(),
-                error: error.into(),
-            })?;
-        // Ordered by variant within a segment, as the SQL's ORDER BY.
-        e.variants.sort_by(|a, b| a.name.cmp(&b.name));
-        let csv = to_aggregated_csv(&e.variants, &e.metric_columns);
-        let mut lines = csv.lines();
-        let head = lines.next().unwrap_or("");
-        match &header {
-            None => {
-                push_field(&mut out, column, ',');
-                out.push(',');
-                out.push_str(head);
-                out.push('\n');
-                header = Some(head.to_string());
-            }
-            Some(h) if h != head => {
-                return Err(SegmentError::Mixed {
-                    column: column.to_string(),
-                    segment: value.clone(),
-                })
-            }
-            Some(_) => {}
-        }
-        for line in lines {
-            push_field(&mut out, value, ',');
-            out.push(',');
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    Ok(out)
+    read_by_segment(text, column, mapping)?.to_csv()
 }
 
 /// `whole`'s sums less `part`'s, variant by variant (matched by name) and
@@ -307,29 +194,15 @@ pub fn segment_report_with(
     column: &str,
     whole: &Experiment,
 ) -> Result<SegmentReport, SegmentError> {
-    let groups = split_by_column(&scenario.data, column)?;
+    let split = read_by_segment(&scenario.data, column, &scenario.columns)?;
     // Variants in the order of the whole file, so every segment compares
     // the same treatment with the control whichever row comes first in it.
-    let order: Vec<String> = whole.variants.iter().map(|v| v.name.clone()).collect();
-    let columns = part_mapping(&scenario.columns, column);
-    let read = |text: &str| {
-        parse_experiment_with(text, &columns).map(|mut e| {
-            let rank = |name: &str| order.iter().position(|n| n == name).unwrap_or(usize::MAX);
-            e.variants.sort_by_key(|v| rank(&v.name));
-            e
-        })
-    };
-    let experiments = groups
-        .iter()
-        .map(|(value, text)| {
-            read(text)
-                .map(|e| (value.clone(), e))
-                .map_err(|error| SegmentError::Segment {
-                    segment: value.clone(),
-                    error: error.into(),
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let order: Vec<&str> = whole.variants.iter().map(|v| v.name.as_str()).collect();
+    let rank = |name: &str| order.iter().position(|n| *n == name).unwrap_or(usize::MAX);
+    let mut experiments = split.parts;
+    for (_, e) in &mut experiments {
+        e.variants.sort_by_key(|v| rank(&v.name));
+    }
     let total: u64 = experiments
         .iter()
         .map(|(_, e)| e.variants.iter().map(|v| v.users).sum::<u64>())
@@ -418,24 +291,30 @@ pub fn segment_report_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{parse_experiment, to_aggregated_csv};
+
+    fn sums(e: &Experiment) -> String {
+        to_aggregated_csv(&e.variants, &e.metric_columns)
+    }
 
     #[test]
-    fn rows_are_grouped_by_value_with_quotes_kept() {
+    fn rows_are_split_by_value_with_quotes_kept() {
         let text = "variant,region,converted\nA,\"North, East\",1\nB,South,0\n\nA,South,1\nB,\"North, East\",0\n";
-        let Ok(groups) = split_by_column(text, "region") else {
+        let Ok(split) = read_by_segment(text, "region", &ColumnMapping::new()) else {
             panic!("splits")
         };
-        assert_eq!(groups.len(), 2);
-        assert_eq!(groups[0].0, "North, East");
-        assert_eq!(
-            groups[0].1,
-            "variant,region,converted\nA,\"North, East\",1\nB,\"North, East\",0\n"
-        );
-        // Rows are copied as written; blank lines do not matter to the reader.
-        assert_eq!(
-            groups[1].1.replace("\n\n", "\n"),
-            "variant,region,converted\nB,South,0\nA,South,1\n"
-        );
+        let names: Vec<&str> = split.parts.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(names, ["North, East", "South"]);
+        let own = |rows: &str| {
+            let Ok(e) = parse_experiment(&format!("variant,converted\n{rows}")) else {
+                panic!("reads")
+            };
+            sums(&e)
+        };
+        assert_eq!(sums(&split.parts[0].1), own("A,1\nB,0\n"));
+        // Variants in the order they first appear within the segment.
+        assert_eq!(sums(&split.parts[1].1), own("B,0\nA,1\n"));
+        assert_eq!(split.rows(), 4);
         // A numeric segment column is not read as a metric of its parts.
         let numeric = "variant,recency,spend\nA,1,0\nB,1,5\nA,10,2\nB,10,0\n";
         let Ok(out) = aggregated_by_segment(numeric, "recency", &ColumnMapping::new()) else {
@@ -446,16 +325,76 @@ mod tests {
             Some("recency,variant,users,conversions,revenue,revenue_sq")
         );
         assert!(matches!(
-            split_by_column(text, "city"),
+            read_by_segment(text, "city", &ColumnMapping::new()),
             Err(SegmentError::NoColumn { .. })
         ));
         let many: String = std::iter::once("variant,id,converted\n".to_string())
             .chain((0..60).map(|i| format!("A,{i},1\n")))
             .collect();
         assert!(matches!(
-            split_by_column(&many, "id"),
+            read_by_segment(&many, "id", &ColumnMapping::new()),
             Err(SegmentError::TooMany { .. })
         ));
+    }
+
+    #[test]
+    fn a_problem_in_a_segment_is_reported_at_its_line_in_the_file() {
+        // Line 6 is a bad row of segment "b"; line 4 is too short to have
+        // the segment column at all; line 7 spans two lines in quotes.
+        let text = "variant,seg,converted,note\nA,a,1,x\nB,b,0,x\nA\nB,a,1,x\nA,b,maybe,x\nB,b,1,\"two\nlines\"\nA,b,0,x\n";
+        let Ok(split) = read_by_segment(text, "seg", &ColumnMapping::new()) else {
+            panic!("splits")
+        };
+        assert_eq!(split.skipped, 2);
+        let lines: Vec<Option<u64>> = split.problems.iter().map(IngestError::line).collect();
+        assert_eq!(lines, [Some(4), Some(6)]);
+        assert!(matches!(
+            split.problems[0],
+            IngestError::RaggedRow {
+                found: 1,
+                expected: 4,
+                ..
+            }
+        ));
+        // The row after the quoted line break is read, as in the whole file.
+        assert_eq!(split.rows(), 5);
+    }
+
+    #[test]
+    fn chunks_of_any_size_give_the_same_segments() {
+        let mut text = String::from("\u{feff}user,variant,channel,converted,spend\r\n");
+        for i in 0..3000 {
+            let arm = ["control", "treatment"][i % 2];
+            let channel = ["web", "\"app, ios\"", "mail"][i % 3];
+            text.push_str(&format!(
+                "{i},{arm},{channel},{},{}.5\r\n",
+                i % 7 == 0,
+                i % 11
+            ));
+        }
+        let mapping = ColumnMapping::new();
+        let Ok(whole) = read_by_segment(&text, "channel", &mapping).and_then(|s| s.to_csv()) else {
+            panic!("reads whole")
+        };
+        for size in [1, 7, 4096, 70_000] {
+            let mut reader = SegmentReader::new(&mapping, "channel");
+            for chunk in text.as_bytes().chunks(size) {
+                assert!(reader.feed(chunk).is_ok());
+            }
+            let Ok(csv) = reader.finish().and_then(|s| s.to_csv()) else {
+                panic!("reads in chunks of {size}")
+            };
+            assert_eq!(csv, whole, "chunks of {size}");
+        }
+        // The segments add up to the experiment of all the rows.
+        let (Ok(all), Ok(back)) = (
+            parse_experiment_with(&text, &mapping),
+            parse_experiment_with(&whole, &mapping),
+        ) else {
+            panic!("both read")
+        };
+        assert_eq!(all.rows, 3000);
+        assert_eq!(sums(&all), sums(&back));
     }
 
     #[test]

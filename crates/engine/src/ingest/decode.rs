@@ -50,7 +50,7 @@ const HEAD_BYTES: usize = 65_536;
 const SNIFF_BYTES: usize = 4096;
 
 #[derive(Debug)]
-pub(super) struct Decoder {
+pub(crate) struct Decoder {
     encoding: Encoding,
     /// Bytes held back: the start of the file until its encoding is known,
     /// or the odd byte of a UTF-16 code unit split between chunks.
@@ -61,7 +61,7 @@ pub(super) struct Decoder {
 }
 
 impl Decoder {
-    pub(super) fn new() -> Decoder {
+    pub(crate) fn new() -> Decoder {
         Decoder {
             encoding: Encoding::Unknown,
             pending: Vec::new(),
@@ -71,7 +71,7 @@ impl Decoder {
     }
 
     /// The UTF-8 text of the next chunk of the file.
-    pub(super) fn decode<'a>(&mut self, chunk: &'a [u8]) -> Result<Cow<'a, [u8]>, IngestError> {
+    pub(crate) fn decode<'a>(&mut self, chunk: &'a [u8]) -> Result<Cow<'a, [u8]>, IngestError> {
         if self.encoding == Encoding::Unknown {
             self.pending.extend_from_slice(chunk);
             if self.pending.len() < HEAD_BYTES {
@@ -84,7 +84,7 @@ impl Decoder {
     }
 
     /// The text still held back at the end of the file.
-    pub(super) fn finish(&mut self) -> Result<Vec<u8>, IngestError> {
+    pub(crate) fn finish(&mut self) -> Result<Vec<u8>, IngestError> {
         let rest = std::mem::take(&mut self.pending);
         let mut out = if self.encoding == Encoding::Unknown {
             self.start(&rest)?.into_owned()

@@ -23,9 +23,11 @@ mod users;
 
 pub(crate) use columns::normalise_header;
 pub use columns::{guess_roles, ColumnMapping, ColumnRole};
+pub(crate) use decode::Decoder;
 pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
 };
+pub(crate) use reader::header_line;
 pub use reader::{ExperimentReader, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
 pub use users::{user_checks, without_repeated_users, UserChecks, WithoutRepeats};
 
@@ -177,6 +179,22 @@ pub enum IngestError {
     },
     #[error("Totals overflow: the numbers in column '{column}' are too large to add up.")]
     Overflow { column: String },
+}
+
+impl IngestError {
+    /// The line of the file a problem is on, if it is about one row.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            IngestError::NotANumber { line, .. }
+            | IngestError::Negative { line, .. }
+            | IngestError::NotWhole { line, .. }
+            | IngestError::NotABoolean { line, .. }
+            | IngestError::EmptyVariant { line }
+            | IngestError::RaggedRow { line, .. }
+            | IngestError::NotUtf8 { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
 }
 
 /// Pick the delimiter that splits the header line into the most fields,
@@ -679,6 +697,15 @@ B,4,5,6
         );
         let twenty: String = (1..=ASK_VARIANTS).map(|i| format!("arm{i},1\n")).collect();
         assert!(parse_experiment(&format!("variant,converted\n{twenty}")).is_ok());
+        // One row per variant with its users: each arm is named on purpose.
+        let sums: String = (0..=ASK_VARIANTS)
+            .map(|i| format!("arm{i},10,1\n"))
+            .collect();
+        assert_eq!(
+            parse_experiment(&format!("variant,users,conversions\n{sums}"))
+                .map(|e| e.variants.len()),
+            Ok(21)
+        );
     }
 
     #[test]

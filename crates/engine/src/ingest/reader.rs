@@ -144,11 +144,13 @@ impl ExperimentReader {
         let Some(table) = parser.table else {
             return Err(IngestError::Empty);
         };
-        // Many values are more often an id or a date than arms: ask, unless
-        // the column was chosen as the variant.
+        // In one row per user, many values are more often an id or a date
+        // than arms: ask, unless the column was chosen as the variant. One
+        // row per variant, with its users, names each arm on purpose (and
+        // is what a confirmed large file is reduced to).
         let chosen = parser.mapping.values().any(|r| *r == ColumnRole::Variant);
         let count = table.acc.variants.len();
-        if count > ASK_VARIANTS && !chosen {
+        if count > ASK_VARIANTS && !chosen && table.shape == DataShape::RowLevel {
             return Err(IngestError::ManyVariants {
                 column: table.cols.name(table.variant_col).to_string(),
                 count,
@@ -176,7 +178,7 @@ impl ExperimentReader {
 
 /// The first non-blank line, once it is complete (or the data ends, or it
 /// grows too long to be a header).
-fn header_line(head: &[u8], last: bool) -> Option<&[u8]> {
+pub(crate) fn header_line(head: &[u8], last: bool) -> Option<&[u8]> {
     let mut rest = head;
     loop {
         match rest.iter().position(|&b| b == b'\n') {
