@@ -157,6 +157,9 @@ mod tools {
     /// the page speaks this module's version, then the page's context.
     fn accept(on_event: js_sys::Function, format: &str, context_json: &str) -> bool {
         file_reader::set_page(on_event);
+        // Made here, outside any view, so the reader's signals belong to no
+        // view that a redraw would dispose of (the panels share it).
+        let _ = shared_reader();
         if !page_matches(format) {
             return false;
         }

@@ -118,7 +118,8 @@ thread_local! {
 }
 
 /// The page's reader: what it shows while a file loads or waits for its
-/// column roles.
+/// column roles. First called outside any view (see `accept` in
+/// `src/bin/tools.rs`): signals made inside a view are disposed with it.
 pub fn shared_reader() -> Reader {
     READER.with(|cell| *cell.get_or_init(Reader::new))
 }

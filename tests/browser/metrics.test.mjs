@@ -318,6 +318,32 @@ test('segments: each channel has its uplift, its test against the rest and its R
   }
 });
 
+test('the metrics panel redraws for new data, segments and all, without a fault', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const rows = (n) => {
+      const lines = ['user_id,variant,region,visit,minutes'];
+      for (let i = 0; i < n; i++) lines.push(`${i},${i % 2 ? 'personalized' : 'control'},region_${(i * 7) % 5},${i % (i % 2 ? 3 : 4) === 0 ? 1 : 0},${(i % 60) / 2}`);
+      return lines.join('\n') + '\n';
+    };
+    const paste = (text) => page.evaluate((t) => {
+      const area = document.querySelector('#data-input');
+      area.value = t;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+    // The panel opens on the first data, then draws itself again for the next.
+    await paste(rows(200));
+    await page.locator('#segment-column').waitFor({ timeout: 15_000 });
+    await paste(rows(2000));
+    await page.locator('#data-ok:has-text("2,000 user rows")').waitFor();
+    await page.locator('#segment-column').selectOption('region');
+    await page.waitForFunction(() => document.querySelectorAll('#segment-table tbody tr').length === 5);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a variant column with more than 20 values is asked about before it is analysed', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
