@@ -11,8 +11,9 @@ pub(super) struct NumberStyle {
 /// Parse a number the way spreadsheets export it: optional currency symbol or
 /// percent sign, thousands separators, and a decimal comma when the file uses
 /// `;` as its delimiter (European exports).
+/// `raw` is a trimmed cell, as the reader hands them out.
 pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
-    let trimmed = raw.trim();
+    let trimmed = raw;
     if trimmed.is_empty() {
         return None;
     }
@@ -23,9 +24,15 @@ pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
             return v.is_finite().then_some(v);
         }
     }
-    // Text without a digit (a yes/no cell, a label) is no number: said
+    // Text without a digit (a yes/no cell), or with a letter other than
+    // an exponent's (a label such as "region_3"), is no number: said
     // before anything is allocated for it.
-    if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+    let bytes = trimmed.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_digit)
+        || bytes
+            .iter()
+            .any(|&b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+    {
         return None;
     }
     let mut s: String = trimmed
@@ -41,21 +48,21 @@ pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// `raw` is a trimmed cell: 1/0, true/false, yes/no, t/f, y/n in any
+/// case, blank as no. Matched on its lower-cased bytes: this runs per cell.
 pub(super) fn parse_bool(raw: &str) -> Option<bool> {
-    let t = raw.trim();
-    match t {
-        "1" => return Some(true),
-        "0" | "" => return Some(false),
-        _ => {}
+    let bytes = raw.as_bytes();
+    let mut lower = [0u8; 5];
+    if bytes.len() > lower.len() {
+        return None;
     }
-    // Compared without case and without allocating: this runs per cell.
-    let any = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-    if any(&["true", "yes", "y", "t"]) {
-        Some(true)
-    } else if any(&["false", "no", "n", "f"]) {
-        Some(false)
-    } else {
-        None
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    match lower.get(..bytes.len())? {
+        b"1" | b"true" | b"yes" | b"y" | b"t" => Some(true),
+        b"0" | b"" | b"false" | b"no" | b"n" | b"f" => Some(false),
+        _ => None,
     }
 }
 

@@ -55,6 +55,8 @@ struct Parser {
     ends: Vec<usize>,
     nout: usize,
     nend: usize,
+    /// The current record's cells, trimmed: byte ranges in `out`.
+    cells: Vec<(usize, usize)>,
     style: NumberStyle,
     mapping: ColumnMapping,
     table: Option<Table>,
@@ -205,6 +207,7 @@ impl Parser {
             ends: vec![0; 64],
             nout: 0,
             nend: 0,
+            cells: Vec::new(),
             style: NumberStyle {
                 decimal_comma: delimiter == b';',
             },
@@ -289,17 +292,24 @@ impl Parser {
                 };
             }
         };
+        // Each cell trimmed once: its cells are looked at several times.
+        self.cells.clear();
+        let mut start = 0;
+        for &end in ends {
+            let cell = text.get(start..end).unwrap_or("").trim();
+            let at = cell.as_ptr() as usize - text.as_ptr() as usize;
+            self.cells.push((at, at + cell.len()));
+            start = end;
+        }
+        let cells = &self.cells;
         let field = |i: usize| -> &str {
-            let start = if i == 0 {
-                0
-            } else {
-                ends.get(i - 1).copied().unwrap_or(0)
-            };
-            let end = ends.get(i).copied().unwrap_or(start);
-            text.get(start..end).unwrap_or("").trim()
+            cells
+                .get(i)
+                .and_then(|&(a, b)| text.get(a..b))
+                .unwrap_or("")
         };
         let count = ends.len();
-        if (0..count).all(|i| field(i).is_empty()) {
+        if cells.iter().all(|(a, b)| a == b) {
             return Ok(());
         }
         match &mut self.table {
