@@ -10,7 +10,8 @@ import venv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(HERE, ".venv")
-PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4"]
+PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4",
+        "scikit-uplift==0.5.1", "scikit-learn==1.5.2"]
 
 
 def ensure_venv(script):

@@ -51,6 +51,24 @@ enum Command {
         #[arg(long, value_name = "COLUMN")]
         variant_column: Option<String>,
     },
+    /// How well a model's score ranks users by their uplift: Qini and uplift
+    /// curves, their normalised areas and the uplift per score bin, as JSON
+    Targeting {
+        /// One row per user ('-' for standard input)
+        file: String,
+        /// The model's score (predicted uplift or propensity): higher first
+        #[arg(long, value_name = "COLUMN")]
+        score: String,
+        /// Treated or not: 1/0, true/false or yes/no
+        #[arg(long, value_name = "COLUMN")]
+        treatment: String,
+        /// The response: 1/0, true/false or yes/no
+        #[arg(long, value_name = "COLUMN")]
+        outcome: String,
+        /// Bins of the score for the uplift per bin
+        #[arg(long, default_value_t = 10)]
+        bins: usize,
+    },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -290,6 +308,19 @@ fn run(command: Command) -> Result<String, String> {
                 mapping.insert(col, ColumnRole::Variant);
             }
             reduce(&file, segment.as_deref(), mapping)
+        }
+        Command::Targeting {
+            file,
+            score,
+            treatment,
+            outcome,
+            bins,
+        } => {
+            use uplift_engine::targeting::{evaluate, Units};
+            let units = Units::read(&read_text(&file)?, &treatment, &outcome, &score)
+                .map_err(|e| e.to_string())?;
+            let report = evaluate(&units, bins).map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }

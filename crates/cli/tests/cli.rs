@@ -394,3 +394,56 @@ fn segments_are_analysed_one_by_one() {
     let (ok, _, err) = run(&["analyze", path, "--segment", "country"]);
     assert!(!ok && err.contains("no column 'country'"), "{err}");
 }
+
+#[test]
+fn targeting_reads_a_scored_file_and_names_a_missing_column() {
+    // A case of tests/reference/targeting_fixture.json (scikit-uplift's
+    // values), written as a user's file: one row per user.
+    let fixture: Value = serde_json::from_str(include_str!(
+        "../../../tests/reference/targeting_fixture.json"
+    ))
+    .unwrap();
+    let case = fixture["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "random 1000, score to 6 decimals")
+        .unwrap();
+    let column = |k: &str| case[k].as_array().unwrap().clone();
+    let (y, s, t) = (column("y"), column("score"), column("treatment"));
+    let mut text = String::from("user,emailed,visited,uplift_score\n");
+    for i in 0..y.len() {
+        let emailed = if t[i] == 1 { "yes" } else { "no" };
+        text.push_str(&format!("{i},{emailed},{},{}\n", y[i], s[i]));
+    }
+    let file = std::env::temp_dir().join("uplift-roi-cli-targeting.csv");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let args = |score: &'static str| {
+        [
+            "targeting",
+            file,
+            "--score",
+            score,
+            "--treatment",
+            "emailed",
+            "--outcome",
+            "visited",
+        ]
+    };
+    let (ok, out, err) = run(&args("uplift_score"));
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    for key in ["qini_auc", "qini_auc_no_negative", "uplift_auc"] {
+        let (g, w) = (r[key].as_f64().unwrap(), case[key].as_f64().unwrap());
+        assert!((g - w).abs() < 1e-9, "{key}: {g} vs {w}");
+    }
+    assert_eq!(r["users"], 1000);
+    assert_eq!(r["by_percentile"].as_array().unwrap().len(), 11);
+    let (ok, _, err) = run(&args("propensity"));
+    assert!(!ok);
+    assert!(
+        err.contains("There is no column 'propensity' in the data."),
+        "{err}"
+    );
+}

@@ -12,6 +12,7 @@
 //! - [`scenario`] the one serialisable description of a user's inputs.
 //! - [`decision`] metric columns, the primary metric, guardrails and the decision.
 //! - [`segments`] the analysis within each value of a segment column.
+//! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
@@ -27,6 +28,7 @@ pub mod samples;
 pub mod scenario;
 pub mod segments;
 pub mod stats;
+pub mod targeting;
 pub mod units;
 pub mod value;
 pub mod warehouse;

@@ -27,6 +27,7 @@ pub(crate) use decode::Decoder;
 pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
 };
+pub(crate) use numbers::parse_bool;
 pub(crate) use reader::header_line;
 pub use reader::{ExperimentReader, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
 pub use users::{user_checks, without_repeated_users, UserChecks, WithoutRepeats};

@@ -50,7 +50,7 @@ pub(super) fn parse_number(raw: &str, style: NumberStyle) -> Option<f64> {
 
 /// `raw` is a trimmed cell: 1/0, true/false, yes/no, t/f, y/n in any
 /// case, blank as no. Matched on its lower-cased bytes: this runs per cell.
-pub(super) fn parse_bool(raw: &str) -> Option<bool> {
+pub(crate) fn parse_bool(raw: &str) -> Option<bool> {
     let bytes = raw.as_bytes();
     let mut lower = [0u8; 5];
     if bytes.len() > lower.len() {

@@ -1,0 +1,654 @@
+//! Whom to personalize for: how well a model's score ranks users by the
+//! uplift they get, from an experiment's users with their treatment flag,
+//! a yes/no outcome and the score.
+//!
+//! The curves and areas are scikit-uplift's (0.5.1, `sklift.metrics`):
+//! users are sorted by score, highest first, and the curve is read at every
+//! distinct score, so tied users enter together. The Qini curve (Radcliffe
+//! 2007) counts incremental responders, `Y_t − Y_c · N_t / N_c`; the uplift
+//! curve is the difference of the response rates times the number
+//! targeted, `(Y_t / N_t − Y_c / N_c) · N`. Their areas are normalised as
+//! scikit-uplift's `qini_auc_score` and `uplift_auc_score`: the area
+//! between the curve and the random line (the straight line to the
+//! curve's end) over the same area of the perfect ranking, so a perfect
+//! score gives 1 and a random one about 0. causalml's `qini_score` is
+//! instead the unnormalised area between its Qini curve and the random
+//! line (with the curve scaled by the number of users).
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// One experiment's users, in file order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Units {
+    pub treated: Vec<bool>,
+    /// 1 for a response (a visit, a conversion), 0 otherwise.
+    pub outcome: Vec<f64>,
+    pub score: Vec<f64>,
+}
+
+/// Why the users cannot be evaluated. Messages are for the user.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum TargetingError {
+    #[error("There are no users to evaluate.")]
+    Empty,
+    #[error("The columns have different lengths: {treated} treatment flags, {outcome} outcomes, {score} scores.")]
+    Lengths {
+        treated: usize,
+        outcome: usize,
+        score: usize,
+    },
+    #[error("User {row}: the outcome must be 1 or 0 (yes or no), not {value}.")]
+    NotBinary { row: usize, value: f64 },
+    #[error("User {row}: the score is not a finite number.")]
+    NotFinite { row: usize },
+    #[error("There are no {group} users: the curves compare treated users with untreated ones.")]
+    NoGroup { group: &'static str },
+    #[error("The treated respond less often than the untreated overall, so there is no best ranking without negative effects to compare with.")]
+    NoGain,
+    #[error("{bins} bins need more than {bins} users.")]
+    TooManyBins { bins: usize },
+    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
+    NoColumn { column: String, found: String },
+    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
+    BadCell {
+        line: u64,
+        column: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("Line {line}: the row could not be read as CSV.")]
+    BadRow { line: u64 },
+}
+
+/// Points of a curve: `x` users targeted (the highest scores first), `y`
+/// the curve's value there.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Curve {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+}
+
+impl Curve {
+    /// The area under the curve by the trapezoidal rule (as scikit-learn's
+    /// `auc`).
+    pub fn area(&self) -> f64 {
+        self.x
+            .windows(2)
+            .zip(self.y.windows(2))
+            .map(|(x, y)| match (x, y) {
+                ([x0, x1], [y0, y1]) => (x1 - x0) * (y0 + y1) / 2.0,
+                _ => 0.0,
+            })
+            .sum()
+    }
+}
+
+impl Units {
+    /// The users of a CSV file (one row per user) with the treatment flag,
+    /// the outcome and the score in the named columns. Flags and outcomes
+    /// are 1/0, true/false or yes/no; the score is a number. A cell that is
+    /// not is reported with its line and column.
+    pub fn read(
+        text: &str,
+        treatment: &str,
+        outcome: &str,
+        score: &str,
+    ) -> Result<Units, TargetingError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(crate::ingest::detect_delimiter(header))
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|_| TargetingError::BadRow { line: 1 })?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let at = |column: &str| {
+            headers
+                .iter()
+                .position(|h| h == column)
+                .ok_or_else(|| TargetingError::NoColumn {
+                    column: column.to_string(),
+                    found: headers.join(", "),
+                })
+        };
+        let (ti, yi, si) = (at(treatment)?, at(outcome)?, at(score)?);
+        let mut units = Units::default();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => {
+                    let line = reader.position().line();
+                    return Err(TargetingError::BadRow { line });
+                }
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let cell = |i: usize, column: &str, expected: &'static str| {
+                let value = record.get(i).unwrap_or("").trim().to_string();
+                let column = column.to_string();
+                move || TargetingError::BadCell {
+                    line,
+                    column,
+                    value,
+                    expected,
+                }
+            };
+            let flag = |i: usize, column: &str| {
+                let raw = record.get(i).unwrap_or("").trim();
+                crate::ingest::parse_bool(raw)
+                    .filter(|_| !raw.is_empty())
+                    .ok_or_else(cell(i, column, "1 or 0 (yes or no)"))
+            };
+            units.treated.push(flag(ti, treatment)?);
+            units.outcome.push(f64::from(u8::from(flag(yi, outcome)?)));
+            let s = crate::decimal::parse_f64(record.get(si).unwrap_or("").trim())
+                .filter(|s| s.is_finite())
+                .ok_or_else(cell(si, score, "a number"))?;
+            units.score.push(s);
+        }
+        Ok(units)
+    }
+
+    fn check(&self) -> Result<(), TargetingError> {
+        let n = self.score.len();
+        if self.treated.len() != n || self.outcome.len() != n {
+            return Err(TargetingError::Lengths {
+                treated: self.treated.len(),
+                outcome: self.outcome.len(),
+                score: n,
+            });
+        }
+        if n == 0 {
+            return Err(TargetingError::Empty);
+        }
+        for (row, (&y, &s)) in self.outcome.iter().zip(&self.score).enumerate() {
+            if y != 0.0 && y != 1.0 {
+                return Err(TargetingError::NotBinary {
+                    row: row + 1,
+                    value: y,
+                });
+            }
+            if !s.is_finite() {
+                return Err(TargetingError::NotFinite { row: row + 1 });
+            }
+        }
+        if !self.treated.iter().any(|&t| t) {
+            return Err(TargetingError::NoGroup { group: "treated" });
+        }
+        if self.treated.iter().all(|&t| t) {
+            return Err(TargetingError::NoGroup { group: "untreated" });
+        }
+        Ok(())
+    }
+
+    /// Users by `score`, highest first; tied users latest first (the order
+    /// of scikit-uplift's reversed stable sort, which decides the bins).
+    fn ranked(score: &[f64]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..score.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (sa, sb) = (score.get(a), score.get(b));
+            sb.partial_cmp(&sa)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.cmp(&a))
+        });
+        order
+    }
+
+    /// Running totals at each distinct score, highest first: users, treated
+    /// users, treated responses, untreated responses.
+    fn steps(&self, score: &[f64]) -> Vec<Step> {
+        let order = Units::ranked(score);
+        let mut steps = Vec::new();
+        let mut at = Step::default();
+        for (k, &i) in order.iter().enumerate() {
+            at.add(
+                self.treated.get(i).copied().unwrap_or(false),
+                self.outcome.get(i).copied().unwrap_or(0.0),
+            );
+            let next = order.get(k + 1).and_then(|&j| score.get(j));
+            if next != score.get(i) {
+                steps.push(at);
+            }
+        }
+        steps
+    }
+
+    /// The totals over all users.
+    fn total(&self) -> Step {
+        let mut at = Step::default();
+        for (&t, &y) in self.treated.iter().zip(&self.outcome) {
+            at.add(t, y);
+        }
+        at
+    }
+
+    fn curve(&self, score: &[f64], value: fn(&Step) -> f64) -> Curve {
+        let steps = self.steps(score);
+        let mut curve = Curve {
+            x: Vec::with_capacity(steps.len() + 1),
+            y: Vec::with_capacity(steps.len() + 1),
+        };
+        // scikit-uplift starts every curve at the origin.
+        curve.x.push(0.0);
+        curve.y.push(0.0);
+        for s in &steps {
+            curve.x.push(s.all);
+            curve.y.push(value(s));
+        }
+        curve
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Step {
+    all: f64,
+    treated: f64,
+    y_treated: f64,
+    y_control: f64,
+}
+
+impl Step {
+    fn add(&mut self, treated: bool, y: f64) {
+        self.all += 1.0;
+        if treated {
+            self.treated += 1.0;
+            self.y_treated += y;
+        } else {
+            self.y_control += y;
+        }
+    }
+
+    fn control(&self) -> f64 {
+        self.all - self.treated
+    }
+
+    /// Incremental responders: `Y_t − Y_c · N_t / N_c`.
+    fn qini(&self) -> f64 {
+        let c = self.control();
+        self.y_treated
+            - if c > 0.0 {
+                self.y_control * self.treated / c
+            } else {
+                0.0
+            }
+    }
+
+    /// `(Y_t / N_t − Y_c / N_c) · N`, a rate counted as 0 while its group
+    /// is empty.
+    fn uplift(&self) -> f64 {
+        let rate = |y: f64, n: f64| if n > 0.0 { y / n } else { 0.0 };
+        (rate(self.y_treated, self.treated) - rate(self.y_control, self.control())) * self.all
+    }
+}
+
+/// The Qini curve of `units` ranked by their score (scikit-uplift's
+/// `qini_curve`).
+pub fn qini_curve(units: &Units) -> Result<Curve, TargetingError> {
+    units.check()?;
+    Ok(units.curve(&units.score, Step::qini))
+}
+
+/// The uplift curve of `units` ranked by their score (scikit-uplift's
+/// `uplift_curve`).
+pub fn uplift_curve(units: &Units) -> Result<Curve, TargetingError> {
+    units.check()?;
+    Ok(units.curve(&units.score, Step::uplift))
+}
+
+/// The Qini curve of the best possible ranking (scikit-uplift's
+/// `perfect_qini_curve`): with `negative_effect`, treated responders first
+/// and untreated responders last (score `y·t − y·(1 − t)`); without, the
+/// straight rise to the random curve's end and flat after it.
+pub fn perfect_qini_curve(units: &Units, negative_effect: bool) -> Result<Curve, TargetingError> {
+    units.check()?;
+    if negative_effect {
+        let score: Vec<f64> = units
+            .treated
+            .iter()
+            .zip(&units.outcome)
+            .map(|(&t, &y)| if t { y } else { -y })
+            .collect();
+        return Ok(units.curve(&score, Step::qini));
+    }
+    let last = units.total();
+    let gain = last.qini();
+    if gain < 0.0 {
+        return Err(TargetingError::NoGain);
+    }
+    Ok(Curve {
+        x: vec![0.0, gain, last.all],
+        y: vec![0.0, gain, gain],
+    })
+}
+
+/// The uplift curve of the best possible ranking (scikit-uplift's
+/// `perfect_uplift_curve`): score `2·[y = t] + (y if untreated responders
+/// outnumber treated non-responders, else t)`.
+pub fn perfect_uplift_curve(units: &Units) -> Result<Curve, TargetingError> {
+    units.check()?;
+    let pairs = || units.treated.iter().zip(&units.outcome);
+    let control_responders = pairs().filter(|&(&t, &y)| !t && y == 1.0).count();
+    let treated_silent = pairs().filter(|&(&t, &y)| t && y == 0.0).count();
+    let score: Vec<f64> = pairs()
+        .map(|(&t, &y)| {
+            let t = f64::from(u8::from(t));
+            let same = if y == t { 2.0 } else { 0.0 };
+            same + if control_responders > treated_silent {
+                y
+            } else {
+                t
+            }
+        })
+        .collect();
+    Ok(units.curve(&score, Step::uplift))
+}
+
+/// The normalised area under the Qini curve (the Qini coefficient of
+/// scikit-uplift's `qini_auc_score`): the area between the curve and the
+/// random line over that of the perfect curve ([`perfect_qini_curve`]).
+pub fn qini_auc_score(units: &Units, negative_effect: bool) -> Result<f64, TargetingError> {
+    let actual = qini_curve(units)?;
+    let perfect = perfect_qini_curve(units, negative_effect)?;
+    Ok(normalised(&actual, &perfect))
+}
+
+/// The normalised area under the uplift curve (scikit-uplift's
+/// `uplift_auc_score`), as [`qini_auc_score`] with uplift curves.
+pub fn uplift_auc_score(units: &Units) -> Result<f64, TargetingError> {
+    let actual = uplift_curve(units)?;
+    let perfect = perfect_uplift_curve(units)?;
+    Ok(normalised(&actual, &perfect))
+}
+
+/// `(A_actual − A_random) / (A_perfect − A_random)`, the random line being
+/// the straight line to the perfect curve's last point.
+fn normalised(actual: &Curve, perfect: &Curve) -> f64 {
+    let (Some(&x), Some(&y)) = (perfect.x.last(), perfect.y.last()) else {
+        return f64::NAN;
+    };
+    let random = x * y / 2.0;
+    (actual.area() - random) / (perfect.area() - random)
+}
+
+/// Everything [`Units`] say about their score, for the command line and
+/// the page: the areas, the curves (at most about 100 points each, at
+/// every 1% of the users) and the uplift per bin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetingReport {
+    pub users: u64,
+    pub treated: u64,
+    pub qini_auc: f64,
+    /// Against a perfect ranking without negative effects; `None` when the
+    /// treated respond less often overall (there is no such ranking).
+    pub qini_auc_no_negative: Option<f64>,
+    pub uplift_auc: f64,
+    pub qini_curve: Curve,
+    pub uplift_curve: Curve,
+    pub perfect_qini_curve: Curve,
+    pub by_percentile: Vec<ScoreBin>,
+}
+
+/// The [`TargetingReport`] of `units`, with `bins` bins (the overall
+/// strategy).
+pub fn evaluate(units: &Units, bins: usize) -> Result<TargetingReport, TargetingError> {
+    let thin = |c: Curve| {
+        let step = c.x.len().div_ceil(100).max(1);
+        let last = c.x.len().saturating_sub(1);
+        let keep = |i: &usize| i % step == 0 || *i == last;
+        Curve {
+            x: (0..c.x.len())
+                .filter(keep)
+                .filter_map(|i| c.x.get(i).copied())
+                .collect(),
+            y: (0..c.y.len())
+                .filter(keep)
+                .filter_map(|i| c.y.get(i).copied())
+                .collect(),
+        }
+    };
+    Ok(TargetingReport {
+        users: units.score.len() as u64,
+        treated: units.treated.iter().filter(|&&t| t).count() as u64,
+        qini_auc: qini_auc_score(units, true)?,
+        qini_auc_no_negative: qini_auc_score(units, false).ok(),
+        uplift_auc: uplift_auc_score(units)?,
+        qini_curve: thin(qini_curve(units)?),
+        uplift_curve: thin(uplift_curve(units)?),
+        perfect_qini_curve: thin(perfect_qini_curve(units, true)?),
+        by_percentile: uplift_by_percentile(units, bins, BinStrategy::Overall)?,
+    })
+}
+
+/// How users are put into bins (scikit-uplift's `strategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinStrategy {
+    /// All users ranked by score and cut into equal bins; each bin's
+    /// treated and untreated users compared.
+    Overall,
+    /// Treated and untreated users ranked and cut separately.
+    ByGroup,
+}
+
+/// One bin of users by score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreBin {
+    /// "0-10": the bin's place, in percent of the ranking.
+    pub percentile: String,
+    pub n_treatment: u64,
+    pub n_control: u64,
+    /// Response rates (NaN for an empty group) and their difference.
+    pub response_rate_treatment: f64,
+    pub response_rate_control: f64,
+    pub uplift: f64,
+    /// Binomial standard errors `√(p(1 − p)/n)`, and the uplift's
+    /// `√(se_t² + se_c²)`.
+    pub std_treatment: f64,
+    pub std_control: f64,
+    pub std_uplift: f64,
+}
+
+/// The uplift in `bins` bins of the score (scikit-uplift's
+/// `uplift_by_percentile` with `std=True`), then a row "total" over all
+/// users. Bins are cut as numpy's `array_split`: the first `n mod bins`
+/// bins get one user more.
+pub fn uplift_by_percentile(
+    units: &Units,
+    bins: usize,
+    strategy: BinStrategy,
+) -> Result<Vec<ScoreBin>, TargetingError> {
+    units.check()?;
+    let n = units.score.len();
+    if bins == 0 || bins >= n {
+        return Err(TargetingError::TooManyBins { bins });
+    }
+    let order = Units::ranked(&units.score);
+    let is_treated = |i: &usize| units.treated.get(*i).copied().unwrap_or(false);
+    let outcome = |i: &usize| units.outcome.get(*i).copied().unwrap_or(0.0);
+    // (treated, untreated) users of each bin.
+    let groups: Vec<(Vec<usize>, Vec<usize>)> = match strategy {
+        BinStrategy::Overall => split(&order, bins)
+            .into_iter()
+            .map(|b| b.iter().copied().partition(is_treated))
+            .collect(),
+        BinStrategy::ByGroup => {
+            let (t, c): (Vec<usize>, Vec<usize>) = order.iter().copied().partition(is_treated);
+            split(&t, bins)
+                .into_iter()
+                .zip(split(&c, bins))
+                .map(|(t, c)| (t.to_vec(), c.to_vec()))
+                .collect()
+        }
+    };
+    let labels = percentile_labels(bins);
+    let mut out: Vec<ScoreBin> = groups
+        .iter()
+        .zip(labels)
+        .map(|((t, c), label)| {
+            let rate = |g: &[usize]| g.iter().map(outcome).sum::<f64>() / g.len() as f64;
+            bin(label, (t.len(), rate(t)), (c.len(), rate(c)))
+        })
+        .collect();
+    let (t, c): (Vec<usize>, Vec<usize>) = order.iter().copied().partition(is_treated);
+    let rate = |g: &[usize]| g.iter().map(outcome).sum::<f64>() / g.len() as f64;
+    out.push(bin(
+        "total".into(),
+        (t.len(), rate(&t)),
+        (c.len(), rate(&c)),
+    ));
+    Ok(out)
+}
+
+fn bin(percentile: String, (nt, pt): (usize, f64), (nc, pc): (usize, f64)) -> ScoreBin {
+    let se = |p: f64, n: usize| (p * (1.0 - p) / n as f64).sqrt();
+    let (st, sc) = (se(pt, nt), se(pc, nc));
+    ScoreBin {
+        percentile,
+        n_treatment: nt as u64,
+        n_control: nc as u64,
+        response_rate_treatment: pt,
+        response_rate_control: pc,
+        uplift: pt - pc,
+        std_treatment: st,
+        std_control: sc,
+        std_uplift: (st * st + sc * sc).sqrt(),
+    }
+}
+
+/// `items` in `bins` consecutive parts, the first `len mod bins` one longer.
+fn split(items: &[usize], bins: usize) -> Vec<&[usize]> {
+    let (size, extra) = (items.len() / bins, items.len() % bins);
+    let mut rest = items;
+    (0..bins)
+        .map(|k| {
+            let take = (size + usize::from(k < extra)).min(rest.len());
+            let (part, after) = rest.split_at(take);
+            rest = after;
+            part
+        })
+        .collect()
+}
+
+/// "0-10", "10-20", …: each bin's upper edge in percent, rounded half to
+/// even as Python's `round`.
+fn percentile_labels(bins: usize) -> Vec<String> {
+    let edges: Vec<i64> = (1..=bins)
+        .map(|p| (p as f64 * 100.0 / bins as f64).round_ties_even() as i64)
+        .collect();
+    std::iter::once(0)
+        .chain(edges.iter().copied())
+        .zip(&edges)
+        .map(|(a, b)| format!("{a}-{b}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(y: &[u8], s: &[f64], t: &[u8]) -> Units {
+        Units {
+            treated: t.iter().map(|&t| t == 1).collect(),
+            outcome: y.iter().map(|&y| f64::from(y)).collect(),
+            score: s.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_perfect_ranking_of_two_users_scores_one() {
+        // scikit-uplift's own case: qini_auc_score([0,1],[.1,.3],[1,0]) = 1.
+        let u = units(&[0, 1], &[0.1, 0.3], &[1, 0]);
+        assert_eq!(qini_auc_score(&u, true), Ok(1.0));
+    }
+
+    #[test]
+    fn bad_input_is_named() {
+        let u = units(&[0, 2], &[0.1, 0.3], &[1, 0]);
+        assert_eq!(
+            qini_curve(&u),
+            Err(TargetingError::NotBinary { row: 2, value: 2.0 })
+        );
+        let u = units(&[0, 1], &[0.1, f64::NAN], &[1, 0]);
+        assert_eq!(qini_curve(&u), Err(TargetingError::NotFinite { row: 2 }));
+        let u = units(&[0, 1], &[0.1, 0.2], &[1, 1]);
+        assert_eq!(
+            qini_curve(&u),
+            Err(TargetingError::NoGroup { group: "untreated" })
+        );
+        assert_eq!(qini_curve(&Units::default()), Err(TargetingError::Empty));
+        let u = units(&[0, 1], &[0.1, 0.2], &[1, 0]);
+        assert_eq!(
+            uplift_by_percentile(&u, 2, BinStrategy::Overall),
+            Err(TargetingError::TooManyBins { bins: 2 })
+        );
+    }
+
+    #[test]
+    fn a_file_is_read_with_its_problems_named() {
+        let text = "user,email,visit,score\n1,1,yes,0.5\n2,0,no,0.25\n\n3,TRUE,0,-1e-2\n";
+        let Ok(u) = Units::read(text, "email", "visit", "score") else {
+            panic!("reads")
+        };
+        assert_eq!(u.treated, [true, false, true]);
+        assert_eq!(u.outcome, [1.0, 0.0, 0.0]);
+        assert_eq!(u.score, [0.5, 0.25, -0.01]);
+        let bad = "email,visit,score\n1,1,0.5\n0,maybe,0.1\n";
+        assert_eq!(
+            Units::read(bad, "email", "visit", "score").map_err(|e| e.to_string()),
+            Err("Line 3, column 'visit': \"maybe\" is not 1 or 0 (yes or no).".into())
+        );
+        let bad = "email,visit,score\n1,1,high\n";
+        assert!(matches!(
+            Units::read(bad, "email", "visit", "score"),
+            Err(TargetingError::BadCell {
+                line: 2,
+                expected: "a number",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Units::read(bad, "treated", "visit", "score"),
+            Err(TargetingError::NoColumn { .. })
+        ));
+    }
+
+    #[test]
+    fn the_report_thins_its_curves_to_about_a_hundred_points() {
+        let n = 1000;
+        let u = Units {
+            treated: (0..n).map(|i| i % 2 == 0).collect(),
+            outcome: (0..n).map(|i| f64::from(u8::from(i % 3 == 0))).collect(),
+            score: (0..n).map(f64::from).collect(),
+        };
+        let Ok(r) = evaluate(&u, 10) else {
+            panic!("evaluates")
+        };
+        assert!(r.qini_curve.x.len() <= 102, "{}", r.qini_curve.x.len());
+        assert_eq!(r.qini_curve.x.last(), Some(&1000.0));
+        assert_eq!(r.qini_curve.x.first(), Some(&0.0));
+        assert_eq!(r.by_percentile.len(), 11);
+        assert_eq!((r.users, r.treated), (1000, 500));
+        let full = qini_curve(&u).map(|c| c.y.last().copied());
+        assert_eq!(full, Ok(r.qini_curve.y.last().copied()));
+    }
+
+    #[test]
+    fn labels_round_half_to_even_as_python() {
+        assert_eq!(percentile_labels(4), ["0-25", "25-50", "50-75", "75-100"]);
+        assert_eq!(
+            percentile_labels(8),
+            ["0-12", "12-25", "25-38", "38-50", "50-62", "62-75", "75-88", "88-100"]
+        );
+        let parts = split(&[0, 1, 2, 3, 4, 5, 6], 3);
+        assert_eq!(parts, [&[0, 1, 2][..], &[3, 4], &[5, 6]]);
+    }
+}
