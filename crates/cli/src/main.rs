@@ -68,6 +68,13 @@ enum Command {
         /// Bins of the score for the uplift per bin
         #[arg(long, default_value_t = 10)]
         bins: usize,
+        /// Bootstrap resamples (and random rankings) for the Qini
+        /// coefficient's 95% interval and p-value; 0 for none
+        #[arg(long, default_value_t = 1000)]
+        bootstrap: usize,
+        /// Seed of the resampling (the same seed, the same interval)
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
@@ -315,12 +322,23 @@ fn run(command: Command) -> Result<String, String> {
             treatment,
             outcome,
             bins,
+            bootstrap,
+            seed,
         } => {
-            use uplift_engine::targeting::{evaluate, Units};
+            use uplift_engine::targeting::{evaluate, QiniBootstrap, Units};
             let units = Units::read(&read_text(&file)?, &treatment, &outcome, &score)
                 .map_err(|e| e.to_string())?;
             let report = evaluate(&units, bins).map_err(|e| e.to_string())?;
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+            let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+            if bootstrap > 0 {
+                let mut b = QiniBootstrap::new(&units, seed).map_err(|e| e.to_string())?;
+                b.run(bootstrap);
+                if let Some(map) = json.as_object_mut() {
+                    let u = serde_json::to_value(b.result(0.95)).map_err(|e| e.to_string())?;
+                    map.insert("qini_uncertainty".into(), u);
+                }
+            }
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }

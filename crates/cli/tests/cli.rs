@@ -440,6 +440,17 @@ fn targeting_reads_a_scored_file_and_names_a_missing_column() {
     }
     assert_eq!(r["users"], 1000);
     assert_eq!(r["by_percentile"].as_array().unwrap().len(), 11);
+    // The Qini coefficient's bootstrap interval around it, and its p-value
+    // against random rankings; the same seed gives the same figures.
+    let u = &r["qini_uncertainty"];
+    let (lo, hi) = (u["ci"][0].as_f64().unwrap(), u["ci"][1].as_f64().unwrap());
+    let auc = r["qini_auc"].as_f64().unwrap();
+    assert!(lo < auc && auc < hi, "{u}");
+    assert_eq!(u["resamples"], 1000);
+    let p = u["p_value_random"].as_f64().unwrap();
+    assert!(p > 0.0 && p <= 1.0);
+    let (_, again, _) = run(&args("uplift_score"));
+    assert_eq!(out, again);
     let (ok, _, err) = run(&args("propensity"));
     assert!(!ok);
     assert!(

@@ -258,12 +258,16 @@ struct Step {
 
 impl Step {
     fn add(&mut self, treated: bool, y: f64) {
-        self.all += 1.0;
+        self.add_weighted(treated, y, 1.0);
+    }
+
+    fn add_weighted(&mut self, treated: bool, y: f64, w: f64) {
+        self.all += w;
         if treated {
-            self.treated += 1.0;
-            self.y_treated += y;
+            self.treated += w;
+            self.y_treated += w * y;
         } else {
-            self.y_control += y;
+            self.y_control += w * y;
         }
     }
 
@@ -426,6 +430,200 @@ pub fn evaluate(units: &Units, bins: usize) -> Result<TargetingReport, Targeting
         perfect_qini_curve: thin(perfect_qini_curve(units, true)?),
         by_percentile: uplift_by_percentile(units, bins, BinStrategy::Overall)?,
     })
+}
+
+/// The Qini coefficient's uncertainty: a percentile bootstrap interval
+/// (users resampled with replacement, the score's ranking kept) and the
+/// p-value of the score against a random ranking (users put in a random
+/// order, as a score with no information would). Run in batches, so a
+/// worker can report progress and stop between them.
+#[derive(Debug, Clone)]
+pub struct QiniBootstrap {
+    /// Users by score, highest first, as [`code`]s: treated, responded,
+    /// last of its tied score. A byte each keeps a resample in the cache.
+    ranked: Vec<u8>,
+    /// The users in a random order, shuffled again for each ranking.
+    shuffled: Vec<u8>,
+    observed: f64,
+    rng: crate::rng::Rng,
+    boot: Vec<f64>,
+    random: Vec<f64>,
+    counts: Vec<u32>,
+}
+
+/// What [`QiniBootstrap`] found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QiniUncertainty {
+    pub qini_auc: f64,
+    /// The percentile interval at `confidence` over the resamples.
+    pub ci: (f64, f64),
+    pub confidence: f64,
+    /// `(1 + #random rankings at least as good) / (1 + #random rankings)`.
+    pub p_value_random: f64,
+    pub resamples: usize,
+}
+
+impl QiniBootstrap {
+    pub fn new(units: &Units, seed: u64) -> Result<QiniBootstrap, TargetingError> {
+        let observed = qini_auc_score(units, true)?;
+        let order = Units::ranked(&units.score);
+        let ranked: Vec<u8> = order
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let next = order.get(k + 1).and_then(|&j| units.score.get(j));
+                code(
+                    units.treated.get(i).copied().unwrap_or(false),
+                    units.outcome.get(i).is_some_and(|&y| y > 0.0),
+                    next != units.score.get(i),
+                )
+            })
+            .collect();
+        // With no score, every user is a step of its own.
+        let shuffled = ranked.iter().map(|&c| c | END).collect();
+        Ok(QiniBootstrap {
+            ranked,
+            shuffled,
+            observed,
+            rng: crate::rng::Rng::new(seed),
+            boot: Vec::new(),
+            random: Vec::new(),
+            counts: Vec::new(),
+        })
+    }
+
+    /// Resamples done so far.
+    pub fn done(&self) -> usize {
+        self.boot.len()
+    }
+
+    /// Draw `count` more resamples and as many random rankings.
+    pub fn run(&mut self, count: usize) {
+        let n = self.ranked.len();
+        for _ in 0..count {
+            // How often each user is drawn.
+            self.counts.clear();
+            self.counts.resize(n, 0);
+            for _ in 0..n {
+                if let Some(c) = self.counts.get_mut(below(&mut self.rng, n)) {
+                    *c += 1;
+                }
+            }
+            let drawn = self.ranked.iter().copied().zip(self.counts.iter().copied());
+            self.boot.push(weighted_qini_auc(drawn));
+            // A random ranking: the users shuffled (Fisher–Yates).
+            for i in (1..n).rev() {
+                self.shuffled.swap(i, below(&mut self.rng, i + 1));
+            }
+            let random = self.shuffled.iter().map(|&c| (c, 1));
+            self.random.push(weighted_qini_auc(random));
+        }
+    }
+
+    /// The interval and p-value from the resamples so far.
+    pub fn result(&self, confidence: f64) -> QiniUncertainty {
+        let mut sorted: Vec<f64> = self
+            .boot
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .collect();
+        sorted.sort_by(f64::total_cmp);
+        let quantile = |q: f64| {
+            // Linear interpolation between order statistics (numpy's default).
+            let last = sorted.len().saturating_sub(1);
+            let pos = q * last as f64;
+            let lo = pos.floor() as usize;
+            let at = |i: usize| sorted.get(i.min(last)).copied().unwrap_or(f64::NAN);
+            at(lo) + (at(lo + 1) - at(lo)) * (pos - lo as f64)
+        };
+        let tail = (1.0 - confidence) / 2.0;
+        let better = self.random.iter().filter(|&&r| r >= self.observed).count();
+        QiniUncertainty {
+            qini_auc: self.observed,
+            ci: (quantile(tail), quantile(1.0 - tail)),
+            confidence,
+            p_value_random: (1 + better) as f64 / (1 + self.random.len()) as f64,
+            resamples: self.boot.len(),
+        }
+    }
+}
+
+const TREATED: u8 = 1;
+const RESPONDED: u8 = 2;
+const END: u8 = 4;
+
+/// A user as one byte: treated, responded, last of its tied score.
+fn code(treated: bool, responded: bool, end: bool) -> u8 {
+    u8::from(treated) * TREATED + u8::from(responded) * RESPONDED + u8::from(end) * END
+}
+
+/// A uniform integer below `n` (Lemire's multiply-shift: no division, and
+/// a bias below n / 2^64).
+fn below(rng: &mut crate::rng::Rng, n: usize) -> usize {
+    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
+}
+
+/// [`qini_auc_score`] of users given in ranking order as ([`code`], how
+/// often drawn). The perfect ranking (treated responders first, untreated
+/// responders last) needs only each kind's totals.
+fn weighted_qini_auc(users: impl Iterator<Item = (u8, u32)>) -> f64 {
+    // Whole-number running totals (the weights are counts): integer adds
+    // do not wait on each other as floating-point ones do.
+    let (mut all, mut treated, mut y_treated, mut y_control) = (0u64, 0u64, 0u64, 0u64);
+    let mut kinds = [0u64; 4];
+    let (mut area, mut x, mut y) = (0.0, 0.0, 0.0);
+    for (c, w) in users {
+        let w = u64::from(w);
+        let t = u64::from(c & TREATED);
+        let r = u64::from((c & RESPONDED) >> 1);
+        all += w;
+        treated += w * t;
+        y_treated += w * t * r;
+        y_control += w * (1 - t) * r;
+        if let Some(k) = kinds.get_mut(usize::from(c & (TREATED | RESPONDED))) {
+            *k += w;
+        }
+        if c & END != 0 {
+            let x1 = all as f64;
+            let y1 = qini_value(all, treated, y_treated, y_control);
+            area += (x1 - x) * (y + y1) / 2.0;
+            (x, y) = (x1, y1);
+        }
+    }
+    // The perfect ranking: treated responders, then everyone else, then
+    // untreated responders.
+    let kind = |c: u8| kinds.get(usize::from(c)).copied().unwrap_or(0);
+    let (tr, t0, r0, none) = (
+        kind(TREATED | RESPONDED),
+        kind(TREATED),
+        kind(RESPONDED),
+        kind(0),
+    );
+    let steps = [
+        (tr, tr, tr, 0),
+        (tr + t0 + none, tr + t0, tr, 0),
+        (tr + t0 + none + r0, tr + t0, tr, r0),
+    ];
+    let (mut perfect_area, mut px, mut py) = (0.0, 0.0, 0.0);
+    for (all, treated, y_treated, y_control) in steps {
+        let (x1, y1) = (all as f64, qini_value(all, treated, y_treated, y_control));
+        perfect_area += (x1 - px) * (py + y1) / 2.0;
+        (px, py) = (x1, y1);
+    }
+    let random = px * py / 2.0;
+    (area - random) / (perfect_area - random)
+}
+
+/// `Y_t − Y_c · N_t / N_c`, as [`Step::qini`].
+fn qini_value(all: u64, treated: u64, y_treated: u64, y_control: u64) -> f64 {
+    let control = all - treated;
+    let c = if control > 0 {
+        y_control as f64 * treated as f64 / control as f64
+    } else {
+        0.0
+    };
+    y_treated as f64 - c
 }
 
 /// How users are put into bins (scikit-uplift's `strategy`).
@@ -639,6 +837,86 @@ mod tests {
         assert_eq!((r.users, r.treated), (1000, 500));
         let full = qini_curve(&u).map(|c| c.y.last().copied());
         assert_eq!(full, Ok(r.qini_curve.y.last().copied()));
+    }
+
+    fn simulated(n: usize, seed: u64, informative: bool) -> Units {
+        let mut rng = crate::rng::Rng::new(seed);
+        let mut u = Units::default();
+        for _ in 0..n {
+            let t = rng.uniform() < 0.5;
+            let s = rng.normal();
+            // Treatment helps only users with a positive score.
+            let p = 0.2
+                + if t && s > 0.0 && informative {
+                    0.15
+                } else {
+                    0.0
+                };
+            u.treated.push(t);
+            u.outcome.push(f64::from(u8::from(rng.uniform() < p)));
+            u.score.push(s);
+        }
+        u
+    }
+
+    #[test]
+    fn unit_weights_give_the_qini_coefficient() {
+        let u = simulated(300, 1, true);
+        let Ok(b) = QiniBootstrap::new(&u, 9) else {
+            panic!("starts")
+        };
+        let ones = b.ranked.iter().map(|&c| (c, 1));
+        let want = qini_auc_score(&u, true).unwrap_or(f64::NAN);
+        assert!((weighted_qini_auc(ones) - want).abs() < 1e-12);
+        // Rounded scores: ties, which enter the curve together.
+        let mut tied = u.clone();
+        tied.score.iter_mut().for_each(|s| *s = (*s * 2.0).round());
+        let Ok(b) = QiniBootstrap::new(&tied, 9) else {
+            panic!("starts")
+        };
+        let ones = b.ranked.iter().map(|&c| (c, 1));
+        let want = qini_auc_score(&tied, true).unwrap_or(f64::NAN);
+        assert!((weighted_qini_auc(ones) - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_informative_score_beats_random_rankings_and_a_random_one_does_not() {
+        let Ok(mut good) = QiniBootstrap::new(&simulated(2000, 3, true), 5) else {
+            panic!("starts")
+        };
+        good.run(200);
+        let r = good.result(0.95);
+        assert_eq!(r.resamples, 200);
+        assert!(
+            r.ci.0 > 0.0 && r.ci.0 < r.qini_auc && r.qini_auc < r.ci.1,
+            "{r:?}"
+        );
+        assert!(r.p_value_random < 0.01, "{r:?}");
+        let Ok(mut noise) = QiniBootstrap::new(&simulated(2000, 4, false), 5) else {
+            panic!("starts")
+        };
+        noise.run(200);
+        let r = noise.result(0.95);
+        assert!(r.ci.0 < 0.0 && 0.0 < r.ci.1, "{r:?}");
+        assert!(r.p_value_random > 0.05, "{r:?}");
+    }
+
+    #[test]
+    fn the_interval_of_a_random_score_covers_zero_in_at_least_94_percent_of_experiments() {
+        // 500 simulated experiments, 400 users each, a score with no
+        // information: how often the 95% bootstrap interval contains 0.
+        let covered = (0..500)
+            .filter(|&k| {
+                let Ok(mut b) = QiniBootstrap::new(&simulated(400, 1000 + k, false), k) else {
+                    return false;
+                };
+                b.run(200);
+                let (lo, hi) = b.result(0.95).ci;
+                lo <= 0.0 && 0.0 <= hi
+            })
+            .count();
+        eprintln!("a random score's 95% interval covers 0 in {covered} of 500 experiments");
+        assert!(covered >= 470, "{covered} of 500");
     }
 
     #[test]
