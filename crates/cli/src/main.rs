@@ -75,6 +75,16 @@ enum Command {
         /// Seed of the resampling (the same seed, the same interval)
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// A value per user (revenue) for the profit curve; without it, each
+        /// response is worth --value-per-response
+        #[arg(long, value_name = "COLUMN")]
+        revenue: Option<String>,
+        /// What one response is worth, for the profit curve
+        #[arg(long, value_name = "X", default_value_t = 1.0)]
+        value_per_response: f64,
+        /// What personalizing for one user costs, for the profit curve
+        #[arg(long, value_name = "X", default_value_t = 0.0)]
+        cost_per_user: f64,
     },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
@@ -324,12 +334,29 @@ fn run(command: Command) -> Result<String, String> {
             bins,
             bootstrap,
             seed,
+            revenue,
+            value_per_response,
+            cost_per_user,
         } => {
-            use uplift_engine::targeting::{evaluate, QiniBootstrap, Units};
-            let units = Units::read(&read_text(&file)?, &treatment, &outcome, &score)
-                .map_err(|e| e.to_string())?;
+            use uplift_engine::targeting::{evaluate, profit_curve, QiniBootstrap, Units};
+            let text = read_text(&file)?;
+            let units =
+                Units::read(&text, &treatment, &outcome, &score).map_err(|e| e.to_string())?;
             let report = evaluate(&units, bins).map_err(|e| e.to_string())?;
+            let value = match &revenue {
+                Some(column) => Units::read_values(&text, column).map_err(|e| e.to_string())?,
+                None => units
+                    .outcome
+                    .iter()
+                    .map(|y| y * value_per_response)
+                    .collect(),
+            };
+            let profit = profit_curve(&units, &value, cost_per_user).map_err(|e| e.to_string())?;
             let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+            if let Some(map) = json.as_object_mut() {
+                let p = serde_json::to_value(profit).map_err(|e| e.to_string())?;
+                map.insert("profit_curve".into(), p);
+            }
             if bootstrap > 0 {
                 let mut b = QiniBootstrap::new(&units, seed).map_err(|e| e.to_string())?;
                 b.run(bootstrap);

@@ -451,6 +451,22 @@ fn targeting_reads_a_scored_file_and_names_a_missing_column() {
     assert!(p > 0.0 && p <= 1.0);
     let (_, again, _) = run(&args("uplift_score"));
     assert_eq!(out, again);
+    // Worth 1 per response and free: the profit of targeting everyone is the
+    // uplift curve's end per user.
+    let profit = &r["profit_curve"];
+    let end = r["uplift_curve"]["y"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let everyone = profit["everyone_profit"].as_f64().unwrap();
+    assert!(
+        (everyone - end / 1000.0).abs() < 1e-12,
+        "{everyone} vs {end}"
+    );
+    assert!(profit["best_profit"].as_f64().unwrap() >= everyone);
     let (ok, _, err) = run(&args("propensity"));
     assert!(!ok);
     assert!(

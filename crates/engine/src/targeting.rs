@@ -95,67 +95,26 @@ impl Units {
         outcome: &str,
         score: &str,
     ) -> Result<Units, TargetingError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(crate::ingest::detect_delimiter(header))
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|_| TargetingError::BadRow { line: 1 })?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let at = |column: &str| {
-            headers
-                .iter()
-                .position(|h| h == column)
-                .ok_or_else(|| TargetingError::NoColumn {
-                    column: column.to_string(),
-                    found: headers.join(", "),
-                })
-        };
-        let (ti, yi, si) = (at(treatment)?, at(outcome)?, at(score)?);
-        let mut units = Units::default();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(_) => {
-                    let line = reader.position().line();
-                    return Err(TargetingError::BadRow { line });
-                }
-            }
-            let line = record.position().map_or(0, csv::Position::line);
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let cell = |i: usize, column: &str, expected: &'static str| {
-                let value = record.get(i).unwrap_or("").trim().to_string();
-                let column = column.to_string();
-                move || TargetingError::BadCell {
-                    line,
-                    column,
-                    value,
-                    expected,
-                }
-            };
-            let flag = |i: usize, column: &str| {
-                let raw = record.get(i).unwrap_or("").trim();
-                crate::ingest::parse_bool(raw)
-                    .filter(|_| !raw.is_empty())
-                    .ok_or_else(cell(i, column, "1 or 0 (yes or no)"))
-            };
-            units.treated.push(flag(ti, treatment)?);
-            units.outcome.push(f64::from(u8::from(flag(yi, outcome)?)));
-            let s = crate::decimal::parse_f64(record.get(si).unwrap_or("").trim())
-                .filter(|s| s.is_finite())
-                .ok_or_else(cell(si, score, "a number"))?;
-            units.score.push(s);
-        }
-        Ok(units)
+        let wanted = [
+            (treatment, Cell::Flag),
+            (outcome, Cell::Flag),
+            (score, Cell::Number),
+        ];
+        let mut columns = read_columns(text, &wanted)?.into_iter();
+        let mut next = || columns.next().unwrap_or_default();
+        let (t, y, s) = (next(), next(), next());
+        Ok(Units {
+            treated: t.iter().map(|&t| t > 0.0).collect(),
+            outcome: y,
+            score: s,
+        })
+    }
+
+    /// The numbers in `column` of the same file, one per user (as
+    /// [`Units::read`] reads its rows): a revenue per user, say.
+    pub fn read_values(text: &str, column: &str) -> Result<Vec<f64>, TargetingError> {
+        let mut columns = read_columns(text, &[(column, Cell::Number)])?;
+        Ok(columns.pop().unwrap_or_default())
     }
 
     fn check(&self) -> Result<(), TargetingError> {
@@ -246,6 +205,82 @@ impl Units {
         }
         curve
     }
+}
+
+/// What a column must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// 1/0, true/false or yes/no, read as 1 or 0.
+    Flag,
+    /// A finite number.
+    Number,
+}
+
+/// The named columns of a CSV file, one value per row (blank rows
+/// skipped); a cell that does not hold what its column must is reported
+/// with its line and column.
+fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, TargetingError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(crate::ingest::detect_delimiter(header))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| TargetingError::BadRow { line: 1 })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let at: Vec<(usize, &str, Cell)> = wanted
+        .iter()
+        .map(|&(column, kind)| {
+            headers
+                .iter()
+                .position(|h| h == column)
+                .map(|i| (i, column, kind))
+                .ok_or_else(|| TargetingError::NoColumn {
+                    column: column.to_string(),
+                    found: headers.join(", "),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out = vec![Vec::new(); wanted.len()];
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(_) => {
+                let line = reader.position().line();
+                return Err(TargetingError::BadRow { line });
+            }
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        for (&(i, column, kind), values) in at.iter().zip(out.iter_mut()) {
+            let raw = record.get(i).unwrap_or("").trim();
+            let value = match kind {
+                Cell::Flag => crate::ingest::parse_bool(raw)
+                    .filter(|_| !raw.is_empty())
+                    .map(|b| f64::from(u8::from(b))),
+                Cell::Number => crate::decimal::parse_f64(raw).filter(|v| v.is_finite()),
+            };
+            let value = value.ok_or_else(|| TargetingError::BadCell {
+                line,
+                column: column.to_string(),
+                value: raw.to_string(),
+                expected: match kind {
+                    Cell::Flag => "1 or 0 (yes or no)",
+                    Cell::Number => "a number",
+                },
+            })?;
+            values.push(value);
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -626,6 +661,84 @@ fn qini_value(all: u64, treated: u64, y_treated: u64, y_control: u64) -> f64 {
     y_treated as f64 - c
 }
 
+/// Personalizing for the top of the ranking only: profit against the
+/// share of users targeted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfitCurve {
+    /// Share of the users targeted, highest scores first (0 to 1), and the
+    /// profit per user of the whole audience there.
+    pub share: Vec<f64>,
+    pub profit: Vec<f64>,
+    /// The best share and its profit per user (0 and 0 when targeting no
+    /// one is best).
+    pub best_share: f64,
+    pub best_profit: f64,
+    /// Targeting everyone.
+    pub everyone_profit: f64,
+}
+
+/// The profit of targeting the top of the ranking: at each distinct score,
+/// `(V_t / N_t − V_c / N_c) · N_k − cost · N_k`, divided by all users `N`,
+/// where `N_k` users are targeted, `V` sums each user's value (revenue, or
+/// the outcome times a value per response) over the treated and untreated
+/// among them (the uplift curve of the value, as [`uplift_curve`]), and
+/// `cost` is the cost of personalizing for one user. Thinned to about 100
+/// points as [`evaluate`]'s curves; the best point is found on all of them.
+pub fn profit_curve(
+    units: &Units,
+    value: &[f64],
+    cost_per_user: f64,
+) -> Result<ProfitCurve, TargetingError> {
+    units.check()?;
+    let n = units.score.len();
+    if value.len() != n {
+        return Err(TargetingError::Lengths {
+            treated: units.treated.len(),
+            outcome: value.len(),
+            score: n,
+        });
+    }
+    let order = Units::ranked(&units.score);
+    let (mut k, mut nt, mut vt, mut vc) = (0.0, 0.0, 0.0, 0.0);
+    let mut points = vec![(0.0, 0.0)];
+    for (j, &i) in order.iter().enumerate() {
+        let v = value.get(i).copied().unwrap_or(0.0);
+        k += 1.0;
+        if units.treated.get(i).copied().unwrap_or(false) {
+            nt += 1.0;
+            vt += v;
+        } else {
+            vc += v;
+        }
+        let next = order.get(j + 1).and_then(|&m| units.score.get(m));
+        if next != units.score.get(i) {
+            let rate = |v: f64, n: f64| if n > 0.0 { v / n } else { 0.0 };
+            let gain = (rate(vt, nt) - rate(vc, k - nt)) * k;
+            points.push((k / n as f64, (gain - cost_per_user * k) / n as f64));
+        }
+    }
+    let best = points
+        .iter()
+        .copied()
+        .fold((0.0, 0.0), |b, p| if p.1 > b.1 { p } else { b });
+    let everyone = points.last().map_or(0.0, |p| p.1);
+    let step = points.len().div_ceil(100).max(1);
+    let last = points.len().saturating_sub(1);
+    let kept: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % step == 0 || *i == last)
+        .map(|(_, p)| *p)
+        .collect();
+    Ok(ProfitCurve {
+        share: kept.iter().map(|p| p.0).collect(),
+        profit: kept.iter().map(|p| p.1).collect(),
+        best_share: best.0,
+        best_profit: best.1,
+        everyone_profit: everyone,
+    })
+}
+
 /// How users are put into bins (scikit-uplift's `strategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -917,6 +1030,58 @@ mod tests {
             .count();
         eprintln!("a random score's 95% interval covers 0 in {covered} of 500 experiments");
         assert!(covered >= 470, "{covered} of 500");
+    }
+
+    #[test]
+    fn profit_is_the_value_s_uplift_curve_less_the_cost_of_those_targeted() {
+        let u = simulated(2000, 7, true);
+        // Value 1 per response and no cost: the uplift curve per user.
+        let Ok(p) = profit_curve(&u, &u.outcome, 0.0) else {
+            panic!("computes")
+        };
+        let Ok(c) = uplift_curve(&u) else {
+            panic!("curve")
+        };
+        let n = 2000.0;
+        assert_eq!(p.share.first(), Some(&0.0));
+        assert_eq!(p.share.last(), Some(&1.0));
+        assert!((p.everyone_profit - c.y.last().copied().unwrap_or(0.0) / n).abs() < 1e-12);
+        // 30 per response, 1.5 per user targeted: by hand at every point.
+        let value: Vec<f64> = u.outcome.iter().map(|y| 30.0 * y).collect();
+        let Ok(p) = profit_curve(&u, &value, 1.5) else {
+            panic!("computes")
+        };
+        let full: Vec<(f64, f64)> =
+            c.x.iter()
+                .zip(&c.y)
+                .map(|(&x, &y)| (x / n, (30.0 * y - 1.5 * x) / n))
+                .collect();
+        for (s, v) in p.share.iter().zip(&p.profit) {
+            let Some(want) = full.iter().find(|f| f.0 == *s) else {
+                panic!("share {s} is a point of the curve")
+            };
+            assert!((v - want.1).abs() < 1e-9, "{s}: {v} vs {}", want.1);
+        }
+        let best = full
+            .iter()
+            .fold((0.0, 0.0), |b, &p| if p.1 > b.1 { p } else { b });
+        assert_eq!(p.best_share, best.0);
+        assert!((p.best_profit - best.1).abs() < 1e-12);
+        // The score finds the users it helps (half of them): targeting
+        // about half beats targeting everyone.
+        assert!(p.best_share > 0.3 && p.best_share < 0.7, "{p:?}");
+        assert!(p.best_profit > p.everyone_profit);
+    }
+
+    #[test]
+    fn a_value_column_is_read_with_its_problems_named() {
+        let text = "t,y,score,revenue\n1,1,0.5,30\n0,0,0.2,0\n";
+        assert_eq!(Units::read_values(text, "revenue"), Ok(vec![30.0, 0.0]));
+        let bad = "t,y,score,revenue\n1,1,0.5,30\n0,0,0.2,n/a\n";
+        assert!(matches!(
+            Units::read_values(bad, "revenue"),
+            Err(TargetingError::BadCell { line: 3, .. })
+        ));
     }
 
     #[test]
