@@ -86,6 +86,12 @@ enum Command {
         #[arg(long, value_name = "X", default_value_t = 0.0)]
         cost_per_user: f64,
     },
+    /// A programme of experiments (name, lift, std_error or ci_low and
+    /// ci_high): each lift shrunk toward the programme's mean, as JSON
+    Programme {
+        /// One row per experiment ('-' for standard input)
+        file: String,
+    },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -366,6 +372,12 @@ fn run(command: Command) -> Result<String, String> {
                 }
             }
             serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+        }
+        Command::Programme { file } => {
+            use uplift_engine::programme::{read, report};
+            let experiments = read(&read_text(&file)?).map_err(|e| e.to_string())?;
+            let r = report(experiments).map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }

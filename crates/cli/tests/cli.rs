@@ -474,3 +474,27 @@ fn targeting_reads_a_scored_file_and_names_a_missing_column() {
         "{err}"
     );
 }
+
+#[test]
+fn programme_shrinks_the_lifts_and_sums_the_winners_both_ways() {
+    let file = std::env::temp_dir().join("uplift-roi-cli-programme.csv");
+    std::fs::write(
+        &file,
+        "name,lift,std_error\nhero,0.10,0.03\nmail,0.02,0.02\nfeed,-0.01,0.02\nsearch,0.05,0.04\nnav,0.00,0.01\nbanner,0.08,0.03\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["programme", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    // As derived by hand in crates/engine/src/programme.rs.
+    let kept = 1.0 - 0.0129 / 0.0588;
+    assert!((r["shrinkage"]["kept"].as_f64().unwrap() - kept).abs() < 1e-12);
+    assert_eq!(r["winners"], serde_json::json!(["hero", "banner"]));
+    let shrunk = r["winners_shrunk_sum"].as_f64().unwrap();
+    assert!((shrunk - (0.08 + kept * 0.10)).abs() < 1e-12, "{shrunk}");
+    assert!((r["winners_raw_sum"].as_f64().unwrap() - 0.18).abs() < 1e-12);
+    std::fs::write(&file, "name,lift,std_error\na,0.1,0.02\n").unwrap();
+    let (ok, _, err) = run(&["programme", file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("at least 6 experiments; there are 1"), "{err}");
+}

@@ -11,6 +11,7 @@
 //! - [`finance`] costs, benefits, ROI, payback and cumulative cash flow.
 //! - [`scenario`] the one serialisable description of a user's inputs.
 //! - [`decision`] metric columns, the primary metric, guardrails and the decision.
+//! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`segments`] the analysis within each value of a segment column.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`report`] runs a scenario through everything above into one result.
@@ -22,6 +23,7 @@ pub mod decision;
 pub mod finance;
 pub mod ingest;
 mod named;
+pub mod programme;
 pub mod report;
 pub mod rng;
 pub mod samples;

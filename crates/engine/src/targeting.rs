@@ -16,6 +16,8 @@
 //! line (with the curve scaled by the number of users).
 
 use serde::{Deserialize, Serialize};
+
+use crate::ingest::line_of;
 use thiserror::Error;
 
 /// One experiment's users, in file order.
@@ -259,7 +261,7 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let byte = record.position().map_or(0, csv::Position::byte);
         for (&(i, column, kind), values) in at.iter().zip(out.iter_mut()) {
             let raw = record.get(i).unwrap_or("").trim();
             let value = match kind {
@@ -269,7 +271,8 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
                 Cell::Number => crate::decimal::parse_f64(raw).filter(|v| v.is_finite()),
             };
             let value = value.ok_or_else(|| TargetingError::BadCell {
-                line,
+                // The csv reader does not count blank lines: counted here.
+                line: line_of(text, byte),
                 column: column.to_string(),
                 value: raw.to_string(),
                 expected: match kind {
@@ -917,6 +920,12 @@ mod tests {
             Units::read(bad, "email", "visit", "score").map_err(|e| e.to_string()),
             Err("Line 3, column 'visit': \"maybe\" is not 1 or 0 (yes or no).".into())
         );
+        // Blank lines count: the problem is on the fifth line of the file.
+        let bad = "email,visit,score\n1,1,0.5\n\n\n0,1,high\n";
+        assert!(matches!(
+            Units::read(bad, "email", "visit", "score"),
+            Err(TargetingError::BadCell { line: 5, .. })
+        ));
         let bad = "email,visit,score\n1,1,high\n";
         assert!(matches!(
             Units::read(bad, "email", "visit", "score"),

@@ -198,6 +198,21 @@ impl IngestError {
     }
 }
 
+/// The line (from 1) of the record that starts at byte `offset` of
+/// `text`, past any blank lines there (the csv reader's record position
+/// can be the start of the blank lines it skipped).
+pub(crate) fn line_of(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while matches!(bytes.get(end), Some(b'\n' | b'\r')) {
+        end += 1;
+    }
+    let before = bytes.get(..end).unwrap_or_default();
+    1 + before.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// Pick the delimiter that splits the header line into the most fields,
 /// counting only separators outside double quotes.
 pub(crate) fn detect_delimiter(header_line: &str) -> u8 {
