@@ -675,10 +675,10 @@ fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {
             "no difference between segments is detectable"
         };
         format!(
-            "Cochran's Q = {} on {} degrees of freedom, p = {}: {verdict}. A segment's ROI is the programme's if it reached only that segment (its share of the monthly users, against all the costs).",
+            "Cochran's Q = {} on {} degrees of freedom, {}: {verdict}. A segment's ROI is the programme's if it reached only that segment (its share of the monthly users, against all the costs).",
             format::number(q.q, 2),
             format::number(q.df, 0),
-            format::p_value(q.p_value)
+            format::p_is(q.p_value)
         )
     });
     let mismatched: Vec<&str> = r
@@ -716,12 +716,12 @@ fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {
         {r.post_stratified.map(|p| view! {
             <p class="method-note" id="segment-poststrat">
                 {format!(
-                    "Post-stratified on {} (each segment weighted by its share of the users): {} ({} to {}), p = {}. This overall uplift does not move when the arms happen to be split unevenly within segments.",
+                    "Post-stratified on {} (each segment weighted by its share of the users): {} ({} to {}), {}. This overall uplift does not move when the arms happen to be split unevenly within segments.",
                     r.column,
                     format::signed_percent(p.relative, 1),
                     format::signed_percent(p.relative_ci.low, 1),
                     format::signed_percent(p.relative_ci.high, 1),
-                    format::p_value(p.p_value),
+                    format::p_is(p.p_value),
                 )}
             </p>
         })}

@@ -317,6 +317,16 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// "p = 0.042", or "p < 0.001" for a tiny p-value: said as a sentence.
+pub fn p_is(p: f64) -> String {
+    let text = p_value(p);
+    if text.starts_with('<') {
+        format!("p {text}")
+    } else {
+        format!("p = {text}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,6 +362,8 @@ mod tests {
         assert_eq!(small_percent(0.000_256), "0.03%");
         assert_eq!(small_percent(0.000_001), "< 0.01%");
         assert_eq!(p_value(0.0001), "< 0.001");
+        assert_eq!(p_is(0.0001), "p < 0.001");
+        assert_eq!(p_is(0.0131), "p = 0.013");
     }
 
     #[test]

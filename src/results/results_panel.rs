@@ -279,8 +279,8 @@ fn ExperimentTable(report: Arc<Report>) -> impl IntoView {
         view! {
             <p class="status error" role="alert" id="srm-warning">
                 {format!(
-                    "Sample ratio mismatch: the users are not split as planned (χ² p = {}). The assignment or tracking may be broken, so these results may be biased.",
-                    format::p_value(s.p_value)
+                    "Sample ratio mismatch: the users are not split as planned (χ² {}). The assignment or tracking may be broken, so these results may be biased.",
+                    format::p_is(s.p_value)
                 )}
             </p>
         }

@@ -267,7 +267,7 @@ test('segments: each channel has its uplift, its test against the rest and its R
     const post = cli.segments.post_stratified;
     const postText = await page.locator('#segment-poststrat').innerText();
     assert.ok(postText.startsWith('Post-stratified on channel '), postText);
-    assert.ok(postText.includes(`: ${oneDecimal(post.relative)} (${oneDecimal(post.relative_ci[0])} to ${oneDecimal(post.relative_ci[1])}), p = `), postText);
+    assert.ok(postText.includes(`: ${oneDecimal(post.relative)} (${oneDecimal(post.relative_ci[0])} to ${oneDecimal(post.relative_ci[1])}), p `), postText);
     // The split check per segment, as the engine's SRM test gives it.
     assert.deepEqual(
       await page.locator('#segment-table tbody td.srm').allInnerTexts(),

@@ -50,6 +50,8 @@ test('an unequal split raises the sample-ratio-mismatch warning', async () => {
     const warning = page.locator('#srm-warning');
     await warning.waitFor();
     assert.match(await warning.innerText(), /Sample ratio mismatch/);
+    // Its p-value reads as a sentence: "χ² p < 0.001" or "χ² p = 0.004".
+    assert.match(await warning.innerText(), /\(χ² p (< 0\.001|= 0\.\d{3})\)/);
     // Declaring the planned 10:11 split clears it.
     await page.locator('#expected-split').fill('10, 11');
     await page.locator('#expected-split').press('Tab');

@@ -48,12 +48,7 @@ const Z95: f64 = 1.959_963_984_540_054;
 /// 0.05 = +5%) and `std_error`, or instead of the standard error a 95%
 /// interval `ci_low`, `ci_high` (its width over 2 × 1.96).
 pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(crate::ingest::detect_delimiter(header))
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let (mut reader, text) = crate::ingest::csv_reader(text);
     let headers: Vec<String> = reader
         .headers()
         .map(|h| h.iter().map(|c| c.trim().to_lowercase()).collect())

@@ -222,12 +222,7 @@ enum Cell {
 /// skipped); a cell that does not hold what its column must is reported
 /// with its line and column.
 fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, TargetingError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(crate::ingest::detect_delimiter(header))
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let (mut reader, text) = crate::ingest::csv_reader(text);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|_| TargetingError::BadRow { line: 1 })?

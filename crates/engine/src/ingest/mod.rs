@@ -213,6 +213,18 @@ pub(crate) fn line_of(text: &str, offset: u64) -> u64 {
     1 + before.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
+/// A CSV reader over `text` (its byte-order mark dropped) with the
+/// delimiter of its header line, and the text it reads.
+pub(crate) fn csv_reader(text: &str) -> (csv::Reader<&[u8]>, &str) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(header))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    (reader, text)
+}
+
 /// Pick the delimiter that splits the header line into the most fields,
 /// counting only separators outside double quotes.
 pub(crate) fn detect_delimiter(header_line: &str) -> u8 {
