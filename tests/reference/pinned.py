@@ -14,12 +14,13 @@ PINS = ["gbstats==0.8.0", "scipy==1.17.1", "statsmodels==0.15.0", "numpy==1.26.4
         "scikit-uplift==0.5.1", "scikit-learn==1.5.2"]
 
 
-def ensure_venv(script):
-    """Re-run `script` inside the private venv, unless already there."""
-    py = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+def ensure_venv(script, venv_dir=VENV, pins=PINS):
+    """Re-run `script` inside the private venv `venv_dir` with `pins`,
+    unless already there."""
+    py = os.path.join(venv_dir, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv_dir):
         return
     if not os.path.exists(py):
-        venv.create(VENV, with_pip=True)
-    subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+        venv.create(venv_dir, with_pip=True)
+    subprocess.check_call([py, "-m", "pip", "install", "-q", *pins])
     os.execv(py, [py, script, *sys.argv[1:]])

@@ -13,6 +13,7 @@
 //! - [`decision`] metric columns, the primary metric, guardrails and the decision.
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`segments`] the analysis within each value of a segment column.
+//! - [`survival`] retention measured from data: Kaplan–Meier, log-rank, RMST.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`report`] runs a scenario through everything above into one result.
 
@@ -30,6 +31,7 @@ pub mod samples;
 pub mod scenario;
 pub mod segments;
 pub mod stats;
+pub mod survival;
 pub mod targeting;
 pub mod units;
 pub mod value;

@@ -1,0 +1,249 @@
+//! Retention measured from data instead of typed in: how long users stay
+//! (until an event such as churn, or until they were last observed), per
+//! variant. Kaplan–Meier curves with their confidence intervals, the median
+//! time, the log-rank test between two groups and the restricted mean
+//! survival time, as lifelines computes them.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use thiserror::Error;
+
+/// Why the durations cannot be analysed. Messages are for the user.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SurvivalError {
+    #[error("There are no users to follow.")]
+    Empty,
+    #[error("{durations} durations but {events} event flags: every user needs both.")]
+    Lengths { durations: usize, events: usize },
+    #[error("User {row}: the duration must be a number of zero or more.")]
+    BadDuration { row: usize },
+}
+
+/// The curve at one time of the timeline (every distinct duration, and 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmStep {
+    pub time: f64,
+    /// Users still followed just before `time`, and those whose event, or
+    /// whose follow-up's end, is at `time`.
+    pub at_risk: u64,
+    pub events: u64,
+    pub censored: u64,
+    /// The share still without the event after `time`, and its interval.
+    pub survival: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
+/// A Kaplan–Meier curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KaplanMeier {
+    pub steps: Vec<KmStep>,
+    /// The first time the curve is at or below one half; `None` if it never
+    /// gets there.
+    pub median: Option<f64>,
+}
+
+/// The Kaplan–Meier estimate `S(t) = Π_{t_j ≤ t} (1 − d_j / n_j)` (Kaplan &
+/// Meier 1958) with `d_j` events among the `n_j` users at risk at `t_j`,
+/// and its interval by the exponential Greenwood formula, as lifelines'
+/// `KaplanMeierFitter`: with `c(t) = Σ d_j / (n_j (n_j − d_j))` and
+/// `v = ln S(t)`, the bounds are `exp(−exp(ln(−v) ∓ z·√c / v))`, 1 where
+/// that is undefined (S = 1).
+pub fn kaplan_meier(
+    durations: &[f64],
+    events: &[bool],
+    confidence: f64,
+) -> Result<KaplanMeier, SurvivalError> {
+    if durations.len() != events.len() {
+        return Err(SurvivalError::Lengths {
+            durations: durations.len(),
+            events: events.len(),
+        });
+    }
+    if durations.is_empty() {
+        return Err(SurvivalError::Empty);
+    }
+    if let Some(row) = durations.iter().position(|d| !(d.is_finite() && *d >= 0.0)) {
+        return Err(SurvivalError::BadDuration { row: row + 1 });
+    }
+    let z = Normal::standard().inverse_cdf(1.0 - (1.0 - confidence) / 2.0);
+    let table = event_table(durations, events);
+    let mut at_risk = durations.len() as u64;
+    let (mut survival, mut greenwood) = (1.0f64, 0.0f64);
+    let mut steps = Vec::with_capacity(table.len() + 1);
+    let mut timeline = table;
+    if timeline.first().is_none_or(|&(t, _, _)| t > 0.0) {
+        timeline.insert(0, (0.0, 0, 0));
+    }
+    for (time, d, c) in timeline {
+        let (n, d_f) = (at_risk as f64, d as f64);
+        if d > 0 {
+            survival *= 1.0 - d_f / n;
+            // When every user at risk has the event the term is infinite;
+            // lifelines counts it as 0 (the curve is then 0, its bounds too).
+            if d_f < n {
+                greenwood += d_f / (n * (n - d_f));
+            }
+        }
+        let v = survival.ln();
+        let bound = |sign: f64| {
+            let b = (-(((-v).ln()) + sign * z * greenwood.sqrt() / v).exp()).exp();
+            if b.is_nan() {
+                1.0
+            } else {
+                b
+            }
+        };
+        steps.push(KmStep {
+            time,
+            at_risk,
+            events: d,
+            censored: c,
+            survival,
+            ci_lower: bound(-1.0),
+            ci_upper: bound(1.0),
+        });
+        at_risk -= d + c;
+    }
+    let median = steps.iter().find(|s| s.survival <= 0.5).map(|s| s.time);
+    Ok(KaplanMeier { steps, median })
+}
+
+/// (time, events, censored) at each distinct duration, in time order.
+fn event_table(durations: &[f64], events: &[bool]) -> Vec<(f64, u64, u64)> {
+    let mut pairs: Vec<(f64, bool)> = durations
+        .iter()
+        .copied()
+        .zip(events.iter().copied())
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut table: Vec<(f64, u64, u64)> = Vec::new();
+    for (t, e) in pairs {
+        match table.last_mut() {
+            Some(last) if last.0 == t => {
+                if e {
+                    last.1 += 1;
+                } else {
+                    last.2 += 1;
+                }
+            }
+            _ => table.push((t, u64::from(e), u64::from(!e))),
+        }
+    }
+    table
+}
+
+/// The restricted mean survival time up to `horizon`: the area under the
+/// curve from 0 to `horizon` (Royston & Parmar 2013), as lifelines'
+/// `restricted_mean_survival_time`. Each step holds its value until the
+/// next time.
+pub fn rmst(km: &KaplanMeier, horizon: f64) -> f64 {
+    let mut area = 0.0;
+    for (k, s) in km.steps.iter().enumerate() {
+        if s.time >= horizon {
+            break;
+        }
+        let next = km.steps.get(k + 1).map_or(horizon, |n| n.time.min(horizon));
+        area += s.survival * (next - s.time);
+    }
+    area
+}
+
+/// The log-rank test of two groups (Mantel 1966; Peto & Peto 1972).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogRank {
+    /// `(O_a − E_a)² / V` over the pooled event times, χ² with 1 degree of
+    /// freedom, and its p-value.
+    pub statistic: f64,
+    pub p_value: f64,
+    /// Events observed in the first group, and expected under no difference.
+    pub observed: f64,
+    pub expected: f64,
+}
+
+/// At each distinct event time, with `n` at risk and `d` events in all and
+/// `n_a` at risk in the first group: `E_a = d·n_a/n` and
+/// `V = d·(n_a/n)(1 − n_a/n)(n − d)/(n − 1)`.
+pub fn log_rank(a: (&[f64], &[bool]), b: (&[f64], &[bool])) -> Result<LogRank, SurvivalError> {
+    let ta = event_table(a.0, a.1);
+    let tb = event_table(b.0, b.1);
+    for (d, e) in [a, b] {
+        if d.len() != e.len() {
+            return Err(SurvivalError::Lengths {
+                durations: d.len(),
+                events: e.len(),
+            });
+        }
+        if d.is_empty() {
+            return Err(SurvivalError::Empty);
+        }
+    }
+    let (mut na, mut nb) = (a.0.len() as f64, b.0.len() as f64);
+    let (mut ia, mut ib) = (ta.iter().peekable(), tb.iter().peekable());
+    let (mut observed, mut expected, mut variance) = (0.0, 0.0, 0.0);
+    loop {
+        let t = match (ia.peek(), ib.peek()) {
+            (Some(x), Some(y)) => x.0.min(y.0),
+            (Some(x), None) => x.0,
+            (None, Some(y)) => y.0,
+            (None, None) => break,
+        };
+        let take =
+            |it: &mut std::iter::Peekable<std::slice::Iter<'_, (f64, u64, u64)>>| match it.peek() {
+                Some(&&(time, d, c)) if time == t => {
+                    it.next();
+                    (d as f64, c as f64)
+                }
+                _ => (0.0, 0.0),
+            };
+        let ((da, ca), (db, cb)) = (take(&mut ia), take(&mut ib));
+        let (n, d) = (na + nb, da + db);
+        if d > 0.0 && n > 0.0 {
+            let share = na / n;
+            observed += da;
+            expected += d * share;
+            if n > 1.0 {
+                variance += d * share * (1.0 - share) * (n - d) / (n - 1.0);
+            }
+        }
+        na -= da + ca;
+        nb -= db + cb;
+    }
+    let statistic = (observed - expected).powi(2) / variance;
+    let p_value = ChiSquared::new(1.0)
+        .map(|c| c.sf(statistic))
+        .unwrap_or(f64::NAN);
+    Ok(LogRank {
+        statistic,
+        p_value,
+        observed,
+        expected,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_curve_by_hand() {
+        // Times 1, 2 (censored), 3, 3, 5: S(1) = 4/5, S(3) = 4/5 · (1 − 2/3).
+        let km = kaplan_meier(
+            &[1.0, 2.0, 3.0, 3.0, 5.0],
+            &[true, false, true, true, false],
+            0.95,
+        );
+        let Ok(km) = km else { panic!("fits") };
+        let s: Vec<(f64, f64)> = km.steps.iter().map(|s| (s.time, s.survival)).collect();
+        assert_eq!(s[0], (0.0, 1.0));
+        assert!((s[1].1 - 0.8).abs() < 1e-15);
+        assert!((s[3].1 - 0.8 / 3.0).abs() < 1e-15);
+        assert_eq!(km.median, Some(3.0));
+        // Area: 1·1 + 0.8·2 + (0.8/3)·1 up to 4.
+        assert!((rmst(&km, 4.0) - (1.0 + 1.6 + 0.8 / 3.0)).abs() < 1e-12);
+        assert_eq!(
+            kaplan_meier(&[1.0, -2.0], &[true, true], 0.95),
+            Err(SurvivalError::BadDuration { row: 2 })
+        );
+    }
+}
