@@ -92,6 +92,25 @@ enum Command {
         /// One row per experiment ('-' for standard input)
         file: String,
     },
+    /// Retention measured from data: Kaplan-Meier curves per group, median,
+    /// RMST up to a horizon and the log-rank test, as JSON
+    Retention {
+        /// One row per user ('-' for standard input)
+        file: String,
+        /// Time followed (days, weeks: any unit)
+        #[arg(long, value_name = "COLUMN")]
+        duration: String,
+        /// 1 if the event (churn) was seen, 0 if the user was still there
+        #[arg(long, value_name = "COLUMN")]
+        event: String,
+        /// The variant or cohort; the first two found are compared
+        #[arg(long, value_name = "COLUMN")]
+        group: Option<String>,
+        /// The horizon of the restricted mean survival time, in the
+        /// duration's unit
+        #[arg(long, value_name = "T")]
+        horizon: f64,
+    },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -377,6 +396,19 @@ fn run(command: Command) -> Result<String, String> {
             use uplift_engine::programme::{read, report};
             let experiments = read(&read_text(&file)?).map_err(|e| e.to_string())?;
             let r = report(experiments).map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+        }
+        Command::Retention {
+            file,
+            duration,
+            event,
+            group,
+            horizon,
+        } => {
+            use uplift_engine::survival::{read_groups, retention};
+            let groups = read_groups(&read_text(&file)?, &duration, &event, group.as_deref())
+                .map_err(|e| e.to_string())?;
+            let r = retention(&groups, horizon, 0.95).map_err(|e| e.to_string())?;
             serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),

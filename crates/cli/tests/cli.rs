@@ -498,3 +498,70 @@ fn programme_shrinks_the_lifts_and_sums_the_winners_both_ways() {
     assert!(!ok);
     assert!(err.contains("at least 6 experiments; there are 1"), "{err}");
 }
+
+#[test]
+fn retention_reads_durations_by_group_as_lifelines_does() {
+    // R's lung data from tests/reference/survival_fixture.json (lifelines'
+    // values), written as a user's file: one row per patient.
+    let fixture: Value = serde_json::from_str(include_str!(
+        "../../../tests/reference/survival_fixture.json"
+    ))
+    .unwrap();
+    let case = &fixture["cases"][1];
+    assert_eq!(case["name"], "lung");
+    let mut text = String::from("patient,sex,days,died\n");
+    for sex in ["1", "2"] {
+        let g = &case["groups"][sex];
+        let (d, e) = (
+            g["durations"].as_array().unwrap(),
+            g["events"].as_array().unwrap(),
+        );
+        for (k, (d, e)) in d.iter().zip(e).enumerate() {
+            text.push_str(&format!("{sex}-{k},{sex},{d},{e}\n"));
+        }
+    }
+    let file = std::env::temp_dir().join("uplift-roi-cli-retention.csv");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let (ok, out, err) = run(&[
+        "retention",
+        file,
+        "--duration",
+        "days",
+        "--event",
+        "died",
+        "--group",
+        "sex",
+        "--horizon",
+        "365",
+    ]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let want = case["logrank"]["statistic"].as_f64().unwrap();
+    let got = r["log_rank"]["statistic"].as_f64().unwrap();
+    assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+    for (i, sex) in ["1", "2"].iter().enumerate() {
+        let g = &case["groups"][sex];
+        assert_eq!(r["groups"][i]["median"], g["median"]);
+        let (a, b) = (
+            r["groups"][i]["rmst"].as_f64().unwrap(),
+            g["rmst"].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+    let (ok, _, err) = run(&[
+        "retention",
+        file,
+        "--duration",
+        "tenure",
+        "--event",
+        "died",
+        "--horizon",
+        "365",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("There is no column 'tenure' in the data."),
+        "{err}"
+    );
+}

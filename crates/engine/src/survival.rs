@@ -17,6 +17,156 @@ pub enum SurvivalError {
     Lengths { durations: usize, events: usize },
     #[error("User {row}: the duration must be a number of zero or more.")]
     BadDuration { row: usize },
+    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
+    NoColumn { column: String, found: String },
+    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
+    BadCell {
+        line: u64,
+        column: String,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+/// The users of one group (a variant, a cohort): how long each was
+/// followed, and whether the event was seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub durations: Vec<f64>,
+    pub events: Vec<bool>,
+}
+
+/// Each group's users of a CSV file (one row per user): the duration
+/// (days, weeks: any unit, ≥ 0) and whether the event (churn) was seen, or
+/// the user was still there when the data ends (1/0, true/false, yes/no).
+/// Without a group column, one group named "all". Groups in the order they
+/// first appear.
+pub fn read_groups(
+    text: &str,
+    duration: &str,
+    event: &str,
+    group: Option<&str>,
+) -> Result<Vec<Group>, SurvivalError> {
+    let (mut reader, text) = crate::ingest::csv_reader(text);
+    let headers: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or_default();
+    let at = |column: &str| {
+        headers
+            .iter()
+            .position(|h| h == column)
+            .ok_or_else(|| SurvivalError::NoColumn {
+                column: column.to_string(),
+                found: headers.join(", "),
+            })
+    };
+    let (di, ei) = (at(duration)?, at(event)?);
+    let gi = group.map(at).transpose()?;
+    let mut groups: Vec<Group> = Vec::new();
+    for record in reader.records() {
+        let Ok(record) = record else {
+            continue;
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let byte = record.position().map_or(0, csv::Position::byte);
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let bad = |i: usize, column: &str, expected| SurvivalError::BadCell {
+            line: crate::ingest::line_of(text, byte),
+            column: column.to_string(),
+            value: cell(i).to_string(),
+            expected,
+        };
+        let d = crate::decimal::parse_f64(cell(di))
+            .filter(|d| d.is_finite() && *d >= 0.0)
+            .ok_or_else(|| bad(di, duration, "a duration of zero or more"))?;
+        let e = crate::ingest::parse_bool(cell(ei))
+            .filter(|_| !cell(ei).is_empty())
+            .ok_or_else(|| bad(ei, event, "1 or 0 (yes or no)"))?;
+        let name = gi.map_or("all", cell);
+        let k = match groups.iter().position(|g| g.name == name) {
+            Some(k) => k,
+            None => {
+                groups.push(Group {
+                    name: name.to_string(),
+                    durations: Vec::new(),
+                    events: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        if let Some(g) = groups.get_mut(k) {
+            g.durations.push(d);
+            g.events.push(e);
+        }
+    }
+    if groups.is_empty() {
+        return Err(SurvivalError::Empty);
+    }
+    Ok(groups)
+}
+
+/// One group's retention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupRetention {
+    pub name: String,
+    pub users: u64,
+    pub events: u64,
+    pub median: Option<f64>,
+    /// Mean time without the event up to the horizon.
+    pub rmst: f64,
+    pub curve: KaplanMeier,
+}
+
+/// Every group's curve, and the first two groups compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionReport {
+    pub horizon: f64,
+    pub groups: Vec<GroupRetention>,
+    /// The log-rank test and the RMST difference (second group minus
+    /// first), when there are at least two groups.
+    pub log_rank: Option<LogRank>,
+    pub rmst_difference: Option<f64>,
+}
+
+/// [`kaplan_meier`], [`rmst`] up to `horizon` and [`log_rank`] for groups
+/// as [`read_groups`] gives them.
+pub fn retention(
+    groups: &[Group],
+    horizon: f64,
+    confidence: f64,
+) -> Result<RetentionReport, SurvivalError> {
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let curve = kaplan_meier(&g.durations, &g.events, confidence)?;
+        out.push(GroupRetention {
+            name: g.name.clone(),
+            users: g.durations.len() as u64,
+            events: g.events.iter().filter(|&&x| x).count() as u64,
+            median: curve.median,
+            rmst: rmst(&curve, horizon),
+            curve,
+        });
+    }
+    let (log_rank, rmst_difference) = match (groups.first(), groups.get(1)) {
+        (Some(a), Some(b)) => (
+            Some(log_rank(
+                (&a.durations, &a.events),
+                (&b.durations, &b.events),
+            )?),
+            out.get(1).zip(out.first()).map(|(b, a)| b.rmst - a.rmst),
+        ),
+        _ => (None, None),
+    };
+    Ok(RetentionReport {
+        horizon,
+        groups: out,
+        log_rank,
+        rmst_difference,
+    })
 }
 
 /// The curve at one time of the timeline (every distinct duration, and 0).
@@ -224,6 +374,32 @@ pub fn log_rank(a: (&[f64], &[bool]), b: (&[f64], &[bool])) -> Result<LogRank, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_read_by_group_with_its_problems_named() {
+        let text = "user,variant,days,churned\n1,a,3,1\n2,b,5,no\n\n3,a,7,yes\n";
+        let Ok(g) = read_groups(text, "days", "churned", Some("variant")) else {
+            panic!("reads")
+        };
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].name, "a");
+        assert_eq!(g[0].durations, [3.0, 7.0]);
+        assert_eq!(g[0].events, [true, true]);
+        let Ok(r) = retention(&g, 6.0, 0.95) else {
+            panic!("analyses")
+        };
+        assert!(r.log_rank.is_some());
+        assert_eq!(r.rmst_difference, Some(r.groups[1].rmst - r.groups[0].rmst));
+        let bad = "variant,days,churned\na,3,1\n\na,-1,1\n";
+        assert!(matches!(
+            read_groups(bad, "days", "churned", Some("variant")),
+            Err(SurvivalError::BadCell { line: 4, .. })
+        ));
+        assert!(matches!(
+            read_groups(text, "tenure", "churned", None),
+            Err(SurvivalError::NoColumn { .. })
+        ));
+    }
 
     #[test]
     fn a_small_curve_by_hand() {
