@@ -111,6 +111,44 @@ enum Command {
         #[arg(long, value_name = "T")]
         horizon: f64,
     },
+    /// A launch without a randomised control group: difference in
+    /// differences between treated and untreated units, before and after,
+    /// with cluster-robust errors, and optionally the event study and its
+    /// pre-trend test, as JSON
+    Did {
+        /// One row per unit and period ('-' for standard input)
+        file: String,
+        /// The number measured (sales, visits, hours); rows without it are left out
+        #[arg(long, value_name = "COLUMN")]
+        outcome: String,
+        /// 1 if the row's unit is in the treated group, before the launch as after
+        #[arg(long, value_name = "COLUMN")]
+        treated: String,
+        /// The unit (store, region, user): standard errors are clustered by
+        /// it; without it, rows are independent (HC1)
+        #[arg(long, value_name = "COLUMN")]
+        unit: Option<String>,
+        /// 1 on rows after the launch (instead of --launch)
+        #[arg(long, value_name = "COLUMN", required_unless_present = "launch")]
+        post: Option<String>,
+        /// The period: a number, a date or a label
+        #[arg(long, value_name = "COLUMN")]
+        period: Option<String>,
+        /// The first period after the launch: rows with period >= it are after
+        #[arg(
+            long,
+            value_name = "VALUE",
+            requires = "period",
+            conflicts_with = "post"
+        )]
+        launch: Option<String>,
+        /// Also the effect period by period and the pre-trend test
+        #[arg(long, requires = "period")]
+        event_study: bool,
+        /// Confidence level of intervals, between 0.5 and 1
+        #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+        confidence: f64,
+    },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -409,6 +447,31 @@ fn run(command: Command) -> Result<String, String> {
             let groups = read_groups(&read_text(&file)?, &duration, &event, group.as_deref())
                 .map_err(|e| e.to_string())?;
             let r = retention(&groups, horizon, 0.95).map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+        }
+        Command::Did {
+            file,
+            outcome,
+            treated,
+            unit,
+            post,
+            period,
+            launch,
+            event_study,
+            confidence,
+        } => {
+            use uplift_engine::did::{difference_in_differences, read_panel, PanelColumns};
+            let columns = PanelColumns {
+                outcome,
+                treated,
+                unit,
+                period,
+                post,
+                launch,
+            };
+            let panel = read_panel(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
+            let r = difference_in_differences(&panel, confidence, event_study)
+                .map_err(|e| e.to_string())?;
             serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),

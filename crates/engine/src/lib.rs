@@ -13,6 +13,7 @@
 //! - [`decision`] metric columns, the primary metric, guardrails and the decision.
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`segments`] the analysis within each value of a segment column.
+//! - [`did`] a launch without a control group: difference in differences, event study, pre-trends.
 //! - [`survival`] retention measured from data: Kaplan–Meier, log-rank, RMST.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`report`] runs a scenario through everything above into one result.
@@ -21,6 +22,7 @@
 
 pub mod decimal;
 pub mod decision;
+pub mod did;
 pub mod finance;
 pub mod ingest;
 mod named;
