@@ -775,8 +775,12 @@ fn interval(estimate: f64, se: f64, df: f64, confidence: f64) -> (f64, f64, f64)
 /// treated×post in the least-squares fit of
 /// `y ~ 1 + treated + post + treated×post` (Card & Krueger 1994; Angrist &
 /// Pischke 2009, ch. 5), equal to the difference of the four means'
-/// differences, with robust standard errors as in `fit` (cluster-robust
-/// CR1 by unit when the panel has units, HC1 otherwise). The interval and
+/// differences, with the sandwich covariance `c·A·M·A`, `A = (XᵀX)⁻¹`:
+/// clustered by unit when the panel has units (CR1, Liang & Zeger 1986:
+/// `M = Σ_g s_g s_gᵀ`, `s_g` the sum of `e_i x_i` over unit g's rows,
+/// `c = G/(G−1)·(N−1)/(N−K)`, statsmodels' `cov_type='cluster'`), HC1
+/// otherwise (MacKinnon & White 1985: `M = Σ e_i² x_i x_iᵀ`, `c = N/(N−K)`,
+/// statsmodels' `cov_type='HC1'`). The interval and
 /// p-value use Student's t with G − 1 degrees of freedom (clustered) or
 /// N − K (HC1), as statsmodels with `use_t=True` (its default for robust
 /// covariances is the normal distribution instead; Stata uses t).
