@@ -1,8 +1,10 @@
 //! The file-reading worker: reads a file in chunks with `FileReaderSync`,
 //! reduces each chunk to per-variant sums with the engine's streaming reader
 //! and posts progress, so the page stays responsive and memory stays bounded
-//! whatever the file's size. Trunk builds it as a second WebAssembly entry
-//! (`data-type="worker"` in index.html). To cancel, the page terminates it.
+//! whatever the file's size. It also evaluates a targeting model's scores
+//! for the targeting tool (curves, bins, the bootstrap with progress). Trunk
+//! builds it as a second WebAssembly entry (`data-type="worker"` in
+//! index.html). To cancel, the page terminates it.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -16,7 +18,9 @@ fn main() {}
 mod worker {
     use uplift_engine::ingest::{to_aggregated_csv, DataShape, ExperimentReader, IngestError};
     use uplift_engine::segments::{SegmentError, SegmentReader};
+    use uplift_engine::targeting::{evaluate, profit_curve, QiniBootstrap, Units};
     use uplift_roi_app::data::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
+    use uplift_roi_app::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -39,6 +43,19 @@ mod worker {
 
     pub fn start() {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+            let targeting = js_sys::Reflect::get(&ev.data(), &"targeting".into())
+                .ok()
+                .and_then(|t| t.as_string());
+            if let Some(request) = targeting {
+                let outcome = match targeting_job(&ev.data(), &request) {
+                    Ok(()) => return,
+                    Err(e) => e,
+                };
+                let _ = scope().post_message(&JsValue::from_str(
+                    &TargetingMessage::Failed(outcome).to_json(),
+                ));
+                return;
+            }
             let message = match read(&ev.data()) {
                 Ok(done) => done,
                 Err(e) => e,
@@ -81,6 +98,65 @@ mod worker {
             SegmentError::Data(e) => ingest_failed(e),
             e => failed(e.to_string()),
         }
+    }
+
+    fn post_targeting(message: &TargetingMessage) {
+        let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
+    }
+
+    /// Evaluate the scores in `data.file` as `request` (JSON) asks, posting
+    /// the report, the bootstrap's progress and its result; a failure's
+    /// message is returned, for the user.
+    fn targeting_job(data: &JsValue, request: &str) -> Result<(), String> {
+        let request: TargetingRequest =
+            serde_json::from_str(request).map_err(|_| "The request could not be read.")?;
+        let file: Blob = js_sys::Reflect::get(data, &"file".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or("No file was given to read.")?;
+        let started = now();
+        let text = FileReaderSync::new()
+            .and_then(|sync| sync.read_as_text(&file))
+            .map_err(|_| "The file could not be read; was it moved or changed while loading?")?;
+        let units = Units::read(&text, &request.treatment, &request.outcome, &request.score)
+            .map_err(|e| e.to_string())?;
+        let value = match &request.revenue {
+            Some(column) => Units::read_values(&text, column).map_err(|e| e.to_string())?,
+            None => units
+                .outcome
+                .iter()
+                .map(|y| y * request.value_per_response)
+                .collect(),
+        };
+        drop(text);
+        let report = evaluate(&units, request.bins).map_err(|e| e.to_string())?;
+        let profit =
+            profit_curve(&units, &value, request.cost_per_user).map_err(|e| e.to_string())?;
+        post_targeting(&TargetingMessage::Evaluated {
+            report: Box::new(report),
+            profit,
+            millis: now() - started,
+        });
+        if request.resamples == 0 {
+            return Ok(());
+        }
+        let started = now();
+        let mut boot = QiniBootstrap::new(&units, request.seed).map_err(|e| e.to_string())?;
+        drop(units);
+        // Batches of about a fortieth, so progress moves smoothly.
+        let batch = (request.resamples / 40).max(1);
+        while boot.done() < request.resamples {
+            boot.run(batch.min(request.resamples - boot.done()));
+            post_targeting(&TargetingMessage::Resampled {
+                done: boot.done(),
+                total: request.resamples,
+            });
+        }
+        post_targeting(&TargetingMessage::Uncertainty {
+            result: boot.result(request.confidence),
+            millis: now() - started,
+        });
+        Ok(())
     }
 
     /// Read the file in `data.file`, with the request in `data.request`.

@@ -31,6 +31,7 @@ mod tools {
     use uplift_roi_app::platform::format;
     use uplift_roi_app::tools::clv_panel::ClvPanel;
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
+    use uplift_roi_app::tools::targeting_panel::TargetingPanel;
     use uplift_roi_app::tools::tools_context::ToolsContext;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;
@@ -60,7 +61,8 @@ mod tools {
         })
     }
 
-    /// Render the tool `kind` ("clv", "planner" or "warehouse") into `slot`.
+    /// Render the tool `kind` ("clv", "planner", "warehouse" or "targeting")
+    /// into `slot`.
     #[wasm_bindgen]
     pub fn mount_tool(kind: &str, slot: web_sys::HtmlElement, context_json: &str) {
         let context = shared_context(context_json);
@@ -71,6 +73,7 @@ mod tools {
                 "clv" => view! { <ClvPanel/> }.into_any(),
                 "planner" => view! { <PlannerPanel/> }.into_any(),
                 "warehouse" => view! { <WarehousePanel/> }.into_any(),
+                "targeting" => view! { <TargetingPanel/> }.into_any(),
                 _ => ().into_any(),
             }
         })

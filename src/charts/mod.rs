@@ -15,6 +15,7 @@ pub mod forest_chart;
 pub mod lazy;
 pub mod posterior_chart;
 pub mod roi_chart;
+pub mod targeting_chart;
 pub mod tornado_chart;
 pub mod value_chart;
 

@@ -8,6 +8,8 @@
 
 pub mod clv_panel;
 pub mod planner_panel;
+pub mod targeting_panel;
+pub mod targeting_protocol;
 pub mod tool_cards;
 pub mod tools_context;
 pub mod warehouse_panel;

@@ -40,7 +40,7 @@ struct Tool {
     open: &'static str,
 }
 
-const TOOLS: [Tool; 3] = [
+const TOOLS: [Tool; 4] = [
     Tool {
         kind: "clv",
         title: "Customer lifetime value from a transaction log",
@@ -58,6 +58,12 @@ const TOOLS: [Tool; 3] = [
         title: "My data is in a warehouse",
         blurb: "SQL for BigQuery, Snowflake, Databricks, PostgreSQL or DuckDB that reduces an events table to the sums step 1 reads.",
         open: "Write the warehouse SQL",
+    },
+    Tool {
+        kind: "targeting",
+        title: "Whom to personalize for",
+        blurb: "Qini curve, uplift by score decile and the profit of targeting the top of a model's ranking.",
+        open: "Evaluate a targeting score",
     },
 ];
 

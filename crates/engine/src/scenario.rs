@@ -420,7 +420,7 @@ impl Scenario {
     /// Read a scenario from JSON, migrating older versions.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let not_a_scenario = |e: serde_json::Error| ScenarioError::NotAScenario {
-            reason: e.to_string(),
+            reason: json_problem(&e),
         };
         let Version { version } = serde_json::from_str(text).map_err(not_a_scenario)?;
         let version = version.ok_or_else(|| ScenarioError::NotAScenario {
@@ -735,6 +735,20 @@ pub enum ScenarioError {
     NotAScenario { reason: String },
     #[error("This scenario was saved by a newer version of Uplift ROI (format {version}); reload the page to update.")]
     TooNew { version: u64 },
+}
+
+/// Where and how JSON text is not a scenario, in words. Written from the
+/// error's kind and place rather than its `Display`, which would pull the
+/// standard library's I/O error texts into the page's first download.
+fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("line {}, column {}", e.line(), e.column());
+    match e.classify() {
+        Category::Syntax => format!("it is not valid JSON ({at})"),
+        Category::Eof => format!("it ends too early ({at})"),
+        Category::Data => format!("a value is missing or of the wrong kind ({at})"),
+        Category::Io => "it could not be read".into(),
+    }
 }
 
 #[cfg(test)]

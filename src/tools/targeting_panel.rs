@@ -1,0 +1,603 @@
+//! Whom to personalize for: a targeting model's scores evaluated against
+//! the experiment's outcomes (Qini and uplift curves, uplift per score bin,
+//! the profit of personalizing for the top of the ranking), with a
+//! bootstrap interval. The file is read and every number computed in the
+//! file-reading worker, so a million users never freeze the page; Cancel
+//! stops the worker and keeps what was shown.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uplift_engine::targeting::{
+    guess_columns, sample_csv, ProfitCurve, QiniUncertainty, TargetingReport,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent, Worker};
+
+use crate::charts::targeting_chart::{profit_summary, profit_svg, qini_summary, qini_svg};
+use crate::platform::format;
+use crate::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
+use crate::tools::tools_context::use_tools_context;
+
+/// The worker's script (the file reader's), next to the page.
+const WORKER_URL: &str = "./ingest_worker_loader.js";
+/// The first bytes of a file, enough for its header row.
+const HEAD_BYTES: i32 = 64 * 1024;
+
+/// A running worker and its message handler.
+type Job = (Worker, Closure<dyn FnMut(MessageEvent)>);
+
+thread_local! {
+    /// The data chosen last: a file, the pasted text or the sample.
+    static SOURCE: RefCell<Option<Blob>> = const { RefCell::new(None) };
+    /// The running worker and its message handler, until it is done.
+    static JOB: RefCell<Option<Job>> = const { RefCell::new(None) };
+}
+
+fn stop_job() {
+    JOB.with(|job| {
+        if let Some((worker, _)) = job.borrow_mut().take() {
+            worker.terminate();
+        }
+    });
+}
+
+/// What the tool is doing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Idle,
+    /// Reading the file and ranking its users.
+    Reading,
+    Resampling {
+        done: usize,
+        total: usize,
+    },
+}
+
+/// The evaluation on screen.
+#[derive(Debug, Clone, PartialEq)]
+struct Evaluation {
+    report: TargetingReport,
+    profit: ProfitCurve,
+    millis: f64,
+    /// The bootstrap's result, or why there is none.
+    uncertainty: Option<Result<(QiniUncertainty, f64), String>>,
+    request: TargetingRequest,
+}
+
+/// The column choices, all strings as the selects hold them ("" for none).
+#[derive(Clone, Copy)]
+struct Choices {
+    score: RwSignal<String>,
+    treatment: RwSignal<String>,
+    outcome: RwSignal<String>,
+    revenue: RwSignal<String>,
+}
+
+fn parse_amount(text: &str) -> Option<f64> {
+    uplift_engine::decimal::parse_f64(&text.trim().replace([' ', '_'], "").replace(',', "."))
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+fn blob_of(text: &str) -> Option<Blob> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    Blob::new_with_str_sequence(&parts).ok()
+}
+
+/// The header row of `blob`'s first bytes.
+async fn headers_of(blob: &Blob) -> Result<Vec<String>, String> {
+    let head = blob
+        .slice_with_i32_and_i32(0, HEAD_BYTES)
+        .map_err(|_| "The file could not be read.".to_string())?;
+    let text = wasm_bindgen_futures::JsFuture::from(head.text())
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "The file could not be read as text.".to_string())?;
+    Ok(uplift_engine::ingest::header_fields(&text))
+}
+
+/// The width the charts are drawn at: the tool's own.
+fn chart_width() -> u32 {
+    let available = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("targeting"))
+        .map_or(0.0, |e| f64::from(e.client_width()));
+    crate::charts::drawn_width(available)
+}
+
+#[component]
+pub fn TargetingPanel() -> impl IntoView {
+    let context = use_tools_context();
+    let pasted = RwSignal::new(String::new());
+    let source_name = RwSignal::new(None::<String>);
+    let headers = RwSignal::new(Vec::<String>::new());
+    let choices = Choices {
+        score: RwSignal::new(String::new()),
+        treatment: RwSignal::new(String::new()),
+        outcome: RwSignal::new(String::new()),
+        revenue: RwSignal::new(String::new()),
+    };
+    let value_per_response = RwSignal::new("40".to_string());
+    let cost_per_user = RwSignal::new("0.50".to_string());
+    let resamples = RwSignal::new(1000usize);
+    let phase = RwSignal::new(Phase::Idle);
+    let evaluation = RwSignal::new(None::<Evaluation>);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+
+    // A new source: its columns, with guessed roles.
+    let choose = move |blob: Blob, name: String| {
+        spawn_local(async move {
+            match headers_of(&blob).await {
+                Ok(found) if found.len() >= 3 => {
+                    let guess = guess_columns(&found);
+                    let pick = |g: Option<String>, i: usize| {
+                        g.or_else(|| found.get(i).cloned()).unwrap_or_default()
+                    };
+                    choices.score.set(pick(guess.score, 0));
+                    choices.treatment.set(pick(guess.treatment, 1));
+                    choices.outcome.set(pick(guess.outcome, 2));
+                    choices.revenue.set(guess.revenue.unwrap_or_default());
+                    headers.set(found);
+                    source_name.set(Some(name));
+                    error.set(None);
+                    SOURCE.with(|s| *s.borrow_mut() = Some(blob));
+                }
+                Ok(found) => error.set(Some(format!(
+                    "{name} has {} column(s); a targeting file needs at least a score, a treatment flag and an outcome, one user per row.",
+                    found.len()
+                ))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            let name = format!("“{}”", file.name());
+            choose(file.into(), name);
+        }
+        // The same file chosen again is read again.
+        input.set_value("");
+    };
+    let use_pasted = move |_| {
+        let text = pasted.get_untracked();
+        if text.trim().is_empty() {
+            error.set(Some(
+                "Paste one row per user, with a header row, first.".into(),
+            ));
+            return;
+        }
+        if let Some(blob) = blob_of(&text) {
+            choose(blob, "The pasted data".into());
+        }
+    };
+    let use_sample = move |_| {
+        if let Some(blob) = blob_of(&sample_csv(20_000, 1)) {
+            choose(blob, "The sample of 20,000 users".into());
+        }
+    };
+
+    let cancel = move |_| {
+        stop_job();
+        let was = phase.get_untracked();
+        phase.set(Phase::Idle);
+        match was {
+            Phase::Resampling { done, total } => {
+                evaluation.update(|e| {
+                    if let Some(e) = e {
+                        e.uncertainty = Some(Err(format!(
+                            "Cancelled after {} of {} resamples: no interval.",
+                            format::count(done as u64),
+                            format::count(total as u64)
+                        )));
+                    }
+                });
+            }
+            _ => notice.set(Some(
+                "Cancelled. What was shown before is unchanged.".into(),
+            )),
+        }
+    };
+
+    let evaluate = move |_| {
+        if phase.get_untracked() != Phase::Idle {
+            return;
+        }
+        notice.set(None);
+        let Some(blob) = SOURCE.with(|s| s.borrow().clone()) else {
+            error.set(Some(
+                "Choose a file, paste data or load the sample first.".into(),
+            ));
+            return;
+        };
+        let (Some(value), Some(cost)) = (
+            parse_amount(&value_per_response.get_untracked()),
+            parse_amount(&cost_per_user.get_untracked()),
+        ) else {
+            error.set(Some(
+                "The value of a response and the cost per user must be numbers of 0 or more."
+                    .into(),
+            ));
+            return;
+        };
+        let revenue = Some(choices.revenue.get_untracked()).filter(|r| !r.is_empty());
+        let request = TargetingRequest {
+            score: choices.score.get_untracked(),
+            treatment: choices.treatment.get_untracked(),
+            outcome: choices.outcome.get_untracked(),
+            revenue,
+            value_per_response: value,
+            cost_per_user: cost,
+            bins: 10,
+            resamples: resamples.get_untracked(),
+            seed: 1,
+            confidence: context.with_untracked(|c| c.confidence),
+        };
+        let roles = [&request.score, &request.treatment, &request.outcome];
+        if roles
+            .iter()
+            .enumerate()
+            .any(|(i, a)| roles.iter().skip(i + 1).any(|b| a == b))
+        {
+            error.set(Some(
+                "The score, the treatment flag and the outcome must be three different columns."
+                    .into(),
+            ));
+            return;
+        }
+        error.set(None);
+        start(blob, request, phase, evaluation, error);
+    };
+
+    let busy = move || phase.get() != Phase::Idle;
+    let column_select = move |id: &'static str,
+                              label: &'static str,
+                              signal: RwSignal<String>,
+                              optional: bool| {
+        view! {
+            <label class="control-field">
+                <span class="field-label">{label}</span>
+                <select id=id on:change=move |ev| signal.set(event_target_value(&ev))>
+                    {optional.then(|| view! { <option value="" selected=move || signal.get().is_empty()>"none: value per response"</option> })}
+                    {move || headers.get().into_iter().map(|h| {
+                        let selected = signal.get() == h;
+                        view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+
+    view! {
+        <section class="panel targeting" id="targeting" aria-labelledby="targeting-title">
+            <h2 id="targeting-title">"Whom to personalize for"</h2>
+            <p class="hint">
+                "One row per user of an experiment: the personalization model's "<strong>"score"</strong>
+                " (predicted uplift or propensity), whether the user was "<strong>"treated"</strong>
+                " and the "<strong>"outcome"</strong>" (1/0, true/false or yes/no), optionally a revenue per user. "
+                "The Qini curve shows whether the users the model ranks first respond most to personalization. Read and computed in this page."
+            </p>
+            <div class="actions">
+                <label class="button secondary file-button">
+                    "Choose a file…"
+                    <input type="file" id="targeting-file" accept=".csv,.tsv,.txt,text/csv" class="visually-hidden" on:change=on_file/>
+                </label>
+                <button type="button" class="button secondary" id="targeting-sample" on:click=use_sample>"Load a sample"</button>
+            </div>
+            <details class="paste">
+                <summary>"or paste the rows"</summary>
+                <label for="targeting-input" class="field-label">"Users (CSV)"</label>
+                <textarea id="targeting-input" rows="4" spellcheck="false"
+                    prop:value=move || pasted.get()
+                    on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+                <button type="button" class="button secondary" id="targeting-use-pasted" on:click=use_pasted>"Use the pasted rows"</button>
+            </details>
+            {move || source_name.get().map(|name| view! {
+                <p class="status ok" id="targeting-source">{format!("{name}: {} columns.", headers.with(Vec::len))}</p>
+                <div class="actions">
+                    {column_select("targeting-score", "Score", choices.score, false)}
+                    {column_select("targeting-treatment", "Treated", choices.treatment, false)}
+                    {column_select("targeting-outcome", "Outcome", choices.outcome, false)}
+                    {column_select("targeting-revenue", "Revenue per user", choices.revenue, true)}
+                </div>
+                <div class="actions">
+                    <label class="control-field">
+                        <span class="field-label">"Value of a response"</span>
+                        <input id="targeting-value" type="text" inputmode="decimal"
+                            prop:value=move || value_per_response.get()
+                            on:change=move |ev| value_per_response.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="control-field">
+                        <span class="field-label">"Cost per user personalized"</span>
+                        <input id="targeting-cost" type="text" inputmode="decimal"
+                            prop:value=move || cost_per_user.get()
+                            on:change=move |ev| cost_per_user.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="control-field">
+                        <span class="field-label">"Bootstrap resamples"</span>
+                        <select id="targeting-resamples" on:change=move |ev| resamples.set(event_target_value(&ev).parse().unwrap_or(1000))>
+                            <option value="0">"none"</option>
+                            <option value="200">"200"</option>
+                            <option value="1000" selected=true>"1,000"</option>
+                        </select>
+                    </label>
+                    <button type="button" class="button" id="targeting-run" on:click=evaluate
+                        aria-disabled=move || busy().then_some("true")>
+                        "Evaluate the score"
+                    </button>
+                </div>
+            })}
+            {move || match phase.get() {
+                Phase::Idle => None,
+                Phase::Reading => Some(view! {
+                    <p class="status" role="status" id="targeting-progress-text">
+                        <progress id="targeting-progress"></progress>
+                        " Reading the file and ranking the users… "
+                        <button type="button" class="button secondary" id="targeting-cancel" on:click=cancel>"Cancel"</button>
+                    </p>
+                }.into_any()),
+                Phase::Resampling { done, total } => Some(view! {
+                    <p class="status" role="status" id="targeting-progress-text">
+                        <progress id="targeting-progress" max=total value=done></progress>
+                        {format!(" Bootstrap: {} of {} resamples… ", format::count(done as u64), format::count(total as u64))}
+                        <button type="button" class="button secondary" id="targeting-cancel" on:click=cancel>"Cancel"</button>
+                    </p>
+                }.into_any()),
+            }}
+            {move || error.get().map(|e| view! { <p class="status error" role="alert" id="targeting-error">{e}</p> })}
+            {move || notice.get().map(|n| view! { <p class="status" role="status" id="targeting-notice">{n}</p> })}
+            {move || {
+                context.track();
+                evaluation.get().map(|e| view! { <TargetingResults evaluation=e/> })
+            }}
+        </section>
+    }
+}
+
+/// Ask a new worker to evaluate `blob`; its messages update the tool.
+fn start(
+    blob: Blob,
+    request: TargetingRequest,
+    phase: RwSignal<Phase>,
+    evaluation: RwSignal<Option<Evaluation>>,
+    error: RwSignal<Option<String>>,
+) {
+    stop_job();
+    let worker = match Worker::new(WORKER_URL) {
+        Ok(w) => w,
+        Err(_) => {
+            error.set(Some(
+                "This browser cannot start the background reader.".into(),
+            ));
+            return;
+        }
+    };
+    phase.set(Phase::Reading);
+    let json = serde_json::to_string(&request).unwrap_or_default();
+    let sender = worker.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let Some(message) = ev
+            .data()
+            .as_string()
+            .and_then(|t| TargetingMessage::from_json(&t))
+        else {
+            return;
+        };
+        match message {
+            TargetingMessage::Ready => {
+                let job = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&job, &"file".into(), &blob);
+                let _ = js_sys::Reflect::set(&job, &"targeting".into(), &JsValue::from_str(&json));
+                let _ = sender.post_message(&job);
+            }
+            TargetingMessage::Evaluated {
+                report,
+                profit,
+                millis,
+            } => {
+                let resamples = request.resamples;
+                // The interval depends on the columns only: a new value or
+                // cost keeps the one already computed.
+                let kept = evaluation.with_untracked(|e| {
+                    e.as_ref()
+                        .filter(|e| {
+                            resamples == 0
+                                && (&e.request.score, &e.request.treatment, &e.request.outcome)
+                                    == (&request.score, &request.treatment, &request.outcome)
+                        })
+                        .and_then(|e| e.uncertainty.clone())
+                        .filter(Result::is_ok)
+                });
+                evaluation.set(Some(Evaluation {
+                    report: *report,
+                    profit,
+                    millis,
+                    uncertainty: kept,
+                    request: request.clone(),
+                }));
+                if resamples == 0 {
+                    phase.set(Phase::Idle);
+                    stop_job();
+                } else {
+                    phase.set(Phase::Resampling {
+                        done: 0,
+                        total: resamples,
+                    });
+                }
+            }
+            TargetingMessage::Resampled { done, total } => {
+                phase.set(Phase::Resampling { done, total });
+            }
+            TargetingMessage::Uncertainty { result, millis } => {
+                evaluation.update(|e| {
+                    if let Some(e) = e {
+                        e.uncertainty = Some(Ok((result, millis)));
+                    }
+                });
+                phase.set(Phase::Idle);
+                stop_job();
+            }
+            TargetingMessage::Failed(message) => {
+                // What was shown before stays.
+                error.set(Some(message));
+                phase.set(Phase::Idle);
+                stop_job();
+            }
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    JOB.with(|job| *job.borrow_mut() = Some((worker, on_message)));
+}
+
+#[component]
+fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
+    let Evaluation {
+        report,
+        profit,
+        millis,
+        uncertainty,
+        request,
+    } = evaluation;
+    let interval = match &uncertainty {
+        Some(Ok((u, ms))) => format!(
+            "{} bootstrap interval {} to {}; against random rankings, {} ({} resamples in {} s).",
+            format::percent(u.confidence, 0),
+            format::number(u.ci.0, 3),
+            format::number(u.ci.1, 3),
+            format::p_is(u.p_value_random),
+            format::count(u.resamples as u64),
+            format::number(ms / 1000.0, 1),
+        ),
+        Some(Err(e)) => e.clone(),
+        None if request.resamples > 0 => "Its bootstrap interval is being computed…".into(),
+        None => "No bootstrap interval was asked for.".into(),
+    };
+    let verdict = match &uncertainty {
+        Some(Ok((u, _))) if u.ci.0 > 0.0 => {
+            "The score ranks users by their response to personalization better than chance."
+        }
+        Some(Ok(_)) => "The score cannot be told from a random ranking: its interval includes 0.",
+        _ => "",
+    };
+    let rows = report
+        .by_percentile
+        .iter()
+        .map(|b| {
+            let half = 1.959_963_984_540_054 * b.std_uplift;
+            let rate = |r: f64| {
+                if r.is_finite() {
+                    format::percent(r, 2)
+                } else {
+                    "–".into()
+                }
+            };
+            let total = b.percentile == "total";
+            view! {
+                <tr class:total=total>
+                    <th scope="row">{if total { "All users".to_string() } else { format!("{}%", b.percentile.replace('-', "–")) }}</th>
+                    <td class="num">{format::count(b.n_treatment)}</td>
+                    <td class="num">{format::count(b.n_control)}</td>
+                    <td class="num">{rate(b.response_rate_treatment)}</td>
+                    <td class="num">{rate(b.response_rate_control)}</td>
+                    <td class="num">{if b.uplift.is_finite() { format!("{} pts", format::number(b.uplift * 100.0, 2)) } else { "–".into() }}</td>
+                    <td class="num">{if half.is_finite() && b.uplift.is_finite() {
+                        format!("{} to {}", format::number((b.uplift - half) * 100.0, 2), format::number((b.uplift + half) * 100.0, 2))
+                    } else { "–".into() }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let width = chart_width();
+    let qini = qini_svg(&report, width);
+    let qini_words = qini_summary(&report);
+    let profit_chart = profit_svg(&profit, width);
+    let profit_words = profit_summary(&profit);
+    let value_words = match &request.revenue {
+        Some(column) => format!("each user's {column}"),
+        None => format!("{} per response", format::money(request.value_per_response)),
+    };
+    view! {
+        <p class="status ok" role="status" id="targeting-summary">
+            {format!(
+                "{} users, {} treated; evaluated in {} s.",
+                format::count(report.users),
+                format::count(report.treated),
+                format::number(millis / 1000.0, 2),
+            )}
+        </p>
+        <p class="verdict" id="targeting-verdict">
+            {format!("Normalised Qini coefficient {}. ", format::number(report.qini_auc, 3))}
+            {verdict}
+        </p>
+        <p id="targeting-qini">
+            {format!(
+                "Normalised Qini coefficient {} (uplift AUC {}). ",
+                format::number(report.qini_auc, 3),
+                format::number(report.uplift_auc, 4),
+            )}
+            <span id="targeting-interval">{interval}</span>
+        </p>
+        {qini.map(|svg| view! {
+            <figure class="chart" id="qini-chart">
+                <div class="chart-svg" role="img" aria-label=qini_words.clone() inner_html=svg.clone()></div>
+                <crate::charts::ChartDownloads id="qini-chart" name="Qini chart" svg=svg/>
+                <figcaption>{qini_words.clone()}</figcaption>
+            </figure>
+        })}
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Uplift by score decile">
+            <table class="data-table" id="targeting-bins">
+                <caption>"Uplift by tenth of the score, highest first (percentage points, 95% interval)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Score rank"</th>
+                        <th scope="col" class="num">"Treated"</th>
+                        <th scope="col" class="num">"Untreated"</th>
+                        <th scope="col" class="num">"Treated rate"</th>
+                        <th scope="col" class="num">"Untreated rate"</th>
+                        <th scope="col" class="num">"Uplift"</th>
+                        <th scope="col" class="num">"Interval"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <crate::charts::TableDownload table_id="targeting-bins" name="uplift by score table"/>
+        <p id="targeting-profit">
+            {format!(
+                "Valuing {value_words} and {} per user personalized: personalize for the top {} of scores, for {} per user of the audience ({} in all), against {} for everyone.",
+                format::money(request.cost_per_user),
+                format::percent(profit.best_share, 0),
+                format::money(profit.best_profit),
+                format::money(profit.best_profit * report.users as f64),
+                format::money(profit.everyone_profit),
+            )}
+        </p>
+        {profit_chart.map(|svg| view! {
+            <figure class="chart" id="profit-chart">
+                <div class="chart-svg" role="img" aria-label=profit_words.clone() inner_html=svg.clone()></div>
+                <crate::charts::ChartDownloads id="profit-chart" name="profit chart" svg=svg/>
+                <figcaption>{profit_words.clone()}</figcaption>
+            </figure>
+        })}
+        <p class="method-note">
+            "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml's qini_score reports the unnormalised area instead. The interval resamples users with replacement, keeping the score's ranking; the p-value compares the score with random rankings of the same users."
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_amount;
+
+    #[test]
+    fn amounts_read_as_users_type_them() {
+        assert_eq!(parse_amount("0,50"), Some(0.5));
+        assert_eq!(parse_amount(" 1 000 "), Some(1000.0));
+        assert_eq!(parse_amount("-1"), None);
+        assert_eq!(parse_amount("abc"), None);
+    }
+}

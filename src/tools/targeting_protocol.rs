@@ -1,0 +1,74 @@
+//! Messages between the targeting tool and the file-reading worker
+//! (`src/bin/ingest_worker.rs`), which ranks the users, draws the curves
+//! and runs the bootstrap off the page's thread. Sent as JSON strings.
+
+use serde::{Deserialize, Serialize};
+use uplift_engine::targeting::{ProfitCurve, QiniUncertainty, TargetingReport};
+
+/// What to evaluate in the file sent beside this JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetingRequest {
+    pub score: String,
+    pub treatment: String,
+    pub outcome: String,
+    /// A value per user for the profit curve; without it each response is
+    /// worth `value_per_response`.
+    pub revenue: Option<String>,
+    pub value_per_response: f64,
+    pub cost_per_user: f64,
+    pub bins: usize,
+    /// Bootstrap resamples (and random rankings); 0 for none.
+    pub resamples: usize,
+    pub seed: u64,
+    pub confidence: f64,
+}
+
+/// What the worker tells the targeting tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetingMessage {
+    /// Loaded and listening (the same message as the file reader's).
+    Ready,
+    /// The curves, bins and profit curve; resampling follows if asked for.
+    Evaluated {
+        report: Box<TargetingReport>,
+        profit: ProfitCurve,
+        millis: f64,
+    },
+    /// Resamples done so far.
+    Resampled { done: usize, total: usize },
+    /// The bootstrap's interval and p-value, with the time it took.
+    Uncertainty {
+        result: QiniUncertainty,
+        millis: f64,
+    },
+    /// The file cannot be evaluated; the message is for the user.
+    Failed(String),
+}
+
+impl TargetingMessage {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Option<TargetingMessage> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ingest_protocol::WorkerMessage;
+
+    #[test]
+    fn ready_is_the_file_readers_ready() {
+        assert_eq!(
+            TargetingMessage::from_json(&WorkerMessage::Ready.to_json()),
+            Some(TargetingMessage::Ready)
+        );
+        let m = TargetingMessage::Resampled { done: 3, total: 9 };
+        assert_eq!(TargetingMessage::from_json(&m.to_json()), Some(m));
+        assert_eq!(TargetingMessage::from_json("{}"), None);
+    }
+}

@@ -1,0 +1,120 @@
+// The targeting tool: a model's scores evaluated in the file-reading worker,
+// loaded through the file input as a user would, with numbers checked
+// against scikit-uplift 0.5.1 (tests/reference/targeting_fixture.json), the
+// bootstrap's progress and Cancel, and bad files reported in words.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, openApp, screenshot, useBrowser } from './harness.mjs';
+
+const env = useBrowser();
+const fixture = JSON.parse(readFileSync(join(ROOT, 'tests/reference/targeting_fixture.json'), 'utf8'));
+const dir = mkdtempSync(join(tmpdir(), 'targeting-'));
+const HILLSTROM = join(dir, 'hillstrom_targeting.csv');
+writeFileSync(HILLSTROM, gunzipSync(readFileSync(join(ROOT, 'tests/data/hillstrom_targeting.csv.gz'))));
+const number = (text) => Number(text.replace(/[,\s]/g, ''));
+
+async function openTargeting(page) {
+  await page.locator('#open-targeting').click();
+  await page.locator('#targeting-file').waitFor({ state: 'attached' });
+}
+
+test('Hillstrom scored by a model: Qini, uplift AUC and deciles equal scikit-uplift', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTargeting(page);
+    await page.setInputFiles('#targeting-file', HILLSTROM);
+    await page.locator('#targeting-score option[value="score"]').waitFor({ state: 'attached' });
+    // Roles guessed from the headers.
+    assert.equal(await page.locator('#targeting-score').inputValue(), 'score');
+    assert.equal(await page.locator('#targeting-treatment').inputValue(), 'treatment');
+    assert.equal(await page.locator('#targeting-outcome').inputValue(), 'conversion');
+    assert.equal(await page.locator('#targeting-revenue').inputValue(), 'spend');
+    await page.locator('#targeting-outcome').selectOption('visit');
+    await page.locator('#targeting-resamples').selectOption('200');
+    await page.locator('#targeting-run').click();
+    await page.locator('#targeting-progress').waitFor();
+    await page.waitForFunction(() => /\d% bootstrap interval/.test(document.querySelector('#targeting-interval')?.textContent ?? ''), null, { timeout: 60_000 });
+
+    const ref = fixture.hillstrom.outcomes.visit;
+    const qini = await page.locator('#targeting-qini').innerText();
+    assert.match(qini, new RegExp(`Qini coefficient ${ref.qini_auc.toFixed(3)}`));
+    assert.match(qini, new RegExp(`uplift AUC ${ref.uplift_auc.toFixed(4)}`));
+    assert.match(await page.locator('#targeting-summary').innerText(), /42,693 users/);
+    // The interval holds the coefficient and lies above 0: the score is informative.
+    const [, low, high] = qini.match(/interval (-?[\d.]+) to (-?[\d.]+)/).map(Number);
+    assert.ok(low < ref.qini_auc && ref.qini_auc < high && low > 0, qini);
+
+    const bins = ref.by_percentile['overall/10'];
+    const rows = page.locator('#targeting-bins tbody tr');
+    assert.equal(await rows.count(), bins.length + (bins.length === 10 ? 1 : 0));
+    for (const [i, bin] of bins.slice(0, 10).entries()) {
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      assert.equal(number(cells[0]), bin.n_treatment, `bin ${bin.percentile} treated`);
+      assert.equal(number(cells[1]), bin.n_control, `bin ${bin.percentile} untreated`);
+      assert.equal(parseFloat(cells[4]), Number((bin.uplift * 100).toFixed(2)), `bin ${bin.percentile} uplift`);
+    }
+    // Both charts, with their words; the profit uses each user's spend.
+    assert.equal(await page.locator('#qini-chart svg').count(), 1);
+    assert.equal(await page.locator('#profit-chart svg').count(), 1);
+    assert.match(await page.locator('#targeting-profit').innerText(), /Valuing each user's spend and \$0\.50 per user personalized: personalize for the top \d+%/);
+    assert.match(await page.locator('#qini-chart figcaption').innerText(), /top 20% of scores gives [\d,]+ extra responses/);
+    await page.locator('#targeting').screenshot({ path: join(ROOT, 'tests/browser/artifacts/targeting-1440.png') });
+
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.locator('#targeting-run').click();
+    await page.locator('#targeting-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.match(await page.locator('#targeting-interval').innerText(), /95% bootstrap interval/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360px`);
+    await page.locator('#targeting').screenshot({ path: join(ROOT, 'tests/browser/artifacts/targeting-360.png') });
+
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the bootstrap can be cancelled, and bad files are named without losing the results', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    await openTargeting(page);
+    await page.locator('#targeting-sample').click();
+    await page.locator('#targeting-score option[value="score"]').waitFor({ state: 'attached' });
+    await page.locator('#targeting-run').click();
+    // Resampling shows its progress; Cancel stops it and keeps the curves.
+    await page.waitForFunction(() => /Bootstrap: [\d,]+ of 1,000/.test(document.querySelector('#targeting-progress-text')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.locator('#targeting-cancel').click();
+    await page.locator('#targeting-progress').waitFor({ state: 'detached' });
+    assert.match(await page.locator('#targeting-interval').innerText(), /Cancelled after [\d,]+ of 1,000 resamples/);
+    assert.equal(await page.locator('#qini-chart svg').count(), 1, 'the curves stay');
+    const before = await page.locator('#targeting-qini').innerText();
+
+    // Revenue as the outcome: not 1/0, named with its line and column.
+    await page.locator('#targeting-outcome').selectOption('revenue');
+    await page.locator('#targeting-revenue').selectOption('');
+    await page.locator('#targeting-run').click();
+    await page.locator('#targeting-error').waitFor();
+    assert.match(await page.locator('#targeting-error').innerText(), /Line \d+, column 'revenue': "40" is not/);
+    assert.equal(await page.locator('#targeting-qini').innerText(), before, 'the last results stay');
+
+    // The same column twice.
+    await page.locator('#targeting-outcome').selectOption('score');
+    await page.locator('#targeting-run').click();
+    await page.waitForFunction(() => /three different columns/.test(document.querySelector('#targeting-error')?.textContent ?? ''));
+
+    // A file with too few columns.
+    const narrow = join(dir, 'narrow.csv');
+    writeFileSync(narrow, 'score,treatment\n0.1,1\n0.2,0\n');
+    await page.setInputFiles('#targeting-file', narrow);
+    await page.waitForFunction(() => /narrow\.csv” has 2 column/.test(document.querySelector('#targeting-error')?.textContent ?? ''));
+    assert.equal(await page.locator('#targeting-qini').innerText(), before, 'the last results stay');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
