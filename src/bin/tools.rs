@@ -31,6 +31,7 @@ mod tools {
     use uplift_roi_app::platform::format;
     use uplift_roi_app::tools::clv_panel::ClvPanel;
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
+    use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
     use uplift_roi_app::tools::tools_context::ToolsContext;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
@@ -61,10 +62,18 @@ mod tools {
         })
     }
 
-    /// Render the tool `kind` ("clv", "planner", "warehouse" or "targeting")
+    /// Render the tool `kind` ("clv", "planner", "warehouse", "targeting" or
+    /// "programme")
     /// into `slot`.
     #[wasm_bindgen]
-    pub fn mount_tool(kind: &str, slot: web_sys::HtmlElement, context_json: &str) {
+    pub fn mount_tool(
+        kind: &str,
+        slot: web_sys::HtmlElement,
+        context_json: &str,
+        on_event: js_sys::Function,
+    ) {
+        // The programme tool keeps its inputs in the page's scenario.
+        file_reader::set_page(on_event);
         let context = shared_context(context_json);
         let kind = kind.to_string();
         leptos::mount::mount_to(slot, move || {
@@ -74,6 +83,7 @@ mod tools {
                 "planner" => view! { <PlannerPanel/> }.into_any(),
                 "warehouse" => view! { <WarehousePanel/> }.into_any(),
                 "targeting" => view! { <TargetingPanel/> }.into_any(),
+                "programme" => view! { <ProgrammePanel/> }.into_any(),
                 _ => ().into_any(),
             }
         })

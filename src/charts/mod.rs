@@ -14,6 +14,7 @@ pub mod cost_chart;
 pub mod forest_chart;
 pub mod lazy;
 pub mod posterior_chart;
+pub mod programme_chart;
 pub mod roi_chart;
 pub mod targeting_chart;
 pub mod tornado_chart;

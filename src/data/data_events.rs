@@ -25,6 +25,8 @@ pub enum DataEvent {
     Metrics(MetricPlan),
     /// New rows for the text area: repeated users left out, or put back.
     Text(String),
+    /// The programme tool's inputs, to be kept in the scenario ("" for none).
+    Programme(String),
 }
 
 impl DataEvent {

@@ -68,6 +68,9 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Columns(columns) => state.scenario.update(|s| s.columns = columns),
         DataEvent::Metrics(plan) => state.scenario.update(|s| s.analysis.metrics = plan),
         DataEvent::Text(text) => set_text_data(state, text),
+        DataEvent::Programme(p) => state
+            .scenario
+            .update(|s| s.programme = Some(p).filter(|p| !p.is_empty())),
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod clv_panel;
 pub mod planner_panel;
+pub mod programme_panel;
 pub mod targeting_panel;
 pub mod targeting_protocol;
 pub mod tool_cards;

@@ -18,7 +18,12 @@ use crate::tools::tools_context::ToolsContext;
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = mount_tool, catch)]
-    fn mount_tool(kind: &str, slot: &web_sys::HtmlElement, context: &str) -> Result<(), JsValue>;
+    fn mount_tool(
+        kind: &str,
+        slot: &web_sys::HtmlElement,
+        context: &str,
+        on_event: &js_sys::Function,
+    ) -> Result<(), JsValue>;
     #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = update_context, catch)]
     fn update_context(context: &str) -> Result<(), JsValue>;
 }
@@ -40,30 +45,36 @@ struct Tool {
     open: &'static str,
 }
 
-const TOOLS: [Tool; 4] = [
+const TOOLS: [Tool; 5] = [
     Tool {
         kind: "clv",
         title: "Customer lifetime value from a transaction log",
-        blurb: "Paste one row per purchase; BG/NBD and Gamma-Gamma are fitted in this page and predicted CLV is compared between variants.",
+        blurb: "BG/NBD and Gamma-Gamma fitted to one row per purchase; predicted CLV compared between variants.",
         open: "Open the CLV tool",
     },
     Tool {
         kind: "planner",
         title: "Plan the next test",
-        blurb: "Users needed per variant for the lift you want to detect, and the smallest lift your traffic can detect.",
+        blurb: "Users needed to detect the lift you want, and the smallest lift your traffic can detect.",
         open: "Open the test planner",
     },
     Tool {
         kind: "warehouse",
         title: "My data is in a warehouse",
-        blurb: "SQL for BigQuery, Snowflake, Databricks, PostgreSQL or DuckDB that reduces an events table to the sums step 1 reads.",
+        blurb: "SQL for BigQuery, Snowflake, Databricks, PostgreSQL or DuckDB that reduces events to the sums step 1 reads.",
         open: "Write the warehouse SQL",
     },
     Tool {
         kind: "targeting",
         title: "Whom to personalize for",
-        blurb: "Qini curve, uplift by score decile and the profit of targeting the top of a model's ranking.",
+        blurb: "Qini curve, uplift by decile and the profit of targeting the top of a model's scores.",
         open: "Evaluate a targeting score",
+    },
+    Tool {
+        kind: "programme",
+        title: "What the programme is worth",
+        blurb: "Lifts shrunk for the winner's curse; impact, NPV and the chance it paid off.",
+        open: "Value a programme",
     },
 ];
 
@@ -114,6 +125,7 @@ fn ToolCard(
     last_clicked: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let kind = tool.kind;
+    let state = use_app_state();
     // Asked for and waiting for the module; cleared if it fails to load.
     let requested = RwSignal::new(false);
     let opened = RwSignal::new(false);
@@ -141,7 +153,8 @@ fn ToolCard(
             // A tool that failed part-way leaves nothing behind.
             target.set_inner_html("");
             let json = context.with_untracked(ToolsContext::to_json);
-            match mount_tool(kind, &target, &json) {
+            let on_event = crate::data::file_loader::data_tools_callback(state);
+            match mount_tool(kind, &target, &json, &on_event) {
                 Ok(()) => {
                     opened.set(true);
                     // Keyboard users continue in the tool they opened.

@@ -19,6 +19,9 @@ pub struct ToolsContext {
     pub control_users: Option<f64>,
     pub locale: String,
     pub currency: String,
+    /// The programme tool's inputs kept in the scenario, if any.
+    #[serde(default)]
+    pub programme: Option<String>,
 }
 
 impl Default for ToolsContext {
@@ -29,6 +32,7 @@ impl Default for ToolsContext {
             control_users: None,
             locale: "en-US".into(),
             currency: "USD".into(),
+            programme: None,
         }
     }
 }
@@ -45,6 +49,7 @@ impl ToolsContext {
             control_users: report.and_then(|r| r.value.first().map(|v| v.users as f64)),
             locale: scenario.display.locale.clone(),
             currency: scenario.display.currency.clone(),
+            programme: scenario.programme.clone(),
         }
     }
 

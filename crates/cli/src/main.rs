@@ -87,10 +87,24 @@ enum Command {
         cost_per_user: f64,
     },
     /// A programme of experiments (name, lift, std_error or ci_low and
-    /// ci_high): each lift shrunk toward the programme's mean, as JSON
+    /// ci_high; optionally cost, share and date): each lift shrunk toward the
+    /// programme's mean, and the shipped winners' impact, NPV and chance of
+    /// paying off, as JSON
     Programme {
         /// One row per experiment ('-' for standard input)
         file: String,
+        /// What a year of all the traffic is worth on the lifts' metric
+        #[arg(long, value_name = "X", default_value_t = 10_000_000.0)]
+        annual_value: f64,
+        /// Months a shipped change is counted for
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// Annual discount rate for the NPV (0.08 = 8%)
+        #[arg(long, value_name = "RATE", default_value_t = 0.08)]
+        discount_rate: f64,
+        /// Seed of the draws for the chance of paying off
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Retention measured from data: Kaplan-Meier curves per group, median,
     /// RMST up to a horizon and the log-rank test, as JSON
@@ -430,11 +444,30 @@ fn run(command: Command) -> Result<String, String> {
             }
             serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
         }
-        Command::Programme { file } => {
-            use uplift_engine::programme::{read, report};
+        Command::Programme {
+            file,
+            annual_value,
+            months,
+            discount_rate,
+            seed,
+        } => {
+            use uplift_engine::programme::{read, report, worth, Valuation};
             let experiments = read(&read_text(&file)?).map_err(|e| e.to_string())?;
             let r = report(experiments).map_err(|e| e.to_string())?;
-            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+            let valuation = Valuation {
+                annual_value,
+                months,
+                discount_rate,
+                seed,
+                ..Valuation::default()
+            };
+            let w = worth(&r, &valuation).map_err(|e| e.to_string())?;
+            let mut json = serde_json::to_value(&r).map_err(|e| e.to_string())?;
+            if let Some(map) = json.as_object_mut() {
+                let w = serde_json::to_value(w).map_err(|e| e.to_string())?;
+                map.insert("worth".into(), w);
+            }
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
         }
         Command::Retention {
             file,

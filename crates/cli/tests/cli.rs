@@ -493,6 +493,21 @@ fn programme_shrinks_the_lifts_and_sums_the_winners_both_ways() {
     let shrunk = r["winners_shrunk_sum"].as_f64().unwrap();
     assert!((shrunk - (0.08 + kept * 0.10)).abs() < 1e-12, "{shrunk}");
     assert!((r["winners_raw_sum"].as_f64().unwrap() - 0.18).abs() < 1e-12);
+    // Valued on all the traffic at 2,000,000 a year, no discounting, no
+    // costs: one year of the shrunken winners' impact.
+    let (ok, out, err) = run(&[
+        "programme",
+        file.to_str().unwrap(),
+        "--annual-value",
+        "2000000",
+        "--discount-rate",
+        "0",
+    ]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let npv = r["worth"]["npv"].as_f64().unwrap();
+    assert!((npv - shrunk * 2_000_000.0).abs() < 1e-6, "{npv}");
+    assert_eq!(r["worth"]["roi"], Value::Null);
     std::fs::write(&file, "name,lift,std_error\na,0.1,0.02\n").unwrap();
     let (ok, _, err) = run(&["programme", file.to_str().unwrap()]);
     assert!(!ok);

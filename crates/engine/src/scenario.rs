@@ -289,6 +289,10 @@ pub struct Scenario {
     pub investment: InvestmentInputs,
     #[serde(default)]
     pub display: Display,
+    /// The programme tool's inputs (its experiments and valuation), as
+    /// that tool writes them: carried by links and files, read only there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
 }
 
 /// Indent compact JSON text the way `serde_json::to_string_pretty` does
@@ -414,6 +418,7 @@ impl Scenario {
             ],
             investment: InvestmentInputs::default(),
             display: Display::default(),
+            programme: None,
         }
     }
 

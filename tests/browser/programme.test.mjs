@@ -1,0 +1,69 @@
+// The programme tool: a portfolio of experiments shrunk for the winner's
+// curse and valued, carried by the page's share link like a single
+// experiment, with a bad row named and the last valid programme kept.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, openApp, useBrowser } from './harness.mjs';
+
+const env = useBrowser();
+const CLI = join(ROOT, 'target/debug/uplift-roi');
+
+async function openProgramme(page) {
+  await page.locator('#open-programme').click();
+  await page.locator('#programme-input').waitFor();
+}
+
+test('a sample programme is valued as the command line values it, and a link carries it', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openProgramme(page);
+    await page.locator('#programme-sample').click();
+    await page.locator('#programme-verdict').waitFor();
+    const sample = await page.locator('#programme-input').inputValue();
+    const dir = mkdtempSync(join(tmpdir(), 'programme-'));
+    writeFileSync(join(dir, 'p.csv'), sample);
+    const cli = JSON.parse(execFileSync(CLI, ['programme', join(dir, 'p.csv'), '--annual-value', '10000000', '--months', '12', '--discount-rate', '0.08'], { encoding: 'utf8' }));
+    const money = (x) => `$${Math.round(x).toLocaleString('en-US')}`.replace('$-', '−$');
+    const verdict = await page.locator('#programme-verdict').innerText();
+    assert.match(verdict, new RegExp(`^${cli.winners.length} of 12 experiments shipped`));
+    const detail = await page.locator('#programme-detail').innerText();
+    assert.ok(detail.includes(money(cli.worth.annual_impact_raw)), `${detail} / ${money(cli.worth.annual_impact_raw)}`);
+    assert.ok(detail.includes(money(cli.worth.total_cost)), detail);
+    assert.ok(verdict.includes(money(cli.worth.annual_impact_shrunk)), verdict);
+    assert.ok(verdict.includes(money(cli.worth.npv)), verdict);
+    assert.ok(verdict.includes(`${Math.round(cli.worth.probability_positive * 100)}%`), verdict);
+    const rows = page.locator('#programme-table tbody tr');
+    assert.equal(await rows.count(), 12);
+    assert.equal(await page.locator('#programme-table tbody tr.shipped').count(), cli.winners.length);
+    assert.equal(await page.locator('#programme-chart svg').count(), 1);
+    await page.locator('#programme').screenshot({ path: join(ROOT, 'tests/browser/artifacts/programme-1440.png') });
+
+    // The link carries the programme: another browser opens it with the same verdict.
+    await page.locator('#copy-link').click();
+    await page.locator('#share-message').waitFor();
+    const other = await env.browser.newContext();
+    const fresh = await other.newPage();
+    await fresh.goto(page.url());
+    await fresh.waitForSelector('#verdict');
+    await openProgramme(fresh);
+    await fresh.locator('#programme-verdict').waitFor();
+    assert.equal(await fresh.locator('#programme-verdict').innerText(), verdict);
+    assert.equal(await fresh.locator('#programme-input').inputValue(), sample);
+    await other.close();
+
+    // A bad date is named with its line and column; the last programme stays.
+    await page.locator('#programme-input').fill(sample.replace('2024-05-06', 'May 6th'));
+    await page.locator('#programme-input').blur();
+    await page.locator('#programme-error').waitFor();
+    assert.match(await page.locator('#programme-error').innerText(), /Line 7, column 'date': "May 6th" is not a date \(YYYY-MM-DD\)\. The results below are from the last valid programme\./);
+    assert.equal(await page.locator('#programme-verdict').innerText(), verdict);
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
