@@ -42,7 +42,6 @@ struct Tool {
     kind: &'static str,
     title: &'static str,
     blurb: &'static str,
-    open: &'static str,
 }
 
 const TOOLS: [Tool; 5] = [
@@ -50,31 +49,26 @@ const TOOLS: [Tool; 5] = [
         kind: "clv",
         title: "Customer lifetime value from a transaction log",
         blurb: "BG/NBD and Gamma-Gamma fitted to one row per purchase; predicted CLV compared between variants.",
-        open: "Open the CLV tool",
     },
     Tool {
         kind: "planner",
         title: "Plan the next test",
         blurb: "Users needed to detect the lift you want, and the smallest lift your traffic can detect.",
-        open: "Open the test planner",
     },
     Tool {
         kind: "warehouse",
         title: "My data is in a warehouse",
         blurb: "SQL for BigQuery, Snowflake, Databricks, PostgreSQL or DuckDB that reduces events to the sums step 1 reads.",
-        open: "Write the warehouse SQL",
     },
     Tool {
         kind: "targeting",
         title: "Whom to personalize for",
         blurb: "Qini curve, uplift by decile and the profit of targeting the top of a model's scores.",
-        open: "Evaluate a targeting score",
     },
     Tool {
         kind: "programme",
         title: "What the programme is worth",
         blurb: "Lifts shrunk for the winner's curse; impact, NPV and the chance it paid off.",
-        open: "Value a programme",
     },
 ];
 
@@ -184,6 +178,8 @@ fn ToolCard(
     };
     let title_id = format!("{kind}-card-title");
     let labelled_by = title_id.clone();
+    // "Open" is named by the card's title for screen readers.
+    let described_by = title_id.clone();
     // `aria-disabled`, not `disabled`: a disabled button would drop the
     // keyboard focus while the tool loads (clicks meanwhile do nothing).
     view! {
@@ -191,9 +187,9 @@ fn ToolCard(
             hidden=move || opened.get()>
             <h2 id=title_id>{tool.title}</h2>
             <p class="hint">{tool.blurb}</p>
-            <button type="button" class="button secondary" id=format!("open-{kind}") on:click=open
+            <button type="button" class="button secondary" id=format!("open-{kind}") on:click=open aria-describedby=described_by
                 aria-disabled=move || busy().then_some("true") aria-busy=move || busy().then_some("true")>
-                {move || if busy() { "Loading…" } else { tool.open }}
+                {move || if busy() { "Loading…" } else { "Open" }}
             </button>
             {move || error().map(|e| view! { <p class="status error" role="alert">{e}</p> })}
         </section>
