@@ -15,12 +15,15 @@
 //! - [`segments`] the analysis within each value of a segment column.
 //! - [`did`] a launch without a control group: difference in differences, event study, pre-trends.
 //! - [`survival`] retention measured from data: Kaplan–Meier, log-rank, RMST.
+//! - [`timeline`] the lift day by day: always-valid intervals, novelty trend, days to go.
+//! - [`cohorts`] signup-week cohorts: the share still active each week since signup.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
 pub mod decimal;
+pub mod cohorts;
 pub mod decision;
 pub mod did;
 pub mod finance;
@@ -35,6 +38,7 @@ pub mod segments;
 pub mod stats;
 pub mod survival;
 pub mod targeting;
+pub mod timeline;
 pub mod units;
 pub mod value;
 pub mod warehouse;

@@ -52,6 +52,24 @@ fn sensible_test(baseline: f64, alpha: f64, target_power: f64) -> bool {
         && target_power < 1.0
 }
 
+/// Users per variant for the test above to reach `target_power` at a
+/// standardised effect size: Cohen's h for rates, Cohen's d = δ/σ for
+/// means (statsmodels' `NormalIndPower().solve_power(effect_size, alpha,
+/// power, ratio=1)`). `None` for a zero effect or an α or power out of range.
+pub fn users_for_effect_size(effect: f64, alpha: f64, target_power: f64) -> Option<f64> {
+    let effect = effect.abs();
+    if !(effect > 0.0
+        && effect.is_finite()
+        && alpha > 0.0
+        && alpha < 1.0
+        && target_power > alpha / 2.0
+        && target_power < 1.0)
+    {
+        return None;
+    }
+    solve_increasing(|n| power(effect, n, alpha), target_power, 1e-6, 1e15)
+}
+
 /// What a planner needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
