@@ -163,6 +163,85 @@ enum Command {
         #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
         confidence: f64,
     },
+    /// The lift day by day: users and the metric per variant, the
+    /// cumulative relative lift with fixed-horizon and always-valid
+    /// (sequential) intervals, the trend of the daily lift (novelty or
+    /// primacy) and the days the experiment still needs, as JSON
+    Timeline {
+        /// One row per user, or with --users one row per day and variant
+        /// ('-' for standard input)
+        file: String,
+        /// The date (or timestamp) of exposure: YYYY-MM-DD, the time ignored
+        #[arg(long, value_name = "COLUMN")]
+        date: String,
+        /// The variant
+        #[arg(long, value_name = "COLUMN")]
+        variant: String,
+        /// The metric per user: 1/0 (a conversion) or a number (revenue);
+        /// with --users, its sum over the day's users
+        #[arg(long, value_name = "COLUMN")]
+        metric: String,
+        /// A file of daily aggregates: the users of each day and variant
+        #[arg(long, value_name = "COLUMN")]
+        users: Option<String>,
+        /// Daily aggregates of a metric that is not 1/0: the sum of its squares
+        #[arg(long, value_name = "COLUMN", requires = "users")]
+        sum_squares: Option<String>,
+        /// The control (default: the variant named control, else the first)
+        #[arg(long, value_name = "NAME")]
+        control: Option<String>,
+        /// The treatment, when there are more than two variants
+        #[arg(long, value_name = "NAME")]
+        treatment: Option<String>,
+        /// Tuning parameter of the always-valid intervals (GrowthBook's default)
+        #[arg(long, value_name = "TAU", default_value_t = 5000.0, value_parser = parse_tau)]
+        tau: f64,
+        /// Confidence level of intervals, between 0.5 and 1
+        #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+        confidence: f64,
+        /// The smallest relative lift worth detecting, for the days to go
+        /// (default: the observed lift if positive, else 0.05)
+        #[arg(long, value_name = "LIFT", value_parser = parse_lift)]
+        min_lift: Option<f64>,
+    },
+    /// Signup-week cohorts: the share of each cohort still active 0, 1, 2,
+    /// ... weeks after signing up, per variant, with the weeks a cohort is
+    /// too young to show left empty (null), as JSON
+    Cohorts {
+        /// One row per user ('-' for standard input)
+        file: String,
+        /// The signup (or first exposure) date
+        #[arg(long, value_name = "COLUMN")]
+        start: String,
+        /// The date the user was last seen (or churned)
+        #[arg(
+            long,
+            value_name = "COLUMN",
+            requires = "observed_until",
+            required_unless_present = "duration"
+        )]
+        end: Option<String>,
+        /// The day the data ends: users last seen then are still active
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, requires = "end")]
+        observed_until: Option<i64>,
+        /// Days from signup to churn, or to the end of the user's follow-up
+        #[arg(
+            long,
+            value_name = "COLUMN",
+            requires = "event",
+            conflicts_with = "end"
+        )]
+        duration: Option<String>,
+        /// 1 if the user churned after --duration days, 0 if still active then
+        #[arg(long, value_name = "COLUMN", requires = "duration")]
+        event: Option<String>,
+        /// The variant; without it, one table for all users
+        #[arg(long, value_name = "COLUMN")]
+        variant: Option<String>,
+        /// At most this many weeks since signup (columns 0 to N - 1)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
+        weeks: Option<u32>,
+    },
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -354,6 +433,25 @@ fn parse_confidence(text: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_tau(text: &str) -> Result<f64, String> {
+    match uplift_engine::decimal::parse_f64(text.trim()) {
+        Some(t) if t > 0.0 && t.is_finite() => Ok(t),
+        _ => Err("must be a number above 0, e.g. 5000".into()),
+    }
+}
+
+/// A relative lift as a fraction (`0.05`) or a percent (`5%`).
+fn parse_lift(text: &str) -> Result<f64, String> {
+    let lift = match text.trim().strip_suffix('%') {
+        Some(pct) => uplift_engine::decimal::parse_f64(pct.trim()).map(|p| p / 100.0),
+        None => uplift_engine::decimal::parse_f64(text.trim()),
+    };
+    match lift {
+        Some(l) if l > 0.0 && l.is_finite() => Ok(l),
+        _ => Err("must be a relative lift above 0, e.g. 0.05 or 5%".into()),
+    }
+}
+
 fn parse_discount(text: &str) -> Result<f64, String> {
     match uplift_engine::decimal::parse_f64(text.trim()) {
         Some(d) if (0.0..1.0).contains(&d) => Ok(d),
@@ -505,6 +603,64 @@ fn run(command: Command) -> Result<String, String> {
             let panel = read_panel(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
             let r = difference_in_differences(&panel, confidence, event_study)
                 .map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+        }
+        Command::Timeline {
+            file,
+            date,
+            variant,
+            metric,
+            users,
+            sum_squares,
+            control,
+            treatment,
+            tau,
+            confidence,
+            min_lift,
+        } => {
+            use uplift_engine::timeline::{
+                read_timeline, timeline, TimelineColumns, TimelineOptions,
+            };
+            let columns = TimelineColumns {
+                date,
+                variant,
+                metric,
+                users,
+                sum_squares,
+            };
+            let data = read_timeline(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
+            let options = TimelineOptions {
+                control,
+                treatment,
+                confidence,
+                tau,
+                min_lift,
+                ..TimelineOptions::default()
+            };
+            let r = timeline(&data, &options).map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+        }
+        Command::Cohorts {
+            file,
+            start,
+            end,
+            observed_until,
+            duration,
+            event,
+            variant,
+            weeks,
+        } => {
+            use uplift_engine::cohorts::{cohort_table, read_cohorts, CohortColumns};
+            let columns = CohortColumns {
+                start,
+                end,
+                observed_until,
+                duration,
+                event,
+                variant,
+            };
+            let table = read_cohorts(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
+            let r = cohort_table(&table, weeks.map(|w| w as usize));
             serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),

@@ -654,3 +654,173 @@ fn did_reads_a_panel_as_statsmodels_does() {
         "{err}"
     );
 }
+
+#[test]
+fn timeline_reads_daily_aggregates_as_gbstats_does() {
+    // The seeded 14-day experiment of tests/reference/timeline_fixture.json
+    // (gbstats' intervals), its conversions per day and arm recovered from
+    // the cumulative rates and written as a per-day file.
+    let fixture: Value = serde_json::from_str(include_str!(
+        "../../../tests/reference/timeline_fixture.json"
+    ))
+    .unwrap();
+    let case = &fixture["cases"][0];
+    assert_eq!(case["metric"], "converted");
+    let mut text = String::from("date,variant,users,conversions\n");
+    let mut before = [0.0f64; 2];
+    for day in case["days"].as_array().unwrap() {
+        for (k, arm) in ["control", "personalized"].iter().enumerate() {
+            let cum = (day["cumulative_value"][k].as_f64().unwrap()
+                * day["cumulative_users"][k].as_f64().unwrap())
+            .round();
+            let users = &day["users"][k];
+            text.push_str(&format!(
+                "{},{arm},{users},{}\n",
+                day["date"].as_str().unwrap(),
+                cum - before[k]
+            ));
+            before[k] = cum;
+        }
+    }
+    let file = std::env::temp_dir().join("uplift-roi-cli-timeline.csv");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let args = [
+        "timeline",
+        file,
+        "--date",
+        "date",
+        "--variant",
+        "variant",
+        "--metric",
+        "conversions",
+        "--users",
+        "users",
+    ];
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["metric"], "proportion");
+    assert_eq!(r["control"], "control");
+    let close = |got: &Value, want: &Value| {
+        let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+        assert!((g - w).abs() <= 1e-9 * w.abs().max(1.0), "{g} vs {w}");
+    };
+    for (got, want) in r["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(case["days"].as_array().unwrap())
+    {
+        close(&got["lift"]["estimate"], &want["estimate"]);
+        close(&got["lift"]["fixed"][0], &want["fixed_ci"][0]);
+        close(&got["lift"]["always_valid"][1], &want["always_valid_ci"][1]);
+    }
+    assert_eq!(r["trend"]["direction"], "novelty");
+    assert_eq!(r["days_to_go"]["days"], case["plan"]["days"]);
+    // A smaller lift to detect takes longer; a wider always-valid interval with a smaller tau.
+    let mut more = args.to_vec();
+    more.extend(["--min-lift", "2%", "--tau", "100"]);
+    let (ok, out, err) = run(&more);
+    assert!(ok, "{err}");
+    let s: Value = serde_json::from_str(&out).unwrap();
+    assert!(s["days_to_go"]["days"].as_u64().unwrap() > r["days_to_go"]["days"].as_u64().unwrap());
+    assert_eq!(s["days_to_go"]["min_lift"], 0.02);
+    // An unknown control is named with the variants there are.
+    let mut wrong = args.to_vec();
+    wrong.extend(["--control", "baseline"]);
+    let (ok, _, err) = run(&wrong);
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "There is no variant 'baseline' in the data. Found variants: control, personalized."
+        ),
+        "{err}"
+    );
+    let out = Command::new(BIN)
+        .args(["timeline", file, "--date", "date", "--variant", "variant"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cohorts_leave_the_weeks_a_cohort_is_too_young_for_empty() {
+    // The data ends on Monday 2024-01-22. The week of 01-01 is known to
+    // week 2 (its youngest user signed up 15 days before the end), the week
+    // of 01-08 to week 1, the week of 01-15 only at week 0.
+    let text = "user,signup,last_seen\n1,2024-01-01,2024-01-22\n2,2024-01-03,2024-01-09\n\
+                3,2024-01-07,2024-01-15\n4,2024-01-08,2024-01-22\n5,2024-01-10,2024-01-10\n\
+                6,2024-01-21,2024-01-22\n";
+    let file = std::env::temp_dir().join("uplift-roi-cli-cohorts.csv");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let args = [
+        "cohorts",
+        file,
+        "--start",
+        "signup",
+        "--end",
+        "last_seen",
+        "--observed-until",
+        "2024-01-22",
+    ];
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["weeks"], 3);
+    let all = &r["variants"][0];
+    assert_eq!(all["variant"], "all");
+    let rows: Vec<(&str, Vec<Option<f64>>)> = all["cohorts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["week_start"].as_str().unwrap(),
+                c["active"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(Value::as_f64)
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "2024-01-01",
+                vec![Some(1.0), Some(2.0 / 3.0), Some(1.0 / 3.0)]
+            ),
+            ("2024-01-08", vec![Some(1.0), Some(0.5), None]),
+            ("2024-01-15", vec![Some(1.0), None, None]),
+        ]
+    );
+    // A last-seen date after the end of the data is named with its line.
+    let (ok, _, err) = run(&[
+        "cohorts",
+        file,
+        "--start",
+        "signup",
+        "--end",
+        "last_seen",
+        "--observed-until",
+        "2024-01-20",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("Line 2: the date 2024-01-22 is after the end of the data (2024-01-20)."),
+        "{err}"
+    );
+    // Either a last-seen column with the end of the data, or a duration and a churn flag.
+    for bad in [
+        &["cohorts", file, "--start", "signup"][..],
+        &["cohorts", file, "--start", "signup", "--end", "last_seen"][..],
+        &["cohorts", file, "--start", "signup", "--duration", "days"][..],
+    ] {
+        let out = Command::new(BIN).args(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+}
