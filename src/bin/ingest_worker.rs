@@ -2,7 +2,9 @@
 //! reduces each chunk to per-variant sums with the engine's streaming reader
 //! and posts progress, so the page stays responsive and memory stays bounded
 //! whatever the file's size. It also evaluates a targeting model's scores
-//! for the targeting tool (curves, bins, the bootstrap with progress). Trunk
+//! for the targeting tool (curves, bins, the bootstrap with progress), and
+//! computes the time tool's retention curves and difference in differences.
+//! Trunk
 //! builds it as a second WebAssembly entry (`data-type="worker"` in
 //! index.html). To cancel, the page terminates it.
 
@@ -20,6 +22,9 @@ mod worker {
     use uplift_engine::segments::{SegmentError, SegmentReader};
     use uplift_engine::targeting::{evaluate, profit_curve, QiniBootstrap, Units};
     use uplift_roi_app::data::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
+    use uplift_roi_app::tools::analysis_protocol::{
+        thin_curves, AnalysisMessage, AnalysisRequest, AnalysisResult,
+    };
     use uplift_roi_app::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -46,6 +51,15 @@ mod worker {
             let targeting = js_sys::Reflect::get(&ev.data(), &"targeting".into())
                 .ok()
                 .and_then(|t| t.as_string());
+            let analysis = js_sys::Reflect::get(&ev.data(), &"analysis".into())
+                .ok()
+                .and_then(|t| t.as_string());
+            if let Some(request) = analysis {
+                let message =
+                    analysis_job(&ev.data(), &request).unwrap_or_else(AnalysisMessage::Failed);
+                let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
+                return;
+            }
             if let Some(request) = targeting {
                 let outcome = match targeting_job(&ev.data(), &request) {
                     Ok(()) => return,
@@ -110,14 +124,8 @@ mod worker {
     fn targeting_job(data: &JsValue, request: &str) -> Result<(), String> {
         let request: TargetingRequest =
             serde_json::from_str(request).map_err(|_| "The request could not be read.")?;
-        let file: Blob = js_sys::Reflect::get(data, &"file".into())
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or("No file was given to read.")?;
         let started = now();
-        let text = FileReaderSync::new()
-            .and_then(|sync| sync.read_as_text(&file))
-            .map_err(|_| "The file could not be read; was it moved or changed while loading?")?;
+        let text = file_text(data)?;
         let units = Units::read(&text, &request.treatment, &request.outcome, &request.score)
             .map_err(|e| e.to_string())?;
         let value = match &request.revenue {
@@ -157,6 +165,72 @@ mod worker {
             millis: now() - started,
         });
         Ok(())
+    }
+
+    /// The file in `data.file` as text.
+    fn file_text(data: &JsValue) -> Result<String, String> {
+        let file: Blob = js_sys::Reflect::get(data, &"file".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or("No file was given to read.")?;
+        FileReaderSync::new()
+            .and_then(|sync| sync.read_as_text(&file))
+            .map_err(|_| {
+                "The file could not be read; was it moved or changed while loading?".to_string()
+            })
+    }
+
+    /// Compute what `request` (JSON) asks of the file in `data.file`.
+    fn analysis_job(data: &JsValue, request: &str) -> Result<AnalysisMessage, String> {
+        let request: AnalysisRequest =
+            serde_json::from_str(request).map_err(|_| "The request could not be read.")?;
+        let started = now();
+        let text = file_text(data)?;
+        let (result, rows) = match request {
+            AnalysisRequest::Retention {
+                duration,
+                event,
+                group,
+                horizon,
+                confidence,
+            } => {
+                use uplift_engine::survival::{read_groups, retention};
+                let groups = read_groups(&text, &duration, &event, group.as_deref())
+                    .map_err(|e| e.to_string())?;
+                drop(text);
+                let rows = groups.iter().map(|g| g.durations.len()).sum();
+                // No horizon given: the follow-up every group has.
+                let horizon = if horizon > 0.0 {
+                    horizon
+                } else {
+                    groups
+                        .iter()
+                        .map(|g| g.durations.iter().copied().fold(0.0_f64, f64::max))
+                        .fold(f64::INFINITY, f64::min)
+                };
+                let mut report =
+                    retention(&groups, horizon, confidence).map_err(|e| e.to_string())?;
+                thin_curves(&mut report);
+                (AnalysisResult::Retention(report), rows)
+            }
+            AnalysisRequest::Did {
+                columns,
+                event_study,
+                confidence,
+            } => {
+                use uplift_engine::did::{difference_in_differences, read_panel};
+                let panel = read_panel(&text, &columns).map_err(|e| e.to_string())?;
+                let rows = panel.outcome.len();
+                let report = difference_in_differences(&panel, confidence, event_study)
+                    .map_err(|e| e.to_string())?;
+                (AnalysisResult::Did(Box::new(report)), rows)
+            }
+        };
+        Ok(AnalysisMessage::Done {
+            result: Box::new(result),
+            rows,
+            millis: now() - started,
+        })
     }
 
     /// Read the file in `data.file`, with the request in `data.request`.

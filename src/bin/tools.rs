@@ -33,6 +33,7 @@ mod tools {
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
+    use uplift_roi_app::tools::time_panel::TimePanel;
     use uplift_roi_app::tools::tools_context::ToolsContext;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;
@@ -62,8 +63,8 @@ mod tools {
         })
     }
 
-    /// Render the tool `kind` ("clv", "planner", "warehouse", "targeting" or
-    /// "programme")
+    /// Render the tool `kind` ("clv", "planner", "warehouse", "targeting",
+    /// "programme" or "time")
     /// into `slot`.
     #[wasm_bindgen]
     pub fn mount_tool(
@@ -84,6 +85,7 @@ mod tools {
                 "warehouse" => view! { <WarehousePanel/> }.into_any(),
                 "targeting" => view! { <TargetingPanel/> }.into_any(),
                 "programme" => view! { <ProgrammePanel/> }.into_any(),
+                "time" => view! { <TimePanel/> }.into_any(),
                 _ => ().into_any(),
             }
         })

@@ -17,6 +17,7 @@ pub mod posterior_chart;
 pub mod programme_chart;
 pub mod roi_chart;
 pub mod targeting_chart;
+pub mod time_charts;
 pub mod tornado_chart;
 pub mod value_chart;
 

@@ -6,11 +6,14 @@
 //!
 //! The tools read that context only; they never touch the page's state.
 
+pub mod analysis_protocol;
 pub mod clv_panel;
 pub mod planner_panel;
 pub mod programme_panel;
 pub mod targeting_panel;
 pub mod targeting_protocol;
 pub mod tool_cards;
+pub mod time_panel;
 pub mod tools_context;
 pub mod warehouse_panel;
+pub mod worker_job;

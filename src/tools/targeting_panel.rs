@@ -12,36 +12,24 @@ use leptos::task::spawn_local;
 use uplift_engine::targeting::{
     guess_columns, sample_csv, ProfitCurve, QiniUncertainty, TargetingReport,
 };
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Blob, MessageEvent, Worker};
+use web_sys::Blob;
 
 use crate::charts::targeting_chart::{profit_summary, profit_svg, qini_summary, qini_svg};
 use crate::platform::format;
 use crate::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
 use crate::tools::tools_context::use_tools_context;
+use crate::tools::worker_job::{self, blob_of, chart_width, headers_of};
 
-/// The worker's script (the file reader's), next to the page.
-const WORKER_URL: &str = "./ingest_worker_loader.js";
-/// The first bytes of a file, enough for its header row.
-const HEAD_BYTES: i32 = 64 * 1024;
-
-/// A running worker and its message handler.
-type Job = (Worker, Closure<dyn FnMut(MessageEvent)>);
+/// The worker job's name.
+const JOB: &str = "targeting";
 
 thread_local! {
     /// The data chosen last: a file, the pasted text or the sample.
     static SOURCE: RefCell<Option<Blob>> = const { RefCell::new(None) };
-    /// The running worker and its message handler, until it is done.
-    static JOB: RefCell<Option<Job>> = const { RefCell::new(None) };
 }
 
 fn stop_job() {
-    JOB.with(|job| {
-        if let Some((worker, _)) = job.borrow_mut().take() {
-            worker.terminate();
-        }
-    });
+    worker_job::stop(JOB);
 }
 
 /// What the tool is doing.
@@ -79,33 +67,6 @@ struct Choices {
 fn parse_amount(text: &str) -> Option<f64> {
     uplift_engine::decimal::parse_f64(&text.trim().replace([' ', '_'], "").replace(',', "."))
         .filter(|v| v.is_finite() && *v >= 0.0)
-}
-
-fn blob_of(text: &str) -> Option<Blob> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    Blob::new_with_str_sequence(&parts).ok()
-}
-
-/// The header row of `blob`'s first bytes.
-async fn headers_of(blob: &Blob) -> Result<Vec<String>, String> {
-    let head = blob
-        .slice_with_i32_and_i32(0, HEAD_BYTES)
-        .map_err(|_| "The file could not be read.".to_string())?;
-    let text = wasm_bindgen_futures::JsFuture::from(head.text())
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| "The file could not be read as text.".to_string())?;
-    Ok(uplift_engine::ingest::header_fields(&text))
-}
-
-/// The width the charts are drawn at: the tool's own.
-fn chart_width() -> u32 {
-    let available = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("targeting"))
-        .map_or(0.0, |e| f64::from(e.client_width()));
-    crate::charts::drawn_width(available)
 }
 
 #[component]
@@ -366,34 +327,15 @@ fn start(
     evaluation: RwSignal<Option<Evaluation>>,
     error: RwSignal<Option<String>>,
 ) {
-    stop_job();
-    let worker = match Worker::new(WORKER_URL) {
-        Ok(w) => w,
-        Err(_) => {
-            error.set(Some(
-                "This browser cannot start the background reader.".into(),
-            ));
-            return;
-        }
-    };
     phase.set(Phase::Reading);
     let json = serde_json::to_string(&request).unwrap_or_default();
-    let sender = worker.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let Some(message) = ev
-            .data()
-            .as_string()
-            .and_then(|t| TargetingMessage::from_json(&t))
-        else {
+    let on_message = move |text: String| {
+        let Some(message) = TargetingMessage::from_json(&text) else {
             return;
         };
         match message {
-            TargetingMessage::Ready => {
-                let job = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&job, &"file".into(), &blob);
-                let _ = js_sys::Reflect::set(&job, &"targeting".into(), &JsValue::from_str(&json));
-                let _ = sender.post_message(&job);
-            }
+            // Handled by the job itself.
+            TargetingMessage::Ready => {}
             TargetingMessage::Evaluated {
                 report,
                 profit,
@@ -448,9 +390,11 @@ fn start(
                 stop_job();
             }
         }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    JOB.with(|job| *job.borrow_mut() = Some((worker, on_message)));
+    };
+    if let Err(e) = worker_job::start(JOB, blob, "targeting", json, on_message) {
+        error.set(Some(e));
+        phase.set(Phase::Idle);
+    }
 }
 
 #[component]
@@ -511,7 +455,7 @@ fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
             }
         })
         .collect_view();
-    let width = chart_width();
+    let width = chart_width("targeting");
     let qini = qini_svg(&report, width);
     let qini_words = qini_summary(&report);
     let profit_chart = profit_svg(&profit, width);

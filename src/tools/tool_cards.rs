@@ -44,7 +44,7 @@ struct Tool {
     blurb: &'static str,
 }
 
-const TOOLS: [Tool; 5] = [
+const TOOLS: [Tool; 6] = [
     Tool {
         kind: "clv",
         title: "Customer lifetime value from a transaction log",
@@ -69,6 +69,11 @@ const TOOLS: [Tool; 5] = [
         kind: "programme",
         title: "What the programme is worth",
         blurb: "Lifts shrunk for the winner's curse; impact, NPV and the chance it paid off.",
+    },
+    Tool {
+        kind: "time",
+        title: "Retention and launches over time",
+        blurb: "Kaplan–Meier retention per variant, and difference in differences for a launch without a control group.",
     },
 ];
 

@@ -1,0 +1,567 @@
+//! Over time: retention measured from data (Kaplan–Meier curves per
+//! variant, log-rank, median and RMST) and a launch without a control
+//! group (difference in differences with its event study). Files are read
+//! and analysed in the background worker; Cancel stops it and keeps what
+//! was shown.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uplift_engine::did::{DidReport, PanelColumns};
+use uplift_engine::survival::RetentionReport;
+use web_sys::Blob;
+
+use crate::charts::time_charts::{event_study_summary, event_study_svg, km_summary, km_svg};
+use crate::platform::format;
+use crate::tools::analysis_protocol::{AnalysisMessage, AnalysisRequest, AnalysisResult};
+use crate::tools::tools_context::use_tools_context;
+use crate::tools::worker_job::{self, chart_width, headers_of};
+
+/// The first header containing one of `words` (case-insensitive) and not
+/// in `taken`.
+fn guess(headers: &[String], words: &[&str], taken: &[String]) -> Option<String> {
+    words.iter().find_map(|w| {
+        headers
+            .iter()
+            .find(|h| h.to_lowercase().contains(w) && !taken.contains(h))
+            .cloned()
+    })
+}
+
+/// One analysis of a file: its columns, whether it runs, its error and
+/// its last result. (Copy whatever `T` is: it holds signals only.)
+struct Analysis<T: Send + Sync + 'static> {
+    job: &'static str,
+    file: RwSignal<Option<(String, Vec<String>)>, LocalStorage>,
+    blob: StoredValue<Option<Blob>, LocalStorage>,
+    running: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    result: RwSignal<Option<(T, usize, f64)>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Analysis<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Analysis<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Analysis<T> {
+    fn new(job: &'static str) -> Self {
+        Analysis {
+            job,
+            file: RwSignal::new_local(None),
+            blob: StoredValue::new_local(None),
+            running: RwSignal::new(false),
+            error: RwSignal::new(None),
+            result: RwSignal::new(None),
+        }
+    }
+
+    /// The file chosen in the input of `ev`: its headers, then `chosen`.
+    fn choose(self, ev: leptos::ev::Event, chosen: impl Fn(&[String]) + 'static) {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        let blob: Blob = file.into();
+        spawn_local(async move {
+            match headers_of(&blob).await {
+                Ok(headers) if headers.len() >= 2 => {
+                    chosen(&headers);
+                    self.blob.set_value(Some(blob));
+                    self.file.set(Some((name, headers)));
+                    self.error.set(None);
+                }
+                Ok(_) => self.error.set(Some(format!(
+                    "“{name}” has fewer than 2 columns; is it a CSV file with a header row?"
+                ))),
+                Err(e) => self.error.set(Some(e)),
+            }
+        });
+    }
+
+    /// Run `request` on the chosen file; `pick` takes this analysis' result
+    /// out of the worker's.
+    fn run(self, request: AnalysisRequest, pick: fn(AnalysisResult) -> Option<T>) {
+        let Some(blob) = self.blob.get_value() else {
+            self.error.set(Some("Choose a file first.".into()));
+            return;
+        };
+        self.error.set(None);
+        self.running.set(true);
+        let json = serde_json::to_string(&request).unwrap_or_default();
+        let on_message = move |text: String| {
+            match AnalysisMessage::from_json(&text) {
+                Some(AnalysisMessage::Done {
+                    result,
+                    rows,
+                    millis,
+                }) => match pick(*result) {
+                    Some(r) => self.result.set(Some((r, rows, millis))),
+                    None => self
+                        .error
+                        .set(Some("The worker answered another question.".into())),
+                },
+                Some(AnalysisMessage::Failed(message)) => self.error.set(Some(message)),
+                None => return,
+            }
+            self.running.set(false);
+            worker_job::stop(self.job);
+        };
+        if let Err(e) = worker_job::start(self.job, blob, "analysis", json, on_message) {
+            self.error.set(Some(e));
+            self.running.set(false);
+        }
+    }
+
+    fn cancel(self) {
+        worker_job::stop(self.job);
+        self.running.set(false);
+        self.error.set(Some(
+            "Cancelled. What was shown before is unchanged.".into(),
+        ));
+    }
+}
+
+/// A select of the file's columns bound to `signal` ("" for none when
+/// `optional` names that choice).
+fn column_select(
+    id: &'static str,
+    label: &'static str,
+    signal: RwSignal<String>,
+    headers: Vec<String>,
+    optional: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label class="control-field">
+            <span class="field-label">{label}</span>
+            <select id=id on:change=move |ev| signal.set(event_target_value(&ev))>
+                {optional.map(|none| view! { <option value="" selected=move || signal.get().is_empty()>{none}</option> })}
+                {headers.into_iter().map(|h| {
+                    let selected = signal.get_untracked() == h;
+                    view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// Progress and Cancel while `running`, else the error, if any.
+fn status_line<T: Clone + Send + Sync + 'static>(
+    a: Analysis<T>,
+    id: &'static str,
+) -> impl IntoView {
+    move || {
+        if a.running.get() {
+            Some(
+                view! {
+                    <p class="status" role="status" id=format!("{id}-progress-text")>
+                        <progress id=format!("{id}-progress")></progress>
+                        " Reading and analysing the file… "
+                        <button type="button" class="button secondary" id=format!("{id}-cancel")
+                            on:click=move |_| a.cancel()>"Cancel"</button>
+                    </p>
+                }
+                .into_any(),
+            )
+        } else {
+            a.error.get().map(|e| view! {
+                <p class="status error" role="alert" id=format!("{id}-error")>
+                    {e}
+                    {a.result.with(Option::is_some).then_some(" The results below are from the last analysis.")}
+                </p>
+            }.into_any())
+        }
+    }
+}
+
+#[component]
+pub fn TimePanel() -> impl IntoView {
+    view! {
+        <section class="panel time" id="time" aria-labelledby="time-title">
+            <h2 id="time-title">"Over time: retention and launches without a control group"</h2>
+            <RetentionSection/>
+            <DidSection/>
+        </section>
+    }
+}
+
+#[component]
+fn RetentionSection() -> impl IntoView {
+    let context = use_tools_context();
+    let a = Analysis::<RetentionReport>::new("retention");
+    let duration = RwSignal::new(String::new());
+    let event = RwSignal::new(String::new());
+    let group = RwSignal::new(String::new());
+    let horizon = RwSignal::new(String::new());
+    let on_file = move |ev| {
+        a.choose(ev, move |h| {
+            let d = guess(h, &["duration", "tenure", "days", "weeks", "time"], &[]);
+            let d = d.or_else(|| h.first().cloned()).unwrap_or_default();
+            let e = guess(
+                h,
+                &["event", "churn", "status", "observed", "dead", "death"],
+                std::slice::from_ref(&d),
+            )
+            .or_else(|| h.get(1).cloned())
+            .unwrap_or_default();
+            let g = guess(
+                h,
+                &["variant", "group", "arm", "treat", "sex"],
+                &[d.clone(), e.clone()],
+            );
+            duration.set(d);
+            event.set(e);
+            group.set(g.unwrap_or_default());
+        });
+    };
+    let run = move |_| {
+        if a.running.get_untracked() {
+            return;
+        }
+        let text = horizon.get_untracked();
+        let h = if text.trim().is_empty() {
+            // The worker takes the shortest group's last time.
+            0.0
+        } else {
+            match uplift_engine::decimal::parse_f64(text.trim()) {
+                Some(h) if h > 0.0 => h,
+                _ => {
+                    a.error.set(Some(
+                        "The horizon must be a number above 0, in the durations' unit (or empty)."
+                            .into(),
+                    ));
+                    return;
+                }
+            }
+        };
+        a.run(
+            AnalysisRequest::Retention {
+                duration: duration.get_untracked(),
+                event: event.get_untracked(),
+                group: Some(group.get_untracked()).filter(|g| !g.is_empty()),
+                horizon: h,
+                confidence: context.with_untracked(|c| c.confidence),
+            },
+            |r| match r {
+                AnalysisResult::Retention(r) => Some(r),
+                AnalysisResult::Did(_) => None,
+            },
+        );
+    };
+    view! {
+        <h3>"Retention measured from data"</h3>
+        <p class="hint">
+            "One row per user: how long they were followed ("<code>"duration"</code>", any unit), whether they churned ("
+            <code>"event"</code>": 1/0; 0 if still there when the data ends) and optionally their variant. Users still there count until they leave the data (censoring), not as retained for ever."
+        </p>
+        <div class="actions">
+            <label class="button secondary file-button">
+                "Choose a file…"
+                <input type="file" id="retention-file" accept=".csv,.tsv,.txt,text/csv" class="visually-hidden" on:change=on_file/>
+            </label>
+        </div>
+        {move || a.file.get().map(|(name, headers)| view! {
+            <p class="status ok" id="retention-source">{format!("“{name}”: {} columns.", headers.len())}</p>
+            <div class="actions">
+                {column_select("retention-duration", "Duration", duration, headers.clone(), None)}
+                {column_select("retention-event", "Churned (event)", event, headers.clone(), None)}
+                {column_select("retention-group", "Variant or group", group, headers, Some("none: one group"))}
+                <label class="control-field">
+                    <span class="field-label">"Horizon for RMST"</span>
+                    <input id="retention-horizon" type="text" inputmode="decimal" placeholder="common follow-up"
+                        prop:value=move || horizon.get()
+                        on:change=move |ev| horizon.set(event_target_value(&ev))/>
+                </label>
+                <button type="button" class="button" id="retention-run" on:click=run
+                    aria-disabled=move || a.running.get().then_some("true")>"Measure retention"</button>
+            </div>
+        })}
+        {status_line(a, "retention")}
+        {move || {
+            context.track();
+            a.result.get().map(|(r, rows, ms)| view! { <RetentionResults report=r rows ms/> })
+        }}
+    }
+}
+
+#[component]
+fn RetentionResults(report: RetentionReport, rows: usize, ms: f64) -> impl IntoView {
+    let verdict = match (&report.log_rank, report.groups.first(), report.groups.get(1)) {
+        (Some(lr), Some(a), Some(b)) => format!(
+            "{} vs {}: {} (log-rank χ² = {}, {}). Up to {}, users of {} stay {} longer on average (RMST difference).",
+            b.name,
+            a.name,
+            if lr.p_value < 0.05 { "retention differs" } else { "no clear difference in retention" },
+            format::number(lr.statistic, 2),
+            format::p_is(lr.p_value),
+            format::number(report.horizon, 1),
+            b.name,
+            format::number(report.rmst_difference.unwrap_or(0.0), 2),
+        ),
+        _ => "One group: its curve, median and RMST below. Add a variant column to compare.".into(),
+    };
+    let table_rows = report
+        .groups
+        .iter()
+        .map(|g| {
+            view! {
+                <tr>
+                    <th scope="row">{g.name.clone()}</th>
+                    <td class="num">{format::count(g.users)}</td>
+                    <td class="num">{format::count(g.events)}</td>
+                    <td class="num">{g.median.map_or("not reached".to_string(), |m| format::number(m, 1))}</td>
+                    <td class="num">{format::number(g.rmst, 2)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let svg = km_svg(&report, chart_width("time"));
+    let words = km_summary(&report);
+    view! {
+        <p class="verdict" id="retention-verdict">{verdict}</p>
+        <p class="status ok" role="status" id="retention-summary">
+            {format!("{} users analysed in {} s.", format::count(rows as u64), format::number(ms / 1000.0, 2))}
+        </p>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Retention by group">
+            <table class="data-table" id="retention-table">
+                <caption>{format!("Retention by group; RMST up to {}", format::number(report.horizon, 1))}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Group"</th>
+                        <th scope="col" class="num">"Users"</th>
+                        <th scope="col" class="num">"Churned"</th>
+                        <th scope="col" class="num">"Median time"</th>
+                        <th scope="col" class="num">"RMST"</th>
+                    </tr>
+                </thead>
+                <tbody>{table_rows}</tbody>
+            </table>
+        </div>
+        <crate::charts::TableDownload table_id="retention-table" name="retention table"/>
+        {svg.map(|svg| view! {
+            <figure class="chart" id="retention-chart">
+                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
+                <crate::charts::ChartDownloads id="retention-chart" name="retention chart" svg=svg/>
+                <figcaption>{words.clone()}</figcaption>
+            </figure>
+        })}
+        <p class="method-note">
+            "Kaplan–Meier estimate with exponential-Greenwood intervals, the log-rank test and the restricted mean survival time (RMST: the average time retained up to the horizon), as lifelines computes them."
+        </p>
+    }
+}
+
+#[component]
+fn DidSection() -> impl IntoView {
+    let context = use_tools_context();
+    let a = Analysis::<DidReport>::new("did");
+    let outcome = RwSignal::new(String::new());
+    let treated = RwSignal::new(String::new());
+    let unit = RwSignal::new(String::new());
+    let period = RwSignal::new(String::new());
+    let post = RwSignal::new(String::new());
+    let launch = RwSignal::new(String::new());
+    let on_file = move |ev| {
+        a.choose(ev, move |h| {
+            let t = guess(h, &["treat", "grant", "near", "pilot"], &[]).unwrap_or_default();
+            let p = guess(
+                h,
+                &["period", "year", "week", "month", "date"],
+                std::slice::from_ref(&t),
+            );
+            let u = guess(
+                h,
+                &["unit", "store", "region", "firm", "code", "id"],
+                std::slice::from_ref(&t),
+            );
+            let after = guess(h, &["post", "after"], std::slice::from_ref(&t));
+            let taken: Vec<String> = [Some(t.clone()), p.clone(), u.clone(), after.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let o = guess(
+                h,
+                &["outcome", "sales", "revenue", "price", "hours", "value"],
+                &taken,
+            )
+            .or_else(|| h.iter().find(|c| !taken.contains(c)).cloned())
+            .unwrap_or_default();
+            outcome.set(o);
+            treated.set(t);
+            unit.set(u.unwrap_or_default());
+            period.set(p.unwrap_or_default());
+            post.set(after.unwrap_or_default());
+        });
+    };
+    let run = move |_| {
+        if a.running.get_untracked() {
+            return;
+        }
+        let some = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+        let columns = PanelColumns {
+            outcome: outcome.get_untracked(),
+            treated: treated.get_untracked(),
+            unit: some(unit),
+            period: some(period),
+            post: some(post),
+            launch: some(launch),
+        };
+        if columns.post.is_none() && (columns.period.is_none() || columns.launch.is_none()) {
+            a.error.set(Some("Say which rows are after the launch: choose a column that is 1 after it, or a period column and the first period after the launch.".into()));
+            return;
+        }
+        let event_study = columns.period.is_some();
+        a.run(
+            AnalysisRequest::Did {
+                columns,
+                event_study,
+                confidence: context.with_untracked(|c| c.confidence),
+            },
+            |r| match r {
+                AnalysisResult::Did(r) => Some(*r),
+                AnalysisResult::Retention(_) => None,
+            },
+        );
+    };
+    view! {
+        <h3>"A launch without a control group"</h3>
+        <p class="hint">
+            "One row per unit (store, region, account) and period, before and after personalization was switched on in some units: the outcome, whether the unit is in the treated group, and the period. The effect is the treated units' change across the launch less the untreated units' change (difference in differences)."
+        </p>
+        <div class="actions">
+            <label class="button secondary file-button">
+                "Choose a file…"
+                <input type="file" id="did-file" accept=".csv,.tsv,.txt,text/csv" class="visually-hidden" on:change=on_file/>
+            </label>
+        </div>
+        {move || a.file.get().map(|(name, headers)| view! {
+            <p class="status ok" id="did-source">{format!("“{name}”: {} columns.", headers.len())}</p>
+            <div class="actions">
+                {column_select("did-outcome", "Outcome", outcome, headers.clone(), None)}
+                {column_select("did-treated", "Treated group", treated, headers.clone(), None)}
+                {column_select("did-unit", "Unit (clusters)", unit, headers.clone(), Some("none: rows independent"))}
+                {column_select("did-period", "Period", period, headers.clone(), Some("none"))}
+                {column_select("did-post", "After the launch (1/0)", post, headers, Some("none: use the launch period"))}
+                <label class="control-field">
+                    <span class="field-label">"First period after the launch"</span>
+                    <input id="did-launch" type="text" prop:value=move || launch.get()
+                        on:change=move |ev| launch.set(event_target_value(&ev))/>
+                </label>
+                <button type="button" class="button" id="did-run" on:click=run
+                    aria-disabled=move || a.running.get().then_some("true")>"Estimate the effect"</button>
+            </div>
+        })}
+        {status_line(a, "did")}
+        {move || {
+            context.track();
+            a.result.get().map(|(r, _, _)| view! { <DidResults report=r/> })
+        }}
+    }
+}
+
+#[component]
+fn DidResults(report: DidReport) -> impl IntoView {
+    let r = &report;
+    let relative = r.relative_effect.map_or(String::new(), |x| {
+        format!(
+            " ({} of what the treated units would have had)",
+            format::signed_percent(x, 1)
+        )
+    });
+    let verdict = format!(
+        "The launch changed the outcome by {}{} per treated unit and period: {} interval {} to {}, {}. Quasi-experimental: this holds only if both groups would have moved alike without the launch.",
+        format::number(r.effect, 2),
+        relative,
+        format::percent(r.confidence, 0),
+        format::number(r.ci_lower, 2),
+        format::number(r.ci_upper, 2),
+        format::p_is(r.p_value),
+    );
+    let m = &r.means;
+    let cell = |c: &uplift_engine::did::CellMean| {
+        format!(
+            "{} ({} rows)",
+            format::number(c.mean, 2),
+            format::count(c.rows as u64)
+        )
+    };
+    let warnings = r
+        .warnings
+        .iter()
+        .map(|w| view! { <li>{w.clone()}</li> })
+        .collect_view();
+    let study = r.event_study.clone();
+    let pre = study.as_ref().and_then(|s| s.pre_trend.clone()).map(|p| {
+        format!(
+            "Pre-trend check: F = {}, {} ({}).",
+            format::number(p.f_statistic, 2),
+            format::p_is(p.p_value),
+            if p.p_value < 0.05 {
+                "the groups already drifted apart before the launch"
+            } else {
+                "no sign that they drifted apart before the launch"
+            }
+        )
+    });
+    let chart = study.map(|s| {
+        let words = event_study_summary(&s);
+        event_study_svg(&s, chart_width("time")).map(|svg| view! {
+            <figure class="chart" id="did-chart">
+                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
+                <crate::charts::ChartDownloads id="did-chart" name="event study chart" svg=svg/>
+                <figcaption>{words.clone()}</figcaption>
+            </figure>
+        })
+    });
+    view! {
+        <p class="verdict" id="did-verdict">{verdict}</p>
+        {(!r.warnings.is_empty()).then(|| view! { <ul class="status warn" id="did-warnings">{warnings}</ul> })}
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Means before and after the launch">
+            <table class="data-table" id="did-table">
+                <caption>"Mean outcome before and after the launch"</caption>
+                <thead>
+                    <tr><th scope="col">"Group"</th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After"</th><th scope="col" class="num">"Change"</th></tr>
+                </thead>
+                <tbody>
+                    <tr><th scope="row">"Treated"</th><td class="num">{cell(&m.treated_before)}</td><td class="num">{cell(&m.treated_after)}</td>
+                        <td class="num">{format::number(m.treated_after.mean - m.treated_before.mean, 2)}</td></tr>
+                    <tr><th scope="row">"Untreated"</th><td class="num">{cell(&m.control_before)}</td><td class="num">{cell(&m.control_after)}</td>
+                        <td class="num">{format::number(m.control_after.mean - m.control_before.mean, 2)}</td></tr>
+                </tbody>
+            </table>
+        </div>
+        <crate::charts::TableDownload table_id="did-table" name="means table"/>
+        {pre.map(|p| view! { <p id="did-pretrend">{p}</p> })}
+        {chart}
+        <p class="method-note" id="did-method">
+            {format!(
+                "OLS of the outcome on treated, after and their product; {} standard errors, {} rows{}. Checked against statsmodels.",
+                r.standard_errors,
+                format::count(r.observations as u64),
+                r.clusters.map_or(String::new(), |g| format!(", {} clusters", format::count(g as u64))),
+            )}
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guess;
+
+    #[test]
+    fn columns_are_guessed_by_name_once() {
+        let h: Vec<String> = ["firm", "year", "grant", "hrsemp"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            guess(&h, &["treat", "grant"], &[]).as_deref(),
+            Some("grant")
+        );
+        assert_eq!(guess(&h, &["year"], &["year".to_string()]), None);
+    }
+}

@@ -1,0 +1,90 @@
+//! Work the tools hand to the background worker (`src/bin/ingest_worker.rs`):
+//! a file and a request go to a fresh worker once it is ready, its messages
+//! come back as text, and stopping a job (Cancel, or a newer job of the same
+//! kind) terminates its worker, so nothing half-done reports later.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent, Worker};
+
+/// The worker's script, next to the page.
+const WORKER_URL: &str = "./ingest_worker_loader.js";
+
+/// A running worker and its message handler.
+type Running = (Worker, Closure<dyn FnMut(MessageEvent)>);
+
+thread_local! {
+    static JOBS: RefCell<BTreeMap<&'static str, Running>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Stop the job of `kind`, if one runs.
+pub fn stop(kind: &'static str) {
+    let running = JOBS.with(|jobs| jobs.borrow_mut().remove(kind));
+    if let Some((worker, _)) = running {
+        worker.terminate();
+    }
+}
+
+/// Start a job of `kind` in a new worker (stopping the one before): when
+/// the worker is ready it gets `blob` as `file` and `request` under `key`;
+/// each later message's text goes to `on_message`.
+pub fn start(
+    kind: &'static str,
+    blob: Blob,
+    key: &'static str,
+    request: String,
+    mut on_message: impl FnMut(String) + 'static,
+) -> Result<(), String> {
+    stop(kind);
+    let worker = Worker::new(WORKER_URL)
+        .map_err(|_| "This browser cannot start the background reader.".to_string())?;
+    let sender = worker.clone();
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let Some(text) = ev.data().as_string() else {
+            return;
+        };
+        // The file reader's "ready": the worker listens now.
+        if text == "\"ready\"" {
+            let job = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&job, &"file".into(), &blob);
+            let _ = js_sys::Reflect::set(&job, &key.into(), &JsValue::from_str(&request));
+            let _ = sender.post_message(&job);
+            return;
+        }
+        on_message(text);
+    });
+    worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    JOBS.with(|jobs| jobs.borrow_mut().insert(kind, (worker, handler)));
+    Ok(())
+}
+
+/// A blob of `text`, for pasted or generated data.
+pub fn blob_of(text: &str) -> Option<Blob> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    Blob::new_with_str_sequence(&parts).ok()
+}
+
+/// The header row of `blob`'s first 64 KiB.
+pub async fn headers_of(blob: &Blob) -> Result<Vec<String>, String> {
+    let head = blob
+        .slice_with_i32_and_i32(0, 64 * 1024)
+        .map_err(|_| "The file could not be read.".to_string())?;
+    let text = wasm_bindgen_futures::JsFuture::from(head.text())
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "The file could not be read as text.".to_string())?;
+    Ok(uplift_engine::ingest::header_fields(&text))
+}
+
+/// The width charts are drawn at inside the element `id`.
+pub fn chart_width(id: &str) -> u32 {
+    let available = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .map_or(0.0, |e| f64::from(e.client_width()));
+    crate::charts::drawn_width(available)
+}

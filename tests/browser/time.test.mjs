@@ -1,0 +1,110 @@
+// The time tool: retention measured from a file (R's lung data, as
+// lifelines ships it) and a launch without a control group (Wooldridge's
+// jtrain: job-training grants in 1989), loaded through the file inputs and
+// checked against lifelines 0.30.0 and statsmodels 0.15.0
+// (tests/reference/survival_fixture.json, did_fixture.json).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, openApp, useBrowser } from './harness.mjs';
+
+const env = useBrowser();
+const dir = mkdtempSync(join(tmpdir(), 'time-'));
+const survival = JSON.parse(readFileSync(join(ROOT, 'tests/reference/survival_fixture.json'), 'utf8'));
+const did = JSON.parse(readFileSync(join(ROOT, 'tests/reference/did_fixture.json'), 'utf8'));
+const lung = survival.cases.find((c) => c.name === 'lung');
+const jtrain = did.cases.find((c) => c.name === 'jtrain_1989_hrsemp');
+
+// One row per patient, as a user's export would have it.
+const LUNG = join(dir, 'lung.csv');
+writeFileSync(LUNG, ['time,status,sex', ...Object.entries(lung.groups).flatMap(([sex, g]) =>
+  g.durations.map((d, i) => `${d},${g.events[i]},${sex}`))].join('\n') + '\n');
+const JTRAIN = join(dir, 'jtrain.csv');
+writeFileSync(JTRAIN, jtrain.csv);
+const fixed = (x, d) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).replace('-', '−');
+
+async function openTime(page) {
+  await page.locator('#open-time').click();
+  await page.locator('#retention-file').waitFor({ state: 'attached' });
+}
+
+test('lung: Kaplan-Meier, log-rank and RMST per sex equal lifelines', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#retention-file', LUNG);
+    await page.locator('#retention-duration option[value="time"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#retention-duration').inputValue(), 'time');
+    assert.equal(await page.locator('#retention-event').inputValue(), 'status');
+    assert.equal(await page.locator('#retention-group').inputValue(), 'sex');
+    await page.locator('#retention-horizon').fill(String(lung.horizon));
+    await page.locator('#retention-horizon').blur();
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-verdict').waitFor({ timeout: 30_000 });
+    const verdict = await page.locator('#retention-verdict').innerText();
+    assert.match(verdict, new RegExp(`log-rank χ² = ${fixed(lung.logrank.statistic, 2)}, p = ${lung.logrank.p_value.toFixed(3)}`));
+    assert.match(verdict, /retention differs/);
+    const rows = page.locator('#retention-table tbody tr');
+    assert.equal(await rows.count(), 2);
+    for (const [i, name] of ['1', '2'].entries()) {
+      const g = lung.groups[name];
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      assert.equal(Number(cells[0]), g.durations.length);
+      assert.equal(cells[2], fixed(g.median, 1), `median of ${name}`);
+      assert.equal(cells[3], fixed(g.rmst, 2), `RMST of ${name}`);
+    }
+    assert.equal(await page.locator('#retention-chart svg').count(), 1);
+    await page.locator('#time').screenshot({ path: join(ROOT, 'tests/browser/artifacts/time-retention-1440.png') });
+
+    // A file whose event column is not 1/0: named, the curves stay.
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'time,status,sex\n10,1,1\n20,maybe,2\n');
+    await page.setInputFiles('#retention-file', bad);
+    await page.locator('#retention-source').filter({ hasText: 'bad.csv' }).waitFor();
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-error').waitFor();
+    assert.match(await page.locator('#retention-error').innerText(), /3.*status.*maybe/);
+    assert.equal(await page.locator('#retention-verdict').innerText(), verdict);
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('jtrain: the grants effect, its event study and the pre-trend check equal statsmodels', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 360, height: 800 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#did-file', JTRAIN);
+    await page.locator('#did-outcome option[value="hrsemp"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#did-treated').inputValue(), 'granted');
+    assert.equal(await page.locator('#did-unit').inputValue(), 'fcode');
+    assert.equal(await page.locator('#did-period').inputValue(), 'year');
+    assert.equal(await page.locator('#did-outcome').inputValue(), 'hrsemp');
+    // Without a launch period there is no "after": said in words.
+    await page.locator('#did-run').click();
+    await page.locator('#did-error').waitFor();
+    assert.match(await page.locator('#did-error').innerText(), /first period after the launch/);
+    await page.locator('#did-launch').fill(jtrain.launch);
+    await page.locator('#did-launch').blur();
+    await page.locator('#did-run').click();
+    await page.locator('#did-verdict').waitFor({ timeout: 30_000 });
+    const verdict = await page.locator('#did-verdict').innerText();
+    const ref = jtrain.did;
+    assert.ok(verdict.includes(`by ${fixed(ref.effect, 2)}`), verdict);
+    assert.ok(verdict.includes(`interval ${fixed(ref.ci[0], 2)} to ${fixed(ref.ci[1], 2)}`), verdict);
+    const pre = jtrain.event_study.pre_trend;
+    assert.match(await page.locator('#did-pretrend').innerText(), new RegExp(`F = ${fixed(pre.f, 2)}`));
+    assert.equal(await page.locator('#did-chart svg').count(), 1);
+    assert.match(await page.locator('#did-method').innerText(), /cluster-robust.*289 rows, 100 clusters/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360px`);
+    await page.locator('#time').screenshot({ path: join(ROOT, 'tests/browser/artifacts/time-did-360.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
