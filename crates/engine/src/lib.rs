@@ -22,8 +22,8 @@
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
-pub mod decimal;
 pub mod cohorts;
+pub mod decimal;
 pub mod decision;
 pub mod did;
 pub mod finance;
