@@ -213,6 +213,16 @@ mod worker {
                 thin_curves(&mut report);
                 (AnalysisResult::Retention(report), rows)
             }
+            AnalysisRequest::Timeline { columns, options } => {
+                use uplift_engine::timeline::{read_timeline, timeline};
+                let data = read_timeline(&text, &columns).map_err(|e| e.to_string())?;
+                drop(text);
+                let report = timeline(&data, &options).map_err(|e| e.to_string())?;
+                let rows = report.days.last().map_or(0, |d| {
+                    (d.cumulative_control.users + d.cumulative_treatment.users) as usize
+                });
+                (AnalysisResult::Timeline(Box::new(report)), rows)
+            }
             AnalysisRequest::Did {
                 columns,
                 event_study,

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use crate::charts::backend::Svg;
 use uplift_engine::did::EventStudy;
 use uplift_engine::survival::RetentionReport;
+use uplift_engine::timeline::TimelineReport;
 
 use super::{large_font, large_title_font, variant_colour, PALETTE_BLUE};
 use crate::platform::format;
@@ -211,6 +212,116 @@ pub fn event_study_summary(study: &EventStudy) -> String {
     )
 }
 
+/// The cumulative lift by day with its always-valid band (light) and
+/// single-look band (darker), the days' own lifts as points.
+pub fn lift_svg(r: &TimelineReport, width: u32) -> Option<String> {
+    let days: Vec<(f64, uplift_engine::timeline::CumulativeLift)> = r
+        .days
+        .iter()
+        .filter_map(|d| d.lift.map(|l| (d.day as f64, l)))
+        .collect();
+    let (first, last) = (days.first()?.0, days.last()?.0);
+    let daily: Vec<(f64, f64)> = r
+        .days
+        .iter()
+        .filter_map(|d| d.daily_lift.map(|x| (d.day as f64, x)))
+        .collect();
+    let values = days
+        .iter()
+        .flat_map(|(_, l)| [l.always_valid.low, l.always_valid.high])
+        .chain(daily.iter().map(|p| p.1))
+        .filter(|v| v.is_finite());
+    let lo = values.clone().fold(0.0_f64, f64::min);
+    let hi = values.fold(0.0_f64, f64::max);
+    let pad = ((hi - lo) * 0.06).max(1e-6);
+    let band = |low: fn(&uplift_engine::timeline::CumulativeLift) -> f64,
+                high: fn(&uplift_engine::timeline::CumulativeLift) -> f64|
+     -> Vec<(f64, f64)> {
+        days.iter()
+            .map(|(d, l)| (*d, high(l)))
+            .chain(days.iter().rev().map(|(d, l)| (*d, low(l))))
+            .collect()
+    };
+    let mut svg = String::new();
+    {
+        let root = Svg::new(&mut svg, (width, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Cumulative lift by day", large_title_font(width))
+            .margin(14)
+            .margin_right(34)
+            .x_label_area_size(60)
+            .y_label_area_size(84)
+            .build_cartesian_2d((first - 0.5)..(last + 0.5), (lo - pad)..(hi + pad))
+            .ok()?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_desc("Days since the first exposure")
+            .x_labels(((last - first) as usize + 1).min(10))
+            .y_labels(6)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format::signed_percent(*y, 0))
+            .label_style(large_font(width))
+            .axis_desc_style(large_font(width))
+            .draw()
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band(|l| l.always_valid.low, |l| l.always_valid.high),
+                PALETTE_BLUE.mix(0.12).filled(),
+            )))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band(|l| l.fixed.low, |l| l.fixed.high),
+                PALETTE_BLUE.mix(0.25).filled(),
+            )))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(first - 0.5, 0.0), (last + 0.5, 0.0)],
+                BLACK.mix(0.5),
+            )))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                days.iter()
+                    .map(|(d, l)| (*d, l.estimate))
+                    .collect::<Vec<_>>(),
+                PALETTE_BLUE.stroke_width(3),
+            )))
+            .ok()?;
+        chart
+            .draw_series(
+                daily
+                    .iter()
+                    .map(|&p| Circle::new(p, 4, RGBColor(120, 120, 120).filled())),
+            )
+            .ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+/// What [`lift_svg`] shows, in words.
+pub fn lift_summary(r: &TimelineReport) -> String {
+    let last = r.days.iter().rev().find_map(|d| d.lift.map(|l| (d.day, l)));
+    match last {
+        Some((day, l)) => format!(
+            "Cumulative lift of {} over {} by day (blue line), with the single-look interval (darker band) and the always-valid interval (lighter band); grey points are each day's own lift. On day {day}: {} (single look {} to {}; always valid {} to {}).",
+            r.treatment,
+            r.control,
+            format::signed_percent(l.estimate, 1),
+            format::signed_percent(l.fixed.low, 1),
+            format::signed_percent(l.fixed.high, 1),
+            format::signed_percent(l.always_valid.low, 1),
+            format::signed_percent(l.always_valid.high, 1),
+        ),
+        None => "Too few users yet to draw the lift over time.".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +382,23 @@ mod tests {
             ..study
         };
         assert!(event_study_svg(&empty, 480).is_none());
+    }
+
+    #[test]
+    fn the_lift_over_time_draws_with_its_words() {
+        use uplift_engine::timeline::{timeline, Timeline, TimelineOptions};
+        let mut data = Timeline::new();
+        for day in 0..10 {
+            data.add_day(19_000 + day, "control", 1000, 100.0, None);
+            data.add_day(19_000 + day, "personalized", 1000, 110.0 + day as f64, None);
+        }
+        let Ok(r) = timeline(&data, &TimelineOptions::default()) else {
+            panic!("timeline")
+        };
+        let Some(svg) = lift_svg(&r, 800) else {
+            panic!("draws")
+        };
+        assert_eq!(svg.matches("<circle").count(), 10, "one point per day");
+        assert!(lift_summary(&r).contains("On day 10"));
     }
 }

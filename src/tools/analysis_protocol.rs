@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use uplift_engine::did::{DidReport, PanelColumns};
 use uplift_engine::survival::RetentionReport;
+use uplift_engine::timeline::{TimelineColumns, TimelineOptions, TimelineReport};
 
 /// What to compute from the file sent beside this JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,11 @@ pub enum AnalysisRequest {
         group: Option<String>,
         horizon: f64,
         confidence: f64,
+    },
+    /// The lift day by day, with both intervals, trend and days to go.
+    Timeline {
+        columns: TimelineColumns,
+        options: TimelineOptions,
     },
     /// Difference in differences, with the event study if asked for.
     Did {
@@ -33,6 +39,7 @@ pub enum AnalysisResult {
     /// Each curve thinned to at most [`CURVE_POINTS`] steps for drawing;
     /// medians and RMST come from the whole curve.
     Retention(RetentionReport),
+    Timeline(Box<TimelineReport>),
     Did(Box<DidReport>),
 }
 

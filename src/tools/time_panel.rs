@@ -1,4 +1,6 @@
-//! Over time: retention measured from data (Kaplan–Meier curves per
+//! Over time: the lift day by day (fixed-horizon and always-valid
+//! intervals, the novelty trend, the days still needed), retention measured
+//! from data (Kaplan–Meier curves per
 //! variant, log-rank, median and RMST) and a launch without a control
 //! group (difference in differences with its event study). Files are read
 //! and analysed in the background worker; Cancel stops it and keeps what
@@ -8,9 +10,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uplift_engine::did::{DidReport, PanelColumns};
 use uplift_engine::survival::RetentionReport;
+use uplift_engine::timeline::{TimelineColumns, TimelineOptions, TimelineReport};
 use web_sys::Blob;
 
-use crate::charts::time_charts::{event_study_summary, event_study_svg, km_summary, km_svg};
+use crate::charts::time_charts::{
+    event_study_summary, event_study_svg, km_summary, km_svg, lift_summary, lift_svg,
+};
 use crate::platform::format;
 use crate::tools::analysis_protocol::{AnalysisMessage, AnalysisRequest, AnalysisResult};
 use crate::tools::tools_context::use_tools_context;
@@ -183,9 +188,209 @@ pub fn TimePanel() -> impl IntoView {
     view! {
         <section class="panel time" id="time" aria-labelledby="time-title">
             <h2 id="time-title">"Over time: retention and launches without a control group"</h2>
+            <TimelineSection/>
             <RetentionSection/>
             <DidSection/>
         </section>
+    }
+}
+
+#[component]
+fn TimelineSection() -> impl IntoView {
+    let context = use_tools_context();
+    let a = Analysis::<TimelineReport>::new("timeline");
+    let date = RwSignal::new(String::new());
+    let variant = RwSignal::new(String::new());
+    let metric = RwSignal::new(String::new());
+    let users = RwSignal::new(String::new());
+    let on_file = move |ev| {
+        a.choose(ev, move |h| {
+            let d = guess(h, &["date", "time", "day", "exposed"], &[]).unwrap_or_default();
+            let v = guess(
+                h,
+                &["variant", "group", "arm", "version"],
+                std::slice::from_ref(&d),
+            )
+            .unwrap_or_default();
+            let n = guess(h, &["users"], &[d.clone(), v.clone()]);
+            let taken: Vec<String> = [Some(d.clone()), Some(v.clone()), n.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let m = guess(
+                h,
+                &["conver", "revenue", "retention", "purchase", "click"],
+                &taken,
+            )
+            .or_else(|| {
+                h.iter()
+                    .rev()
+                    .find(|c| !taken.contains(c) && !c.to_lowercase().contains("id"))
+                    .cloned()
+            })
+            .unwrap_or_default();
+            date.set(d);
+            variant.set(v);
+            metric.set(m);
+            users.set(n.unwrap_or_default());
+        });
+    };
+    let run = move |_| {
+        if a.running.get_untracked() {
+            return;
+        }
+        let confidence = context.with_untracked(|c| c.confidence);
+        a.run(
+            AnalysisRequest::Timeline {
+                columns: TimelineColumns {
+                    date: date.get_untracked(),
+                    variant: variant.get_untracked(),
+                    metric: metric.get_untracked(),
+                    users: Some(users.get_untracked()).filter(|u| !u.is_empty()),
+                    sum_squares: None,
+                },
+                options: TimelineOptions {
+                    confidence,
+                    ..TimelineOptions::default()
+                },
+            },
+            |r| match r {
+                AnalysisResult::Timeline(r) => Some(*r),
+                _ => None,
+            },
+        );
+    };
+    view! {
+        <h3>"Lift over time"</h3>
+        <p class="hint">
+            "One row per user with the date (or timestamp) of their first exposure, their variant and a metric (1/0 or a number), or one row per day and variant with its users and the metric's total. Shows the cumulative lift day by day with the interval for a single look and the one that stays valid however often you look."
+        </p>
+        <div class="actions">
+            <label class="button secondary file-button">
+                "Choose a file…"
+                <input type="file" id="timeline-file" accept=".csv,.tsv,.txt,text/csv" class="visually-hidden" on:change=on_file/>
+            </label>
+        </div>
+        {move || a.file.get().map(|(name, headers)| view! {
+            <p class="status ok" id="timeline-source">{format!("“{name}”: {} columns.", headers.len())}</p>
+            <div class="actions">
+                {column_select("timeline-date", "Date", date, headers.clone(), None)}
+                {column_select("timeline-variant", "Variant", variant, headers.clone(), None)}
+                {column_select("timeline-metric", "Metric", metric, headers.clone(), None)}
+                {column_select("timeline-users", "Users (one row per day)", users, headers, Some("none: one row per user"))}
+                <button type="button" class="button" id="timeline-run" on:click=run
+                    aria-disabled=move || a.running.get().then_some("true")>"Show the lift over time"</button>
+            </div>
+        })}
+        {status_line(a, "timeline")}
+        {move || {
+            context.track();
+            a.result.get().map(|(r, _, _)| view! { <TimelineResults report=r/> })
+        }}
+    }
+}
+
+#[component]
+fn TimelineResults(report: TimelineReport) -> impl IntoView {
+    let last = report
+        .days
+        .iter()
+        .rev()
+        .find_map(|d| d.lift.map(|l| (d, l)));
+    let headline = last.map_or_else(
+        || "Too few users yet to estimate the lift.".to_string(),
+        |(d, l)| {
+            format!(
+                "After {} days: {} {} vs {}; {} interval {} to {} for a single look, {} to {} valid at every look.",
+                d.day,
+                format::signed_percent(l.estimate, 1),
+                report.treatment,
+                report.control,
+                format::percent(report.confidence, 0),
+                format::signed_percent(l.fixed.low, 1),
+                format::signed_percent(l.fixed.high, 1),
+                format::signed_percent(l.always_valid.low, 1),
+                format::signed_percent(l.always_valid.high, 1),
+            )
+        },
+    );
+    let trend = report.trend.as_ref().map(|t| t.summary.clone());
+    let to_go = report.days_to_go.as_ref().map(|g| match g.days {
+        Some(days) => format!(
+            "To detect a {} lift with {} power, each variant needs {} users: about {} more days at the traffic so far.",
+            format::signed_percent(g.min_lift, 1),
+            format::percent(g.power, 0),
+            format::count(g.users_needed_per_variant.ceil() as u64),
+            format::count(days),
+        ),
+        None => format!(
+            "Each variant already has the {} users needed to detect a {} lift with {} power.",
+            format::count(g.users_needed_per_variant.ceil() as u64),
+            format::signed_percent(g.min_lift, 1),
+            format::percent(g.power, 0),
+        ),
+    });
+    let rows = report
+        .days
+        .iter()
+        .map(|d| {
+            let interval = |i: Option<uplift_engine::units::Interval>| {
+                i.map_or("–".to_string(), |i| {
+                    format!("{} to {}", format::signed_percent(i.low, 1), format::signed_percent(i.high, 1))
+                })
+            };
+            view! {
+                <tr>
+                    <th scope="row">{d.date.clone()}</th>
+                    <td class="num">{d.day}</td>
+                    <td class="num">{format::count(d.cumulative_control.users)}</td>
+                    <td class="num">{format::count(d.cumulative_treatment.users)}</td>
+                    <td class="num">{d.daily_lift.map_or("–".to_string(), |x| format::signed_percent(x, 1))}</td>
+                    <td class="num">{d.lift.map_or("–".to_string(), |l| format::signed_percent(l.estimate, 1))}</td>
+                    <td class="num">{interval(d.lift.map(|l| l.fixed))}</td>
+                    <td class="num">{interval(d.lift.map(|l| l.always_valid))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let svg = lift_svg(&report, chart_width("time"));
+    let words = lift_summary(&report);
+    view! {
+        <p class="verdict" id="timeline-verdict">{headline}</p>
+        {trend.map(|t| view! { <p id="timeline-trend">{t}</p> })}
+        {to_go.map(|t| view! { <p id="timeline-to-go">{t}</p> })}
+        {svg.map(|svg| view! {
+            <figure class="chart" id="timeline-chart">
+                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
+                <crate::charts::ChartDownloads id="timeline-chart" name="lift over time chart" svg=svg/>
+                <figcaption>{words.clone()}</figcaption>
+            </figure>
+        })}
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Lift by day">
+            <table class="data-table" id="timeline-table">
+                <caption>"Cumulative lift by day"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Date"</th>
+                        <th scope="col" class="num">"Day"</th>
+                        <th scope="col" class="num">{format!("Users, {}", report.control)}</th>
+                        <th scope="col" class="num">{format!("Users, {}", report.treatment)}</th>
+                        <th scope="col" class="num">"That day's lift"</th>
+                        <th scope="col" class="num">"Cumulative lift"</th>
+                        <th scope="col" class="num">"Single-look interval"</th>
+                        <th scope="col" class="num">"Always-valid interval"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <crate::charts::TableDownload table_id="timeline-table" name="lift by day table"/>
+        <p class="method-note">
+            {format!(
+                "Relative lift with the delta method; the single-look interval is Welch's t (GrowthBook's frequentist test) and holds only if you look once, at a horizon fixed in advance. The always-valid interval is GrowthBook's sequential test (τ = {}): it holds at every look, so it is the one to watch daily. The trend is a straight line through the daily lifts; the days to go plan for the single-look test at 80% power.",
+                format::number(report.tau, 0)
+            )}
+        </p>
     }
 }
 
@@ -248,7 +453,7 @@ fn RetentionSection() -> impl IntoView {
             },
             |r| match r {
                 AnalysisResult::Retention(r) => Some(r),
-                AnalysisResult::Did(_) => None,
+                _ => None,
             },
         );
     };
@@ -423,7 +628,7 @@ fn DidSection() -> impl IntoView {
             },
             |r| match r {
                 AnalysisResult::Did(r) => Some(*r),
-                AnalysisResult::Retention(_) => None,
+                _ => None,
             },
         );
     };

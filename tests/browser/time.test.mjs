@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, openApp, useBrowser } from './harness.mjs';
@@ -23,6 +24,9 @@ writeFileSync(LUNG, ['time,status,sex', ...Object.entries(lung.groups).flatMap((
   g.durations.map((d, i) => `${d},${g.events[i]},${sex}`))].join('\n') + '\n');
 const JTRAIN = join(dir, 'jtrain.csv');
 writeFileSync(JTRAIN, jtrain.csv);
+const timeline = JSON.parse(readFileSync(join(ROOT, 'tests/reference/timeline_fixture.json'), 'utf8'));
+const DAILY = join(dir, 'timeline_sim.csv');
+writeFileSync(DAILY, gunzipSync(readFileSync(join(ROOT, 'tests/data/timeline_sim.csv.gz'))));
 const fixed = (x, d) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).replace('-', '−');
 
 async function openTime(page) {
@@ -103,6 +107,41 @@ test('jtrain: the grants effect, its event study and the pre-trend check equal s
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360px`);
     await page.locator('#time').screenshot({ path: join(ROOT, 'tests/browser/artifacts/time-did-360.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a 14-day experiment: the lift by day, both intervals, the novelty trend and the days to go equal gbstats', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#timeline-file', DAILY);
+    await page.locator('#timeline-metric option[value="converted"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#timeline-date').inputValue(), 'exposed_at');
+    assert.equal(await page.locator('#timeline-variant').inputValue(), 'variant');
+    assert.equal(await page.locator('#timeline-metric').inputValue(), 'converted');
+    await page.locator('#timeline-run').click();
+    await page.locator('#timeline-verdict').waitFor({ timeout: 30_000 });
+    const ref = timeline.cases.find((c) => c.metric === 'converted' && Number(c.days_observed) === 14);
+    const last = ref.days.at(-1);
+    const pct = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
+    const verdict = await page.locator('#timeline-verdict').innerText();
+    assert.ok(verdict.startsWith(`After 14 days: ${pct(last.estimate)}`), verdict);
+    assert.ok(verdict.includes(`${pct(last.fixed_ci[0])} to ${pct(last.fixed_ci[1])} for a single look`), verdict);
+    assert.ok(verdict.includes(`${pct(last.always_valid_ci[0])} to ${pct(last.always_valid_ci[1])} valid at every look`), verdict);
+    assert.match(await page.locator('#timeline-to-go').innerText(), new RegExp(`about ${ref.plan.days} more days`));
+    assert.match(await page.locator('#timeline-trend').innerText(), /novelty/i);
+    const rows = page.locator('#timeline-table tbody tr');
+    assert.equal(await rows.count(), 14);
+    for (const [i, day] of ref.days.entries()) {
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      assert.equal(Number(cells[1].replace(/,/g, '')), day.cumulative_users[0], `day ${day.day} control users`);
+      assert.equal(cells[4], pct(day.estimate), `day ${day.day} lift`);
+    }
+    assert.equal(await page.locator('#timeline-chart svg').count(), 1);
+    await page.locator('#time').screenshot({ path: join(ROOT, 'tests/browser/artifacts/time-timeline-1440.png') });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
