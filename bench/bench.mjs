@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { DIST, ROOT, serveStatic, launch } from '../tests/browser/harness.mjs';
 import { writeRows } from './gen-rows.mjs';
+import { benchTools } from './tools-bench.mjs';
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -394,6 +395,9 @@ try {
     console.log(`CLV fit (BG/NBD + Gamma-Gamma) and prediction for 20,000 customers in the page: ${ms.toFixed(0)} ms, longest frame gap ${gap.toFixed(0)} ms (before it, the text box's layout of the ${(Buffer.byteLength(big) / 1048576).toFixed(1)} MiB log: ${layout.toFixed(0)} ms)`);
     await context.close();
   }
+
+  // 6. The targeting and time tools, in the worker.
+  await benchTools(browser, server.origin, QUICK);
 } finally {
   await browser.close();
   await server.close();

@@ -137,31 +137,35 @@ mod worker {
                 .collect(),
         };
         drop(text);
-        let report = evaluate(&units, request.bins).map_err(|e| e.to_string())?;
-        let profit =
-            profit_curve(&units, &value, request.cost_per_user).map_err(|e| e.to_string())?;
-        post_targeting(&TargetingMessage::Evaluated {
-            report: Box::new(report),
-            profit,
-            millis: now() - started,
-        });
-        if request.resamples == 0 {
+        if request.part == 0 {
+            let report = evaluate(&units, request.bins).map_err(|e| e.to_string())?;
+            let profit =
+                profit_curve(&units, &value, request.cost_per_user).map_err(|e| e.to_string())?;
+            post_targeting(&TargetingMessage::Evaluated {
+                report: Box::new(report),
+                profit,
+                millis: now() - started,
+            });
+        }
+        let share = request.share();
+        if share == 0 {
             return Ok(());
         }
         let started = now();
-        let mut boot = QiniBootstrap::new(&units, request.seed).map_err(|e| e.to_string())?;
+        let seed = request.seed.wrapping_add(request.part as u64);
+        let mut boot = QiniBootstrap::new(&units, seed).map_err(|e| e.to_string())?;
         drop(units);
         // Batches of about a fortieth, so progress moves smoothly.
-        let batch = (request.resamples / 40).max(1);
-        while boot.done() < request.resamples {
-            boot.run(batch.min(request.resamples - boot.done()));
+        let batch = (share / 40).max(1);
+        while boot.done() < share {
+            boot.run(batch.min(share - boot.done()));
             post_targeting(&TargetingMessage::Resampled {
+                part: request.part,
                 done: boot.done(),
-                total: request.resamples,
             });
         }
-        post_targeting(&TargetingMessage::Uncertainty {
-            result: boot.result(request.confidence),
+        post_targeting(&TargetingMessage::Draws {
+            draws: boot.draws(),
             millis: now() - started,
         });
         Ok(())

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uplift_engine::targeting::{
-    guess_columns, sample_csv, ProfitCurve, QiniUncertainty, TargetingReport,
+    guess_columns, sample_csv, ProfitCurve, QiniDraws, QiniUncertainty, TargetingReport,
 };
 use web_sys::Blob;
 
@@ -20,8 +20,11 @@ use crate::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
 use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, blob_of, chart_width, headers_of};
 
-/// The worker job's name.
-const JOB: &str = "targeting";
+/// The worker jobs' names. The bootstrap can be shared by several workers
+/// (each drawing its part with its own seed); one is used, so that the
+/// same file gives the same interval on every machine, and a two-core
+/// machine keeps a core for the page.
+const JOBS: [&str; 1] = ["targeting"];
 
 thread_local! {
     /// The data chosen last: a file, the pasted text or the sample.
@@ -29,7 +32,7 @@ thread_local! {
 }
 
 fn stop_job() {
-    worker_job::stop(JOB);
+    JOBS.into_iter().for_each(worker_job::stop);
 }
 
 /// What the tool is doing.
@@ -197,6 +200,8 @@ pub fn TargetingPanel() -> impl IntoView {
             resamples: resamples.get_untracked(),
             seed: 1,
             confidence: context.with_untracked(|c| c.confidence),
+            part: 0,
+            parts: JOBS.len(),
         };
         let roles = [&request.score, &request.treatment, &request.outcome];
         if roles
@@ -319,7 +324,16 @@ pub fn TargetingPanel() -> impl IntoView {
     }
 }
 
-/// Ask a new worker to evaluate `blob`; its messages update the tool.
+/// The parts' progress and draws, joined once every part has sent them.
+#[derive(Default)]
+struct Joined {
+    done: Vec<usize>,
+    draws: Vec<QiniDraws>,
+    millis: f64,
+}
+
+/// Ask the workers to evaluate `blob` (the first also reports the curves,
+/// all share the bootstrap); their messages update the tool.
 fn start(
     blob: Blob,
     request: TargetingRequest,
@@ -327,54 +341,111 @@ fn start(
     evaluation: RwSignal<Option<Evaluation>>,
     error: RwSignal<Option<String>>,
 ) {
+    stop_job();
     phase.set(Phase::Reading);
-    let json = serde_json::to_string(&request).unwrap_or_default();
-    let on_message = move |text: String| {
-        let Some(message) = TargetingMessage::from_json(&text) else {
-            return;
+    let parts = if request.resamples > 0 { JOBS.len() } else { 1 };
+    let joined = std::rc::Rc::new(RefCell::new(Joined {
+        done: vec![0; parts],
+        ..Joined::default()
+    }));
+    for (part, job) in JOBS.into_iter().enumerate().take(parts) {
+        let part_request = TargetingRequest {
+            part,
+            parts,
+            ..request.clone()
         };
-        match message {
-            // Handled by the job itself.
-            TargetingMessage::Ready => {}
-            TargetingMessage::Evaluated {
-                report,
+        let json = serde_json::to_string(&part_request).unwrap_or_default();
+        let request = request.clone();
+        let joined = joined.clone();
+        let on_message = move |text: String| {
+            let Some(message) = TargetingMessage::from_json(&text) else {
+                return;
+            };
+            on_targeting_message(message, &request, &joined, phase, evaluation, error);
+        };
+        if let Err(e) = worker_job::start(job, blob.clone(), "targeting", json, on_message) {
+            error.set(Some(e));
+            phase.set(Phase::Idle);
+            stop_job();
+            return;
+        }
+    }
+}
+
+fn on_targeting_message(
+    message: TargetingMessage,
+    request: &TargetingRequest,
+    joined: &RefCell<Joined>,
+    phase: RwSignal<Phase>,
+    evaluation: RwSignal<Option<Evaluation>>,
+    error: RwSignal<Option<String>>,
+) {
+    let resamples = request.resamples;
+    match message {
+        // Handled by the job itself.
+        TargetingMessage::Ready => {}
+        TargetingMessage::Evaluated {
+            report,
+            profit,
+            millis,
+        } => {
+            // The interval depends on the columns only: a new value or cost
+            // keeps the one already computed.
+            let kept = evaluation.with_untracked(|e| {
+                e.as_ref()
+                    .filter(|e| {
+                        resamples == 0
+                            && (&e.request.score, &e.request.treatment, &e.request.outcome)
+                                == (&request.score, &request.treatment, &request.outcome)
+                    })
+                    .and_then(|e| e.uncertainty.clone())
+                    .filter(Result::is_ok)
+            });
+            evaluation.set(Some(Evaluation {
+                report: *report,
                 profit,
                 millis,
-            } => {
-                let resamples = request.resamples;
-                // The interval depends on the columns only: a new value or
-                // cost keeps the one already computed.
-                let kept = evaluation.with_untracked(|e| {
-                    e.as_ref()
-                        .filter(|e| {
-                            resamples == 0
-                                && (&e.request.score, &e.request.treatment, &e.request.outcome)
-                                    == (&request.score, &request.treatment, &request.outcome)
-                        })
-                        .and_then(|e| e.uncertainty.clone())
-                        .filter(Result::is_ok)
+                uncertainty: kept,
+                request: request.clone(),
+            }));
+            if resamples == 0 {
+                phase.set(Phase::Idle);
+                stop_job();
+            } else if phase.get_untracked() == Phase::Reading {
+                phase.set(Phase::Resampling {
+                    done: 0,
+                    total: resamples,
                 });
-                evaluation.set(Some(Evaluation {
-                    report: *report,
-                    profit,
-                    millis,
-                    uncertainty: kept,
-                    request: request.clone(),
-                }));
-                if resamples == 0 {
-                    phase.set(Phase::Idle);
-                    stop_job();
-                } else {
-                    phase.set(Phase::Resampling {
-                        done: 0,
-                        total: resamples,
-                    });
+            }
+        }
+        TargetingMessage::Resampled { part, done } => {
+            let sum = {
+                let mut j = joined.borrow_mut();
+                if let Some(d) = j.done.get_mut(part) {
+                    *d = done;
                 }
-            }
-            TargetingMessage::Resampled { done, total } => {
-                phase.set(Phase::Resampling { done, total });
-            }
-            TargetingMessage::Uncertainty { result, millis } => {
+                j.done.iter().sum()
+            };
+            phase.set(Phase::Resampling {
+                done: sum,
+                total: resamples,
+            });
+        }
+        TargetingMessage::Draws { draws, millis } => {
+            let all = {
+                let mut j = joined.borrow_mut();
+                j.draws.push(draws);
+                j.millis = j.millis.max(millis);
+                (j.draws.len() == j.done.len()).then(|| {
+                    let mut all = QiniDraws::default();
+                    for d in j.draws.drain(..) {
+                        all.join(d);
+                    }
+                    (all, j.millis)
+                })
+            };
+            if let Some((all, millis)) = all {
+                let result = all.uncertainty(request.confidence);
                 evaluation.update(|e| {
                     if let Some(e) = e {
                         e.uncertainty = Some(Ok((result, millis)));
@@ -383,17 +454,13 @@ fn start(
                 phase.set(Phase::Idle);
                 stop_job();
             }
-            TargetingMessage::Failed(message) => {
-                // What was shown before stays.
-                error.set(Some(message));
-                phase.set(Phase::Idle);
-                stop_job();
-            }
         }
-    };
-    if let Err(e) = worker_job::start(JOB, blob, "targeting", json, on_message) {
-        error.set(Some(e));
-        phase.set(Phase::Idle);
+        TargetingMessage::Failed(message) => {
+            // What was shown before stays.
+            error.set(Some(message));
+            phase.set(Phase::Idle);
+            stop_job();
+        }
     }
 }
 
@@ -528,7 +595,7 @@ fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
             </figure>
         })}
         <p class="method-note">
-            "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml's qini_score reports the unnormalised area instead. The interval resamples users with replacement, keeping the score's ranking; the p-value compares the score with random rankings of the same users."
+            "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml's qini_score reports the unnormalised area instead. The interval resamples users (the Poisson bootstrap: each user counts a Poisson(1) number of times), keeping the score's ranking; the p-value compares the score with as many random rankings of the same users."
         </p>
     }
 }

@@ -63,7 +63,7 @@ const TOOLS: [Tool; 6] = [
     Tool {
         kind: "targeting",
         title: "Whom to personalize for",
-        blurb: "Qini curve, uplift by decile and the profit of targeting the top of a model's scores.",
+        blurb: "Qini curve, uplift by decile and the profit of targeting a model's top scores.",
     },
     Tool {
         kind: "programme",
@@ -73,7 +73,7 @@ const TOOLS: [Tool; 6] = [
     Tool {
         kind: "time",
         title: "Retention and launches over time",
-        blurb: "Kaplan–Meier retention per variant, and difference in differences for a launch without a control group.",
+        blurb: "Lift by day, retention curves per variant, and launches without a control group.",
     },
 ];
 

@@ -466,10 +466,15 @@ pub fn evaluate(units: &Units, bins: usize) -> Result<TargetingReport, Targeting
 }
 
 /// The Qini coefficient's uncertainty: a percentile bootstrap interval
-/// (users resampled with replacement, the score's ranking kept) and the
-/// p-value of the score against a random ranking (users put in a random
-/// order, as a score with no information would). Run in batches, so a
-/// worker can report progress and stop between them.
+/// (users resampled, the score's ranking kept) and the p-value of the score
+/// against a random ranking (users put in a random order, as a score with
+/// no information would). Resampling is the Poisson bootstrap: each user
+/// counts a Poisson(1) number of times, independently (Hanley & MacGibbon
+/// 2006, "Creating non-parametric bootstrap samples using Poisson
+/// frequencies"; Chamandy et al. 2012 at Google), which for thousands of
+/// users behaves as drawing n with replacement and needs one pass without
+/// a table of counts. Run in batches, so a worker can report progress and
+/// stop between them.
 #[derive(Debug, Clone)]
 pub struct QiniBootstrap {
     /// Users by score, highest first, as [`code`]s: treated, responded,
@@ -481,7 +486,12 @@ pub struct QiniBootstrap {
     rng: crate::rng::Rng,
     boot: Vec<f64>,
     random: Vec<f64>,
-    counts: Vec<u32>,
+    /// `1 / k` for every count of untreated users `k` a curve can reach
+    /// (0 for none): a multiplication per step instead of a division.
+    inverse: Vec<f64>,
+    /// The perfect ranking's area and the random line's for the users as
+    /// they are (each once): the same for every random ranking.
+    unit: (f64, f64),
 }
 
 /// What [`QiniBootstrap`] found.
@@ -514,6 +524,18 @@ impl QiniBootstrap {
             .collect();
         // With no score, every user is a step of its own.
         let shuffled = ranked.iter().map(|&c| c | END).collect();
+        // A Poisson resample's total is n ± a few √n: twice n is ample,
+        // and a count beyond it is divided directly.
+        let inverse = (0..=2 * ranked.len())
+            .map(|k| if k == 0 { 0.0 } else { 1.0 / k as f64 })
+            .collect::<Vec<f64>>();
+        let kinds = ranked.iter().fold([0u64; 4], |mut k, &c| {
+            if let Some(x) = k.get_mut(usize::from(c & (TREATED | RESPONDED))) {
+                *x += 1;
+            }
+            k
+        });
+        let unit = perfect_and_random(kinds, &inverse);
         Ok(QiniBootstrap {
             ranked,
             shuffled,
@@ -521,7 +543,8 @@ impl QiniBootstrap {
             rng: crate::rng::Rng::new(seed),
             boot: Vec::new(),
             random: Vec::new(),
-            counts: Vec::new(),
+            inverse,
+            unit,
         })
     }
 
@@ -532,29 +555,65 @@ impl QiniBootstrap {
 
     /// Draw `count` more resamples and as many random rankings.
     pub fn run(&mut self, count: usize) {
-        let n = self.ranked.len();
+        let Self {
+            ranked,
+            shuffled,
+            rng,
+            boot,
+            random,
+            inverse,
+            unit,
+            ..
+        } = self;
+
         for _ in 0..count {
-            // How often each user is drawn.
-            self.counts.clear();
-            self.counts.resize(n, 0);
-            for _ in 0..n {
-                if let Some(c) = self.counts.get_mut(below(&mut self.rng, n)) {
-                    *c += 1;
-                }
-            }
-            let drawn = self.ranked.iter().copied().zip(self.counts.iter().copied());
-            self.boot.push(weighted_qini_auc(drawn));
-            // A random ranking: the users shuffled (Fisher–Yates).
-            for i in (1..n).rev() {
-                self.shuffled.swap(i, below(&mut self.rng, i + 1));
-            }
-            let random = self.shuffled.iter().map(|&c| (c, 1));
-            self.random.push(weighted_qini_auc(random));
+            // Each user drawn a Poisson(1) number of times, two users per
+            // random number, in one pass with the curve.
+            let mut bits = Bits::default();
+            let drawn = ranked.iter().map(|&c| (c, poisson_one(bits.next_u32(rng))));
+            boot.push(weighted_qini_auc(drawn, inverse));
+            // A random ranking: the users shuffled as the curve is summed.
+            let (perfect, line) = *unit;
+            random.push((shuffled_qini_area(shuffled, rng, inverse) - line) / (perfect - line));
         }
     }
 
     /// The interval and p-value from the resamples so far.
     pub fn result(&self, confidence: f64) -> QiniUncertainty {
+        self.draws().uncertainty(confidence)
+    }
+
+    /// The Qini coefficients drawn so far, to be joined with other runs'
+    /// (several workers, each with its own seed).
+    pub fn draws(&self) -> QiniDraws {
+        QiniDraws {
+            observed: self.observed,
+            boot: self.boot.clone(),
+            random: self.random.clone(),
+        }
+    }
+}
+
+/// The observed Qini coefficient with resampled and random-ranking ones.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QiniDraws {
+    pub observed: f64,
+    pub boot: Vec<f64>,
+    pub random: Vec<f64>,
+}
+
+impl QiniDraws {
+    /// Add another run's draws (of the same users).
+    pub fn join(&mut self, other: QiniDraws) {
+        self.observed = other.observed;
+        self.boot.extend(other.boot);
+        self.random.extend(other.random);
+    }
+
+    /// The percentile interval at `confidence` over the resamples
+    /// (linear interpolation between order statistics, numpy's default) and
+    /// the p-value against the random rankings.
+    pub fn uncertainty(&self, confidence: f64) -> QiniUncertainty {
         let mut sorted: Vec<f64> = self
             .boot
             .iter()
@@ -563,7 +622,6 @@ impl QiniBootstrap {
             .collect();
         sorted.sort_by(f64::total_cmp);
         let quantile = |q: f64| {
-            // Linear interpolation between order statistics (numpy's default).
             let last = sorted.len().saturating_sub(1);
             let pos = q * last as f64;
             let lo = pos.floor() as usize;
@@ -591,16 +649,107 @@ fn code(treated: bool, responded: bool, end: bool) -> u8 {
     u8::from(treated) * TREATED + u8::from(responded) * RESPONDED + u8::from(end) * END
 }
 
+/// 32-bit random numbers, two from each 64-bit one.
+#[derive(Default)]
+struct Bits {
+    word: u64,
+    left: u8,
+}
+
+impl Bits {
+    fn next_u32(&mut self, rng: &mut crate::rng::Rng) -> u32 {
+        if self.left == 0 {
+            self.word = rng.next_u64();
+            self.left = 2;
+        }
+        self.left -= 1;
+        let out = (self.word >> 32) as u32;
+        self.word <<= 32;
+        out
+    }
+}
+
+/// P(K ≤ k) for K ~ Poisson(1), k = 0…9, times 2^32.
+const POISSON_ONE: [u32; 10] = [
+    1_580_030_168,
+    3_160_060_337,
+    3_950_075_421,
+    4_213_413_783,
+    4_279_248_373,
+    4_292_415_291,
+    4_294_609_777,
+    4_294_923_276,
+    4_294_962_463,
+    4_294_966_817,
+];
+
+/// A Poisson(1) draw from a uniform 32-bit number, by inversion (at most
+/// 10: the chance of more is 1e-8).
+fn poisson_one(u: u32) -> u32 {
+    // Every threshold compared, without branches: which way a comparison
+    // goes is random, so a branch would be mispredicted half the time.
+    POISSON_ONE.iter().map(|&t| u32::from(u >= t)).sum()
+}
+
 /// A uniform integer below `n` (Lemire's multiply-shift: no division, and
-/// a bias below n / 2^64).
+/// a bias below n / 2^64): the high 64 bits of `r·n`. For `n < 2^32` they
+/// are computed from two 64-bit products, which gives the same number
+/// without the 128-bit multiplication WebAssembly has to emulate.
 fn below(rng: &mut crate::rng::Rng, n: usize) -> usize {
-    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
+    let r = rng.next_u64();
+    let n = n as u64;
+    if n >> 32 == 0 {
+        // r·n = (hi·n)·2^32 + lo·n, and lo·n's low 32 bits cannot carry
+        // into the high 64: ⌊r·n / 2^64⌋ = ⌊(hi·n + ⌊lo·n / 2^32⌋) / 2^32⌋.
+        let (hi, lo) = (r >> 32, r & 0xffff_ffff);
+        ((hi * n + ((lo * n) >> 32)) >> 32) as usize
+    } else {
+        ((u128::from(r) * u128::from(n)) >> 64) as usize
+    }
+}
+
+/// `Y_t − Y_c · N_t / N_c` at a point of a curve, with `inverse[k] = 1/k`
+/// for the untreated count `k` (divided directly past the table's end).
+fn qini_value(inverse: &[f64], all: u64, treated: u64, y_treated: u64, y_control: u64) -> f64 {
+    let inv = usize::try_from(all - treated)
+        .ok()
+        .map(|k| inverse.get(k).copied().unwrap_or(1.0 / k as f64))
+        .unwrap_or(0.0);
+    y_treated as f64 - y_control as f64 * treated as f64 * inv
+}
+
+/// The perfect ranking's area and the random line's, from the number of
+/// users of each kind ([`code`] without the step bit): treated responders
+/// first, then everyone else, then untreated responders.
+fn perfect_and_random(kinds: [u64; 4], inverse: &[f64]) -> (f64, f64) {
+    let kind = |c: u8| kinds.get(usize::from(c)).copied().unwrap_or(0);
+    let (tr, t0, r0, none) = (
+        kind(TREATED | RESPONDED),
+        kind(TREATED),
+        kind(RESPONDED),
+        kind(0),
+    );
+    let steps = [
+        (tr, tr, tr, 0),
+        (tr + t0 + none, tr + t0, tr, 0),
+        (tr + t0 + none + r0, tr + t0, tr, r0),
+    ];
+    let (mut perfect_area, mut px, mut py) = (0.0, 0.0, 0.0);
+    for (all, treated, y_treated, y_control) in steps {
+        let (x1, y1) = (
+            all as f64,
+            qini_value(inverse, all, treated, y_treated, y_control),
+        );
+        perfect_area += (x1 - px) * (py + y1) / 2.0;
+        (px, py) = (x1, y1);
+    }
+    (perfect_area, px * py / 2.0)
 }
 
 /// [`qini_auc_score`] of users given in ranking order as ([`code`], how
-/// often drawn). The perfect ranking (treated responders first, untreated
-/// responders last) needs only each kind's totals.
-fn weighted_qini_auc(users: impl Iterator<Item = (u8, u32)>) -> f64 {
+/// often drawn), `inverse[k]` being `1 / k` for the untreated counts the
+/// users reach.
+fn weighted_qini_auc(users: impl Iterator<Item = (u8, u32)>, inverse: &[f64]) -> f64 {
     // Whole-number running totals (the weights are counts): integer adds
     // do not wait on each other as floating-point ones do.
     let (mut all, mut treated, mut y_treated, mut y_control) = (0u64, 0u64, 0u64, 0u64);
@@ -619,44 +768,47 @@ fn weighted_qini_auc(users: impl Iterator<Item = (u8, u32)>) -> f64 {
         }
         if c & END != 0 {
             let x1 = all as f64;
-            let y1 = qini_value(all, treated, y_treated, y_control);
+            let y1 = qini_value(inverse, all, treated, y_treated, y_control);
             area += (x1 - x) * (y + y1) / 2.0;
             (x, y) = (x1, y1);
         }
     }
-    // The perfect ranking: treated responders, then everyone else, then
-    // untreated responders.
-    let kind = |c: u8| kinds.get(usize::from(c)).copied().unwrap_or(0);
-    let (tr, t0, r0, none) = (
-        kind(TREATED | RESPONDED),
-        kind(TREATED),
-        kind(RESPONDED),
-        kind(0),
-    );
-    let steps = [
-        (tr, tr, tr, 0),
-        (tr + t0 + none, tr + t0, tr, 0),
-        (tr + t0 + none + r0, tr + t0, tr, r0),
-    ];
-    let (mut perfect_area, mut px, mut py) = (0.0, 0.0, 0.0);
-    for (all, treated, y_treated, y_control) in steps {
-        let (x1, y1) = (all as f64, qini_value(all, treated, y_treated, y_control));
-        perfect_area += (x1 - px) * (py + y1) / 2.0;
-        (px, py) = (x1, y1);
-    }
-    let random = px * py / 2.0;
-    (area - random) / (perfect_area - random)
+    let (perfect, random) = perfect_and_random(kinds, inverse);
+    (area - random) / (perfect - random)
 }
 
-/// `Y_t − Y_c · N_t / N_c`, as [`Step::qini`].
-fn qini_value(all: u64, treated: u64, y_treated: u64, y_control: u64) -> f64 {
-    let control = all - treated;
-    let c = if control > 0 {
-        y_control as f64 * treated as f64 / control as f64
-    } else {
-        0.0
-    };
-    y_treated as f64 - c
+/// Shuffle `users` (Fisher–Yates, front to back: place `k` is settled at
+/// step `k`) and return the area under the Qini curve of that random
+/// order, in the same pass. Each user is a step of its own (a random
+/// ranking has no ties): with x advancing by 1 the trapezoids sum to
+/// `Σ_k y_k − y_n / 2`. The caller normalises it; the totals, and so the
+/// perfect ranking, do not change between orders.
+fn shuffled_qini_area(users: &mut [u8], rng: &mut crate::rng::Rng, inverse: &[f64]) -> f64 {
+    let n = users.len();
+    let mut bits = Bits::default();
+    let (mut treated, mut y_treated, mut y_control) = (0u32, 0u32, 0u32);
+    let (mut sum, mut y) = (0.0, 0.0);
+    for k in 0..n {
+        let left = n - k;
+        let j = k + match u32::try_from(left) {
+            Ok(m) => ((u64::from(bits.next_u32(rng)) * u64::from(m)) >> 32) as usize,
+            Err(_) => below(rng, left),
+        };
+        users.swap(k, j);
+        let c = users.get(k).copied().unwrap_or(0);
+        let t = u32::from(c & TREATED);
+        let r = u32::from((c & RESPONDED) >> 1);
+        treated += t;
+        y_treated += t & r;
+        y_control += (1 - t) & r;
+        let inv = inverse
+            .get(k + 1 - treated as usize)
+            .copied()
+            .unwrap_or(0.0);
+        y = f64::from(y_treated) - f64::from(y_control) * f64::from(treated) * inv;
+        sum += y;
+    }
+    sum - y / 2.0
 }
 
 /// Personalizing for the top of the ranking only: profit against the
@@ -1042,7 +1194,7 @@ mod tests {
         };
         let ones = b.ranked.iter().map(|&c| (c, 1));
         let want = qini_auc_score(&u, true).unwrap_or(f64::NAN);
-        assert!((weighted_qini_auc(ones) - want).abs() < 1e-12);
+        assert!((weighted_qini_auc(ones, &b.inverse) - want).abs() < 1e-12);
         // Rounded scores: ties, which enter the curve together.
         let mut tied = u.clone();
         tied.score.iter_mut().for_each(|s| *s = (*s * 2.0).round());
@@ -1051,7 +1203,7 @@ mod tests {
         };
         let ones = b.ranked.iter().map(|&c| (c, 1));
         let want = qini_auc_score(&tied, true).unwrap_or(f64::NAN);
-        assert!((weighted_qini_auc(ones) - want).abs() < 1e-12);
+        assert!((weighted_qini_auc(ones, &b.inverse) - want).abs() < 1e-12);
     }
 
     #[test]
@@ -1195,5 +1347,50 @@ mod tests {
         );
         assert_eq!(sample_csv(50, 3), sample_csv(50, 3));
         Ok(())
+    }
+
+    #[test]
+    fn below_equals_the_wide_multiplication() {
+        let mut a = crate::rng::Rng::new(9);
+        let mut b = crate::rng::Rng::new(9);
+        for n in [1usize, 2, 7, 1000, 100_003, (1 << 32) - 1, 1 << 32, 1 << 40] {
+            for _ in 0..1000 {
+                let wide = ((u128::from(b.next_u64()) * n as u128) >> 64) as usize;
+                assert_eq!(below(&mut a, n), wide, "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn poisson_draws_have_mean_and_variance_one() {
+        let mut rng = crate::rng::Rng::new(3);
+        let mut bits = Bits::default();
+        let draws: Vec<f64> = (0..200_000)
+            .map(|_| f64::from(poisson_one(bits.next_u32(&mut rng))))
+            .collect();
+        let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+        let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / draws.len() as f64;
+        assert!(
+            (mean - 1.0).abs() < 0.01 && (var - 1.0).abs() < 0.02,
+            "{mean} {var}"
+        );
+        let zeros = draws.iter().filter(|&&d| d == 0.0).count() as f64 / draws.len() as f64;
+        assert!((zeros - (-1.0f64).exp()).abs() < 0.005, "{zeros}");
+    }
+
+    #[test]
+    fn joined_draws_give_the_combined_interval() {
+        let u = simulated(400, 2, true);
+        let (Ok(mut a), Ok(mut b)) = (QiniBootstrap::new(&u, 1), QiniBootstrap::new(&u, 2)) else {
+            panic!("starts")
+        };
+        a.run(30);
+        b.run(20);
+        let mut joined = a.draws();
+        joined.join(b.draws());
+        let r = joined.uncertainty(0.95);
+        assert_eq!(r.resamples, 50);
+        assert_eq!(joined.boot.get(30), b.draws().boot.first());
+        assert_eq!(a.result(0.9), a.draws().uncertainty(0.9));
     }
 }
