@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::ingest::line_of;
+use crate::ingest::named::NamedCsv;
 use crate::value::transactions::{civil_from_days, parse_date};
 
 /// Why the users cannot be put into cohorts. Messages are for the user.
@@ -129,21 +129,12 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         LastSeen(usize, i64),
         Duration(usize, usize),
     }
-    let (mut reader, text) = crate::ingest::csv_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| CohortError::BadRow { line: 1 })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut csv = NamedCsv::new(text).map_err(|line| CohortError::BadRow { line })?;
     let at = |column: &str| {
-        headers
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| CohortError::NoColumn {
-                column: column.to_string(),
-                found: headers.join(", "),
-            })
+        csv.find(column).ok_or_else(|| CohortError::NoColumn {
+            column: column.to_string(),
+            found: csv.found(),
+        })
     };
     let si = at(&columns.start)?;
     let gi = columns.variant.as_deref().map(at).transpose()?;
@@ -158,22 +149,8 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         _ => return Err(CohortError::NoFollowUp),
     };
     let mut table = CohortTable::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => {
-                return Err(CohortError::BadRow {
-                    line: reader.position().line(),
-                })
-            }
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
-        let line = line_of(text, byte);
+    while let Some(row) = csv.next_row() {
+        let (record, line) = row.map_err(|line| CohortError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |i: usize, column: &str, expected| CohortError::BadCell {
             line,

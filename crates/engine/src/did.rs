@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use statrs::function::beta::beta_reg;
 use thiserror::Error;
 
-use crate::ingest::line_of;
+use crate::ingest::named::NamedCsv;
 use crate::stats::frequentist::{t_quantile, t_two_sided_p};
 
 /// The most periods an event study takes: one coefficient per period and
@@ -156,21 +156,12 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
     if columns.post.is_none() && (columns.period.is_none() || columns.launch.is_none()) {
         return Err(DidError::NoTiming);
     }
-    let (mut reader, text) = crate::ingest::csv_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| DidError::BadRow { line: 1 })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut csv = NamedCsv::new(text).map_err(|line| DidError::BadRow { line })?;
     let at = |column: &str| {
-        headers
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| DidError::NoColumn {
-                column: column.to_string(),
-                found: headers.join(", "),
-            })
+        csv.find(column).ok_or_else(|| DidError::NoColumn {
+            column: column.to_string(),
+            found: csv.found(),
+        })
     };
     let (yi, ti) = (at(&columns.outcome)?, at(&columns.treated)?);
     let ui = columns.unit.as_deref().map(at).transpose()?;
@@ -180,22 +171,8 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
     let mut units = Units::default();
     let mut unit_index = std::collections::HashMap::new();
     let mut raw_periods: Vec<String> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => {
-                return Err(DidError::BadRow {
-                    line: reader.position().line(),
-                })
-            }
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
-        let line = line_of(text, byte);
+    while let Some(row) = csv.next_row() {
+        let (record, line) = row.map_err(|line| DidError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |i: usize, column: &str, expected| DidError::BadCell {
             line,

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::line_of;
+use crate::ingest::named::NamedCsv;
 use thiserror::Error;
 
 /// At least this many experiments before their lifts are shrunk, as
@@ -89,11 +89,9 @@ const Z95: f64 = 1.959_963_984_540_054;
 /// when absent) and `date` (shipped or ended, `YYYY-MM-DD`); other columns
 /// (metric, users) are kept out of the way.
 pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
-    let (mut reader, text) = crate::ingest::csv_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(|c| c.trim().to_lowercase()).collect())
-        .unwrap_or_default();
+    let mut csv = NamedCsv::new(text).map_err(|line| ProgrammeError::BadRow { line })?;
+    // Headers in any case: "Lift" is `lift`.
+    let headers: Vec<String> = csv.headers().iter().map(|h| h.to_lowercase()).collect();
     let find = |c: &str| headers.iter().position(|h| h == c);
     let missing = |c: &str| ProgrammeError::NoColumn {
         column: c.to_string(),
@@ -108,24 +106,10 @@ pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
     }
     let (cost, share, date) = (find("cost"), find("share"), find("date"));
     let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => {
-                return Err(ProgrammeError::BadRow {
-                    line: reader.position().line(),
-                })
-            }
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
+    while let Some(row) = csv.next_row() {
+        let (record, line) = row.map_err(|line| ProgrammeError::BadRow { line })?;
         let bad = |i: usize, expected: &'static str| ProgrammeError::NotANumber {
-            // The csv reader does not count blank lines: counted here.
-            line: line_of(text, byte),
+            line,
             column: headers.get(i).cloned().unwrap_or_default(),
             value: record.get(i).unwrap_or("").trim().to_string(),
             expected,

@@ -4,6 +4,7 @@
 //! time, the log-rank test between two groups and the restricted mean
 //! survival time, as lifelines computes them.
 
+use crate::ingest::named::NamedCsv;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 use thiserror::Error;
@@ -26,6 +27,8 @@ pub enum SurvivalError {
         value: String,
         expected: &'static str,
     },
+    #[error("Line {line}: the row could not be read as CSV.")]
+    BadRow { line: u64 },
 }
 
 /// The users of one group (a variant, a cohort): how long each was
@@ -48,34 +51,21 @@ pub fn read_groups(
     event: &str,
     group: Option<&str>,
 ) -> Result<Vec<Group>, SurvivalError> {
-    let (mut reader, text) = crate::ingest::csv_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(|c| c.trim().to_string()).collect())
-        .unwrap_or_default();
+    let mut csv = NamedCsv::new(text).map_err(|line| SurvivalError::BadRow { line })?;
     let at = |column: &str| {
-        headers
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| SurvivalError::NoColumn {
-                column: column.to_string(),
-                found: headers.join(", "),
-            })
+        csv.find(column).ok_or_else(|| SurvivalError::NoColumn {
+            column: column.to_string(),
+            found: csv.found(),
+        })
     };
     let (di, ei) = (at(duration)?, at(event)?);
     let gi = group.map(at).transpose()?;
     let mut groups: Vec<Group> = Vec::new();
-    for record in reader.records() {
-        let Ok(record) = record else {
-            continue;
-        };
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
+    while let Some(row) = csv.next_row() {
+        let (record, line) = row.map_err(|line| SurvivalError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |i: usize, column: &str, expected| SurvivalError::BadCell {
-            line: crate::ingest::line_of(text, byte),
+            line,
             column: column.to_string(),
             value: cell(i).to_string(),
             expected,

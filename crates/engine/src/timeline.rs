@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::ingest::line_of;
+use crate::ingest::named::NamedCsv;
 use crate::stats::frequentist::{t_two_sided_p, FrequentistOptions};
 use crate::stats::{compare, SampleStats};
 use crate::units::Interval;
@@ -203,21 +203,12 @@ pub struct TimelineColumns {
 /// and variant are added up. A cell that cannot be read is reported with
 /// its line and column.
 pub fn read_timeline(text: &str, columns: &TimelineColumns) -> Result<Timeline, TimelineError> {
-    let (mut reader, text) = crate::ingest::csv_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| TimelineError::BadRow { line: 1 })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut csv = NamedCsv::new(text).map_err(|line| TimelineError::BadRow { line })?;
     let at = |column: &str| {
-        headers
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| TimelineError::NoColumn {
-                column: column.to_string(),
-                found: headers.join(", "),
-            })
+        csv.find(column).ok_or_else(|| TimelineError::NoColumn {
+            column: column.to_string(),
+            found: csv.found(),
+        })
     };
     let (di, vi, mi) = (
         at(&columns.date)?,
@@ -227,24 +218,11 @@ pub fn read_timeline(text: &str, columns: &TimelineColumns) -> Result<Timeline, 
     let ui = columns.users.as_deref().map(at).transpose()?;
     let si = columns.sum_squares.as_deref().map(at).transpose()?;
     let mut timeline = Timeline::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => {
-                return Err(TimelineError::BadRow {
-                    line: reader.position().line(),
-                })
-            }
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
+    while let Some(row) = csv.next_row() {
+        let (record, line) = row.map_err(|line| TimelineError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |i: usize, column: &str, expected| TimelineError::BadCell {
-            line: line_of(text, byte),
+            line,
             column: column.to_string(),
             value: cell(i).to_string(),
             expected,

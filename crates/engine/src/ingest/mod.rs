@@ -17,6 +17,7 @@ mod accumulate;
 mod columns;
 mod decode;
 mod metric_columns;
+pub(crate) mod named;
 mod numbers;
 mod reader;
 mod users;
