@@ -55,13 +55,26 @@ for (const colorScheme of ['light', 'dark']) {
           if (minor.length) console.log(`minor (${colorScheme}, ${width}px, ${state}):\n${describe(minor)}`);
           assert.deepEqual(serious.map((v) => v.id), [], `${state}: ${describe(serious)}`);
         };
-        // The tools' cards, then the three tools opened.
+        // The tools' cards, then the tools opened.
         await check('tools closed');
         for (const kind of ['clv', 'planner', 'warehouse']) {
           await page.locator(`#open-${kind}`).click();
           await page.locator(`#${kind}`).waitFor();
         }
         await check('tools open');
+        // The targeting, programme and time tools, with results shown.
+        for (const kind of ['targeting', 'programme', 'time']) {
+          await page.locator(`#open-${kind}`).click();
+          await page.locator(`#${kind}`).waitFor();
+        }
+        await page.locator('#targeting-sample').click();
+        await page.locator('#targeting-score option[value="score"]').waitFor({ state: 'attached' });
+        await page.locator('#targeting-resamples').selectOption('0');
+        await page.locator('#targeting-run').click();
+        await page.locator('#qini-chart svg').waitFor({ timeout: 30_000 });
+        await page.locator('#programme-sample').click();
+        await page.locator('#programme-chart svg').waitFor();
+        await check('targeting, programme and time tools open');
         assert.deepEqual(errors, []);
       } finally {
         await context.close();

@@ -61,6 +61,9 @@ test('lung: Kaplan-Meier, log-rank and RMST per sex equal lifelines', async () =
     }
     assert.equal(await page.locator('#retention-chart svg').count(), 1);
     await page.locator('#time').screenshot({ path: join(ROOT, 'tests/browser/artifacts/time-retention-1440.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.locator('#time').screenshot({ path: join(ROOT, 'tests/browser/artifacts/time-retention-1440-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // A file whose event column is not 1/0: named, the curves stay.
     const bad = join(dir, 'bad.csv');
