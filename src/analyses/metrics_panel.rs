@@ -737,12 +737,6 @@ fn segment_chart(r: &SegmentReport, confidence: f64) -> impl IntoView {
     let width = crate::charts::lazy::current_width();
     let summary = segment_forest_summary(r, &interval);
     segment_forest_svg(r, &interval, width).map(|svg| {
-        view! {
-            <figure class="chart" id="segment-chart">
-                <div class="chart-svg" role="img" aria-label=summary.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="segment-chart" name="segment chart" svg=svg/>
-                <figcaption>{summary}</figcaption>
-            </figure>
-        }
+        view! { <crate::charts::DrawnChart id="segment-chart" name="segment chart" svg=svg summary=summary/> }
     })
 }

@@ -312,6 +312,25 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
     }
 }
 
+/// A chart drawn in place (by a tool, which has the drawing code): the SVG
+/// with its text alternative, the SVG/PNG buttons and the same text as
+/// caption.
+#[component]
+pub fn DrawnChart(
+    id: &'static str,
+    name: &'static str,
+    svg: String,
+    summary: String,
+) -> impl IntoView {
+    view! {
+        <figure class="chart" id=id>
+            <div class="chart-svg" role="img" aria-label=summary.clone() inner_html=svg.clone()></div>
+            <ChartDownloads id=id name=name svg=svg/>
+            <figcaption>{summary}</figcaption>
+        </figure>
+    }
+}
+
 /// The "SVG" and "PNG" buttons under a chart; the files are made here in
 /// the browser from the same SVG string that is on the page.
 #[component]

@@ -244,13 +244,7 @@ fn ProgrammeResults(report: ProgrammeReport, worth: Worth) -> impl IntoView {
             </table>
         </div>
         <crate::charts::TableDownload table_id="programme-table" name="programme table"/>
-        {chart.map(|svg| view! {
-            <figure class="chart" id="programme-chart">
-                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="programme-chart" name="programme chart" svg=svg/>
-                <figcaption>{words.clone()}</figcaption>
-            </figure>
-        })}
+        {chart.map(|svg| view! { <crate::charts::DrawnChart id="programme-chart" name="programme chart" svg=svg summary=words.clone()/> })}
         <p class="method-note">
             "An experiment is called a winner partly because its noise happened to be positive, so the winners' measured lifts overstate what they deliver. Shrinking every lift toward the programme's mean (Efron and Morris's positive-part James–Stein estimator, as GrowthBook's Insights; at least 6 experiments) removes most of that bias. Impact per year = lift × share of traffic × value per year; the NPV discounts monthly as the investment case does; the chance of paying off draws the true lifts from their empirical-Bayes posterior (Morris 1983)."
         </p>

@@ -546,19 +546,21 @@ fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
         </p>
         <p id="targeting-qini">
             {format!(
-                "Normalised Qini coefficient {} (uplift AUC {}). ",
+                "Normalised Qini coefficient {} (uplift AUC {}{}). ",
                 format::number(report.qini_auc, 3),
                 format::number(report.uplift_auc, 4),
+                match (report.causalml_qini, report.causalml_auuc) {
+                    (Some(q), Some(a)) => format!(
+                        "; causalml's qini_score {}, auuc_score {}",
+                        format::number(q, 3),
+                        format::number(a, 3)
+                    ),
+                    _ => String::new(),
+                },
             )}
             <span id="targeting-interval">{interval}</span>
         </p>
-        {qini.map(|svg| view! {
-            <figure class="chart" id="qini-chart">
-                <div class="chart-svg" role="img" aria-label=qini_words.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="qini-chart" name="Qini chart" svg=svg/>
-                <figcaption>{qini_words.clone()}</figcaption>
-            </figure>
-        })}
+        {qini.map(|svg| view! { <crate::charts::DrawnChart id="qini-chart" name="Qini chart" svg=svg summary=qini_words.clone()/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Uplift by score decile">
             <table class="data-table" id="targeting-bins">
                 <caption>"Uplift by tenth of the score, highest first (percentage points, 95% interval)"</caption>
@@ -587,15 +589,9 @@ fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
                 format::money(profit.everyone_profit),
             )}
         </p>
-        {profit_chart.map(|svg| view! {
-            <figure class="chart" id="profit-chart">
-                <div class="chart-svg" role="img" aria-label=profit_words.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="profit-chart" name="profit chart" svg=svg/>
-                <figcaption>{profit_words.clone()}</figcaption>
-            </figure>
-        })}
+        {profit_chart.map(|svg| view! { <crate::charts::DrawnChart id="profit-chart" name="profit chart" svg=svg summary=profit_words.clone()/> })}
         <p class="method-note">
-            "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml's qini_score reports the unnormalised area instead. The interval resamples users (the Poisson bootstrap: each user counts a Poisson(1) number of times), keeping the score's ranking; the p-value compares the score with as many random rankings of the same users."
+            "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml scales its curves by their own last point instead, one point per user: its qini_score and auuc_score are given beside. The interval resamples users (the Poisson bootstrap: each user counts a Poisson(1) number of times), keeping the score's ranking; the p-value compares the score with as many random rankings of the same users."
         </p>
     }
 }

@@ -359,13 +359,7 @@ fn TimelineResults(report: TimelineReport) -> impl IntoView {
         <p class="verdict" id="timeline-verdict">{headline}</p>
         {trend.map(|t| view! { <p id="timeline-trend">{t}</p> })}
         {to_go.map(|t| view! { <p id="timeline-to-go">{t}</p> })}
-        {svg.map(|svg| view! {
-            <figure class="chart" id="timeline-chart">
-                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="timeline-chart" name="lift over time chart" svg=svg/>
-                <figcaption>{words.clone()}</figcaption>
-            </figure>
-        })}
+        {svg.map(|svg| view! { <crate::charts::DrawnChart id="timeline-chart" name="lift over time chart" svg=svg summary=words.clone()/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Lift by day">
             <table class="data-table" id="timeline-table">
                 <caption>"Cumulative lift by day"</caption>
@@ -547,13 +541,7 @@ fn RetentionResults(report: RetentionReport, rows: usize, ms: f64) -> impl IntoV
             </table>
         </div>
         <crate::charts::TableDownload table_id="retention-table" name="retention table"/>
-        {svg.map(|svg| view! {
-            <figure class="chart" id="retention-chart">
-                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="retention-chart" name="retention chart" svg=svg/>
-                <figcaption>{words.clone()}</figcaption>
-            </figure>
-        })}
+        {svg.map(|svg| view! { <crate::charts::DrawnChart id="retention-chart" name="retention chart" svg=svg summary=words.clone()/> })}
         <p class="method-note">
             "Kaplan–Meier estimate with exponential-Greenwood intervals, the log-rank test and the restricted mean survival time (RMST: the average time retained up to the horizon), as lifelines computes them."
         </p>
@@ -678,9 +666,12 @@ fn DidResults(report: DidReport) -> impl IntoView {
         )
     });
     let verdict = format!(
-        "The launch changed the outcome by {}{} per treated unit and period: {} interval {} to {}, {}. Quasi-experimental: this holds only if both groups would have moved alike without the launch.",
+        "The launch changed the outcome by {}{} per treated unit and period.",
         format::number(r.effect, 2),
         relative,
+    );
+    let detail = format!(
+        "{} interval {} to {}, {}. Quasi-experimental: this holds only if both groups would have moved alike without the launch.",
         format::percent(r.confidence, 0),
         format::number(r.ci_lower, 2),
         format::number(r.ci_upper, 2),
@@ -715,15 +706,12 @@ fn DidResults(report: DidReport) -> impl IntoView {
     let chart = study.map(|s| {
         let words = event_study_summary(&s);
         event_study_svg(&s, chart_width("time")).map(|svg| view! {
-            <figure class="chart" id="did-chart">
-                <div class="chart-svg" role="img" aria-label=words.clone() inner_html=svg.clone()></div>
-                <crate::charts::ChartDownloads id="did-chart" name="event study chart" svg=svg/>
-                <figcaption>{words.clone()}</figcaption>
-            </figure>
+            <crate::charts::DrawnChart id="did-chart" name="event study chart" svg=svg summary=words/>
         })
     });
     view! {
         <p class="verdict" id="did-verdict">{verdict}</p>
+        <p id="did-detail">{detail}</p>
         {(!r.warnings.is_empty()).then(|| view! { <ul class="status warn" id="did-warnings">{warnings}</ul> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Means before and after the launch">
             <table class="data-table" id="did-table">

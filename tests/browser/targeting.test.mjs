@@ -43,6 +43,10 @@ test('Hillstrom scored by a model: Qini, uplift AUC and deciles equal scikit-upl
     const qini = await page.locator('#targeting-qini').innerText();
     assert.match(qini, new RegExp(`Qini coefficient ${ref.qini_auc.toFixed(3)}`));
     assert.match(qini, new RegExp(`uplift AUC ${ref.uplift_auc.toFixed(4)}`));
+    // causalml 0.18's scores of the same ranking (tests/reference/causalml_fixture.json).
+    const cm = JSON.parse(readFileSync(join(ROOT, 'tests/reference/causalml_fixture.json'), 'utf8')).hillstrom.outcomes.visit;
+    const [q, a] = [cm.qini_score_ties_in_file_order, cm.auuc_score_ties_in_file_order];
+    assert.ok(qini.includes(`causalml's qini_score ${q.toFixed(3)}, auuc_score ${a.toFixed(3)}`), `${qini} / ${q} ${a}`);
     assert.match(await page.locator('#targeting-summary').innerText(), /42,693 users/);
     // The interval holds the coefficient and lies above 0: the score is informative.
     const [, low, high] = qini.match(/interval (-?[\d.]+) to (-?[\d.]+)/).map(Number);
