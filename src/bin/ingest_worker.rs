@@ -227,6 +227,14 @@ mod worker {
                 });
                 (AnalysisResult::Timeline(Box::new(report)), rows)
             }
+            AnalysisRequest::Cohorts { columns, weeks } => {
+                use uplift_engine::cohorts::{cohort_table, read_cohorts};
+                let table = read_cohorts(&text, &columns).map_err(|e| e.to_string())?;
+                drop(text);
+                let report = cohort_table(&table, weeks);
+                let rows = report.variants.iter().map(|v| v.users as usize).sum();
+                (AnalysisResult::Cohorts(Box::new(report)), rows)
+            }
             AnalysisRequest::Did {
                 columns,
                 event_study,

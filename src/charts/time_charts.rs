@@ -5,6 +5,7 @@
 use plotters::prelude::*;
 
 use crate::charts::backend::Svg;
+use uplift_engine::cohorts::VariantCohorts;
 use uplift_engine::did::EventStudy;
 use uplift_engine::survival::RetentionReport;
 use uplift_engine::timeline::TimelineReport;
@@ -322,6 +323,105 @@ pub fn lift_summary(r: &TimelineReport) -> String {
     }
 }
 
+/// One variant's cohorts as a heatmap: a row per signup week (oldest at
+/// the top), a column per week since signup, darker where more of the
+/// cohort is still active; cells the data cannot tell yet are left blank.
+pub fn cohort_svg(v: &VariantCohorts, weeks: usize, width: u32) -> Option<String> {
+    let rows = v.cohorts.len();
+    if rows == 0 || weeks == 0 {
+        return None;
+    }
+    let row_height = 26.0;
+    let height = (110.0 + row_height * rows as f64).min(2000.0) as u32;
+    let mut svg = String::new();
+    {
+        let root = Svg::new(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("Still active, {}", super::fit_name(&v.variant, 24)),
+                large_title_font(width),
+            )
+            .margin(10)
+            .margin_right(24)
+            .x_label_area_size(50)
+            .y_label_area_size(120)
+            .build_cartesian_2d(0.0..weeks as f64, 0.0..rows as f64)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("Weeks since signup")
+            .x_labels(weeks.min(12))
+            .y_labels(rows.min(30))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| {
+                // Row r (from the top) is the r-th oldest cohort.
+                let r = rows.saturating_sub(1 + y.floor().max(0.0) as usize);
+                v.cohorts
+                    .get(r)
+                    .filter(|_| y.fract().abs() < 1e-9)
+                    .map_or(String::new(), |c| c.week_start.clone())
+            })
+            .label_style(large_font(width))
+            .axis_desc_style(large_font(width))
+            .draw()
+            .ok()?;
+        let cells = v.cohorts.iter().enumerate().flat_map(|(r, c)| {
+            let y = (rows - 1 - r) as f64;
+            c.active
+                .iter()
+                .enumerate()
+                .filter_map(move |(w, share)| share.map(|s| (w as f64, y, s)))
+        });
+        chart
+            .draw_series(cells.map(|(x, y, s)| {
+                // From near-white to the palette's blue.
+                let mix = |a: u8, b: u8| {
+                    (f64::from(a) + (f64::from(b) - f64::from(a)) * s.clamp(0.0, 1.0)) as u8
+                };
+                let colour = RGBColor(mix(240, 0), mix(246, 84), mix(252, 147));
+                Rectangle::new(
+                    [(x + 0.03, y + 0.06), (x + 0.97, y + 0.94)],
+                    colour.filled(),
+                )
+            }))
+            .ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+/// What [`cohort_svg`] shows, in words.
+pub fn cohort_summary(v: &VariantCohorts) -> String {
+    let week = |w: usize| {
+        let shares: Vec<f64> = v
+            .cohorts
+            .iter()
+            .filter_map(|c| c.active.get(w).copied().flatten())
+            .collect();
+        (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
+    };
+    let said: Vec<String> = [1usize, 4, 8]
+        .iter()
+        .filter_map(|&w| {
+            week(w).map(|s| {
+                format!(
+                    "week {w}: {} on average over its cohorts",
+                    format::percent(s, 0)
+                )
+            })
+        })
+        .collect();
+    format!(
+        "Cohort heatmap of {}: {} users in {} signup weeks, darker where more of a cohort is still active; blank where the data cannot tell yet. {}.",
+        v.variant,
+        format::count(v.users),
+        v.cohorts.len(),
+        if said.is_empty() { "Too few weeks to compare".to_string() } else { said.join("; ") },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +500,33 @@ mod tests {
         };
         assert_eq!(svg.matches("<circle").count(), 10, "one point per day");
         assert!(lift_summary(&r).contains("On day 10"));
+    }
+
+    #[test]
+    fn the_cohort_heatmap_draws_known_cells_only() {
+        use uplift_engine::cohorts::CohortRow;
+        let v = VariantCohorts {
+            variant: "personalized".into(),
+            users: 30,
+            cohorts: vec![
+                CohortRow {
+                    week_start: "2024-01-01".into(),
+                    users: 20,
+                    active: vec![Some(1.0), Some(0.5), Some(0.25)],
+                },
+                CohortRow {
+                    week_start: "2024-01-08".into(),
+                    users: 10,
+                    active: vec![Some(1.0), Some(0.6), None],
+                },
+            ],
+        };
+        let Some(svg) = cohort_svg(&v, 3, 800) else {
+            panic!("draws")
+        };
+        // Five known cells (and the background).
+        assert_eq!(svg.matches("<rect").count(), 5 + 1, "{svg}");
+        assert!(svg.contains("2024-01-08"));
+        assert!(cohort_summary(&v).contains("week 1: 55% on average"));
     }
 }

@@ -3,6 +3,7 @@
 //! retention curves or the difference in differences. Sent as JSON.
 
 use serde::{Deserialize, Serialize};
+use uplift_engine::cohorts::{CohortColumns, CohortReport};
 use uplift_engine::did::{DidReport, PanelColumns};
 use uplift_engine::survival::RetentionReport;
 use uplift_engine::timeline::{TimelineColumns, TimelineOptions, TimelineReport};
@@ -24,6 +25,11 @@ pub enum AnalysisRequest {
         columns: TimelineColumns,
         options: TimelineOptions,
     },
+    /// Signup-week cohorts per variant, at most `weeks` weeks wide.
+    Cohorts {
+        columns: CohortColumns,
+        weeks: Option<usize>,
+    },
     /// Difference in differences, with the event study if asked for.
     Did {
         columns: PanelColumns,
@@ -40,6 +46,7 @@ pub enum AnalysisResult {
     /// medians and RMST come from the whole curve.
     Retention(RetentionReport),
     Timeline(Box<TimelineReport>),
+    Cohorts(Box<CohortReport>),
     Did(Box<DidReport>),
 }
 
