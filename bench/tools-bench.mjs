@@ -6,7 +6,7 @@
 // worker's own time (as the page shows it), the wall time from the click,
 // and the longest gap between the page's frames meanwhile (a frozen page
 // would show it). Called by bench/bench.mjs; alone:
-//   node bench/tools-bench.mjs [--quick]
+//   node bench/tools-bench.mjs [--quick] [--only targeting|retention|timeline]
 import { createWriteStream, mkdtempSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -52,8 +52,9 @@ const retentionRow = (i, next) => {
   const churned = days < 365;
   return `${Math.min(days, 365)},${churned ? 1 : 0},${treated ? 'personalized' : 'control'}\n`;
 };
-const timelineRow = (i, next) => {
-  const day = Math.floor((i / 1_000_000) * 90);
+/** One user of `n`, exposed on one of 90 days in order. */
+const timelineRow = (n) => (i, next) => {
+  const day = Math.floor((i / n) * 90);
   const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
   const treated = i % 2 === 1;
   return `${date},${treated ? 'personalized' : 'control'},${next() < (treated ? 0.105 : 0.1) ? 1 : 0}\n`;
@@ -88,11 +89,11 @@ async function timeTool(browser, origin, { kind, input, ready, setUp, run, done,
   return { ...result, text };
 }
 
-export async function benchTools(browser, origin, quick = false) {
+export async function benchTools(browser, origin, quick = false, only = null) {
   const dir = mkdtempSync(join(tmpdir(), 'tools-bench-'));
   const mib = (f) => (statSync(f).size / 1048576).toFixed(1);
   const sizes = quick ? [100_000] : [100_000, 1_000_000];
-  for (const n of sizes) {
+  for (const n of only && only !== 'targeting' ? [] : sizes) {
     const file = await writeFile(join(dir, `targeting-${n}.csv`), 'score,treatment,conversion\n', n, targetingRow);
     const r = await timeTool(browser, origin, {
       kind: 'targeting', input: '#targeting-file', ready: '#targeting-score option[value="score"]',
@@ -103,7 +104,7 @@ export async function benchTools(browser, origin, quick = false) {
     const boot = r.text.match(/\(([\d,]+ resamples in [\d.]+ s)\)/)?.[1] ?? r.text;
     console.log(`targeting, ${n.toLocaleString('en-US')} users (${mib(file)} MiB): Qini, bins and profit curve then 1,000 bootstrap resamples and random rankings in the worker: click → interval ${(r.wall / 1000).toFixed(2)} s; longest frame gap ${r.gap.toFixed(0)} ms (the bootstrap alone: ${boot})`);
   }
-  for (const n of sizes) {
+  for (const n of only && only !== 'retention' ? [] : sizes) {
     const file = await writeFile(join(dir, `retention-${n}.csv`), 'duration,churned,variant\n', n, retentionRow);
     const r = await timeTool(browser, origin, {
       kind: 'time', input: '#retention-file', ready: '#retention-duration option[value="duration"]',
@@ -113,15 +114,15 @@ export async function benchTools(browser, origin, quick = false) {
     });
     console.log(`retention, ${n.toLocaleString('en-US')} users (${mib(file)} MiB): Kaplan–Meier per variant, log-rank and RMST: ${r.text.trim()} (worker, reading included); click → results ${(r.wall / 1000).toFixed(2)} s; longest frame gap ${r.gap.toFixed(0)} ms`);
   }
-  if (!quick) {
-    const file = await writeFile(join(dir, 'timeline-90d.csv'), 'date,variant,converted\n', 1_000_000, timelineRow);
+  for (const n of quick || (only && only !== 'timeline') ? [] : [100_000, 1_000_000]) {
+    const file = await writeFile(join(dir, `timeline-${n}.csv`), 'date,variant,converted\n', n, timelineRow(n));
     const r = await timeTool(browser, origin, {
       kind: 'time', input: '#timeline-file', ready: '#timeline-metric option[value="converted"]',
       setUp: { file },
       run: '#timeline-run', done: { selector: '#timeline-verdict', pattern: 'After 90 days' },
-      shown: '#timeline-verdict',
+      shown: '#timeline-summary',
     });
-    console.log(`lift over time, 90 days × 1,000,000 rows (${mib(file)} MiB): click → results ${(r.wall / 1000).toFixed(2)} s; longest frame gap ${r.gap.toFixed(0)} ms`);
+    console.log(`lift over time, 90 days × ${n.toLocaleString('en-US')} rows (${mib(file)} MiB): click → results ${(r.wall / 1000).toFixed(2)} s; longest frame gap ${r.gap.toFixed(0)} ms; ${r.text.trim()}`);
   }
 }
 
@@ -130,7 +131,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const server = await serveStatic();
   const browser = await launch();
   try {
-    await benchTools(browser, server.origin, process.argv.includes('--quick'));
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+    await benchTools(browser, server.origin, process.argv.includes('--quick'), only);
   } finally {
     await browser.close();
     await server.close();

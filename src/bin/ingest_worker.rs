@@ -171,6 +171,21 @@ mod worker {
         Ok(())
     }
 
+    /// The worker's WebAssembly memory now, which is its peak so far:
+    /// linear memory never shrinks.
+    fn wasm_memory() -> f64 {
+        wasm_bindgen::memory()
+            .dyn_into::<js_sys::WebAssembly::Memory>()
+            .map(|m| {
+                f64::from(
+                    m.buffer()
+                        .unchecked_into::<js_sys::ArrayBuffer>()
+                        .byte_length(),
+                )
+            })
+            .unwrap_or(0.0)
+    }
+
     /// The file in `data.file` as text.
     fn file_text(data: &JsValue) -> Result<String, String> {
         let file: Blob = js_sys::Reflect::get(data, &"file".into())
@@ -189,7 +204,11 @@ mod worker {
         let request: AnalysisRequest =
             serde_json::from_str(request).map_err(|_| "The request could not be read.")?;
         let started = now();
-        let text = file_text(data)?;
+        // Every analysis but the timeline reads the file as one text.
+        let text = match request {
+            AnalysisRequest::Timeline { .. } => String::new(),
+            _ => file_text(data)?,
+        };
         let (result, rows) = match request {
             AnalysisRequest::Retention {
                 duration,
@@ -218,9 +237,33 @@ mod worker {
                 (AnalysisResult::Retention(report), rows)
             }
             AnalysisRequest::Timeline { columns, options } => {
-                use uplift_engine::timeline::{read_timeline, timeline};
-                let data = read_timeline(&text, &columns).map_err(|e| e.to_string())?;
-                drop(text);
+                use uplift_engine::timeline::{timeline, TimelineStream};
+                // In pieces: the worker holds the sums per day and one
+                // piece, whatever the file's size.
+                let file: Blob = js_sys::Reflect::get(data, &"file".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into().ok())
+                    .ok_or("No file was given to read.")?;
+                let sync =
+                    FileReaderSync::new().map_err(|_| "This browser cannot read files here.")?;
+                let mut stream = TimelineStream::new(columns);
+                let mut buffer = Vec::new();
+                let (mut pos, total) = (0.0, file.size());
+                while pos < total {
+                    let end = (pos + CHUNK).min(total);
+                    let chunk = file
+                        .slice_with_f64_and_f64(pos, end)
+                        .and_then(|b| sync.read_as_array_buffer(&b))
+                        .map_err(|_| {
+                            "The file could not be read; was it moved or changed while loading?"
+                        })?;
+                    let bytes = js_sys::Uint8Array::new(&chunk);
+                    buffer.resize(bytes.length() as usize, 0);
+                    bytes.copy_to(&mut buffer);
+                    stream.feed(&buffer).map_err(|e| e.to_string())?;
+                    pos = end;
+                }
+                let data = stream.finish().map_err(|e| e.to_string())?;
                 let report = timeline(&data, &options).map_err(|e| e.to_string())?;
                 let rows = report.days.last().map_or(0, |d| {
                     (d.cumulative_control.users + d.cumulative_treatment.users) as usize
@@ -252,6 +295,7 @@ mod worker {
             result: Box::new(result),
             rows,
             millis: now() - started,
+            memory: wasm_memory(),
         })
     }
 
@@ -333,16 +377,7 @@ mod worker {
                 (data, row_level, split.rows(), split.skipped, split.problems)
             }
         };
-        let memory = wasm_bindgen::memory()
-            .dyn_into::<js_sys::WebAssembly::Memory>()
-            .map(|m| {
-                f64::from(
-                    m.buffer()
-                        .unchecked_into::<js_sys::ArrayBuffer>()
-                        .byte_length(),
-                )
-            })
-            .unwrap_or(0.0);
+        let memory = wasm_memory();
         Ok(WorkerMessage::Done(ReadSummary {
             data,
             shape_row_level: row_level,

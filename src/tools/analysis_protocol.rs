@@ -61,6 +61,9 @@ pub enum AnalysisMessage {
         result: Box<AnalysisResult>,
         rows: usize,
         millis: f64,
+        /// The worker's memory at the end (its peak), in bytes.
+        #[serde(default)]
+        memory: f64,
     },
     /// The file cannot be analysed; the message is for the user.
     Failed(String),
@@ -123,6 +126,7 @@ mod tests {
             result: Box::new(AnalysisResult::Retention(report)),
             rows: 5,
             millis: 1.0,
+            memory: 65536.0,
         };
         // (Floats may come back an ulp off: the shape is what is checked.)
         assert!(matches!(

@@ -34,6 +34,14 @@ fn guess(headers: &[String], words: &[&str], taken: &[String]) -> Option<String>
     })
 }
 
+/// How a run went: rows read, the worker's time and its memory at the end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Run {
+    rows: usize,
+    millis: f64,
+    memory: f64,
+}
+
 /// One analysis of a file: its columns, whether it runs, its error and
 /// its last result. (Copy whatever `T` is: it holds signals only.)
 struct Analysis<T: Send + Sync + 'static> {
@@ -42,7 +50,7 @@ struct Analysis<T: Send + Sync + 'static> {
     blob: StoredValue<Option<Blob>, LocalStorage>,
     running: RwSignal<bool>,
     error: RwSignal<Option<String>>,
-    result: RwSignal<Option<(T, usize, f64)>>,
+    result: RwSignal<Option<(T, Run)>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Analysis<T> {
@@ -106,8 +114,16 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
                     result,
                     rows,
                     millis,
+                    memory,
                 }) => match pick(*result) {
-                    Some(r) => self.result.set(Some((r, rows, millis))),
+                    Some(r) => self.result.set(Some((
+                        r,
+                        Run {
+                            rows,
+                            millis,
+                            memory,
+                        },
+                    ))),
                     None => self
                         .error
                         .set(Some("The worker answered another question.".into())),
@@ -288,13 +304,13 @@ fn TimelineSection() -> impl IntoView {
         {status_line(a, "timeline")}
         {move || {
             context.track();
-            a.result.get().map(|(r, _, _)| view! { <TimelineResults report=r/> })
+            a.result.get().map(|(r, run)| view! { <TimelineResults report=r run/> })
         }}
     }
 }
 
 #[component]
-fn TimelineResults(report: TimelineReport) -> impl IntoView {
+fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView {
     let last = report
         .days
         .iter()
@@ -360,6 +376,14 @@ fn TimelineResults(report: TimelineReport) -> impl IntoView {
     let words = lift_summary(&report);
     view! {
         <p class="verdict" id="timeline-verdict">{headline}</p>
+        <p class="status ok" role="status" id="timeline-summary">
+            {format!(
+                "{} users read in {} s, in pieces: the worker held {} MiB at most.",
+                format::count(run.rows as u64),
+                format::number(run.millis / 1000.0, 2),
+                format::number(run.memory / 1_048_576.0, 1),
+            )}
+        </p>
         {trend.map(|t| view! { <p id="timeline-trend">{t}</p> })}
         {to_go.map(|t| view! { <p id="timeline-to-go">{t}</p> })}
         {svg.map(|svg| view! { <crate::charts::DrawnChart id="timeline-chart" name="lift over time chart" svg=svg summary=words.clone()/> })}
@@ -485,7 +509,7 @@ fn RetentionSection() -> impl IntoView {
         {status_line(a, "retention")}
         {move || {
             context.track();
-            a.result.get().map(|(r, rows, ms)| view! { <RetentionResults report=r rows ms/> })
+            a.result.get().map(|(r, run)| view! { <RetentionResults report=r rows=run.rows ms=run.millis/> })
         }}
     }
 }
@@ -658,7 +682,7 @@ fn CohortSection() -> impl IntoView {
         {status_line(a, "cohort")}
         {move || {
             context.track();
-            a.result.get().map(|(r, _, _)| view! { <CohortResults report=r/> })
+            a.result.get().map(|(r, _)| view! { <CohortResults report=r/> })
         }}
     }
 }
@@ -837,7 +861,7 @@ fn DidSection() -> impl IntoView {
         {status_line(a, "did")}
         {move || {
             context.track();
-            a.result.get().map(|(r, _, _)| view! { <DidResults report=r/> })
+            a.result.get().map(|(r, _)| view! { <DidResults report=r/> })
         }}
     }
 }

@@ -203,7 +203,25 @@ pub struct TimelineColumns {
 /// and variant are added up. A cell that cannot be read is reported with
 /// its line and column.
 pub fn read_timeline(text: &str, columns: &TimelineColumns) -> Result<Timeline, TimelineError> {
-    let mut csv = NamedCsv::new(text).map_err(|line| TimelineError::BadRow { line })?;
+    let mut timeline = Timeline::new();
+    add_rows(text, columns, &mut timeline, 0)?;
+    if timeline.days.is_empty() {
+        return Err(TimelineError::Empty);
+    }
+    Ok(timeline)
+}
+
+/// Add the rows of `text` (a header row, then rows) to `timeline`; lines
+/// are reported `line_offset` further down than they are in `text`.
+fn add_rows(
+    text: &str,
+    columns: &TimelineColumns,
+    timeline: &mut Timeline,
+    line_offset: u64,
+) -> Result<(), TimelineError> {
+    let mut csv = NamedCsv::new(text).map_err(|line| TimelineError::BadRow {
+        line: line + line_offset,
+    })?;
     let at = |column: &str| {
         csv.find(column).ok_or_else(|| TimelineError::NoColumn {
             column: column.to_string(),
@@ -217,9 +235,11 @@ pub fn read_timeline(text: &str, columns: &TimelineColumns) -> Result<Timeline, 
     );
     let ui = columns.users.as_deref().map(at).transpose()?;
     let si = columns.sum_squares.as_deref().map(at).transpose()?;
-    let mut timeline = Timeline::new();
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| TimelineError::BadRow { line })?;
+        let (record, line) = row.map_err(|line| TimelineError::BadRow {
+            line: line + line_offset,
+        })?;
+        let line = line + line_offset;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |i: usize, column: &str, expected| TimelineError::BadCell {
             line,
@@ -289,10 +309,105 @@ pub fn read_timeline(text: &str, columns: &TimelineColumns) -> Result<Timeline, 
             }
         }
     }
-    if timeline.days.is_empty() {
-        return Err(TimelineError::Empty);
+    Ok(())
+}
+
+/// A timeline read from a file in pieces, as the page's worker reads it:
+/// only the sums per day and the piece being read are held, so memory
+/// stays flat however long the file. Pieces may end anywhere; rows are
+/// read once complete (a line end outside quotes), with their lines in
+/// the file.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineStream {
+    columns: TimelineColumns,
+    timeline: Timeline,
+    /// The header row, once read.
+    header: Option<String>,
+    /// Bytes not yet read: the end of the last piece, after its last
+    /// complete row.
+    pending: Vec<u8>,
+    /// Of `pending`, the bytes already scanned for row ends, and whether
+    /// that scan ended inside quotes.
+    scanned: usize,
+    in_quotes: bool,
+    /// Lines of the file before `pending`.
+    lines: u64,
+}
+
+impl TimelineStream {
+    pub fn new(columns: TimelineColumns) -> TimelineStream {
+        TimelineStream {
+            columns,
+            timeline: Timeline::new(),
+            ..TimelineStream::default()
+        }
     }
-    Ok(timeline)
+
+    /// Read the complete rows of `bytes` (after what came before).
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), TimelineError> {
+        self.pending.extend_from_slice(bytes);
+        let mut end = None;
+        for (i, &b) in self.pending.iter().enumerate().skip(self.scanned) {
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' if !self.in_quotes => end = Some(i + 1),
+                _ => {}
+            }
+        }
+        self.scanned = self.pending.len();
+        if let Some(end) = end {
+            let rest = self.pending.split_off(end);
+            let complete = std::mem::replace(&mut self.pending, rest);
+            self.scanned -= end;
+            self.read(&complete)?;
+        }
+        Ok(())
+    }
+
+    /// The rows left, then the timeline.
+    pub fn finish(mut self) -> Result<Timeline, TimelineError> {
+        let rest = std::mem::take(&mut self.pending);
+        self.read(&rest)?;
+        if self.timeline.days.is_empty() {
+            return Err(TimelineError::Empty);
+        }
+        Ok(self.timeline)
+    }
+
+    /// Read complete rows (the header row first, the first time).
+    fn read(&mut self, bytes: &[u8]) -> Result<(), TimelineError> {
+        let text = String::from_utf8_lossy(bytes);
+        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let body = match &self.header {
+            Some(_) => text.as_ref(),
+            None => {
+                // Blank lines before the header are lines of the file too.
+                let start = text.len() - text.trim_start_matches(['\r', '\n']).len();
+                // Rows come complete (ending in a line end) but for the
+                // last one, which may be the header itself.
+                let header_end = text
+                    .get(start..)
+                    .and_then(|t| t.find('\n'))
+                    .map_or(text.len(), |cut| start + cut + 1);
+                if text.trim().is_empty() {
+                    self.lines += newlines;
+                    return Ok(());
+                }
+                let header = text.get(..header_end).unwrap_or_default();
+                self.header = Some(header.trim_matches(['\r', '\n']).to_string());
+                self.lines += header.matches('\n').count() as u64;
+                text.get(header_end..).unwrap_or_default()
+            }
+        };
+        let header = self.header.clone().unwrap_or_default();
+        // The header row, then these rows: the rows start on line 2 of the
+        // piece, and on line `lines + 1` of the file.
+        let piece = format!("{header}\n{body}");
+        let offset = self.lines.saturating_sub(1);
+        add_rows(&piece, &self.columns, &mut self.timeline, offset)?;
+        self.lines += body.matches('\n').count() as u64;
+        Ok(())
+    }
 }
 
 /// What the timeline compares, and how.
@@ -945,5 +1060,51 @@ mod tests {
         );
         assert!(share(sequential) <= 0.06, "{}", share(sequential));
         assert!(share(fixed) > 0.12, "{}", share(fixed));
+    }
+
+    #[test]
+    fn the_stream_reads_any_pieces_as_the_whole_file_does() {
+        let columns = TimelineColumns {
+            date: "date".into(),
+            variant: "variant".into(),
+            metric: "converted".into(),
+            ..TimelineColumns::default()
+        };
+        let mut text = String::from("\n\"date\",variant,converted\n");
+        for i in 0..300 {
+            let day = 1 + i % 9;
+            let variant = if i % 2 == 0 {
+                "control"
+            } else {
+                "\"treat\nment\""
+            };
+            text.push_str(&format!("2024-01-0{day},{variant},{}\r\n", i % 3 % 2));
+            if i % 50 == 7 {
+                text.push('\n');
+            }
+        }
+        let whole = read_timeline(&text, &columns);
+        assert!(whole.is_ok());
+        for size in [1usize, 7, 64, 4096] {
+            let mut stream = TimelineStream::new(columns.clone());
+            for piece in text.as_bytes().chunks(size) {
+                assert_eq!(stream.feed(piece), Ok(()));
+            }
+            assert_eq!(stream.finish(), whole, "pieces of {size} bytes");
+        }
+        // A bad cell is reported at its line in the file, however it is cut.
+        let bad = text.replacen("2024-01-05,control", "yesterday,control", 1);
+        let want = read_timeline(&bad, &columns).err();
+        assert!(
+            matches!(want, Some(TimelineError::BadCell { .. })),
+            "{want:?}"
+        );
+        for size in [5usize, 300] {
+            let mut stream = TimelineStream::new(columns.clone());
+            let fed: Result<(), TimelineError> =
+                bad.as_bytes().chunks(size).try_for_each(|p| stream.feed(p));
+            let got = fed.and_then(|()| stream.finish().map(|_| ())).err();
+            assert_eq!(got, want, "pieces of {size} bytes");
+        }
     }
 }
