@@ -8,6 +8,7 @@
 
 pub mod analysis_protocol;
 pub mod clv_panel;
+pub mod file_columns;
 pub mod planner_panel;
 pub mod programme_panel;
 pub mod targeting_panel;

@@ -16,6 +16,7 @@ use web_sys::Blob;
 
 use crate::charts::targeting_chart::{profit_summary, profit_svg, qini_summary, qini_svg};
 use crate::platform::format;
+use crate::tools::file_columns::column_select;
 use crate::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
 use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, blob_of, chart_width, headers_of};
@@ -220,23 +221,6 @@ pub fn TargetingPanel() -> impl IntoView {
     };
 
     let busy = move || phase.get() != Phase::Idle;
-    let column_select = move |id: &'static str,
-                              label: &'static str,
-                              signal: RwSignal<String>,
-                              optional: bool| {
-        view! {
-            <label class="control-field">
-                <span class="field-label">{label}</span>
-                <select id=id on:change=move |ev| signal.set(event_target_value(&ev))>
-                    {optional.then(|| view! { <option value="" selected=move || signal.get().is_empty()>"none: value per response"</option> })}
-                    {move || headers.get().into_iter().map(|h| {
-                        let selected = signal.get() == h;
-                        view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-        }
-    };
 
     view! {
         <section class="panel targeting" id="targeting" aria-labelledby="targeting-title">
@@ -265,10 +249,10 @@ pub fn TargetingPanel() -> impl IntoView {
             {move || source_name.get().map(|name| view! {
                 <p class="status ok" id="targeting-source">{format!("{name}: {} columns.", headers.with(Vec::len))}</p>
                 <div class="actions">
-                    {column_select("targeting-score", "Score", choices.score, false)}
-                    {column_select("targeting-treatment", "Treated", choices.treatment, false)}
-                    {column_select("targeting-outcome", "Outcome", choices.outcome, false)}
-                    {column_select("targeting-revenue", "Revenue per user", choices.revenue, true)}
+                    {column_select("targeting-score", "Score", choices.score, headers.get(), None)}
+                    {column_select("targeting-treatment", "Treated", choices.treatment, headers.get(), None)}
+                    {column_select("targeting-outcome", "Outcome", choices.outcome, headers.get(), None)}
+                    {column_select("targeting-revenue", "Revenue per user", choices.revenue, headers.get(), Some("none: value per response"))}
                 </div>
                 <div class="actions">
                     <label class="control-field">

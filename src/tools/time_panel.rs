@@ -20,19 +20,9 @@ use crate::charts::time_charts::{
 };
 use crate::platform::format;
 use crate::tools::analysis_protocol::{AnalysisMessage, AnalysisRequest, AnalysisResult};
+use crate::tools::file_columns::{column_select, guess};
 use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, chart_width, headers_of};
-
-/// The first header containing one of `words` (case-insensitive) and not
-/// in `taken`.
-fn guess(headers: &[String], words: &[&str], taken: &[String]) -> Option<String> {
-    words.iter().find_map(|w| {
-        headers
-            .iter()
-            .find(|h| h.to_lowercase().contains(w) && !taken.contains(h))
-            .cloned()
-    })
-}
 
 /// How a run went: rows read, the worker's time and its memory at the end.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -146,29 +136,6 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
         self.error.set(Some(
             "Cancelled. What was shown before is unchanged.".into(),
         ));
-    }
-}
-
-/// A select of the file's columns bound to `signal` ("" for none when
-/// `optional` names that choice).
-fn column_select(
-    id: &'static str,
-    label: &'static str,
-    signal: RwSignal<String>,
-    headers: Vec<String>,
-    optional: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <label class="control-field">
-            <span class="field-label">{label}</span>
-            <select id=id on:change=move |ev| signal.set(event_target_value(&ev))>
-                {optional.map(|none| view! { <option value="" selected=move || signal.get().is_empty()>{none}</option> })}
-                {headers.into_iter().map(|h| {
-                    let selected = signal.get_untracked() == h;
-                    view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
-                }).collect_view()}
-            </select>
-        </label>
     }
 }
 
@@ -953,7 +920,7 @@ fn DidResults(report: DidReport) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::guess;
+    use crate::tools::file_columns::guess;
 
     #[test]
     fn columns_are_guessed_by_name_once() {

@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::line_of;
+use crate::ingest::named::NamedCsv;
 use thiserror::Error;
 
 /// One experiment's users, in file order.
@@ -226,41 +226,21 @@ enum Cell {
 /// skipped); a cell that does not hold what its column must is reported
 /// with its line and column.
 fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, TargetingError> {
-    let (mut reader, text) = crate::ingest::csv_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| TargetingError::BadRow { line: 1 })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut csv = NamedCsv::new(text).map_err(|line| TargetingError::BadRow { line })?;
     let at: Vec<(usize, &str, Cell)> = wanted
         .iter()
         .map(|&(column, kind)| {
-            headers
-                .iter()
-                .position(|h| h == column)
+            csv.find(column)
                 .map(|i| (i, column, kind))
                 .ok_or_else(|| TargetingError::NoColumn {
                     column: column.to_string(),
-                    found: headers.join(", "),
+                    found: csv.found(),
                 })
         })
         .collect::<Result<_, _>>()?;
     let mut out = vec![Vec::new(); wanted.len()];
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => {
-                let line = reader.position().line();
-                return Err(TargetingError::BadRow { line });
-            }
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
+    while let Some(row) = csv.next_row() {
+        let (record, line) = row.map_err(|line| TargetingError::BadRow { line })?;
         for (&(i, column, kind), values) in at.iter().zip(out.iter_mut()) {
             let raw = record.get(i).unwrap_or("").trim();
             let value = match kind {
@@ -270,8 +250,7 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
                 Cell::Number => crate::decimal::parse_f64(raw).filter(|v| v.is_finite()),
             };
             let value = value.ok_or_else(|| TargetingError::BadCell {
-                // The csv reader does not count blank lines: counted here.
-                line: line_of(text, byte),
+                line,
                 column: column.to_string(),
                 value: raw.to_string(),
                 expected: match kind {
