@@ -4,7 +4,10 @@
 //! page calls the one function exported here for each chart.
 
 #[cfg(target_arch = "wasm32")]
-fn main() {}
+fn main() {
+    // The charts' PNG and the tables' CSV are made by this module.
+    uplift_roi_app::platform::downloads::register_exports();
+}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {}

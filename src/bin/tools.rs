@@ -12,6 +12,7 @@ fn main() {
     // shows the notice when the module stops. Release builds stop at once, with no message.
     #[cfg(not(panic = "immediate-abort"))]
     console_error_panic_hook::set_once();
+    uplift_roi_app::platform::downloads::register_exports();
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -28,6 +29,7 @@ mod tools {
     use uplift_roi_app::data::data_events::{DataEvent, MappingRequest};
     use uplift_roi_app::data::file_reader::{self, shared_reader};
     use uplift_roi_app::data::large_file_reader::LargeFileReader;
+    use uplift_roi_app::investment::from_data_panel::FromDataPanel;
     use uplift_roi_app::platform::format;
     use uplift_roi_app::tools::clv_panel::ClvPanel;
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
@@ -47,6 +49,8 @@ mod tools {
         static MAPPING: OnceCell<RwSignal<MappingRequest>> = const { OnceCell::new() };
         /// The scenario the metrics panel analyses, once shown.
         static METRICS: OnceCell<RwSignal<MetricsRequest>> = const { OnceCell::new() };
+        /// The scenario the investment case's inputs from data show, once shown.
+        static FROM_DATA: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
     }
 
     fn apply(context: &ToolsContext) {
@@ -244,5 +248,35 @@ mod tools {
                 view! { <MetricsPanel request/> }
             },
         );
+    }
+
+    /// Show (or update) the investment case's inputs from data for
+    /// `scenario_json` (its data as sums) in `slot`; the user's choices go
+    /// to `on_event` as `DataEvent`s.
+    #[wasm_bindgen]
+    pub fn show_from_data(
+        slot: web_sys::HtmlElement,
+        scenario_json: &str,
+        context_json: &str,
+        format: &str,
+        on_event: js_sys::Function,
+    ) {
+        if !accept(on_event, format, context_json) {
+            return;
+        }
+        // "-": nothing is offered any more, the panel hides. An empty
+        // request (the page's data has a problem) keeps the panel.
+        if scenario_json == "-" {
+            if let Some(shown) = FROM_DATA.with(|c| c.get().copied()) {
+                shown.update(|s| s.tools = None);
+            }
+            return;
+        }
+        let Ok(scenario) = Scenario::from_json(scenario_json) else {
+            return;
+        };
+        show_or_update(&FROM_DATA, slot, scenario, |scenario| {
+            view! { <FromDataPanel scenario/> }
+        });
     }
 }

@@ -349,7 +349,7 @@ pub fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl
     let save_png = move |_| {
         let (name, svg) = (png_file.clone(), svg.clone());
         leptos::task::spawn_local(async move {
-            if let Err(e) = crate::platform::downloads::download_png(&name, &svg).await {
+            if let Err(e) = crate::platform::downloads::export_png(&name, &svg).await {
                 message.set(Some(format!("Could not save: {e}.")));
             }
         });
@@ -368,16 +368,11 @@ pub fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl
 pub fn TableDownload(table_id: &'static str, name: &'static str) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let save = move |_| {
-        let result = crate::platform::downloads::table_csv(table_id).and_then(|csv| {
-            crate::platform::downloads::download(
-                &format!("uplift-roi-{table_id}.csv"),
-                &csv,
-                "text/csv;charset=utf-8",
-            )
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::platform::downloads::export_table(table_id).await {
+                message.set(Some(format!("Could not save: {e}.")));
+            }
         });
-        if let Err(e) = result {
-            message.set(Some(format!("Could not save: {e}.")));
-        }
     };
     view! {
         <div class="export-buttons" role="group" aria-label=format!("Download the {name}")>

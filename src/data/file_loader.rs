@@ -71,6 +71,10 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Programme(p) => state
             .scenario
             .update(|s| s.programme = Some(p).filter(|p| !p.is_empty())),
+        DataEvent::Investment(inputs, t) => state.scenario.update(|s| {
+            s.investment = inputs;
+            s.tools = Some(t).filter(|t| !t.is_empty());
+        }),
     }
 }
 

@@ -14,6 +14,13 @@ fn pct(v: f64) -> f64 {
     v * 100.0
 }
 
+/// A retention rate typed over a measured one: the pair is an assumption
+/// again, with no uncertainty drawn.
+fn typed(s: &mut uplift_engine::Scenario) {
+    s.investment.retention.std_error_control = 0.0;
+    s.investment.retention.std_error_variant = 0.0;
+}
+
 #[component]
 pub fn BenefitsFields() -> impl IntoView {
     let state = use_app_state();
@@ -56,11 +63,17 @@ pub fn BenefitsFields() -> impl IntoView {
     );
     let (ret_c, set_ret_c) = bind(
         |s| s.investment.retention.retention_control.percent(),
-        |s, v| s.investment.retention.retention_control = Rate::from_percent(v),
+        |s, v| {
+            s.investment.retention.retention_control = Rate::from_percent(v);
+            typed(s);
+        },
     );
     let (ret_v, set_ret_v) = bind(
         |s| s.investment.retention.retention_variant.percent(),
-        |s, v| s.investment.retention.retention_variant = Rate::from_percent(v),
+        |s, v| {
+            s.investment.retention.retention_variant = Rate::from_percent(v);
+            typed(s);
+        },
     );
     let (ret_years, set_ret_years) = bind(
         |s| f64::from(s.investment.retention.years),

@@ -115,6 +115,7 @@ pub fn InvestmentPanel() -> impl IntoView {
                 </div>
             </fieldset>
             <BenefitsFields/>
+            <crate::investment::from_data_slot::FromDataSlot/>
             {move || state.inputs_error().map(|msg| view! {
                 <p class="status error" role="alert" id="inputs-error">
                     {msg}

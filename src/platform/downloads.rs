@@ -1,6 +1,13 @@
 //! Files made in the browser and handed to the user: the scenario, charts
 //! (SVG and PNG) and tables (CSV). Nothing is sent anywhere: each file is a
 //! Blob behind a `blob:` URL that a temporary link downloads.
+//!
+//! The PNG and CSV makers are needed only when a visitor asks for one, so
+//! they live in the modules downloaded on demand: the charts and the tools
+//! modules put them on the page as `upliftExport` when they start
+//! ([`register_exports`]), and the page's buttons call them from there
+//! ([`export_png`], [`export_table`]), downloading the tools module first
+//! if neither has arrived yet.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -90,6 +97,77 @@ pub async fn download_png(name: &str, svg: &str) -> Result<(), String> {
         .and_then(|b| b.dyn_into().ok())
         .ok_or("the image could not be encoded")?;
     download_blob(name, &blob)
+}
+
+/// Put the PNG and CSV makers on the page (`upliftExport.png(name, svg)`,
+/// a promise; `upliftExport.csv(table_id)`). Called by the on-demand
+/// modules as they start.
+pub fn register_exports() {
+    use wasm_bindgen::closure::Closure;
+    let png =
+        Closure::<dyn Fn(String, String) -> js_sys::Promise>::new(|name: String, svg: String| {
+            wasm_bindgen_futures::future_to_promise(async move {
+                download_png(&name, &svg)
+                    .await
+                    .map(|()| JsValue::UNDEFINED)
+                    .map_err(|e| JsValue::from_str(&e))
+            })
+        });
+    let csv = Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(|table_id: String| {
+        table_csv(&table_id)
+            .and_then(|csv| {
+                download(
+                    &format!("uplift-roi-{table_id}.csv"),
+                    &csv,
+                    "text/csv;charset=utf-8",
+                )
+            })
+            .map_err(|e| JsValue::from_str(&e))
+    });
+    let exports = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&exports, &"png".into(), png.as_ref());
+    let _ = js_sys::Reflect::set(&exports, &"csv".into(), csv.as_ref());
+    let _ = js_sys::Reflect::set(&js_sys::global(), &"upliftExport".into(), &exports);
+    png.forget();
+    csv.forget();
+}
+
+/// One of the makers [`register_exports`] put on the page, once a module
+/// that has them has started.
+async fn exporter(kind: &str) -> Result<js_sys::Function, String> {
+    let find = || {
+        js_sys::Reflect::get(&js_sys::global(), &"upliftExport".into())
+            .and_then(|e| js_sys::Reflect::get(&e, &kind.into()))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    if let Some(f) = find() {
+        return Ok(f);
+    }
+    crate::platform::on_demand::load_tools().await?;
+    find().ok_or_else(|| "the file could not be made".into())
+}
+
+/// Offer the chart `svg` as a PNG named `name`.
+pub async fn export_png(name: &str, svg: &str) -> Result<(), String> {
+    let describe = |e: JsValue| crate::platform::on_demand::describe(&e);
+    let made = exporter("png")
+        .await?
+        .call2(&JsValue::NULL, &name.into(), &svg.into())
+        .map_err(describe)?;
+    JsFuture::from(js_sys::Promise::resolve(&made))
+        .await
+        .map(|_| ())
+        .map_err(describe)
+}
+
+/// Offer the table with id `table_id` as CSV.
+pub async fn export_table(table_id: &str) -> Result<(), String> {
+    exporter("csv")
+        .await?
+        .call1(&JsValue::NULL, &table_id.into())
+        .map(|_| ())
+        .map_err(|e| crate::platform::on_demand::describe(&e))
 }
 
 /// The table with id `table_id` as CSV: one record per row of the table as

@@ -4,7 +4,9 @@
 //! the tools module (`src/bin/tools.rs`) and learn what they need from the
 //! page through [`tools_context::ToolsContext`].
 //!
-//! The tools read that context only; they never touch the page's state.
+//! The tools read that context only; they never touch the page's state:
+//! what they keep in the scenario (the programme's inputs, the offers to
+//! the investment case in `tool_choices`) goes to the page as events.
 
 pub mod analysis_protocol;
 pub mod clv_panel;
@@ -15,6 +17,7 @@ pub mod targeting_panel;
 pub mod targeting_protocol;
 pub mod time_panel;
 pub mod tool_cards;
+pub mod tool_choices;
 pub mod tools_context;
 pub mod warehouse_panel;
 pub mod worker_job;

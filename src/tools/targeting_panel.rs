@@ -302,7 +302,8 @@ pub fn TargetingPanel() -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="status" role="status" id="targeting-notice">{n}</p> })}
             {move || {
                 context.track();
-                evaluation.get().map(|e| view! { <TargetingResults evaluation=e/> })
+                let source = source_name.get_untracked().unwrap_or_default();
+                evaluation.get().map(|e| view! { <TargetingResults evaluation=e source/> })
             }}
         </section>
     }
@@ -449,7 +450,7 @@ fn on_targeting_message(
 }
 
 #[component]
-fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
+fn TargetingResults(evaluation: Evaluation, source: String) -> impl IntoView {
     let Evaluation {
         report,
         profit,
@@ -574,10 +575,50 @@ fn TargetingResults(evaluation: Evaluation) -> impl IntoView {
             )}
         </p>
         {profit_chart.map(|svg| view! { <crate::charts::DrawnChart id="profit-chart" name="profit chart" svg=svg summary=profit_words.clone()/> })}
+        <ReachOffer profit=profit.clone() request=request.clone() source/>
         <p class="method-note">
             "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml scales its curves by their own last point instead, one point per user: its qini_score and auuc_score are given beside. The interval resamples users (the Poisson bootstrap: each user counts a Poisson(1) number of times), keeping the score's ranking; the p-value compares the score with as many random rankings of the same users."
         </p>
     }
+}
+
+/// The profit curve's best share, offered to the investment case.
+#[component]
+fn ReachOffer(profit: ProfitCurve, request: TargetingRequest, source: String) -> impl IntoView {
+    let context = use_tools_context();
+    let sent = RwSignal::new(false);
+    let Some(reach) = profit.reach(request.cost_per_user) else {
+        return view! {
+            <p class="hint" id="targeting-no-offer">
+                "Nothing to carry to the investment case: personalizing for no one, or for everyone, is best here."
+            </p>
+        }
+        .into_any();
+    };
+    let send = move |_| {
+        crate::tools::tool_choices::offer(context, |choices, inputs| {
+            inputs.set_reach(reach);
+            choices.reach = Some(crate::tools::tool_choices::ReachOffer {
+                source: source.trim_matches(['“', '”']).to_string(),
+                score: request.score.clone(),
+                reach,
+            });
+        });
+        sent.set(true);
+    };
+    view! {
+        <div class="actions">
+            <button type="button" class="button" id="targeting-use" on:click=send>
+                {format!("Compare the top {} with everyone in the investment case", format::percent(reach.share, 0))}
+            </button>
+        </div>
+        {move || sent.get().then(|| view! {
+            <p class="status ok" role="status" id="targeting-sent">
+                "Sent: the investment case now personalizes for the top of the ranking, and shows it beside everyone."
+            </p>
+        })}
+    }
+    .into_any()
 }
 
 #[cfg(test)]

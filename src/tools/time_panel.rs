@@ -476,7 +476,11 @@ fn RetentionSection() -> impl IntoView {
         {status_line(a, "retention")}
         {move || {
             context.track();
-            a.result.get().map(|(r, run)| view! { <RetentionResults report=r rows=run.rows ms=run.millis/> })
+            let source = a.file.get_untracked().map(|(name, _)| name).unwrap_or_default();
+            a.result.get().map(|(r, run)| view! {
+                <RetentionResults report=r.clone() rows=run.rows ms=run.millis/>
+                <RetentionOffer report=r source/>
+            })
         }}
     }
 }
@@ -540,6 +544,79 @@ fn RetentionResults(report: RetentionReport, rows: usize, ms: f64) -> impl IntoV
             "Kaplan–Meier estimate with exponential-Greenwood intervals, the log-rank test and the restricted mean survival time (RMST: the average time retained up to the horizon), as lifelines computes them."
         </p>
     }
+}
+
+/// Two groups' yearly retention, offered to the investment case.
+#[component]
+fn RetentionOffer(report: RetentionReport, source: String) -> impl IntoView {
+    use crate::tools::tool_choices::{offer, use_retention, year_in, RetentionOffer};
+    let context = use_tools_context();
+    let names: Vec<String> = report.groups.iter().map(|g| g.name.clone()).collect();
+    if names.len() < 2 {
+        return None;
+    }
+    let unit = RwSignal::new("days".to_string());
+    let control = RwSignal::new(names.first().cloned().unwrap_or_default());
+    let variant = RwSignal::new(names.get(1).cloned().unwrap_or_default());
+    let sent = RwSignal::new(None::<String>);
+    let at = report.horizon;
+    let groups = report.groups.clone();
+    let send = move |_| {
+        let year = year_in(&unit.get_untracked());
+        let rate = |name: String| {
+            groups
+                .iter()
+                .find(|g| g.name == name)
+                .and_then(|g| g.at_horizon.yearly(year))
+        };
+        let (c, v) = (control.get_untracked(), variant.get_untracked());
+        let (Some(control_rate), Some(variant_rate)) = (rate(c.clone()), rate(v.clone())) else {
+            sent.set(Some("Choose two groups and a horizon above 0.".into()));
+            return;
+        };
+        if c == v {
+            sent.set(Some("Choose two different groups.".into()));
+            return;
+        }
+        let message = format!(
+            "Sent: the investment case now uses {} ({c}) and {} ({v}) kept per year.",
+            format::percent(control_rate.rate, 1),
+            format::percent(variant_rate.rate, 1)
+        );
+        offer(context, |choices, inputs| {
+            let o = RetentionOffer {
+                source: source.clone(),
+                control: c,
+                variant: v,
+                unit: unit.get_untracked(),
+                at,
+                control_rate,
+                variant_rate,
+            };
+            use_retention(&o, inputs);
+            choices.retention = Some(o);
+        });
+        sent.set(Some(message));
+    };
+    let units = ["days", "weeks", "months", "years"]
+        .map(String::from)
+        .to_vec();
+    Some(view! {
+        <h4>"Retention in the investment case"</h4>
+        <p class="hint">
+            {format!(
+                "The investment case's retention benefit can take each group's yearly retention from these curves instead of typed assumptions: the share still there after a year, read at the horizon ({}) and, if that is not a year, carried to a year at the churn rate seen until then; its uncertainty goes into the chance of ROI > 0.",
+                format::number(at, 1)
+            )}
+        </p>
+        <div class="actions">
+            {column_select("retention-unit", "Durations are in", unit, units, None)}
+            {column_select("retention-control-group", "Without personalization", control, names.clone(), None)}
+            {column_select("retention-variant-group", "With personalization", variant, names, None)}
+            <button type="button" class="button" id="retention-use" on:click=send>"Use in the investment case"</button>
+        </div>
+        {move || sent.get().map(|m| view! { <p class="status ok" role="status" id="retention-sent">{m}</p> })}
+    })
 }
 
 #[component]

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use uplift_engine::finance::model::InvestmentInputs;
 use uplift_engine::report::{Metric, Report};
 use uplift_engine::Scenario;
 
@@ -22,6 +23,13 @@ pub struct ToolsContext {
     /// The programme tool's inputs kept in the scenario, if any.
     #[serde(default)]
     pub programme: Option<String>,
+    /// What the time and targeting tools offered the investment case
+    /// ([`crate::tools::tool_choices::ToolChoices`]), if anything.
+    #[serde(default)]
+    pub tools: Option<String>,
+    /// The investment inputs, which an offer to the investment case changes.
+    #[serde(default)]
+    pub investment: InvestmentInputs,
 }
 
 impl Default for ToolsContext {
@@ -33,6 +41,8 @@ impl Default for ToolsContext {
             locale: "en-US".into(),
             currency: "USD".into(),
             programme: None,
+            tools: None,
+            investment: InvestmentInputs::default(),
         }
     }
 }
@@ -50,6 +60,8 @@ impl ToolsContext {
             locale: scenario.display.locale.clone(),
             currency: scenario.display.currency.clone(),
             programme: scenario.programme.clone(),
+            tools: scenario.tools.clone(),
+            investment: scenario.investment,
         }
     }
 

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,67 @@ test('the bootstrap can be cancelled, and bad files are named without losing the
     await page.setInputFiles('#targeting-file', narrow);
     await page.waitForFunction(() => /narrow\.csv” has 2 column/.test(document.querySelector('#targeting-error')?.textContent ?? ''));
     assert.equal(await page.locator('#targeting-qini').innerText(), before, 'the last results stay');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// The profit curve's best share carried into the investment case: the
+// saved scenario holds the CLI's best share and its gain over everyone,
+// the page's chance of ROI > 0 is the CLI's for that scenario, and
+// choosing "everyone" puts the other row's figures in the headline.
+test('the top of the ranking against everyone in the investment case', async () => {
+  const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
+  const cli = JSON.parse(execFileSync(CLI, ['targeting', HILLSTROM, '--score', 'score', '--treatment', 'treatment',
+    '--outcome', 'visit', '--revenue', 'spend', '--cost-per-user', '0.5', '--bootstrap', '0'], { encoding: 'utf8' }));
+  const p = cli.profit_curve;
+  const gain = (p.best_profit + 0.5 * p.best_share) / (p.everyone_profit + 0.5);
+  const chanceText = (x) => (x > 0.999 ? '> 99.9%' : x < 0.001 ? '< 0.1%' : `${(x * 100).toFixed(1)}%`);
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTargeting(page);
+    await page.setInputFiles('#targeting-file', HILLSTROM);
+    await page.locator('#targeting-score option[value="score"]').waitFor({ state: 'attached' });
+    await page.locator('#targeting-outcome').selectOption('visit');
+    await page.locator('#targeting-resamples').selectOption('200');
+    await page.locator('#targeting-run').click();
+    await page.locator('#targeting-use').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#targeting-use').innerText(), new RegExp(`top ${Math.round(p.best_share * 100)}%`));
+    await page.locator('#targeting-use').click();
+    await page.locator('#reach-table').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#reach-part').isChecked(), true);
+    assert.match(await page.locator('#from-data-reach').innerText(), new RegExp(`earn ${gain.toFixed(2)}× the incremental profit`));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save-scenario').click()]);
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const inv = saved.investment;
+    assert.equal(inv.reach_share, p.best_share);
+    assert.ok(Math.abs(inv.reach_gain - gain) < 1e-12, `${inv.reach_gain} vs ${gain}`);
+    assert.equal(inv.reach_cost_per_user, 0.5);
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(saved));
+    writeFileSync(join(dir, 'data.csv'), saved.data);
+    const analyse = () => JSON.parse(execFileSync(CLI, ['analyze', join(dir, 'data.csv'), '--scenario', join(dir, 'scenario.json')], { encoding: 'utf8' }));
+    const top = analyse();
+    await page.waitForFunction((c) => document.querySelector('#chance-positive')?.textContent === c, chanceText(top.roi.probability_roi_positive));
+    const topRow = await page.locator('#reach-top td').allInnerTexts();
+    assert.equal(topRow[3], chanceText(top.roi.probability_roi_positive));
+    assert.equal(topRow[1], `${(top.roi.roi_percent).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`.replace('-', '−'));
+    await page.locator('#investment').screenshot({ path: join(ROOT, 'tests/browser/artifacts/investment-reach-1440.png') });
+
+    // Everyone: the headline takes the other row, which is the CLI's without the reach.
+    const everyoneRow = await page.locator('#reach-everyone td').allInnerTexts();
+    await page.locator('#reach-all').check();
+    await page.waitForFunction((c) => document.querySelector('#chance-positive')?.textContent === c, everyoneRow[3]);
+    Object.assign(saved.investment, { reach_share: 1, reach_gain: 1, reach_cost_per_user: 0 });
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(saved));
+    assert.equal(everyoneRow[3], chanceText(analyse().roi.probability_roi_positive));
+    assert.equal(await page.locator('#reach-all').isChecked(), true);
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360px`);
+    await page.locator('#from-data').screenshot({ path: join(ROOT, 'tests/browser/artifacts/investment-reach-360.png') });
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -208,3 +208,71 @@ test('cohorts by signup week: the heatmap table equals uplift-roi cohorts, young
     await context.close();
   }
 });
+
+// The investment case's retention benefit takes the curves' yearly
+// retention (read at the horizon, here 365 days, and carried to 365.25 at a
+// constant hazard), with Greenwood's error: the saved scenario holds the
+// rates lifelines' curves give, and the page's chance of ROI > 0 (which now
+// draws the rates) is the CLI's for that scenario.
+test('lung: measured retention feeds the investment case and its chance of ROI > 0', async () => {
+  const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#retention-file', LUNG);
+    await page.locator('#retention-duration option[value="time"]').waitFor({ state: 'attached' });
+    await page.locator('#retention-horizon').fill('365');
+    await page.locator('#retention-horizon').blur();
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-use').waitFor({ timeout: 30_000 });
+    const typedChance = await page.locator('#chance-positive').innerText();
+    await page.locator('#retention-use').click();
+    await page.locator('#from-data-retention').filter({ hasText: 'In use' }).waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#from-data-retention').innerText(), /lung\.csv.*Kaplan–Meier.*read at 365 days and carried to a year/);
+    assert.equal(await page.locator('#benefit-retention').isChecked(), true);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save-scenario').click()]);
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const r = saved.investment.retention;
+    const power = 365.25 / 365;
+    for (const [name, rate, se] of [['1', r.retention_control, r.std_error_control], ['2', r.retention_variant, r.std_error_variant]]) {
+      const g = lung.groups[name];
+      let s = 1;
+      let c = 0;
+      g.times.forEach((t, i) => {
+        if (t <= 365) {
+          s = g.survival[i];
+          const [n, d] = [g.at_risk[i], g.observed[i]];
+          if (d > 0 && d < n) c += d / (n * (n - d));
+        }
+      });
+      const want = s ** power;
+      assert.ok(Math.abs(rate - want) < 1e-9, `group ${name}: ${rate} vs lifelines ${want}`);
+      assert.ok(Math.abs(se - want * power * Math.sqrt(c)) < 1e-9, `group ${name}: se ${se}`);
+    }
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(saved));
+    writeFileSync(join(dir, 'data.csv'), saved.data);
+    const report = JSON.parse(execFileSync(CLI, ['analyze', join(dir, 'data.csv'), '--scenario', join(dir, 'scenario.json')], { encoding: 'utf8' }));
+    const p = report.roi.probability_roi_positive;
+    const chance = p > 0.999 ? '> 99.9%' : p < 0.001 ? '< 0.1%' : `${(p * 100).toFixed(1)}%`;
+    await page.waitForFunction((c) => document.querySelector('#chance-positive')?.textContent === c, chance);
+    await page.locator('#investment').screenshot({ path: join(ROOT, 'tests/browser/artifacts/investment-from-data-1440.png') });
+
+    // Typed over: the measurement is no longer in use, and says so.
+    await page.locator('#from-data-retention-toggle').click();
+    await page.locator('#from-data-retention').filter({ hasText: 'Not in use' }).waitFor();
+    await page.locator('#from-data-retention-toggle').click();
+    await page.locator('#from-data-retention').filter({ hasText: 'In use' }).waitFor();
+    await page.locator('#retention-control').fill('50');
+    await page.locator('#retention-control').blur();
+    await page.locator('#from-data-retention').filter({ hasText: 'Not in use' }).waitFor();
+    // Forgotten: the panel goes, the typed rates stay.
+    await page.locator('#from-data-forget').click();
+    await page.locator('#from-data').waitFor({ state: 'detached' });
+    assert.notEqual(typedChance, '');
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -571,6 +571,7 @@ fn investment_model(
         costs: scenario.costs.clone(),
         inputs: scenario.investment,
         profit_per_unit_uplift: Money(a.monthly_users * value_c * a.gross_margin.0),
+        monthly_users: a.monthly_users,
         uplift,
         gross_margin: a.gross_margin,
     }

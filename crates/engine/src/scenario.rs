@@ -293,6 +293,12 @@ pub struct Scenario {
     /// that tool writes them: carried by links and files, read only there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub programme: Option<String>,
+    /// What the time and targeting tools offer the investment case
+    /// (measured retention, a narrower reach) and what was taken from
+    /// them, as those tools write it; the investment inputs themselves
+    /// hold the numbers in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<String>,
 }
 
 /// Indent compact JSON text the way `serde_json::to_string_pretty` does
@@ -419,6 +425,7 @@ impl Scenario {
             investment: InvestmentInputs::default(),
             display: Display::default(),
             programme: None,
+            tools: None,
         }
     }
 
@@ -522,6 +529,16 @@ impl Scenario {
             "Retention with personalization",
             inv.retention.retention_variant.0,
         )?;
+        // Written by the time and targeting tools, not typed: one message.
+        share("An input taken from data", inv.reach_share)?;
+        for v in [
+            inv.reach_gain,
+            inv.reach_cost_per_user.0,
+            inv.retention.std_error_control,
+            inv.retention.std_error_variant,
+        ] {
+            finite_non_negative("An input taken from data", v)?;
+        }
         share("Cost range", inv.uncertainty.cost_range)?;
         share("Margin range", inv.uncertainty.margin_range)?;
         finite_non_negative(

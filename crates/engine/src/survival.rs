@@ -108,6 +108,8 @@ pub struct GroupRetention {
     pub median: Option<f64>,
     /// Mean time without the event up to the horizon.
     pub rmst: f64,
+    /// The curve at the horizon.
+    pub at_horizon: SurvivalAt,
     pub curve: KaplanMeier,
 }
 
@@ -138,6 +140,7 @@ pub fn retention(
             events: g.events.iter().filter(|&&x| x).count() as u64,
             median: curve.median,
             rmst: rmst(&curve, horizon),
+            at_horizon: survival_at(&curve, horizon),
             curve,
         });
     }
@@ -289,6 +292,60 @@ pub fn rmst(km: &KaplanMeier, horizon: f64) -> f64 {
     area
 }
 
+/// A Kaplan–Meier curve read at one time, with Greenwood's sum
+/// `c(t) = Σ_{t_j ≤ t} d_j / (n_j (n_j − d_j))`, so that
+/// `Var S(t) = S(t)² c(t)` (Greenwood 1926; Klein & Moeschberger 2003, §4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalAt {
+    pub time: f64,
+    pub survival: f64,
+    pub greenwood: f64,
+}
+
+/// The curve at `time`: the last step at or before it.
+pub fn survival_at(km: &KaplanMeier, time: f64) -> SurvivalAt {
+    let (mut survival, mut greenwood) = (1.0, 0.0);
+    for s in km.steps.iter().take_while(|s| s.time <= time) {
+        survival = s.survival;
+        let (n, d) = (s.at_risk as f64, s.events as f64);
+        if s.events > 0 && d < n {
+            greenwood += d / (n * (n - d));
+        }
+    }
+    SurvivalAt {
+        time,
+        survival,
+        greenwood,
+    }
+}
+
+/// A share kept for a year, for the investment case's customer value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct YearlyRetention {
+    pub rate: f64,
+    pub std_error: f64,
+}
+
+impl SurvivalAt {
+    /// The share kept for a year, `year` being one year in the durations'
+    /// unit: `r = S(t)^(year/t)`, which is `S(year)` when the curve is read
+    /// at a year and otherwise assumes the churn hazard stays as it was up
+    /// to `t` (geometric retention). Its standard error by the delta
+    /// method: `se(r) = r · (year/t) · √c(t)`. `None` unless `t` and
+    /// `year` are above 0.
+    pub fn yearly(&self, year: f64) -> Option<YearlyRetention> {
+        if !(self.time > 0.0 && year > 0.0) {
+            return None;
+        }
+        let power = year / self.time;
+        let rate = self.survival.powf(power);
+        Some(YearlyRetention {
+            rate,
+            std_error: rate * power * self.greenwood.sqrt(),
+        })
+    }
+}
+
 /// The log-rank test of two groups (Mantel 1966; Peto & Peto 1972).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogRank {
@@ -410,6 +467,38 @@ mod tests {
         assert_eq!(
             kaplan_meier(&[1.0, -2.0], &[true, true], 0.95),
             Err(SurvivalError::BadDuration { row: 2 })
+        );
+    }
+
+    #[test]
+    fn a_year_is_read_off_the_curve_or_extrapolated_at_a_constant_hazard() {
+        let km = kaplan_meier(
+            &[1.0, 2.0, 3.0, 3.0, 5.0, 6.0],
+            &[true, false, true, true, false, false],
+            0.95,
+        );
+        let Ok(km) = km else { panic!("fits") };
+        // S(4) = 5/6 · (1 − 2/4) with c = 1/(6·5) + 2/(4·2).
+        let (s, c): (f64, f64) = (5.0 / 6.0 * 0.5, 1.0 / 30.0 + 0.25);
+        let at = survival_at(&km, 4.0);
+        assert!((at.survival - s).abs() < 1e-15 && (at.greenwood - c).abs() < 1e-15);
+        let Some(y) = at.yearly(4.0) else { panic!() };
+        assert!((y.rate - s).abs() < 1e-15 && (y.std_error - s * c.sqrt()).abs() < 1e-15);
+        // Read at 4 for a year of 8: S(4)², its error twice as large relatively.
+        let Some(y) = at.yearly(8.0) else { panic!() };
+        assert!((y.rate - s * s).abs() < 1e-15, "{y:?}");
+        assert!((y.std_error - s * s * 2.0 * c.sqrt()).abs() < 1e-15);
+        assert_eq!(survival_at(&km, 0.0).yearly(8.0), None);
+        // The Greenwood sum is the one behind the curve's interval (which
+        // agrees with lifelines): exp(−exp(ln(−ln S) ± z·√c / ln S)).
+        let step = &km.steps[3];
+        let z = Normal::standard().inverse_cdf(0.975);
+        let v = step.survival.ln();
+        let lower = (-((-v).ln() - z * c.sqrt() / v).exp()).exp();
+        assert!(
+            (lower - step.ci_lower).abs() < 1e-15,
+            "{lower} vs {}",
+            step.ci_lower
         );
     }
 }

@@ -970,6 +970,24 @@ pub struct ProfitCurve {
     pub everyone_profit: f64,
 }
 
+impl ProfitCurve {
+    /// The best share as a reach for the investment case: its gross
+    /// incremental profit (before the per-user cost) as a multiple of
+    /// everyone's, `(P(k*) + c·k*) / (P(1) + c)`, with `c` the cost per user
+    /// the curve was drawn with. `None` when targeting no one (or everyone)
+    /// is best, or personalizing for everyone earns nothing to scale.
+    pub fn reach(&self, cost_per_user: f64) -> Option<crate::finance::model::Reach> {
+        let everyone = self.everyone_profit + cost_per_user;
+        let best = self.best_profit + cost_per_user * self.best_share;
+        let narrower = self.best_share > 0.0 && self.best_share < 1.0;
+        (narrower && everyone > 0.0 && best.is_finite()).then(|| crate::finance::model::Reach {
+            share: self.best_share,
+            gain: best / everyone,
+            cost_per_user: crate::units::Money(cost_per_user),
+        })
+    }
+}
+
 /// The profit of targeting the top of the ranking: at each distinct score,
 /// `(V_t / N_t − V_c / N_c) · N_k − cost · N_k`, divided by all users `N`,
 /// where `N_k` users are targeted, `V` sums each user's value (revenue, or
@@ -1423,6 +1441,29 @@ mod tests {
             .iter()
             .fold((0.0, 0.0), |b, &p| if p.1 > b.1 { p } else { b });
         assert_eq!(p.best_share, best.0);
+        // As a reach: the top share's gross gain over everyone's.
+        let Some(reach) = p.reach(1.5) else {
+            panic!("a reach")
+        };
+        let gross = |share: f64| {
+            let y = c.x.iter().zip(&c.y).find(|(x, _)| **x / n == share);
+            y.map_or(f64::NAN, |(_, y)| 30.0 * y)
+        };
+        assert_eq!(reach.share, p.best_share);
+        assert!(
+            (reach.gain - gross(best.0) / gross(1.0)).abs() < 1e-12,
+            "{reach:?}"
+        );
+        let nobody = ProfitCurve {
+            best_share: 0.0,
+            ..p.clone()
+        };
+        assert_eq!(nobody.reach(1.5), None);
+        let everyone = ProfitCurve {
+            best_share: 1.0,
+            ..p.clone()
+        };
+        assert_eq!(everyone.reach(1.5), None);
         assert!((p.best_profit - best.1).abs() < 1e-12);
         // The score finds the users it helps (half of them): targeting
         // about half beats targeting everyone.

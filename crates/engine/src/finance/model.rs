@@ -60,6 +60,11 @@ pub struct RetentionInputs {
     pub retention_variant: Rate,
     /// Years counted in the CLV; 0 means the infinite-horizon formula.
     pub years: u32,
+    /// Standard errors of the two rates when they were measured (the
+    /// time tool's Kaplan–Meier curves); 0 for rates typed as assumptions.
+    /// The simulation then draws the rates too.
+    pub std_error_control: f64,
+    pub std_error_variant: f64,
 }
 
 impl Default for RetentionInputs {
@@ -74,6 +79,8 @@ impl Default for RetentionInputs {
             retention_control: Rate(0.60),
             retention_variant: Rate(0.65),
             years: 5,
+            std_error_control: 0.0,
+            std_error_variant: 0.0,
         }
     }
 }
@@ -98,6 +105,28 @@ impl Default for SavingsInputs {
             previous_cost_per_year: Money(200_000.0),
             new_cost_per_year: Money(140_000.0),
             time_saved_value_per_year: Money(20_000.0),
+        }
+    }
+}
+
+/// Whom the programme personalizes for: everyone (share 1), or only the
+/// top `share` of users by a targeting model's score, which earns `gain`
+/// times the incremental profit of personalizing for everyone (the
+/// targeting tool's profit curve) and saves `cost_per_user` on each user
+/// left out. Kept in [`InvestmentInputs`] as three fields of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Reach {
+    pub share: f64,
+    pub gain: f64,
+    pub cost_per_user: Money,
+}
+
+impl Default for Reach {
+    fn default() -> Self {
+        Reach {
+            share: 1.0,
+            gain: 1.0,
+            cost_per_user: Money::ZERO,
         }
     }
 }
@@ -137,6 +166,12 @@ pub struct InvestmentInputs {
     pub retention: RetentionInputs,
     pub savings: SavingsInputs,
     pub uncertainty: UncertaintyInputs,
+    /// The [`Reach`]: everyone unless the targeting tool's best share was
+    /// chosen. Three plain fields rather than a nested object, which
+    /// keeps the web page's scenario reader smaller.
+    pub reach_share: f64,
+    pub reach_gain: f64,
+    pub reach_cost_per_user: Money,
     /// Report the headline ROI, NPV and payback with Forrester TEI's
     /// conventions (yearly, Initial undiscounted, ROI = NPV / PV(costs)).
     pub tei_mode: bool,
@@ -151,8 +186,27 @@ impl Default for InvestmentInputs {
             retention: RetentionInputs::default(),
             savings: SavingsInputs::default(),
             uncertainty: UncertaintyInputs::default(),
+            reach_share: 1.0,
+            reach_gain: 1.0,
+            reach_cost_per_user: Money::ZERO,
             tei_mode: false,
         }
+    }
+}
+
+impl InvestmentInputs {
+    pub fn reach(&self) -> Reach {
+        Reach {
+            share: self.reach_share,
+            gain: self.reach_gain,
+            cost_per_user: self.reach_cost_per_user,
+        }
+    }
+
+    pub fn set_reach(&mut self, reach: Reach) {
+        self.reach_share = reach.share;
+        self.reach_gain = reach.gain;
+        self.reach_cost_per_user = reach.cost_per_user;
     }
 }
 
@@ -188,6 +242,8 @@ pub struct InvestmentModel {
     /// Monthly gross profit per unit of relative uplift (users × baseline
     /// value per user × margin), before the risk adjustment.
     pub profit_per_unit_uplift: Money,
+    /// Users reached per month, for the per-user costs a narrower reach saves.
+    pub monthly_users: f64,
     pub uplift: UpliftEstimate,
     /// Gross margin, for the share of benefits it scales.
     pub gross_margin: Rate,
@@ -246,6 +302,8 @@ struct Shocks {
     users: f64,
     retention: f64,
     savings: f64,
+    /// Drawn retention rates (without, with), in place of the entered ones.
+    rates: Option<(f64, f64)>,
 }
 
 impl Shocks {
@@ -257,6 +315,7 @@ impl Shocks {
             users: 1.0,
             retention: 1.0,
             savings: 1.0,
+            rates: None,
         }
     }
 }
@@ -277,16 +336,28 @@ impl InvestmentModel {
     /// − CLV without), spread over the month they are acquired in.
     pub fn retention_per_month(&self) -> Money {
         let r = &self.inputs.retention;
+        self.retention_at(r.retention_control.0, r.retention_variant.0)
+    }
+
+    fn retention_at(&self, control: f64, variant: f64) -> Money {
+        let r = &self.inputs.retention;
         let clv = |ret| {
             clv_retention(
                 r.margin_per_customer_per_year,
-                ret,
+                Rate(ret),
                 self.inputs.discount_rate,
                 r.years,
             )
         };
-        let delta = clv(r.retention_variant).0 - clv(r.retention_control).0;
+        let delta = clv(variant).0 - clv(control).0;
         Money(r.new_customers_per_month * delta * r.switch.factor())
+    }
+
+    /// Per-user costs saved each month by personalizing for only the top
+    /// share of users: cost per user × users left out.
+    pub fn reach_saving_per_month(&self) -> Money {
+        let i = &self.inputs;
+        Money(i.reach_cost_per_user.0 * (1.0 - i.reach_share) * self.monthly_users)
     }
 
     /// Savings per month: ((previous − new) + time saved) / 12, risk-adjusted.
@@ -301,15 +372,21 @@ impl InvestmentModel {
     }
 
     fn benefits(&self, k: &Shocks) -> MonthlyBenefits {
+        let retention = match k.rates {
+            Some((control, variant)) => self.retention_at(control, variant),
+            None => self.retention_per_month(),
+        };
         MonthlyBenefits {
             uplift: Money(
                 self.profit_per_unit_uplift.0
                     * k.lift
                     * k.margin
                     * k.users
-                    * self.inputs.uplift.factor(),
+                    * self.inputs.uplift.factor()
+                    * self.inputs.reach_gain
+                    + self.reach_saving_per_month().0 * k.users,
             ),
-            retention: Money(self.retention_per_month().0 * k.margin * k.retention),
+            retention: Money(retention.0 * k.margin * k.retention),
             savings: Money(self.savings_per_month().0 * k.savings),
         }
     }
@@ -352,17 +429,19 @@ impl InvestmentModel {
     pub fn break_even_uplift(&self) -> Option<f64> {
         let cost = self.total_cost();
         let months = self.benefit_months();
-        let per_unit = self.benefits(&Shocks::at(1.0)).uplift.0;
+        let saving = self.reach_saving_per_month().0;
+        let per_unit = self.benefits(&Shocks::at(1.0)).uplift.0 - saving;
         if cost <= 0.0 || months <= 0.0 || per_unit <= 0.0 {
             return None;
         }
-        let fixed = self.retention_per_month().0 + self.savings_per_month().0;
+        let fixed = self.retention_per_month().0 + self.savings_per_month().0 + saving;
         Some((cost / months - fixed) / per_unit)
     }
 
     /// Monte Carlo over the uplift's sampling distribution N(μ, σ) and, when
-    /// ranges are set, uniform cost and margin multipliers. Seeded: the same
-    /// inputs give the same distribution. `None` without costs.
+    /// ranges are set, uniform cost and margin multipliers; measured
+    /// retention rates are drawn from N(r, se), kept within [0, 1]. Seeded:
+    /// the same inputs give the same distribution. `None` without costs.
     pub fn simulate(&self) -> Option<RoiDistribution> {
         let u = &self.inputs.uncertainty;
         let draws = u.draws.clamp(1, 1_000_000);
@@ -371,14 +450,25 @@ impl InvestmentModel {
             return None;
         }
         let mut rng = Rng::new(u.seed);
+        let r = &self.inputs.retention;
+        // Typed rates (no standard error) keep the draws as they were.
+        let measured = r.std_error_control > 0.0 || r.std_error_variant > 0.0;
         let mut rois = Vec::with_capacity(draws as usize);
         for _ in 0..draws {
             let lift = self.uplift.mean + self.uplift.std_error * rng.normal();
             let cost = 1.0 + u.cost_range * (2.0 * rng.uniform() - 1.0);
             let margin = 1.0 + u.margin_range * (2.0 * rng.uniform() - 1.0);
+            let rates = measured.then(|| {
+                let mut draw = |rate: Rate, se: f64| (rate.0 + se * rng.normal()).clamp(0.0, 1.0);
+                (
+                    draw(r.retention_control, r.std_error_control),
+                    draw(r.retention_variant, r.std_error_variant),
+                )
+            });
             let k = Shocks {
                 cost,
                 margin,
+                rates,
                 ..Shocks::at(lift)
             };
             if let Some(r) = self.roi_with(&k, total_cost) {
@@ -539,6 +629,7 @@ mod tests {
             inputs: InvestmentInputs::default(),
             // 100,000 users × $1.72 per user × 40% margin
             profit_per_unit_uplift: Money(68_800.0),
+            monthly_users: 100_000.0,
             uplift: UpliftEstimate {
                 mean,
                 std_error: se,
@@ -585,6 +676,76 @@ mod tests {
         let mut other = m.clone();
         other.inputs.uncertainty.seed += 1;
         assert_ne!(other.simulate(), Some(d));
+    }
+
+    /// Measured retention rates are drawn too: with the uplift known and
+    /// only the rate with personalization uncertain, P(ROI > 0) is
+    /// P(r_v > r*) = Φ((r_v − r*)/se) for the break-even rate r*, found here
+    /// by bisection (the customer value rises with the rate).
+    #[test]
+    fn measured_retention_carries_its_uncertainty_into_the_simulation() {
+        let mut m = model(0.1, 0.0);
+        let r = &mut m.inputs.retention;
+        r.switch.enabled = true;
+        r.retention_control = Rate(0.60);
+        r.retention_variant = Rate(0.65);
+        r.new_customers_per_month = 200.0;
+        let typed = m.simulate().map(|d| d.probability_positive);
+        let cost = m.total_cost();
+        let roi_at_rate = |v: f64| {
+            let k = Shocks {
+                rates: Some((0.60, v)),
+                ..Shocks::at(0.1)
+            };
+            m.roi_with(&k, cost).unwrap_or(f64::NAN)
+        };
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..200 {
+            let mid = (lo + hi) / 2.0;
+            if roi_at_rate(mid) > 0.0 {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let se = 0.04;
+        m.inputs.retention.std_error_variant = se;
+        let exact = crate::stats::std_normal().cdf((0.65 - hi) / se);
+        let Some(sim) = m.simulate() else { panic!() };
+        assert!(
+            (sim.probability_positive - exact).abs() < 0.02,
+            "{} vs {exact}",
+            sim.probability_positive
+        );
+        // The point estimate is between 0 and 1: the typed case is sure either way.
+        assert!(exact > 0.05 && exact < 0.95, "{exact}");
+        assert!(typed.is_some_and(|p| p == 0.0 || p == 1.0), "{typed:?}");
+    }
+
+    #[test]
+    fn a_narrower_reach_scales_the_uplift_and_saves_per_user_costs() {
+        let everyone = model(0.2, 0.05);
+        let mut top = everyone.clone();
+        top.inputs.set_reach(Reach {
+            share: 0.3,
+            gain: 1.2,
+            cost_per_user: Money(0.05),
+        });
+        let (a, b) = (everyone.expected_benefits(), top.expected_benefits());
+        // 68,800 × 0.2 × 1.2 + 0.05 × 70,000 users left out.
+        assert!(
+            (b.uplift.0 - (a.uplift.0 * 1.2 + 3_500.0)).abs() < 1e-6,
+            "{b:?}"
+        );
+        let Some(l) = top.break_even_uplift() else {
+            panic!()
+        };
+        assert!(top.roi_at(l).is_some_and(|r| r.abs() < 1e-12));
+        assert!(top.break_even_uplift() < everyone.break_even_uplift());
+        // Everyone, the default, is the model as it was.
+        let mut same = everyone.clone();
+        same.inputs.set_reach(Reach::default());
+        assert_eq!(same.simulate(), everyone.simulate());
     }
 
     #[test]

@@ -1,0 +1,48 @@
+//! Where the investment case says which of its inputs come from data: the
+//! retention rates measured by the time tool, a reach narrowed by the
+//! targeting tool. The panel is part of the tools module
+//! (`from_data_panel.rs`), downloaded only when a tool has offered
+//! something; the numbers in use live in the investment inputs.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::platform::tool_slot::{ShowPanel, ToolSlot};
+use crate::state::use_app_state;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_from_data, catch)]
+    fn show_from_data(
+        slot: &web_sys::HtmlElement,
+        scenario: &str,
+        context: &str,
+        format: &str,
+        on_event: &js_sys::Function,
+    ) -> Result<(), JsValue>;
+}
+
+#[component]
+pub fn FromDataSlot() -> impl IntoView {
+    let state = use_app_state();
+    let needed = Memo::new(move |_| state.scenario.with(|s| s.tools.is_some()));
+    // The scenario with its data as sums: the panel compares the
+    // investment case with and without what the tools offer. "-" once the
+    // offers are forgotten (the panel hides); "" while the data has a
+    // problem (it keeps what it shows).
+    let request = Memo::new(move |_| {
+        if !needed.get() {
+            return "-".into();
+        }
+        state.experiment.with(|e| {
+            let Ok(e) = e else {
+                return String::new();
+            };
+            state.scenario.with(|s| s.json_with_sums(e))
+        })
+    });
+    let show: ShowPanel = |slot, request, context, format, on_event| {
+        show_from_data(slot, request, context, format, on_event)
+    };
+    view! { <ToolSlot request needed show what="inputs from data" failed_id="from-data-failed"/> }
+}

@@ -1,0 +1,153 @@
+//! What the time and targeting tools offer the investment case, kept in
+//! the scenario's `tools` field: retention rates measured by Kaplan–Meier,
+//! and a reach narrowed to the top of a model's ranking. Offering one also
+//! puts it into the investment inputs, which hold the numbers in use; the
+//! investment case's panel (`crate::investment::from_data_panel`) says so
+//! and can put the typed assumptions back.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uplift_engine::finance::model::{InvestmentInputs, Reach};
+use uplift_engine::survival::YearlyRetention;
+use uplift_engine::units::Rate;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ToolChoices {
+    pub retention: Option<RetentionOffer>,
+    pub reach: Option<ReachOffer>,
+}
+
+/// Yearly retention of two groups of a retention file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionOffer {
+    /// The file's name, and the groups without and with personalization.
+    pub source: String,
+    pub control: String,
+    pub variant: String,
+    /// The durations' unit (e.g. "days") and the time the curves were read at.
+    pub unit: String,
+    pub at: f64,
+    pub control_rate: YearlyRetention,
+    pub variant_rate: YearlyRetention,
+}
+
+/// The best share of the targeting tool's profit curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReachOffer {
+    /// The file's name and its score column.
+    pub source: String,
+    pub score: String,
+    pub reach: Reach,
+}
+
+impl ToolChoices {
+    /// The choices kept in a scenario; none if unreadable.
+    pub fn from_json(text: Option<&str>) -> ToolChoices {
+        text.and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Whether the investment inputs hold the measured retention rates.
+    pub fn retention_in_use(&self, inputs: &InvestmentInputs) -> bool {
+        let r = &inputs.retention;
+        self.retention.as_ref().is_some_and(|o| {
+            r.switch.enabled
+                && r.retention_control.0 == o.control_rate.rate
+                && r.retention_variant.0 == o.variant_rate.rate
+                && r.std_error_control == o.control_rate.std_error
+                && r.std_error_variant == o.variant_rate.std_error
+        })
+    }
+}
+
+/// The measured rates, with their standard errors, as the retention
+/// benefit's rates; the benefit is switched on.
+pub fn use_retention(offer: &RetentionOffer, inputs: &mut InvestmentInputs) {
+    let r = &mut inputs.retention;
+    r.switch.enabled = true;
+    r.retention_control = Rate(offer.control_rate.rate);
+    r.retention_variant = Rate(offer.variant_rate.rate);
+    r.std_error_control = offer.control_rate.std_error;
+    r.std_error_variant = offer.variant_rate.std_error;
+}
+
+/// Offer something to the investment case and use it there: the tools'
+/// record and the page's newest investment inputs, both changed by `edit`,
+/// go to the page (and into the shared context, so that the next offer
+/// starts from them).
+pub fn offer(
+    context: RwSignal<crate::tools::tools_context::ToolsContext>,
+    edit: impl FnOnce(&mut ToolChoices, &mut InvestmentInputs),
+) {
+    let (mut choices, mut inputs) =
+        context.with_untracked(|c| (ToolChoices::from_json(c.tools.as_deref()), c.investment));
+    edit(&mut choices, &mut inputs);
+    let json = choices.to_json();
+    context.update_untracked(|c| {
+        c.tools = Some(json.clone());
+        c.investment = inputs;
+    });
+    crate::data::file_reader::tell_page(&crate::data::data_events::DataEvent::Investment(
+        inputs, json,
+    ));
+}
+
+/// One year in a duration unit the time tool offers.
+pub fn year_in(unit: &str) -> f64 {
+    match unit {
+        "weeks" => 365.25 / 7.0,
+        "months" => 12.0,
+        "years" => 1.0,
+        _ => 365.25,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offer() -> RetentionOffer {
+        RetentionOffer {
+            source: "lung.csv".into(),
+            control: "1".into(),
+            variant: "2".into(),
+            unit: "days".into(),
+            at: 365.0,
+            control_rate: YearlyRetention {
+                rate: 0.34,
+                std_error: 0.04,
+            },
+            variant_rate: YearlyRetention {
+                rate: 0.53,
+                std_error: 0.06,
+            },
+        }
+    }
+
+    #[test]
+    fn measured_rates_are_in_use_until_one_is_typed_over() {
+        let o = offer();
+        let choices = ToolChoices {
+            retention: Some(o.clone()),
+            reach: None,
+        };
+        let mut inputs = InvestmentInputs::default();
+        assert!(!choices.retention_in_use(&inputs));
+        use_retention(&o, &mut inputs);
+        assert!(choices.retention_in_use(&inputs));
+        assert!(inputs.retention.switch.enabled);
+        assert_eq!(inputs.retention.std_error_variant, 0.06);
+        // A rate typed over the measured one is no longer the measurement.
+        inputs.retention.retention_control = Rate(0.35);
+        assert!(!choices.retention_in_use(&inputs));
+        let text = choices.to_json();
+        assert_eq!(ToolChoices::from_json(Some(&text)), choices);
+        assert_eq!(ToolChoices::from_json(Some("<x>")), ToolChoices::default());
+        assert!((year_in("weeks") - 52.178_571).abs() < 1e-6);
+    }
+}
