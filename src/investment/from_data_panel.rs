@@ -35,14 +35,15 @@ pub fn FromDataPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
                 r.std_error_control = 0.0;
                 r.std_error_variant = 0.0;
                 s.investment.set_reach(Reach::default());
-                *c = ToolChoices::default();
+                c.retention = None;
+                c.reach = None;
             })
         })
     };
     move || {
         let s = scenario.get();
         let choices = ToolChoices::from_json(s.tools.as_deref());
-        if choices == ToolChoices::default() {
+        if !choices.offers() {
             return None;
         }
         let in_use = choices.retention_in_use(&s.investment);

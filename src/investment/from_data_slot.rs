@@ -25,7 +25,13 @@ extern "C" {
 #[component]
 pub fn FromDataSlot() -> impl IntoView {
     let state = use_app_state();
-    let needed = Memo::new(move |_| state.scenario.with(|s| s.tools.is_some()));
+    let needed = Memo::new(move |_| {
+        state.scenario.with(|s| {
+            s.tools
+                .as_deref()
+                .is_some_and(crate::tools::tool_choices::record_offers)
+        })
+    });
     // The scenario with its data as sums: the panel compares the
     // investment case with and without what the tools offer. "-" once the
     // offers are forgotten (the panel hides); "" while the data has a

@@ -32,10 +32,17 @@ struct Run {
     memory: f64,
 }
 
+/// A section's choices: the field's name, its signal, and whether it names
+/// a column (given back only if the file has that column).
+type Kept = Vec<(&'static str, RwSignal<String>, bool)>;
+
 /// One analysis of a file: its columns, whether it runs, its error and
 /// its last result. (Copy whatever `T` is: it holds signals only.)
 struct Analysis<T: Send + Sync + 'static> {
     job: &'static str,
+    context: RwSignal<crate::tools::tools_context::ToolsContext>,
+    /// Kept in the scenario after each run, given back for the next file.
+    kept: StoredValue<Kept>,
     file: RwSignal<Option<(String, Vec<String>)>, LocalStorage>,
     blob: StoredValue<Option<Blob>, LocalStorage>,
     running: RwSignal<bool>,
@@ -55,12 +62,52 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
     fn new(job: &'static str) -> Self {
         Analysis {
             job,
+            context: use_tools_context(),
+            kept: StoredValue::new(Vec::new()),
             file: RwSignal::new_local(None),
             blob: StoredValue::new_local(None),
             running: RwSignal::new(false),
             error: RwSignal::new(None),
             result: RwSignal::new(None),
         }
+    }
+
+    /// The choices to keep in the scenario (the tools record's `time`).
+    fn keep(self, fields: Kept) -> Self {
+        self.kept.set_value(fields);
+        self
+    }
+
+    /// Keep this analysis' choices in the scenario.
+    fn remember(self) {
+        let fields = self.kept.with_value(|k| {
+            k.iter()
+                .map(|(name, signal, _)| (name.to_string(), signal.get_untracked()))
+                .collect()
+        });
+        crate::tools::tool_choices::offer(self.context, |c, _| {
+            c.time.insert(self.job.to_string(), fields);
+        });
+    }
+
+    /// Give back the choices kept in the scenario, where the file `headers`
+    /// has the columns they name.
+    fn recall(self, headers: &[String]) {
+        let choices = self.context.with_untracked(|c| {
+            crate::tools::tool_choices::ToolChoices::from_json(c.tools.as_deref())
+        });
+        let Some(saved) = choices.time.get(self.job) else {
+            return;
+        };
+        self.kept.with_value(|k| {
+            for (name, signal, column) in k {
+                if let Some(v) = saved.get(*name) {
+                    if !column || v.is_empty() || headers.contains(v) {
+                        signal.set(v.clone());
+                    }
+                }
+            }
+        });
     }
 
     /// The file chosen in the input of `ev`: its headers, then `chosen`.
@@ -76,6 +123,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
             match headers_of(&blob).await {
                 Ok(headers) if headers.len() >= 2 => {
                     chosen(&headers);
+                    self.recall(&headers);
                     self.blob.set_value(Some(blob));
                     self.file.set(Some((name, headers)));
                     self.error.set(None);
@@ -106,14 +154,17 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
                     millis,
                     memory,
                 }) => match pick(*result) {
-                    Some(r) => self.result.set(Some((
-                        r,
-                        Run {
-                            rows,
-                            millis,
-                            memory,
-                        },
-                    ))),
+                    Some(r) => {
+                        self.result.set(Some((
+                            r,
+                            Run {
+                                rows,
+                                millis,
+                                memory,
+                            },
+                        )));
+                        self.remember();
+                    }
                     None => self
                         .error
                         .set(Some("The worker answered another question.".into())),
@@ -184,11 +235,16 @@ pub fn TimePanel() -> impl IntoView {
 #[component]
 fn TimelineSection() -> impl IntoView {
     let context = use_tools_context();
-    let a = Analysis::<TimelineReport>::new("timeline");
     let date = RwSignal::new(String::new());
     let variant = RwSignal::new(String::new());
     let metric = RwSignal::new(String::new());
     let users = RwSignal::new(String::new());
+    let a = Analysis::<TimelineReport>::new("timeline").keep(vec![
+        ("date", date, true),
+        ("variant", variant, true),
+        ("metric", metric, true),
+        ("users", users, true),
+    ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
             let d = guess(h, &["date", "time", "day", "exposed"], &[]).unwrap_or_default();
@@ -385,11 +441,16 @@ fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView {
 #[component]
 fn RetentionSection() -> impl IntoView {
     let context = use_tools_context();
-    let a = Analysis::<RetentionReport>::new("retention");
     let duration = RwSignal::new(String::new());
     let event = RwSignal::new(String::new());
     let group = RwSignal::new(String::new());
     let horizon = RwSignal::new(String::new());
+    let a = Analysis::<RetentionReport>::new("retention").keep(vec![
+        ("duration", duration, true),
+        ("event", event, true),
+        ("group", group, true),
+        ("horizon", horizon, false),
+    ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
             let d = guess(h, &["duration", "tenure", "days", "weeks", "time"], &[]);
@@ -622,13 +683,20 @@ fn RetentionOffer(report: RetentionReport, source: String) -> impl IntoView {
 #[component]
 fn CohortSection() -> impl IntoView {
     let context = use_tools_context();
-    let a = Analysis::<CohortReport>::new("cohorts");
     let start = RwSignal::new(String::new());
     let end = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
     let duration = RwSignal::new(String::new());
     let event = RwSignal::new(String::new());
     let variant = RwSignal::new(String::new());
+    let a = Analysis::<CohortReport>::new("cohorts").keep(vec![
+        ("start", start, true),
+        ("end", end, true),
+        ("until", until, false),
+        ("duration", duration, true),
+        ("event", event, true),
+        ("variant", variant, true),
+    ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
             let s = guess(h, &["signup", "start", "first", "joined", "created"], &[])
@@ -805,13 +873,20 @@ fn CohortResults(report: CohortReport) -> impl IntoView {
 #[component]
 fn DidSection() -> impl IntoView {
     let context = use_tools_context();
-    let a = Analysis::<DidReport>::new("did");
     let outcome = RwSignal::new(String::new());
     let treated = RwSignal::new(String::new());
     let unit = RwSignal::new(String::new());
     let period = RwSignal::new(String::new());
     let post = RwSignal::new(String::new());
     let launch = RwSignal::new(String::new());
+    let a = Analysis::<DidReport>::new("did").keep(vec![
+        ("outcome", outcome, true),
+        ("treated", treated, true),
+        ("unit", unit, true),
+        ("period", period, true),
+        ("post", post, true),
+        ("launch", launch, false),
+    ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
             let t = guess(h, &["treat", "grant", "near", "pilot"], &[]).unwrap_or_default();

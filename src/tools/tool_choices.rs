@@ -5,17 +5,43 @@
 //! investment case's panel (`crate::investment::from_data_panel`) says so
 //! and can put the typed assumptions back.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uplift_engine::finance::model::{InvestmentInputs, Reach};
 use uplift_engine::survival::YearlyRetention;
 use uplift_engine::units::Rate;
 
+/// The offers are written under `offer_…` names, and only when made: the
+/// page shows the investment case's panel (downloading the tools module)
+/// only for a record that holds one (`crate::investment::from_data_slot`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ToolChoices {
+    #[serde(rename = "offer_retention", skip_serializing_if = "Option::is_none")]
     pub retention: Option<RetentionOffer>,
+    #[serde(rename = "offer_reach", skip_serializing_if = "Option::is_none")]
     pub reach: Option<ReachOffer>,
+    /// The time tool's last choices per analysis (its job name), field by
+    /// field, given back when a file with those columns is opened again.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub time: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl ToolChoices {
+    /// Whether anything is offered to the investment case.
+    pub fn offers(&self) -> bool {
+        self.retention.is_some() || self.reach.is_some()
+    }
+}
+
+/// Whether a record (as the scenario keeps it) offers anything to the
+/// investment case; read by the page without the record's types. The
+/// offers are the record's first fields, written only when made (a prefix
+/// test costs the page less code than a search).
+pub fn record_offers(record: &str) -> bool {
+    record.starts_with("{\"offer_")
 }
 
 /// Yearly retention of two groups of a retention file.
@@ -132,10 +158,20 @@ mod tests {
     #[test]
     fn measured_rates_are_in_use_until_one_is_typed_over() {
         let o = offer();
-        let choices = ToolChoices {
+        let mut choices = ToolChoices {
             retention: Some(o.clone()),
-            reach: None,
+            ..ToolChoices::default()
         };
+        assert!(record_offers(&choices.to_json()));
+        let time_only = ToolChoices {
+            time: BTreeMap::from([(
+                "retention".into(),
+                BTreeMap::from([("horizon".into(), "365".into())]),
+            )]),
+            ..ToolChoices::default()
+        };
+        assert!(!time_only.offers() && !record_offers(&time_only.to_json()));
+        choices.time = time_only.time;
         let mut inputs = InvestmentInputs::default();
         assert!(!choices.retention_in_use(&inputs));
         use_retention(&o, &mut inputs);

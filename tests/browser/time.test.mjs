@@ -270,6 +270,21 @@ test('lung: measured retention feeds the investment case and its chance of ROI >
     await page.locator('#from-data-forget').click();
     await page.locator('#from-data').waitFor({ state: 'detached' });
     assert.notEqual(typedChance, '');
+    // The analysis' choices stay in the scenario: after a reload (the
+    // autosave) the same file opens with the horizon typed before, and
+    // with nothing offered the tools module is not fetched until asked for.
+    await page.waitForFunction(() => !(localStorage.getItem('uplift-roi:scenario') ?? 'offer_').includes('offer_'));
+    const saved2 = await page.evaluate(() => JSON.parse(localStorage.getItem('uplift-roi:scenario')));
+    assert.equal(JSON.parse(saved2.tools).time.retention.horizon, '365');
+    const before = requests.length;
+    await page.reload();
+    await page.locator('#open-time').waitFor();
+    await page.waitForTimeout(500);
+    assert.ok(!requests.slice(before).some((u) => u.includes('tools_bg')), 'no tools module before a tool is opened');
+    await openTime(page);
+    await page.setInputFiles('#retention-file', LUNG);
+    await page.locator('#retention-duration option[value="time"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#retention-horizon').inputValue(), '365');
     assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
     assert.deepEqual(errors, []);
   } finally {
