@@ -349,7 +349,7 @@ pub fn ChartDownloads(id: &'static str, name: &'static str, svg: String) -> impl
     let save_png = move |_| {
         let (name, svg) = (png_file.clone(), svg.clone());
         leptos::task::spawn_local(async move {
-            if let Err(e) = crate::platform::downloads::export_png(&name, &svg).await {
+            if let Err(e) = crate::platform::downloads::export("png", &name, &svg).await {
                 message.set(Some(format!("Could not save: {e}.")));
             }
         });
@@ -369,7 +369,7 @@ pub fn TableDownload(table_id: &'static str, name: &'static str) -> impl IntoVie
     let message = RwSignal::new(None::<String>);
     let save = move |_| {
         leptos::task::spawn_local(async move {
-            if let Err(e) = crate::platform::downloads::export_table(table_id).await {
+            if let Err(e) = crate::platform::downloads::export("csv", table_id, "").await {
                 message.set(Some(format!("Could not save: {e}.")));
             }
         });

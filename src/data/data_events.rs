@@ -4,7 +4,6 @@
 //! report back through a callback the page gives them, as JSON.
 
 use serde::{Deserialize, Serialize};
-use uplift_engine::finance::model::InvestmentInputs;
 use uplift_engine::ingest::ColumnMapping;
 #[cfg(test)]
 use uplift_engine::scenario::MetricChoices;
@@ -28,10 +27,11 @@ pub enum DataEvent {
     Text(String),
     /// The programme tool's inputs, to be kept in the scenario ("" for none).
     Programme(String),
-    /// The investment inputs with values measured by the time or
-    /// targeting tool taken in (or put back), and the tools' record of
-    /// what they offered, to be kept in the scenario ("" for none).
-    Investment(InvestmentInputs, String),
+    /// The investment inputs (as JSON) with values measured by the time
+    /// or targeting tool taken in (or put back), and the tools' record of
+    /// what they offered, to be kept in the scenario ("" for none). Text,
+    /// read by the scenario's own reader: less code for the page.
+    Investment(String, String),
 }
 
 impl DataEvent {
@@ -90,7 +90,7 @@ mod tests {
             DataEvent::Failed("“big.csv”: no".into()),
             DataEvent::Columns(columns.clone()),
             DataEvent::Text("user_id,variant,converted\n1,A,1\n".into()),
-            DataEvent::Investment(InvestmentInputs::default(), "{}".into()),
+            DataEvent::Investment("{}".into(), "{}".into()),
             DataEvent::Metrics(
                 MetricChoices {
                     primary: Some("retention_7".into()),

@@ -71,10 +71,14 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Programme(p) => state
             .scenario
             .update(|s| s.programme = Some(p).filter(|p| !p.is_empty())),
-        DataEvent::Investment(inputs, t) => state.scenario.update(|s| {
-            s.investment = inputs;
-            s.tools = Some(t).filter(|t| !t.is_empty());
-        }),
+        DataEvent::Investment(inputs, t) => {
+            if let Ok(inputs) = serde_json::from_str(&inputs) {
+                state.scenario.update(|s| {
+                    s.investment = inputs;
+                    s.tools = Some(t).filter(|t| !t.is_empty());
+                });
+            }
+        }
     }
 }
 

@@ -23,7 +23,10 @@ fn change(scenario: &Scenario, change: impl FnOnce(&mut Scenario, &mut ToolChoic
     } else {
         choices.to_json()
     };
-    tell_page(&DataEvent::Investment(s.investment, record));
+    tell_page(&DataEvent::Investment(
+        serde_json::to_string(&s.investment).unwrap_or_default(),
+        record,
+    ));
 }
 
 #[component]

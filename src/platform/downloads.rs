@@ -6,7 +6,7 @@
 //! they live in the modules downloaded on demand: the charts and the tools
 //! modules put them on the page as `upliftExport` when they start
 //! ([`register_exports`]), and the page's buttons call them from there
-//! ([`export_png`], [`export_table`]), downloading the tools module first
+//! ([`export`]), downloading the tools module first
 //! if neither has arrived yet.
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -101,7 +101,7 @@ pub async fn download_png(name: &str, svg: &str) -> Result<(), String> {
 
 /// Put the PNG and CSV makers on the page (`upliftExport.png(name, svg)`,
 /// a promise; `upliftExport.csv(table_id)`). Called by the on-demand
-/// modules as they start.
+/// modules as they start; the page calls them through [`export`].
 pub fn register_exports() {
     use wasm_bindgen::closure::Closure;
     let png =
@@ -148,10 +148,11 @@ async fn exporter(kind: &str) -> Result<js_sys::Function, String> {
     find().ok_or_else(|| "the file could not be made".into())
 }
 
-/// Offer the chart `svg` as a PNG named `name`.
-pub async fn export_png(name: &str, svg: &str) -> Result<(), String> {
+/// Offer a PNG of the chart `svg` named `name` (`kind` "png"), or the
+/// table with id `name` as CSV (`kind` "csv", `svg` unused).
+pub async fn export(kind: &str, name: &str, svg: &str) -> Result<(), String> {
     let describe = |e: JsValue| crate::platform::on_demand::describe(&e);
-    let made = exporter("png")
+    let made = exporter(kind)
         .await?
         .call2(&JsValue::NULL, &name.into(), &svg.into())
         .map_err(describe)?;
@@ -159,15 +160,6 @@ pub async fn export_png(name: &str, svg: &str) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(describe)
-}
-
-/// Offer the table with id `table_id` as CSV.
-pub async fn export_table(table_id: &str) -> Result<(), String> {
-    exporter("csv")
-        .await?
-        .call1(&JsValue::NULL, &table_id.into())
-        .map(|_| ())
-        .map_err(|e| crate::platform::on_demand::describe(&e))
 }
 
 /// The table with id `table_id` as CSV: one record per row of the table as

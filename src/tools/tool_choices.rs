@@ -119,7 +119,8 @@ pub fn offer(
         c.investment = inputs;
     });
     crate::data::file_reader::tell_page(&crate::data::data_events::DataEvent::Investment(
-        inputs, json,
+        serde_json::to_string(&inputs).unwrap_or_default(),
+        json,
     ));
 }
 

@@ -38,6 +38,24 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         Some((b'e' | b'E', after)) => exponent(after)?,
         Some(_) => return None,
     };
+    // Clinger's fast path (Clinger 1990): up to 15 digits and a power of
+    // ten up to 10^22 are exact in an f64, so one multiplication or
+    // division rounds correctly. Nearly every cell of an export takes it.
+    let shift = exponent - len_i64(fraction.len());
+    if integer.len() + fraction.len() <= 15 && shift.abs() <= 22 {
+        let mut m = 0u64;
+        for &d in integer.iter().chain(fraction) {
+            m = m * 10 + u64::from(d - b'0');
+        }
+        // Powers of ten up to 10^22 are exact however they are multiplied.
+        let scale = 10f64.powi(shift.unsigned_abs() as i32);
+        let value = if shift < 0 {
+            m as f64 / scale
+        } else {
+            m as f64 * scale
+        };
+        return Some(if negative { -value } else { value });
+    }
     // The digits as one integer times a power of ten, without its leading
     // and trailing zeros: minimal-lexical wants no leading zeros, and the
     // zeros must not count against the limit.
@@ -168,6 +186,17 @@ mod tests {
             "123456789012345678901234567890",
             "2.2250738585072011e-308",
             "7.038531e-26",
+            // Either side of the fast path's limits (15 digits, 10^±22).
+            "123456789012345",
+            "1234567890123456",
+            "999999999999999e22",
+            "999999999999999e23",
+            "1e22",
+            "1e23",
+            "1e-22",
+            "1e-23",
+            "0.1234567890123456789",
+            "12.5e-21",
             "",
             "+",
             "-",

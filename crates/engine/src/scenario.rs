@@ -530,14 +530,20 @@ impl Scenario {
             inv.retention.retention_variant.0,
         )?;
         // Written by the time and targeting tools, not typed: one message.
+        // (JSON has no NaN or infinity; the others only need a sign.)
         share("An input taken from data", inv.reach_share)?;
-        for v in [
+        if [
             inv.reach_gain,
             inv.reach_cost_per_user.0,
             inv.retention.std_error_control,
             inv.retention.std_error_variant,
-        ] {
-            finite_non_negative("An input taken from data", v)?;
+        ]
+        .iter()
+        .any(|v| v.is_sign_negative())
+        {
+            return Err(ScenarioError::Negative {
+                field: "An input taken from data",
+            });
         }
         share("Cost range", inv.uncertainty.cost_range)?;
         share("Margin range", inv.uncertainty.margin_range)?;

@@ -211,10 +211,15 @@ pub fn segment_report_with(
     let mut primary_label = None;
     let mut strata = Vec::new();
     let mut segments = Vec::new();
+    // Each segment's scenario, without the rows (read already, and not
+    // read again by the analysis): copying them for every segment cost
+    // more than analysing it.
+    let mut template = scenario.clone();
+    template.data = String::new();
     for (value, e) in &experiments {
         let users: u64 = e.variants.iter().map(|v| v.users).sum();
         let share = users as f64 / total.max(1) as f64;
-        let mut own = scenario.clone();
+        let mut own = template.clone();
         own.assumptions.monthly_users *= share;
         // A segment's ROI is read at its expected uplift; its Monte Carlo
         // distribution is not shown, so one draw keeps ten segments cheap.

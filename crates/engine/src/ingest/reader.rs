@@ -296,7 +296,7 @@ impl Parser {
         self.cells.clear();
         let mut start = 0;
         for &end in ends {
-            let cell = text.get(start..end).unwrap_or("").trim();
+            let cell = trim_cell(text.get(start..end).unwrap_or(""));
             let at = cell.as_ptr() as usize - text.as_ptr() as usize;
             self.cells.push((at, at + cell.len()));
             start = end;
@@ -320,6 +320,17 @@ impl Parser {
             }
             Some(table) => table.row(&field, count, line, self.style),
         }
+    }
+}
+
+/// A cell without its surrounding white space. Most cells start and end
+/// with a visible ASCII character and need no look at every character
+/// (which, for Unicode's white space, costs a large file's reading a
+/// tenth of its time in the page).
+fn trim_cell(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
