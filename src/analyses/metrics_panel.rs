@@ -522,9 +522,34 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
+                {(kind == MetricKind::Proportion).then(|| retention_caveat(&m.key)).flatten().map(|note| view! {
+                    <p class="method-note" id=format!("metric-note-{i}")>{note}</p>
+                })}
             }
         })
         .collect_view()
+}
+
+/// The censoring caveat of a retention flag (`retention_7`, `retained_d30`):
+/// a user who joined less than that many days before the data ends could
+/// not have been seen on that day, yet counts as not retained.
+fn retention_caveat(key: &str) -> Option<String> {
+    let lower = key.to_ascii_lowercase();
+    if !lower.contains("retain") && !lower.contains("retention") {
+        return None;
+    }
+    let digits = lower
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap_or_default();
+    let (span, day) = if digits.is_empty() {
+        ("that long".to_string(), "that day".to_string())
+    } else {
+        (format!("{digits} days"), format!("day {digits}"))
+    };
+    Some(format!(
+        "{key} is read as a share of all users. A user who joined less than {span} before the data ends could not yet have come back by {day}, but counts as not retained (censoring): compare variants over users followed for long enough, or measure retention with the time tool's Kaplan–Meier curves, which count such users only while they are followed."
+    ))
 }
 
 /// The segments: pick a column, see the uplift on the primary metric and
@@ -739,4 +764,20 @@ fn segment_chart(r: &SegmentReport, confidence: f64) -> impl IntoView {
     segment_forest_svg(r, &interval, width).map(|svg| {
         view! { <crate::charts::DrawnChart id="segment-chart" name="segment chart" svg=svg summary=summary/> }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retention_caveat;
+
+    #[test]
+    fn retention_flags_say_their_day_and_others_nothing() {
+        let Some(note) = retention_caveat("retention_7") else {
+            panic!("a caveat")
+        };
+        assert!(note.contains("7 days") && note.contains("day 7"), "{note}");
+        assert!(retention_caveat("retained")
+            .is_some_and(|n| n.contains("that long") && n.contains("that day")));
+        assert_eq!(retention_caveat("converted"), None);
+    }
 }

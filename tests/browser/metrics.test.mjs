@@ -55,6 +55,9 @@ test('Cookie Cats: every metric column is compared, the numbers are the referenc
       assert.equal(r.ci, `${signed(ref.relative.ci[0])} to ${signed(ref.relative.ci[1])}`, `${key} interval`);
       assert.equal(r.p, pValue(ref.relative.p_value), `${key} p-value`);
     }
+    // Retention flags say what censoring does to them; other shares do not.
+    const caveat = page.locator('table.metric-table[data-metric="retention_7"]').locator('xpath=../following-sibling::p[1]');
+    assert.match(await caveat.innerText(), /retention_7 is read as a share of all users.*less than 7 days.*by day 7.*censoring.*Kaplan–Meier/);
     // A file over 2 MB is read by the worker into sums: its user ids are not kept to check.
     assert.equal(await page.locator('#user-check').count(), 0);
     const control = await row(page, 'retention_7', 'gate_30');
