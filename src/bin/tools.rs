@@ -101,7 +101,25 @@ mod tools {
     pub fn update_context(context_json: &str) {
         let next = ToolsContext::from_json(context_json);
         let context = shared_context(context_json);
-        if context.with_untracked(|c| *c != next) {
+        if context.with_untracked(|c| *c == next) {
+            return;
+        }
+        // The investment inputs and the tools' record change with every
+        // edit of the investment case; the tools read them only when they
+        // offer something, so they are kept without redrawing the tools.
+        let quiet = context.with_untracked(|c| {
+            ToolsContext {
+                investment: next.investment,
+                tools: next.tools.clone(),
+                ..c.clone()
+            } == next
+        });
+        if quiet {
+            context.update_untracked(|c| {
+                c.investment = next.investment;
+                c.tools = next.tools;
+            });
+        } else {
             apply(&next);
             context.set(next);
         }

@@ -92,6 +92,9 @@ pub fn TargetingPanel() -> impl IntoView {
     let evaluation = RwSignal::new(None::<Evaluation>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
+    // Whether this evaluation's best share went to the investment case
+    // (kept while the bootstrap then updates the results).
+    let offered = RwSignal::new(false);
 
     // A new source: its columns, with guessed roles.
     let choose = move |blob: Blob, name: String| {
@@ -217,6 +220,7 @@ pub fn TargetingPanel() -> impl IntoView {
             return;
         }
         error.set(None);
+        offered.set(false);
         start(blob, request, phase, evaluation, error);
     };
 
@@ -303,7 +307,7 @@ pub fn TargetingPanel() -> impl IntoView {
             {move || {
                 context.track();
                 let source = source_name.get_untracked().unwrap_or_default();
-                evaluation.get().map(|e| view! { <TargetingResults evaluation=e source/> })
+                evaluation.get().map(|e| view! { <TargetingResults evaluation=e source offered/> })
             }}
         </section>
     }
@@ -450,7 +454,11 @@ fn on_targeting_message(
 }
 
 #[component]
-fn TargetingResults(evaluation: Evaluation, source: String) -> impl IntoView {
+fn TargetingResults(
+    evaluation: Evaluation,
+    source: String,
+    offered: RwSignal<bool>,
+) -> impl IntoView {
     let Evaluation {
         report,
         profit,
@@ -575,7 +583,7 @@ fn TargetingResults(evaluation: Evaluation, source: String) -> impl IntoView {
             )}
         </p>
         {profit_chart.map(|svg| view! { <crate::charts::DrawnChart id="profit-chart" name="profit chart" svg=svg summary=profit_words.clone()/> })}
-        <ReachOffer profit=profit.clone() request=request.clone() source/>
+        <ReachOffer profit=profit.clone() request=request.clone() source sent=offered/>
         <p class="method-note">
             "Qini coefficient as scikit-uplift's qini_auc_score: the area between the model's Qini curve and the random line, over the same area for a perfect ranking (1 is perfect, 0 random). causalml scales its curves by their own last point instead, one point per user: its qini_score and auuc_score are given beside. The interval resamples users (the Poisson bootstrap: each user counts a Poisson(1) number of times), keeping the score's ranking; the p-value compares the score with as many random rankings of the same users."
         </p>
@@ -584,9 +592,13 @@ fn TargetingResults(evaluation: Evaluation, source: String) -> impl IntoView {
 
 /// The profit curve's best share, offered to the investment case.
 #[component]
-fn ReachOffer(profit: ProfitCurve, request: TargetingRequest, source: String) -> impl IntoView {
+fn ReachOffer(
+    profit: ProfitCurve,
+    request: TargetingRequest,
+    source: String,
+    sent: RwSignal<bool>,
+) -> impl IntoView {
     let context = use_tools_context();
-    let sent = RwSignal::new(false);
     let Some(reach) = profit.reach(request.cost_per_user) else {
         return view! {
             <p class="hint" id="targeting-no-offer">

@@ -147,6 +147,7 @@ test('the top of the ranking against everyone in the investment case', async () 
     assert.match(await page.locator('#targeting-use').innerText(), new RegExp(`top ${Math.round(p.best_share * 100)}%`));
     await page.locator('#targeting-use').click();
     await page.locator('#reach-table').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#targeting-sent').count(), 1, 'the tool says what it sent, and keeps saying it');
     assert.equal(await page.locator('#reach-part').isChecked(), true);
     assert.match(await page.locator('#from-data-reach').innerText(), new RegExp(`earn ${gain.toFixed(2)}× the incremental profit`));
 

@@ -228,6 +228,8 @@ test('lung: measured retention feeds the investment case and its chance of ROI >
     const typedChance = await page.locator('#chance-positive').innerText();
     await page.locator('#retention-use').click();
     await page.locator('#from-data-retention').filter({ hasText: 'In use' }).waitFor({ timeout: 30_000 });
+    // The tool keeps its results and says what it sent.
+    assert.match(await page.locator('#retention-sent').innerText(), /Sent: the investment case now uses 33\.6% \(1\) and 52\.6% \(2\)/);
     assert.match(await page.locator('#from-data-retention').innerText(), /lung\.csv.*Kaplan–Meier.*read at 365 days and carried to a year/);
     assert.equal(await page.locator('#benefit-retention').isChecked(), true);
 
