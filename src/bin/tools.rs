@@ -104,21 +104,17 @@ mod tools {
         if context.with_untracked(|c| *c == next) {
             return;
         }
-        // The investment inputs and the tools' record change with every
-        // edit of the investment case; the tools read them only when they
-        // offer something, so they are kept without redrawing the tools.
+        // The tools' record changes with what the tools offer; they read
+        // it only when they offer something, so it is kept without
+        // redrawing them.
         let quiet = context.with_untracked(|c| {
             ToolsContext {
-                investment: next.investment,
                 tools: next.tools.clone(),
                 ..c.clone()
             } == next
         });
         if quiet {
-            context.update_untracked(|c| {
-                c.investment = next.investment;
-                c.tools = next.tools;
-            });
+            context.update_untracked(|c| c.tools = next.tools);
         } else {
             apply(&next);
             context.set(next);

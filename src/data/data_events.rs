@@ -27,10 +27,11 @@ pub enum DataEvent {
     Text(String),
     /// The programme tool's inputs, to be kept in the scenario ("" for none).
     Programme(String),
-    /// The investment inputs (as JSON) with values measured by the time
-    /// or targeting tool taken in (or put back), and the tools' record of
-    /// what they offered, to be kept in the scenario ("" for none). Text,
-    /// read by the scenario's own reader: less code for the page.
+    /// The investment inputs (as JSON; "" keeps the page's) with values
+    /// measured by the time or targeting tool taken in (or put back), and
+    /// the tools' record of what they offered, to be kept in the scenario
+    /// ("" for none). Text, read by the scenario's own reader: less code
+    /// for the page.
     Investment(String, String),
 }
 

@@ -71,14 +71,13 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Programme(p) => state
             .scenario
             .update(|s| s.programme = Some(p).filter(|p| !p.is_empty())),
-        DataEvent::Investment(inputs, t) => {
+        // Inputs that do not read (none: a tool's offer) are kept as they are.
+        DataEvent::Investment(inputs, t) => state.scenario.update(|s| {
             if let Ok(inputs) = serde_json::from_str(&inputs) {
-                state.scenario.update(|s| {
-                    s.investment = inputs;
-                    s.tools = Some(t).filter(|t| !t.is_empty());
-                });
+                s.investment = inputs;
             }
-        }
+            s.tools = Some(t).filter(|t| !t.is_empty());
+        }),
     }
 }
 

@@ -2,7 +2,7 @@
 //! retention rates the time tool measured and the reach the targeting tool
 //! found, each said in words with a way back to the typed assumptions, and
 //! "everyone" against "the top k%" side by side (ROI, NPV, chance of
-//! ROI > 0).
+//! ROI > 0). Offers made in a tool arrive pending and are taken in here.
 
 use leptos::prelude::*;
 use uplift_engine::finance::model::Reach;
@@ -31,6 +31,20 @@ fn change(scenario: &Scenario, change: impl FnOnce(&mut Scenario, &mut ToolChoic
 
 #[component]
 pub fn FromDataPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
+    // Offers made in a tool arrive pending: taken in once, here, where the
+    // page's newest inputs are.
+    Effect::new(move || {
+        scenario.with(|s| {
+            let mut choices = ToolChoices::from_json(s.tools.as_deref());
+            let mut inputs = s.investment;
+            if choices.take_pending(&mut inputs) {
+                tell_page(&DataEvent::Investment(
+                    serde_json::to_string(&inputs).unwrap_or_default(),
+                    choices.to_json(),
+                ));
+            }
+        });
+    });
     let forget = move |_| {
         scenario.with_untracked(|s| {
             change(s, |s, c| {

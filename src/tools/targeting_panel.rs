@@ -608,12 +608,12 @@ fn ReachOffer(
         .into_any();
     };
     let send = move |_| {
-        crate::tools::tool_choices::offer(context, |choices, inputs| {
-            inputs.set_reach(reach);
+        crate::tools::tool_choices::offer(context, |choices| {
             choices.reach = Some(crate::tools::tool_choices::ReachOffer {
                 source: source.trim_matches(['“', '”']).to_string(),
                 score: request.score.clone(),
                 reach,
+                pending: true,
             });
         });
         sent.set(true);

@@ -85,7 +85,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
                 .map(|(name, signal, _)| (name.to_string(), signal.get_untracked()))
                 .collect()
         });
-        crate::tools::tool_choices::offer(self.context, |c, _| {
+        crate::tools::tool_choices::offer(self.context, |c| {
             c.time.insert(self.job.to_string(), fields);
         });
     }
@@ -610,7 +610,7 @@ fn RetentionResults(report: RetentionReport, rows: usize, ms: f64) -> impl IntoV
 /// Two groups' yearly retention, offered to the investment case.
 #[component]
 fn RetentionOffer(report: RetentionReport, source: String) -> impl IntoView {
-    use crate::tools::tool_choices::{offer, use_retention, year_in, RetentionOffer};
+    use crate::tools::tool_choices::{offer, year_in, RetentionOffer};
     let context = use_tools_context();
     let names: Vec<String> = report.groups.iter().map(|g| g.name.clone()).collect();
     if names.len() < 2 {
@@ -644,8 +644,8 @@ fn RetentionOffer(report: RetentionReport, source: String) -> impl IntoView {
             format::percent(control_rate.rate, 1),
             format::percent(variant_rate.rate, 1)
         );
-        offer(context, |choices, inputs| {
-            let o = RetentionOffer {
+        offer(context, |choices| {
+            choices.retention = Some(RetentionOffer {
                 source: source.clone(),
                 control: c,
                 variant: v,
@@ -653,9 +653,8 @@ fn RetentionOffer(report: RetentionReport, source: String) -> impl IntoView {
                 at,
                 control_rate,
                 variant_rate,
-            };
-            use_retention(&o, inputs);
-            choices.retention = Some(o);
+                pending: true,
+            });
         });
         sent.set(Some(message));
     };

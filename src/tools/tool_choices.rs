@@ -1,9 +1,10 @@
 //! What the time and targeting tools offer the investment case, kept in
 //! the scenario's `tools` field: retention rates measured by Kaplan–Meier,
-//! and a reach narrowed to the top of a model's ranking. Offering one also
-//! puts it into the investment inputs, which hold the numbers in use; the
-//! investment case's panel (`crate::investment::from_data_panel`) says so
-//! and can put the typed assumptions back.
+//! and a reach narrowed to the top of a model's ranking. An offer is
+//! `pending` until the investment case's panel
+//! (`crate::investment::from_data_panel`), which has the page's newest
+//! inputs, puts it into them; the inputs hold the numbers in use, and the
+//! panel says so and can put the typed assumptions back.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,8 @@ pub struct RetentionOffer {
     pub at: f64,
     pub control_rate: YearlyRetention,
     pub variant_rate: YearlyRetention,
+    #[serde(default)]
+    pub pending: bool,
 }
 
 /// The best share of the targeting tool's profit curve.
@@ -65,6 +68,8 @@ pub struct ReachOffer {
     pub source: String,
     pub score: String,
     pub reach: Reach,
+    #[serde(default)]
+    pub pending: bool,
 }
 
 impl ToolChoices {
@@ -76,6 +81,22 @@ impl ToolChoices {
 
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Put the pending offers into `inputs`; whether there were any.
+    pub fn take_pending(&mut self, inputs: &mut InvestmentInputs) -> bool {
+        let mut taken = false;
+        if let Some(o) = self.retention.as_mut().filter(|o| o.pending) {
+            o.pending = false;
+            use_retention(o, inputs);
+            taken = true;
+        }
+        if let Some(o) = self.reach.as_mut().filter(|o| o.pending) {
+            o.pending = false;
+            inputs.set_reach(o.reach);
+            taken = true;
+        }
+        taken
     }
 
     /// Whether the investment inputs hold the measured retention rates.
@@ -102,24 +123,21 @@ pub fn use_retention(offer: &RetentionOffer, inputs: &mut InvestmentInputs) {
     r.std_error_variant = offer.variant_rate.std_error;
 }
 
-/// Offer something to the investment case and use it there: the tools'
-/// record and the page's newest investment inputs, both changed by `edit`,
-/// go to the page (and into the shared context, so that the next offer
-/// starts from them).
+/// Offer something to the investment case: the tools' record changed by
+/// `edit` goes to the page, which keeps it and has the investment case's
+/// panel take its pending offers (and into the shared context, so that the
+/// next offer from another tool adds to it).
 pub fn offer(
     context: RwSignal<crate::tools::tools_context::ToolsContext>,
-    edit: impl FnOnce(&mut ToolChoices, &mut InvestmentInputs),
+    edit: impl FnOnce(&mut ToolChoices),
 ) {
-    let (mut choices, mut inputs) =
-        context.with_untracked(|c| (ToolChoices::from_json(c.tools.as_deref()), c.investment));
-    edit(&mut choices, &mut inputs);
+    let mut choices = context.with_untracked(|c| ToolChoices::from_json(c.tools.as_deref()));
+    edit(&mut choices);
     let json = choices.to_json();
-    context.update_untracked(|c| {
-        c.tools = Some(json.clone());
-        c.investment = inputs;
-    });
+    context.update_untracked(|c| c.tools = Some(json.clone()));
+    // No inputs: the page keeps its own.
     crate::data::file_reader::tell_page(&crate::data::data_events::DataEvent::Investment(
-        serde_json::to_string(&inputs).unwrap_or_default(),
+        String::new(),
         json,
     ));
 }
@@ -153,6 +171,7 @@ mod tests {
                 rate: 0.53,
                 std_error: 0.06,
             },
+            pending: true,
         }
     }
 
@@ -175,7 +194,8 @@ mod tests {
         choices.time = time_only.time;
         let mut inputs = InvestmentInputs::default();
         assert!(!choices.retention_in_use(&inputs));
-        use_retention(&o, &mut inputs);
+        assert!(choices.take_pending(&mut inputs));
+        assert!(!choices.take_pending(&mut inputs), "taken once");
         assert!(choices.retention_in_use(&inputs));
         assert!(inputs.retention.switch.enabled);
         assert_eq!(inputs.retention.std_error_variant, 0.06);

@@ -6,7 +6,6 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uplift_engine::finance::model::InvestmentInputs;
 use uplift_engine::report::{Metric, Report};
 use uplift_engine::Scenario;
 
@@ -27,9 +26,6 @@ pub struct ToolsContext {
     /// ([`crate::tools::tool_choices::ToolChoices`]), if anything.
     #[serde(default)]
     pub tools: Option<String>,
-    /// The investment inputs, which an offer to the investment case changes.
-    #[serde(default)]
-    pub investment: InvestmentInputs,
 }
 
 impl Default for ToolsContext {
@@ -42,7 +38,6 @@ impl Default for ToolsContext {
             currency: "USD".into(),
             programme: None,
             tools: None,
-            investment: InvestmentInputs::default(),
         }
     }
 }
@@ -61,7 +56,6 @@ impl ToolsContext {
             currency: scenario.display.currency.clone(),
             programme: scenario.programme.clone(),
             tools: scenario.tools.clone(),
-            investment: scenario.investment,
         }
     }
 
