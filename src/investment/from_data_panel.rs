@@ -11,7 +11,9 @@ use uplift_engine::Scenario;
 use crate::data::data_events::DataEvent;
 use crate::data::file_reader::tell_page;
 use crate::platform::format;
-use crate::tools::tool_choices::{use_retention, ReachOffer, RetentionOffer, ToolChoices};
+use crate::tools::tool_choices::{
+    use_retention, DidOffer, ReachOffer, RetentionOffer, ToolChoices,
+};
 
 /// Send the investment inputs after `change`, with the tools' record.
 fn change(scenario: &Scenario, change: impl FnOnce(&mut Scenario, &mut ToolChoices)) {
@@ -52,8 +54,11 @@ pub fn FromDataPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
                 r.std_error_control = 0.0;
                 r.std_error_variant = 0.0;
                 s.investment.set_reach(Reach::default());
+                s.investment.did_uplift = 0.0;
+                s.investment.did_uplift_se = 0.0;
                 c.retention = None;
                 c.reach = None;
+                c.did = None;
             })
         })
     };
@@ -69,6 +74,10 @@ pub fn FromDataPanel(scenario: RwSignal<Scenario>) -> impl IntoView {
                 <legend>"Inputs from your data"</legend>
                 {choices.retention.clone().map(|o| view! { <RetentionFromData offer=o in_use scenario/> })}
                 {choices.reach.clone().map(|o| view! { <ReachFromData offer=o current=s.clone() scenario/> })}
+                {choices.did.clone().map(|o| {
+                    let in_use = choices.did_in_use(&s.investment);
+                    view! { <DidFromData offer=o in_use scenario/> }
+                })}
                 <div class="actions">
                     <button type="button" class="button secondary" id="from-data-forget" on:click=forget>
                         "Forget the inputs from data"
@@ -218,5 +227,46 @@ fn ReachFromData(
         </fieldset>
         <p class="field-help" id="from-data-reach">{words}</p>
         {rows}
+    }
+}
+
+/// The uplift from a launch without a control group: said as
+/// quasi-experimental, with the pre-trend check's warning if there was one.
+#[component]
+fn DidFromData(offer: DidOffer, in_use: bool, scenario: RwSignal<Scenario>) -> impl IntoView {
+    let words = format!(
+        "Uplift from the difference in differences of “{}” in “{}”: {} ± {} (one standard error). Quasi-experimental: it holds only if the treated and untreated units would have moved alike without the launch.{}",
+        offer.outcome,
+        offer.source,
+        format::signed_percent(offer.relative, 1),
+        format::percent(offer.std_error, 1),
+        offer
+            .warning
+            .as_ref()
+            .map_or(String::new(), |w| format!(" Warning: {w}")),
+    );
+    let toggle = move |_| {
+        let offer = offer.clone();
+        scenario.with_untracked(|s| {
+            change(s, |s, _| {
+                let i = &mut s.investment;
+                (i.did_uplift, i.did_uplift_se) = if in_use {
+                    (0.0, 0.0)
+                } else {
+                    (offer.relative, offer.std_error)
+                };
+            })
+        })
+    };
+    view! {
+        <p class=if in_use { "status warn" } else { "status" } id="from-data-did">
+            <strong>{if in_use { "In use: " } else { "Not in use (the experiment's uplift is): " }}</strong>
+            {words}
+        </p>
+        <div class="actions">
+            <button type="button" class="button secondary" id="from-data-did-toggle" on:click=toggle>
+                {if in_use { "Use the experiment's uplift instead" } else { "Use the launch's uplift" }}
+            </button>
+        </div>
     }
 }

@@ -189,8 +189,9 @@ pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
         </dl>
         <p class="method-note">
             {format!(
-                "Benefits per month: {} from the measured uplift ({} ± {} on {}), {} from retention, {} from savings, all risk-adjusted. NPV at {} a year; ROI = (gain − cost) / cost; the chance and range come from {} simulated draws of the uplift (seeded, reproducible). Break-even uplift = the smallest uplift for which ROI ≥ 0.",
+                "Benefits per month: {} from {} ({} ± {} on {}), {} from retention, {} from savings, all risk-adjusted. NPV at {} a year; ROI = (gain − cost) / cost; the chance and range come from {} simulated draws of the uplift (seeded, reproducible). Break-even uplift = the smallest uplift for which ROI ≥ 0.",
                 format::money(b.uplift.0),
+                if roi.quasi_experimental { "the difference-in-differences uplift, quasi-experimental: a launch without a control group" } else { "the measured uplift" },
                 format::signed_percent(roi.uplift.mean, 1),
                 format::percent(roi.uplift.std_error, 1),
                 if report.metric(uplift_engine::report::Metric::RevenuePerUser).is_some() { "revenue per user" } else { "conversion" },

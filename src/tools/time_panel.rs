@@ -979,7 +979,11 @@ fn DidSection() -> impl IntoView {
         {status_line(a, "did")}
         {move || {
             context.track();
-            a.result.get().map(|(r, _)| view! { <DidResults report=r/> })
+            let source = a.file.get_untracked().map(|(name, _)| name).unwrap_or_default();
+            a.result.get().map(|(r, _)| view! {
+                <DidResults report=r.clone()/>
+                <DidOffer report=r source outcome=outcome.get_untracked()/>
+            })
         }}
     }
 }
@@ -1067,6 +1071,46 @@ fn DidResults(report: DidReport) -> impl IntoView {
             )}
         </p>
     }
+}
+
+/// The launch's effect, offered to the investment case as its uplift.
+#[component]
+fn DidOffer(report: DidReport, source: String, outcome: String) -> impl IntoView {
+    let context = use_tools_context();
+    let sent = RwSignal::new(false);
+    let mean = report.counterfactual_mean;
+    let relative = report.relative_effect.filter(|_| mean != 0.0)?;
+    let std_error = report.std_error / mean.abs();
+    let warning = report.warnings.first().cloned();
+    let send = move |_| {
+        crate::tools::tool_choices::offer(context, |choices| {
+            choices.did = Some(crate::tools::tool_choices::DidOffer {
+                source: source.clone(),
+                outcome: outcome.clone(),
+                relative,
+                std_error,
+                warning: warning.clone(),
+                pending: true,
+            });
+        });
+        sent.set(true);
+    };
+    Some(view! {
+        <h4>"The launch in the investment case"</h4>
+        <p class="hint">
+            {format!(
+                "The investment case can rest on this estimate instead of an A/B test: a relative uplift of {} ± {} (the effect over what the treated units would have had), marked there as quasi-experimental.",
+                format::signed_percent(relative, 1),
+                format::percent(std_error, 1)
+            )}
+        </p>
+        <div class="actions">
+            <button type="button" class="button" id="did-use" on:click=send>"Use as the uplift in the investment case"</button>
+        </div>
+        {move || sent.get().then(|| view! {
+            <p class="status ok" role="status" id="did-sent">"Sent: the investment case now rests on this launch's effect."</p>
+        })}
+    })
 }
 
 #[cfg(test)]

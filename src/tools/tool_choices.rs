@@ -24,6 +24,8 @@ pub struct ToolChoices {
     pub retention: Option<RetentionOffer>,
     #[serde(rename = "offer_reach", skip_serializing_if = "Option::is_none")]
     pub reach: Option<ReachOffer>,
+    #[serde(rename = "offer_did", skip_serializing_if = "Option::is_none")]
+    pub did: Option<DidOffer>,
     /// The time tool's last choices per analysis (its job name), field by
     /// field, given back when a file with those columns is opened again.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -33,7 +35,7 @@ pub struct ToolChoices {
 impl ToolChoices {
     /// Whether anything is offered to the investment case.
     pub fn offers(&self) -> bool {
-        self.retention.is_some() || self.reach.is_some()
+        self.retention.is_some() || self.reach.is_some() || self.did.is_some()
     }
 }
 
@@ -72,6 +74,23 @@ pub struct ReachOffer {
     pub pending: bool,
 }
 
+/// A launch's difference in differences as a relative uplift: the effect
+/// over the treated units' counterfactual mean, its standard error the
+/// effect's over the same mean (delta method, the mean taken as known).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DidOffer {
+    /// The file's name and its outcome column.
+    pub source: String,
+    pub outcome: String,
+    pub relative: f64,
+    pub std_error: f64,
+    /// The pre-trend check's warning, if the groups drifted apart before.
+    #[serde(default)]
+    pub warning: Option<String>,
+    #[serde(default)]
+    pub pending: bool,
+}
+
 impl ToolChoices {
     /// The choices kept in a scenario; none if unreadable.
     pub fn from_json(text: Option<&str>) -> ToolChoices {
@@ -96,7 +115,22 @@ impl ToolChoices {
             inputs.set_reach(o.reach);
             taken = true;
         }
+        if let Some(o) = self.did.as_mut().filter(|o| o.pending) {
+            o.pending = false;
+            inputs.did_uplift = o.relative;
+            inputs.did_uplift_se = o.std_error;
+            taken = true;
+        }
         taken
+    }
+
+    /// Whether the investment case rests on the difference in differences.
+    pub fn did_in_use(&self, inputs: &InvestmentInputs) -> bool {
+        self.did.as_ref().is_some_and(|o| {
+            inputs.did_uplift_se > 0.0
+                && inputs.did_uplift == o.relative
+                && inputs.did_uplift_se == o.std_error
+        })
     }
 
     /// Whether the investment inputs hold the measured retention rates.

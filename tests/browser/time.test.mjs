@@ -293,3 +293,53 @@ test('lung: measured retention feeds the investment case and its chance of ROI >
     await context.close();
   }
 });
+
+// A launch without a control group as the investment case's uplift: the
+// saved uplift is statsmodels' effect over the treated units'
+// counterfactual mean, its error the effect's over the same mean; the
+// case says it is quasi-experimental, and its chance of ROI > 0 is the
+// CLI's for the saved scenario.
+test('jtrain: the launch\'s effect as the investment case\'s uplift, marked quasi-experimental', async () => {
+  const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#did-file', JTRAIN);
+    await page.locator('#did-outcome option[value="hrsemp"]').waitFor({ state: 'attached' });
+    await page.locator('#did-launch').fill(jtrain.launch);
+    await page.locator('#did-launch').blur();
+    await page.locator('#did-run').click();
+    await page.locator('#did-use').waitFor({ timeout: 30_000 });
+    await page.locator('#did-use').click();
+    await page.locator('#from-data-did').filter({ hasText: 'In use' }).waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#from-data-did').innerText(), /“hrsemp” in “jtrain\.csv”.*Quasi-experimental/);
+    await page.getByText(/from the difference-in-differences uplift, quasi-experimental/).waitFor();
+    assert.equal(await page.locator('#did-sent').count(), 1);
+
+    const m = jtrain.did.means;
+    const counterfactual = m.treated_after.mean - jtrain.did.effect;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save-scenario').click()]);
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const inv = saved.investment;
+    assert.ok(Math.abs(inv.did_uplift - jtrain.did.effect / counterfactual) < 1e-9, `${inv.did_uplift}`);
+    assert.ok(Math.abs(inv.did_uplift_se - jtrain.did.se / counterfactual) < 1e-9, `${inv.did_uplift_se}`);
+    writeFileSync(join(dir, 'did-scenario.json'), JSON.stringify(saved));
+    writeFileSync(join(dir, 'did-data.csv'), saved.data);
+    const report = JSON.parse(execFileSync(CLI, ['analyze', join(dir, 'did-data.csv'), '--scenario', join(dir, 'did-scenario.json')], { encoding: 'utf8' }));
+    assert.equal(report.roi.quasi_experimental, true);
+    const p = report.roi.probability_roi_positive;
+    const chance = p > 0.999 ? '> 99.9%' : p < 0.001 ? '< 0.1%' : `${(p * 100).toFixed(1)}%`;
+    assert.equal(await page.locator('#chance-positive').innerText(), chance);
+    await page.locator('#investment').screenshot({ path: join(ROOT, 'tests/browser/artifacts/investment-did-1440.png') });
+
+    // Back to the experiment's uplift: no longer marked.
+    await page.locator('#from-data-did-toggle').click();
+    await page.locator('#from-data-did').filter({ hasText: 'Not in use' }).waitFor();
+    await page.getByText(/from the measured uplift/).first().waitFor();
+    assert.equal(await page.getByText(/quasi-experimental: a launch without/).count(), 0);
+    assert.ok(requests.every((u) => u.startsWith(env.server.origin)), 'every request stays on the origin');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -565,7 +565,17 @@ fn investment_model(
         }
     };
     let value_c = value_per_user(control);
-    let uplift = primary_uplift(control, treatment, experiment, primary, scenario.confidence);
+    let inv = &scenario.investment;
+    // A difference-in-differences estimate chosen in the investment case
+    // (quasi-experimental) takes the experiment's place.
+    let uplift = if inv.did_uplift_se > 0.0 {
+        UpliftEstimate {
+            mean: inv.did_uplift,
+            std_error: inv.did_uplift_se,
+        }
+    } else {
+        primary_uplift(control, treatment, experiment, primary, scenario.confidence)
+    };
     InvestmentModel {
         horizon_months: a.horizon_months,
         costs: scenario.costs.clone(),
@@ -613,6 +623,10 @@ pub struct RoiReport {
     pub discount_rate: f64,
     /// The headline figures follow Forrester TEI's conventions.
     pub tei_mode: bool,
+    /// The uplift is a difference-in-differences estimate (a launch
+    /// without a control group), not the experiment's.
+    #[serde(default)]
+    pub quasi_experimental: bool,
 }
 
 fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenario) -> RoiReport {
@@ -645,6 +659,7 @@ fn roi_report(model: &InvestmentModel, s: &InvestmentSummary, scenario: &Scenari
         tei,
         discount_rate: model.inputs.discount_rate,
         tei_mode: model.inputs.tei_mode,
+        quasi_experimental: model.inputs.did_uplift_se > 0.0,
     }
 }
 
@@ -1082,6 +1097,33 @@ mod tests {
         assert!(aov.is_some_and(|v| v.relative_ci.is_some()), "{aov:?}");
         let ctr = r.treatment_vs_control(Metric::ClickThroughRate);
         assert!(ctr.is_some_and(|v| v.p_value.is_some()), "{ctr:?}");
+    }
+
+    /// A difference-in-differences uplift chosen in the investment case
+    /// replaces the experiment's, with its error in the simulation, and
+    /// the report says the case is quasi-experimental.
+    #[test]
+    fn a_did_uplift_takes_the_experiments_place() {
+        let base = demo_report();
+        assert!(!base.roi.quasi_experimental);
+        let mut s = Scenario::demo();
+        s.investment.did_uplift = 0.05;
+        s.investment.did_uplift_se = 0.04;
+        let Ok(r) = analyze(&s) else {
+            panic!("analyses")
+        };
+        assert_eq!(r.roi.uplift.mean, 0.05);
+        assert_eq!(r.roi.uplift.std_error, 0.04);
+        assert!(r.roi.quasi_experimental);
+        // The same control value per user: the benefit scales with the uplift.
+        let ratio = r.roi.benefits_per_month.uplift.0 / base.roi.benefits_per_month.uplift.0;
+        assert!(
+            (ratio - 0.05 / base.roi.uplift.mean).abs() < 1e-12,
+            "{ratio}"
+        );
+        assert!(r.roi.probability_roi_positive < base.roi.probability_roi_positive);
+        s.investment.did_uplift_se = -0.01;
+        assert!(analyze(&s).is_err(), "a negative error is refused");
     }
 
     #[test]

@@ -537,6 +537,7 @@ impl Scenario {
             inv.reach_cost_per_user.0,
             inv.retention.std_error_control,
             inv.retention.std_error_variant,
+            inv.did_uplift_se,
         ]
         .iter()
         .any(|v| v.is_sign_negative())

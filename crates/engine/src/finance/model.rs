@@ -172,6 +172,11 @@ pub struct InvestmentInputs {
     pub reach_share: f64,
     pub reach_gain: f64,
     pub reach_cost_per_user: Money,
+    /// A relative uplift measured without a control group (the time tool's
+    /// difference in differences) and its standard error: used in place of
+    /// the experiment's when the error is above 0.
+    pub did_uplift: f64,
+    pub did_uplift_se: f64,
     /// Report the headline ROI, NPV and payback with Forrester TEI's
     /// conventions (yearly, Initial undiscounted, ROI = NPV / PV(costs)).
     pub tei_mode: bool,
@@ -189,6 +194,8 @@ impl Default for InvestmentInputs {
             reach_share: 1.0,
             reach_gain: 1.0,
             reach_cost_per_user: Money::ZERO,
+            did_uplift: 0.0,
+            did_uplift_se: 0.0,
             tei_mode: false,
         }
     }
