@@ -629,6 +629,12 @@ fn RetentionOffer(report: RetentionReport, source: String) -> impl IntoView {
                 .iter()
                 .find(|g| g.name == name)
                 .and_then(|g| g.at_horizon.yearly(year))
+                // Kept to a hundredth of a percent, as the investment
+                // case's fields show it (far inside the standard error).
+                .map(|mut y| {
+                    y.rate = (y.rate * 1e4).round() / 1e4;
+                    y
+                })
         };
         let (c, v) = (control.get_untracked(), variant.get_untracked());
         let (Some(control_rate), Some(variant_rate)) = (rate(c.clone()), rate(v.clone())) else {
