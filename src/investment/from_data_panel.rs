@@ -135,15 +135,38 @@ fn RetentionFromData(
             })
         }
     };
+    let words = if in_use {
+        format!("{measured} The chance of ROI > 0 draws both rates from their uncertainty.")
+    } else {
+        measured
+    };
     view! {
-        <p class="status ok" id="from-data-retention">
-            <strong>{if in_use { "In use: " } else { "Not in use (the typed rates are): " }}</strong>
-            {measured}
-            {in_use.then_some(" The chance of ROI > 0 draws both rates from their uncertainty.")}
+        <InUse id="from-data-retention" class="status ok" in_use words toggle
+            not_in_use="Not in use (the typed rates are): "
+            labels=("Type the rates instead", "Use the measured rates")/>
+    }
+}
+
+/// An input from data said in words, whether it is in use, and the button
+/// that switches it (`labels`: while in use, while not).
+#[component]
+fn InUse(
+    id: &'static str,
+    class: &'static str,
+    in_use: bool,
+    words: String,
+    not_in_use: &'static str,
+    labels: (&'static str, &'static str),
+    toggle: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    view! {
+        <p class=class id=id>
+            <strong>{if in_use { "In use: " } else { not_in_use }}</strong>
+            {words}
         </p>
         <div class="actions">
-            <button type="button" class="button secondary" id="from-data-retention-toggle" on:click=toggle>
-                {if in_use { "Type the rates instead" } else { "Use the measured rates" }}
+            <button type="button" class="button secondary" id=format!("{id}-toggle") on:click=toggle>
+                {if in_use { labels.0 } else { labels.1 }}
             </button>
         </div>
     }
@@ -259,14 +282,8 @@ fn DidFromData(offer: DidOffer, in_use: bool, scenario: RwSignal<Scenario>) -> i
         })
     };
     view! {
-        <p class=if in_use { "status warn" } else { "status" } id="from-data-did">
-            <strong>{if in_use { "In use: " } else { "Not in use (the experiment's uplift is): " }}</strong>
-            {words}
-        </p>
-        <div class="actions">
-            <button type="button" class="button secondary" id="from-data-did-toggle" on:click=toggle>
-                {if in_use { "Use the experiment's uplift instead" } else { "Use the launch's uplift" }}
-            </button>
-        </div>
+        <InUse id="from-data-did" class=if in_use { "status warn" } else { "status" } in_use words toggle
+            not_in_use="Not in use (the experiment's uplift is): "
+            labels=("Use the experiment's uplift instead", "Use the launch's uplift")/>
     }
 }
