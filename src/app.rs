@@ -25,7 +25,7 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     state.load_error.set(link_error);
     provide_context(state);
     start_autosave(state);
-    start_embed(state);
+    start_embed();
     let full = !is_embed();
     leptos::task::spawn_local(async move {
         crate::platform::embed::after_paint().await;

@@ -111,6 +111,9 @@ pub struct AppState {
     pub charts: Charts,
     /// The result view last chosen in the index (or opened by the link).
     pub view: RwSignal<ResultView>,
+    /// The metrics panel's decision with guardrails, as the verdict states
+    /// it, with the `shown_json` of the report it is for.
+    pub decision: RwSignal<Option<(String, String)>>,
     /// The scenario behind `shown`, with its data as sums, as JSON: the
     /// charts module analyses it again to the same report (cheaper for
     /// the page than writing the whole report out).
@@ -157,6 +160,7 @@ impl AppState {
             first_paint_done: RwSignal::new(false),
             charts: Charts::new(),
             view: RwSignal::new(ResultView::default()),
+            decision: RwSignal::new(None),
             shown_json: Memo::new(move |prev: Option<&Option<String>>| {
                 shown.track();
                 let current = experiment.with_untracked(|e| {

@@ -18,6 +18,7 @@ use crate::data::data_events::DataEvent;
 use crate::data::file_progress::FileProgress;
 use crate::data::file_reader::{large_file_of, read_split, shared_reader, tell_page};
 use crate::platform::format;
+use crate::results::results_panel::full_decision_sentence;
 
 /// The panel's own styles, added to the page with it: only visits that
 /// open the panel need them, so they stay out of the first download.
@@ -44,6 +45,9 @@ const STYLE: &str = "\
 pub struct MetricsRequest {
     pub scenario: Scenario,
     pub rows: Option<(ColumnMapping, String)>,
+    /// The scenario's JSON as the page sent it: the page matches the
+    /// decision sent back with the report it shows.
+    pub key: String,
 }
 
 /// The panel's analysis of a scenario, or why there is none.
@@ -81,12 +85,35 @@ fn choose(choices: MetricChoices) {
 #[component]
 pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
     let report = Memo::new(move |_| request.with(analyse));
+    // With guardrails, the verdict's decision is this panel's.
+    Effect::new(move || {
+        report.with(|r| {
+            let Ok(r) = r else { return };
+            let Some(d) = &r.decision else { return };
+            if d.guardrails.is_empty() {
+                return;
+            }
+            let key = request.with_untracked(|q| q.key.clone());
+            tell_page(&DataEvent::Decision(
+                key,
+                full_decision_sentence(d, &r.treatment_label),
+            ));
+        })
+    });
     let plan = Memo::new(move |_| {
         request.with(|r| r.scenario.analysis.metrics.choices().unwrap_or_default())
     });
     let confidence = Memo::new(move |_| request.with(|r| r.scenario.confidence));
-    // The segment column chosen, kept while the analysis is redrawn.
-    let segment_column = RwSignal::new(String::new());
+    // The segment column chosen, kept while the analysis is redrawn; it
+    // starts from the scenario's, so a link opens on the same segments.
+    let segment_column = RwSignal::new(request.with_untracked(|r| {
+        r.scenario
+            .analysis
+            .metrics
+            .segment()
+            .unwrap_or_default()
+            .to_string()
+    }));
     // The user-id checks read the rows again: after the comparisons are on
     // screen, not before.
     let users = RwSignal::new(None::<UserChecks>);
@@ -612,6 +639,11 @@ fn SegmentView(request: RwSignal<MetricsRequest>, column: RwSignal<String>) -> i
     let choose = move |col: String| {
         reader.split_error.set(None);
         column.set(col.clone());
+        // Kept in the metric plan, so links and the autosave show it.
+        let mut plan =
+            request.with_untracked(|r| r.scenario.analysis.metrics.choices().unwrap_or_default());
+        plan.segment = (!col.is_empty()).then(|| col.clone());
+        choose(plan);
         if !col.is_empty() && needs_reading(&col) {
             read_split(reader, col);
         }
@@ -721,7 +753,13 @@ fn segment_table(r: &SegmentReport, confidence: f64) -> impl IntoView {
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Segments">
             <table class="data-table" id="segment-table">
-                <caption>{format!("Uplift on {} by {}", r.primary_label.clone().unwrap_or_default(), r.column)}</caption>
+                <caption>{format!(
+                    "Uplift of {} over {} on {} by {}",
+                    r.treatment,
+                    r.control,
+                    r.primary_label.clone().unwrap_or_default(),
+                    r.column
+                )}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Segment"</th>

@@ -31,6 +31,7 @@ mod tools {
     use uplift_roi_app::data::large_file_reader::LargeFileReader;
     use uplift_roi_app::investment::from_data_panel::FromDataPanel;
     use uplift_roi_app::platform::format;
+    use uplift_roi_app::results::verdict_choices::{ChoicesRequest, VerdictChoices};
     use uplift_roi_app::tools::clv_panel::ClvPanel;
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
@@ -51,6 +52,8 @@ mod tools {
         static METRICS: OnceCell<RwSignal<MetricsRequest>> = const { OnceCell::new() };
         /// The scenario the investment case's inputs from data show, once shown.
         static FROM_DATA: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
+        /// The choices under the verdict, once shown (`None` when hidden).
+        static CHOICES: OnceCell<RwSignal<Option<ChoicesRequest>>> = const { OnceCell::new() };
     }
 
     fn apply(context: &ToolsContext) {
@@ -244,9 +247,11 @@ mod tools {
         // data as it is in the text area, a line each. An empty request (the
         // page's data has a problem) keeps the last panel.
         let mut parts = scenario_json.splitn(3, '\n');
-        let Some(Ok(scenario)) = parts.next().map(Scenario::from_json) else {
+        let key = parts.next().unwrap_or_default();
+        let Ok(scenario) = Scenario::from_json(key) else {
             return;
         };
+        let key = key.to_string();
         let rows = match (parts.next(), parts.next()) {
             (Some(columns), Some(text)) => Some((
                 serde_json::from_str(columns).unwrap_or_default(),
@@ -257,11 +262,44 @@ mod tools {
         show_or_update(
             &METRICS,
             slot,
-            MetricsRequest { scenario, rows },
+            MetricsRequest {
+                scenario,
+                rows,
+                key,
+            },
             |request| {
                 view! { <MetricsPanel request/> }
             },
         );
+    }
+
+    /// Show (or update) the choices under the verdict for `request` (the
+    /// scenario, its data as sums, then the variant column's name) in
+    /// `slot`; the choices go to `on_event` as a `DataEvent`. "-": nothing
+    /// is asked any more, the panel hides.
+    #[wasm_bindgen]
+    pub fn show_verdict_choices(
+        slot: web_sys::HtmlElement,
+        request: &str,
+        context_json: &str,
+        format: &str,
+        on_event: js_sys::Function,
+    ) {
+        if !accept(on_event, format, context_json) {
+            return;
+        }
+        if request == "-" {
+            if let Some(shown) = CHOICES.with(|c| c.get().copied()) {
+                shown.set(None);
+            }
+            return;
+        }
+        let Some(request) = ChoicesRequest::from_text(request) else {
+            return;
+        };
+        show_or_update(&CHOICES, slot, Some(request), |request| {
+            view! { <VerdictChoices request/> }
+        });
     }
 
     /// Show (or update) the investment case's inputs from data for

@@ -33,6 +33,14 @@ pub enum DataEvent {
     /// ("" for none). Text, read by the scenario's own reader: less code
     /// for the page.
     Investment(String, String),
+    /// The choices under the verdict, as a scenario (JSON) of which the
+    /// page takes the control, the arm the investment case rests on, what
+    /// one unit of the primary metric is worth and what is reached each
+    /// month. Text read by the scenario's own reader: less code for the page.
+    Choices(String),
+    /// The metrics panel's decision with guardrails, as the verdict states
+    /// it, for the scenario (JSON, data as sums) it was made on.
+    Decision(String, String),
 }
 
 impl DataEvent {
@@ -92,6 +100,8 @@ mod tests {
             DataEvent::Columns(columns.clone()),
             DataEvent::Text("user_id,variant,converted\n1,A,1\n".into()),
             DataEvent::Investment("{}".into(), "{}".into()),
+            DataEvent::Choices("{}".into()),
+            DataEvent::Decision("{}".into(), "Keep running: …".into()),
             DataEvent::Metrics(
                 MetricChoices {
                     primary: Some("retention_7".into()),

@@ -140,11 +140,11 @@ pub fn DataPanel() -> impl IntoView {
                         .map(|s| view! { <option value=s.id()>{s.label()}</option> })
                         .collect_view()}
                 </select>
-                <Show when=move || large.get()>
+                {move || (large.get()).then(|| view! {
                     <button type="button" class="button secondary" id="clear-data" on:click=move |_| set_data(String::new())>
                         "Clear"
                     </button>
-                </Show>
+                                })}
             </div>
             <p id="data-size-note" class="visually-hidden">
                 {move || if large.get() { "Large data: only its first lines are shown and the text is read-only." } else { "" }}
@@ -206,7 +206,7 @@ fn DataStatus() -> impl IntoView {
             return view! {
                 <p class="status error" role="alert" id="data-error">
                     {msg}
-                    <span class="kept">" The results below are from the last valid data."</span>
+                    <span class="kept">" The results (step 3) still show the last data that could be analysed, marked as previous."</span>
                 </p>
             }
             .into_any();

@@ -13,6 +13,7 @@ use std::cell::OnceCell;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uplift_engine::ingest::{decode_text, header_fields, ColumnMapping, IngestError};
+use uplift_engine::Scenario;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -67,6 +68,17 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Failed(message) => state.load_error.set(Some(message)),
         DataEvent::Columns(columns) => state.scenario.update(|s| s.columns = columns),
         DataEvent::Metrics(plan) => state.scenario.update(|s| s.analysis.metrics = plan),
+        DataEvent::Decision(key, text) => state.decision.set(Some((key, text))),
+        DataEvent::Choices(json) => {
+            if let Ok(c) = Scenario::from_json(&json) {
+                state.scenario.update(|s| {
+                    s.control = c.control;
+                    s.treatment = c.treatment;
+                    s.assumptions.metric_value = c.assumptions.metric_value;
+                    s.assumptions.reach_unit = c.assumptions.reach_unit;
+                });
+            }
+        }
         DataEvent::Text(text) => set_text_data(state, text),
         DataEvent::Programme(p) => state
             .scenario

@@ -37,7 +37,7 @@ pub fn FileProgress(reader: Reader, #[prop(default = "file")] id: &'static str) 
             .with(|p| p.as_ref().map_or(0.0, |p| p.fraction() * 100.0))
     };
     view! {
-        <Show when=move || reader.progress.with(Option::is_some)>
+        {move || (reader.progress.with(Option::is_some)).then(|| view! {
             <div class="file-progress" id=format!("{id}-progress")>
                 <label for=format!("{id}-progress-bar")>{text}</label>
                 <progress id=format!("{id}-progress-bar") max="100" value=move || format!("{:.1}", percent())>
@@ -48,6 +48,6 @@ pub fn FileProgress(reader: Reader, #[prop(default = "file")] id: &'static str) 
                     "Cancel"
                 </button>
             </div>
-        </Show>
+                })}
     }
 }

@@ -124,7 +124,7 @@ pub fn BenefitsFields() -> impl IntoView {
             <div class="benefit">
                 <Toggle id="benefit-retention" label="Customer lifetime value from better retention"
                     get=|s| s.investment.retention.switch.enabled set=|s, on| s.investment.retention.switch.enabled = on/>
-                <Show when=retention_on>
+                {move || (retention_on()).then(|| view! {
                     <div class="benefit-fields">
                         <NumberField id="new-customers" label="New customers per month" value=new_customers on_change=set_new_customers/>
                         <NumberField id="customer-margin" label="Margin per customer per year" unit="$" value=cust_margin on_change=set_cust_margin/>
@@ -134,12 +134,12 @@ pub fn BenefitsFields() -> impl IntoView {
                         <NumberField id="retention-risk" label="Risk adjustment" unit="%" value=ret_risk on_change=set_ret_risk/>
                     </div>
                     <p class="field-help">"CLV = margin × r / (1 + d − r) (or its sum over the years counted), with r the retention and d the discount rate; the benefit is new customers × the CLV difference."</p>
-                </Show>
+                                })}
             </div>
             <div class="benefit">
                 <Toggle id="benefit-savings" label="Operational savings"
                     get=|s| s.investment.savings.switch.enabled set=|s, on| s.investment.savings.switch.enabled = on/>
-                <Show when=savings_on>
+                {move || (savings_on()).then(|| view! {
                     <div class="benefit-fields">
                         <NumberField id="previous-cost" label="Previous cost per year" unit="$" value=prev_cost on_change=set_prev_cost/>
                         <NumberField id="new-cost" label="New cost per year" unit="$" value=new_cost on_change=set_new_cost/>
@@ -147,7 +147,7 @@ pub fn BenefitsFields() -> impl IntoView {
                         <NumberField id="savings-risk" label="Risk adjustment" unit="%" value=sav_risk on_change=set_sav_risk/>
                     </div>
                     <p class="field-help">"Savings = (previous cost − new cost) + value of time saved."</p>
-                </Show>
+                                })}
             </div>
             <Toggle id="tei-mode" label="Headline ROI, NPV and payback in Forrester TEI form (yearly, risk-adjusted, ROI = NPV / PV of costs)"
                 get=|s| s.investment.tei_mode set=|s, on| s.investment.tei_mode = on/>

@@ -44,6 +44,7 @@ pub fn InvestmentPanel() -> impl IntoView {
         |s, v| s.assumptions.average_order_value = Money(v),
     );
     let removed = RwSignal::new(None::<(usize, CostItem)>);
+    let line_count = Memo::new(move |_| state.scenario.with(|s| s.costs.len()));
     let add_line = move |_| {
         removed.set(None);
         state.scenario.update(|s| {
@@ -71,8 +72,8 @@ pub fn InvestmentPanel() -> impl IntoView {
             <h2 id="investment-title"><span class="step">"2"</span>" Investment"</h2>
             <fieldset class="assumptions">
                 <legend>"Business assumptions"</legend>
-                <NumberField id="monthly-users" label="Users reached per month" value=users on_change=set_users
-                    help="Traffic the personalized experience would serve after roll-out."/>
+                <NumberField id="monthly-users" label="Reached per month" value=users on_change=set_users
+                    help="Traffic the personalized experience would serve after roll-out, counted like the data's rows (users, stores…)."/>
                 <NumberField id="gross-margin" label="Gross margin" unit="%" value=margin on_change=set_margin/>
                 <NumberField id="horizon" label="Horizon" unit="months" value=horizon on_change=set_horizon/>
                 <NumberField id="purchases-per-year" label="Purchases per customer per year" value=freq on_change=set_freq/>
@@ -93,13 +94,12 @@ pub fn InvestmentPanel() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For
-                            each=move || 0..state.scenario.with(|s| s.costs.len())
-                            key=|i| *i
-                            let:index
-                        >
-                            <CostRow index=index removed=removed/>
-                        </For>
+                        // Rows by position, redrawn only when their count
+                        // changes (each binds its fields to its line): a
+                        // keyed <For> would cost the first download 4 KiB.
+                        {move || (0..line_count.get())
+                            .map(|index| view! { <CostRow index=index removed=removed/> })
+                            .collect_view()}
                     </tbody>
                 </table>
                 <div class="actions">
@@ -119,7 +119,7 @@ pub fn InvestmentPanel() -> impl IntoView {
             {move || state.inputs_error().map(|msg| view! {
                 <p class="status error" role="alert" id="inputs-error">
                     {msg}
-                    <span class="kept">" The results below are from the last valid inputs."</span>
+                    <span class="kept">" The results (step 3) still show the last valid inputs, marked as previous."</span>
                 </p>
             })}
         </section>

@@ -3,10 +3,7 @@
 //! iframe can fit it (`{type: "uplift-roi:height", height}` by postMessage —
 //! a message between frames, not a network request).
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
-
-use crate::state::AppState;
+use wasm_bindgen::JsCast;
 
 /// Let the browser paint before continuing (one frame, about 16 ms).
 pub async fn next_frame() {
@@ -61,29 +58,41 @@ fn post_height() {
     }
 }
 
-/// In embed mode: mark the page compact and report its height whenever the
-/// results change or the charts are drawn (after the browser has laid them
-/// out).
-pub fn start_embed(state: AppState) {
+/// In embed mode: mark the page compact and report its height on every
+/// change of the body's size (a `ResizeObserver`: new results, a cost line,
+/// the column step, charts drawn), so the iframe never hides a part of it
+/// behind an inner scroll.
+pub fn start_embed() {
     if !is_embed() {
         return;
     }
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(root) = document.document_element() {
         let _ = root.class_list().add_1("embed");
     }
-    Effect::new(move || {
-        state.shown.track();
-        state.first_paint_done.track();
-        // Charts are drawn as wide as the page, so their height is known
-        // only once they are.
-        state.charts.status.track();
-        state.charts.width.track();
-        spawn_local(async {
-            next_frame().await;
-            post_height();
-        });
-    });
+    // Reached through Reflect: web-sys' typed binding would add to the
+    // first download for two calls.
+    let observe = || -> Option<()> {
+        let body = document.body()?;
+        let window = web_sys::window()?;
+        let ctor: js_sys::Function = js_sys::Reflect::get(&window, &"ResizeObserver".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(post_height);
+        let observer =
+            js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(callback.as_ref())).ok()?;
+        // The observer lives as long as the page.
+        callback.forget();
+        let observe: js_sys::Function = js_sys::Reflect::get(&observer, &"observe".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        observe.call1(&observer, &body).ok()?;
+        Some(())
+    };
+    // Every browser that runs this WebAssembly has ResizeObserver.
+    let _ = observe();
 }

@@ -40,9 +40,10 @@ pub fn ShareBar() -> impl IntoView {
             link.set(href.clone());
             let clipboard = window.navigator().clipboard();
             match JsFuture::from(clipboard.write_text(&href)).await {
-                Ok(_) => message.set(Some(
-                    "Link copied. It holds your inputs; opening it restores this page.".into(),
-                )),
+                Ok(_) => message.set(Some(format!(
+                    "Link copied. It holds your inputs; opening it restores this page.{}",
+                    segments_lost(state, rows)
+                ))),
                 Err(_) => message.set(Some(
                     "The browser did not allow copying; select the link below and copy it.".into(),
                 )),
@@ -111,10 +112,32 @@ pub fn ShareBar() -> impl IntoView {
                     on:change=move |ev| include_rows.set(event_target_checked(&ev))/>
                 <span>"Put row-level data in links"</span>
             </label>
+            {move || {
+                let lost = segments_lost(state, include_rows.get());
+                (!lost.is_empty()).then(|| view! { <p class="share-message" id="share-segments-note">{lost}</p> })
+            }}
             {move || message.get().map(|m| view! { <p class="share-message" role="status" id="share-message">{m}</p> })}
-            <Show when=move || !link.get().is_empty()>
+            {move || (!link.get().is_empty()).then(|| view! {
                 <input class="share-link" id="share-link" type="text" readonly aria-label="Link to this scenario" prop:value=move || link.get()/>
-            </Show>
+                        })}
         </div>
     }
+}
+
+/// What a link without the rows cannot carry: the segments of row-level
+/// data (a link holds its per-variant sums only). Empty when nothing is lost.
+fn segments_lost(state: crate::state::AppState, rows: bool) -> String {
+    let column = state
+        .scenario
+        .with(|s| s.analysis.metrics.segment().unwrap_or_default().to_string());
+    let row_level = state.experiment.with(|e| {
+        e.as_ref()
+            .is_ok_and(|e| e.shape == uplift_engine::ingest::DataShape::RowLevel)
+    });
+    if rows || column.is_empty() || !row_level {
+        return String::new();
+    }
+    format!(
+        " Without the rows, the link shows the whole experiment but not the segments by {column}: tick “Put row-level data in links” to send them."
+    )
 }

@@ -127,7 +127,7 @@ pub fn AnalysisControls() -> impl IntoView {
                     }}
                 </select>
             </div>
-            <Show when=move || method() == Method::Frequentist>
+            {move || (method() == Method::Frequentist).then(|| view! {
                 <div class="control-field">
                     <label for="interval-kind" class="field-label">"Interval"</label>
                     <select
@@ -141,8 +141,8 @@ pub fn AnalysisControls() -> impl IntoView {
                         <option value="log" prop:selected=move || settings().interval == IntervalKind::LogRatio>"Log-ratio (asymmetric)"</option>
                     </select>
                 </div>
-            </Show>
-            <Show when=move || method() == Method::Bayesian>
+                        })}
+            {move || (method() == Method::Bayesian).then(|| view! {
                 <div class="control-field">
                     <label for="prior" class="field-label">"Prior on the lift"</label>
                     <select
@@ -156,8 +156,8 @@ pub fn AnalysisControls() -> impl IntoView {
                         <option value="normal" prop:selected=move || settings().prior != Prior::Flat>"Normal, mean 0, sd 30%"</option>
                     </select>
                 </div>
-            </Show>
-            <Show when=move || several() && method() != Method::Bayesian>
+                        })}
+            {move || (several() && method() != Method::Bayesian).then(|| view! {
                 <div class="control-field">
                     <label for="correction" class="field-label">"Several variants"</label>
                     <select
@@ -176,7 +176,7 @@ pub fn AnalysisControls() -> impl IntoView {
                         <option value="none" prop:selected=move || settings().correction == Correction::None>"No correction"</option>
                     </select>
                 </div>
-            </Show>
+                        })}
             <div class="control-field">
                 <label for="expected-split" class="field-label">"Planned split"</label>
                 <input

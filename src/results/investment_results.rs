@@ -68,6 +68,33 @@ pub fn headline_roi(report: &Report) -> String {
     }
 }
 
+/// The primary metric the benefit rests on, and where its money value
+/// comes from: measured, typed, or assumed.
+pub fn value_source(report: &Report) -> String {
+    use uplift_engine::headline::ValueBasis;
+    let h = &report.headline;
+    let metric = &h.metric;
+    let basis = match h.value {
+        ValueBasis::Revenue => "valued at measured revenue",
+        ValueBasis::OrderValue => "valued at step 2's order value",
+        ValueBasis::Typed => "valued at your value",
+        ValueBasis::Needed => "not yet valued",
+    };
+    format!("{metric}, {basis}")
+}
+
+/// " Assumed (the demo's values, still unchanged in step 2): margin, reach."
+pub fn assumed_text(report: &Report) -> String {
+    let names: Vec<&str> = report.headline.assumed.iter().map(|a| a.label()).collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Assumed (the demo's values, unchanged in step 2): {}.",
+        names.join(", ")
+    )
+}
+
 /// The simulated chance that ROI is above 0.
 pub fn chance_roi_positive(report: &Report) -> String {
     report
@@ -189,16 +216,17 @@ pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
         </dl>
         <p class="method-note">
             {format!(
-                "Benefits per month: {} from {} ({} ± {} on {}), {} from retention, {} from savings, all risk-adjusted. NPV at {} a year; ROI = (gain − cost) / cost; the chance and range come from {} simulated draws of the uplift (seeded, reproducible). Break-even uplift = the smallest uplift for which ROI ≥ 0.",
+                "Benefits per month: {} from {} ({} ± {} on {}), {} from retention, {} from savings, all risk-adjusted. NPV at {} a year; ROI = (gain − cost) / cost; the chance and range come from {} simulated draws of the uplift (seeded, reproducible). Break-even uplift = the smallest uplift for which ROI ≥ 0.{}",
                 format::money(b.uplift.0),
                 if roi.quasi_experimental { "the difference-in-differences uplift, quasi-experimental: a launch without a control group" } else { "the measured uplift" },
                 format::signed_percent(roi.uplift.mean, 1),
                 format::percent(roi.uplift.std_error, 1),
-                if report.metric(uplift_engine::report::Metric::RevenuePerUser).is_some() { "revenue per user" } else { "conversion" },
+                value_source(&report),
                 format::money(b.retention.0),
                 format::money(b.savings.0),
                 format::percent(roi.discount_rate, 0),
                 roi.distribution.as_ref().map_or("no".to_string(), |d| format::count(u64::from(d.draws))),
+                assumed_text(&report),
             )}
         </p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Cost by category">

@@ -4,7 +4,11 @@
 //! glossary terms their headings explain.
 //!
 //! Reads the report from the shared state; the only thing it writes is the
-//! analysis settings (method, confidence, control). Charts come from
+//! analysis settings (method, confidence, control). The choices under the
+//! verdict (the control when no name says it, the arm the money rests on,
+//! the value of one unit of the primary metric) are a panel of the tools
+//! module (`verdict_choices`), shown in its slot only for data that needs
+//! them; it writes them back as a `DataEvent`. Charts come from
 //! `crate::charts`.
 
 pub mod analysis_controls;
@@ -12,3 +16,5 @@ pub mod glossary;
 pub mod investment_results;
 pub mod results_panel;
 pub mod summary;
+pub mod verdict_choices;
+pub mod verdict_choices_slot;

@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
+use uplift_engine::decision::{GuardrailStatus, Outcome};
+use uplift_engine::headline::ValueBasis;
 use uplift_engine::report::{Metric, MetricVariant, Report, VsControl};
 use uplift_engine::scenario::Method;
 use uplift_engine::units::Interval;
@@ -22,41 +24,89 @@ use crate::results::glossary::Term;
 use crate::results::investment_results::InvestmentResults;
 use crate::state::{use_app_state, ResultView};
 
-/// The sentence a budget owner can repeat.
-/// The uplift the summary leads with: conversion when the data has it,
-/// else the primary metric; with the words that name it.
+/// The uplift the key figures show: the primary metric's, for the arm the
+/// investment case rests on; with the words that name the metric.
 pub fn headline_uplift(r: &Report) -> (String, Option<&VsControl>) {
-    if let Some(vs) = r.treatment_vs_control(Metric::ConversionRate) {
-        return ("conversion".into(), Some(vs));
-    }
-    let key = r.primary.as_deref().unwrap_or_default();
-    let primary = r
-        .metrics
-        .iter()
-        .find(|(m, _)| m.key() == key)
-        .map(|(_, m)| m)
-        .or(r.primary_metric.as_ref());
-    let vs = primary
-        .and_then(|m| m.variants.iter().find(|v| v.name == r.treatment))
-        .and_then(|v| v.vs_control.as_ref());
-    // "Revenue per user" reads "lifts revenue per user by …"; a column's
-    // header is kept as written.
-    let name = match r.primary_metric.as_ref() {
-        Some(m) => m.label.clone(),
-        None => primary.map_or("conversion".into(), |m| m.label.to_ascii_lowercase()),
-    };
-    (name, vs)
+    (r.headline.metric.clone(), r.primary_vs_control())
 }
 
-pub fn verdict(r: &Report) -> String {
+/// The decision in a few words, as the verdict and the key figures start.
+pub fn outcome_words(outcome: Outcome, arm: &str) -> String {
+    match outcome {
+        Outcome::Ship => format!("Ship {arm}"),
+        Outcome::DontShip => format!("Don't ship {arm}"),
+        Outcome::KeepRunning => "Keep running".to_string(),
+    }
+}
+
+/// "Ship personalized: revenue per user is better (p < 0.05)."
+pub fn decision_sentence(outcome: Outcome, arm: &str, reason: &str) -> String {
+    format!("{}: {}", outcome_words(outcome, arm), lower_first(reason))
+}
+
+/// The whole decision as the verdict states it, from the metrics panel's
+/// decision (guardrails included): the reason is the guardrail that stops
+/// a ship when one does, else the primary metric's.
+pub fn full_decision_sentence(d: &uplift_engine::decision::Decision, arm: &str) -> String {
+    let primary_better = d
+        .reasons
+        .first()
+        .is_some_and(|r| r.contains(" is better ("));
+    let guardrail = |stops: &dyn Fn(GuardrailStatus) -> bool| {
+        d.guardrails
+            .iter()
+            .zip(d.reasons.iter().skip(1))
+            .find(|(g, _)| stops(g.status))
+            .map(|(_, r)| r)
+    };
+    let reason = match d.outcome {
+        Outcome::DontShip => {
+            guardrail(&|s| matches!(s, GuardrailStatus::Breached | GuardrailStatus::Failed))
+        }
+        Outcome::KeepRunning if primary_better => guardrail(&|s| s != GuardrailStatus::Holds),
+        _ => None,
+    }
+    .or(d.reasons.first())
+    .map_or("", String::as_str);
+    decision_sentence(d.outcome, arm, reason)
+}
+
+/// The decision's sentence for the report: the primary metric's alone, or,
+/// when the plan has guardrails, the metrics panel's (`full`, for this very
+/// report) once it has come.
+pub fn decision_text(r: &Report, full: Option<&str>) -> String {
+    let h = &r.headline;
+    match (&h.decision, h.guardrails, full) {
+        (_, true, Some(full)) => full.to_string(),
+        (_, true, None) => "Checking the guardrails (see Metrics)…".to_string(),
+        (Some((outcome, reason)), false, _) => {
+            decision_sentence(*outcome, &h.treatment_label, reason)
+        }
+        (None, false, _) => "Keep running: there is no metric to decide on.".to_string(),
+    }
+}
+
+/// The sentence a budget owner can repeat: the decision and why (`full`:
+/// see [`decision_text`]), the lift in words, then the money — stated as
+/// expected only when the lift is clear, and what was assumed.
+pub fn verdict(r: &Report, full: Option<&str>) -> String {
+    let h = &r.headline;
+    if h.control_assumed {
+        return format!(
+            "Which arm is the control? No name says so, and {} (the first in the file) is only a guess: choose it below to see the verdict.",
+            h.control_label
+        );
+    }
+    let decision = decision_text(r, full);
     let conf = format::percent(r.confidence, 0);
-    let (name, uplift) = headline_uplift(r);
     let interval_name = match r.method {
         Method::Frequentist => "CI",
         Method::Sequential => "always-valid CI",
         Method::Bayesian => "credible interval",
     };
-    let lift_part = match uplift {
+    let metric = &h.metric;
+    let vs = r.primary_vs_control();
+    let lift_part = match vs {
         Some(
             vs @ VsControl {
                 relative: Some(rel),
@@ -65,49 +115,69 @@ pub fn verdict(r: &Report) -> String {
             },
         ) => {
             let verb = if *rel >= 0.0 { "lifts" } else { "lowers" };
-            let caveat = match (r.method, vs.chance_to_beat_control) {
+            let chance = match (r.method, vs.chance_to_beat_control) {
                 (Method::Bayesian, Some(c)) => {
                     format!(", with a {} chance to beat control", format::probability(c))
                 }
-                _ if vs.significant => String::new(),
-                _ => ", which is not statistically significant".to_string(),
+                _ => String::new(),
             };
+            let also = r
+                .treatment_vs_control(Metric::ConversionRate)
+                .filter(|_| r.primary.as_deref() != Some(Metric::ConversionRate.key()))
+                .and_then(|c| c.relative)
+                .map_or(String::new(), |c| {
+                    format!("; conversion by {}", format::signed_percent(c, 1))
+                });
             format!(
-                "The {} variant {verb} {name} by {} ({conf} {interval_name} {} to {}){caveat}.",
-                r.treatment,
+                " Compared with {}, {} {verb} {metric} by {}, likely between {} and {} ({conf} {interval_name}){chance}{also}.",
+                h.control_label,
+                h.treatment_label,
                 format::percent(rel.abs(), 1),
                 format::signed_percent(ci.low, 1),
                 format::signed_percent(ci.high, 1),
             )
         }
         _ => format!(
-            "The {} variant's {name} uplift cannot be estimated from this data.",
-            r.treatment
+            " The lift of {} in {metric} cannot be estimated from this data.",
+            h.treatment_label
         ),
     };
     let inv = &r.investment;
     let months = inv.horizon_months;
+    let clear = vs.is_some_and(|v| v.significant);
     let money_part = match inv.roi {
+        _ if h.value == ValueBasis::Needed => {
+            format!(" What is one {metric} worth? Say it below to see the ROI.")
+        }
         Some(roi) => {
             let payback = match inv.payback_month {
                 Some(m) => format!("payback in month {m}"),
                 None => format!("no payback within {months} months"),
             };
-            let chance = r.roi.probability_roi_positive.map_or(String::new(), |p| {
-                format!(", {} chance ROI > 0", format::probability(p))
-            });
+            let cost = format::money(inv.total_cost.0);
             let tei = &r.roi.tei;
             match (r.roi.tei_mode, tei.roi) {
                 (true, Some(tei_roi)) => format!(
-                    " With {} of cost, risk-adjusted ROI in TEI terms is {} (NPV {}) over {months} months{chance}.",
-                    format::money(inv.total_cost.0),
+                    " With {cost} of cost, risk-adjusted ROI in TEI terms is {} (NPV {}) over {months} months{}.",
                     format::percent(tei_roi, 0),
                     format::money(tei.npv.0),
+                    r.roi.probability_roi_positive.map_or(String::new(), |p| {
+                        format!(", {} chance ROI > 0", format::probability(p))
+                    }),
+                ),
+                _ if clear => format!(
+                    " With {cost} of cost, expected ROI is {} over {months} months, {payback}{}.",
+                    format::percent(roi.fraction(), 0),
+                    r.roi.probability_roi_positive.map_or(String::new(), |p| {
+                        format!(", {} chance ROI > 0", format::probability(p))
+                    }),
                 ),
                 _ => format!(
-                    " With {} of cost, expected ROI is {} over {months} months, {payback}{chance}.",
-                    format::money(inv.total_cost.0),
+                    " If the observed lift holds, ROI would be {} over {months} months with {cost} of cost, {payback}{}.",
                     format::percent(roi.fraction(), 0),
+                    r.roi.probability_roi_positive.map_or(String::new(), |p| {
+                        format!("; the chance of a loss is {}", format::probability(1.0 - p))
+                    }),
                 ),
             }
         }
@@ -116,7 +186,27 @@ pub fn verdict(r: &Report) -> String {
             format::money(inv.total_benefit.0)
         ),
     };
-    format!("{lift_part}{money_part}")
+    let assumed = if h.assumed.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = h.assumed.iter().map(|a| a.label()).collect();
+        format!(" Assumed: {}.", names.join(", "))
+    };
+    format!("{decision}{lift_part}{money_part}{assumed}")
+}
+
+/// `Revenue per user is better` → `revenue per user is better`, unless the
+/// first word is a column's name written in capitals (`SalesInThousands`).
+fn lower_first(s: &str) -> String {
+    let first_word = s.split(' ').next().unwrap_or_default();
+    let rest_lower = first_word.chars().skip(1).all(|c| !c.is_ascii_uppercase());
+    let mut out = s.to_string();
+    if rest_lower {
+        if let Some(first) = out.get_mut(..1) {
+            first.make_ascii_lowercase();
+        }
+    }
+    out
 }
 
 /// A variant's verdict in plain words, from the method's own test.
@@ -528,15 +618,54 @@ mod tests {
     }
 
     #[test]
-    fn demo_verdict_reads_as_a_sentence() {
+    fn demo_verdict_leads_with_the_decision_and_names_what_is_assumed() {
         let r = crate::charts::demo_report();
-        let v = verdict(&r);
+        let v = verdict(&r, None);
         assert!(
-            v.starts_with("The personalized variant lifts conversion by 30.0% (95% CI +"),
+            v.starts_with("Ship personalized: revenue per user is better (p < 0.05). Compared with control, personalized lifts revenue per user by "),
             "{v}"
         );
+        assert!(v.contains("likely between +"), "{v}");
+        assert!(v.contains("; conversion by +30.0%."), "{v}");
         assert!(v.contains("With $114,000 of cost, expected ROI is"), "{v}");
         assert!(v.contains("chance ROI > 0"), "{v}");
         assert!(v.contains("payback in month 2"), "{v}");
+        assert!(v.ends_with("Assumed: margin, reach, costs."), "{v}");
+    }
+
+    #[test]
+    fn an_unclear_lift_states_the_roi_as_conditional_and_an_unvalued_metric_asks() {
+        let mut s = uplift_engine::Scenario::demo();
+        s.data = "variant,users,yes\ncontrol,4000,264\nexposed,4000,280\n".into();
+        let Ok(r) = uplift_engine::analyze(&s) else {
+            panic!("the survey reads")
+        };
+        let v = verdict(&r, None);
+        assert!(
+            v.starts_with("Keep running: yes has not changed significantly yet."),
+            "{v}"
+        );
+        assert!(v.contains("What is one yes worth?"), "{v}");
+        assert!(!v.contains("ROI is"), "{v}");
+        s.assumptions.metric_value = Some(uplift_engine::units::Money(3.0));
+        let Ok(r) = uplift_engine::analyze(&s) else {
+            panic!("the survey reads")
+        };
+        let v = verdict(&r, None);
+        assert!(
+            v.contains("If the observed lift holds, ROI would be"),
+            "{v}"
+        );
+        assert!(v.contains("the chance of a loss is"), "{v}");
+        s.data = "Promotion,users,sales\n3,100,500\n1,100,520\n".into();
+        s.columns = [(
+            "Promotion".to_string(),
+            uplift_engine::ingest::ColumnRole::Variant,
+        )]
+        .into();
+        let Ok(r) = uplift_engine::analyze(&s) else {
+            panic!("the promotions read")
+        };
+        assert!(verdict(&r, None).starts_with("Which arm is the control?"));
     }
 }

@@ -8,13 +8,22 @@ use uplift_engine::report::{Report, VsControl};
 
 use crate::platform::format;
 use crate::results::investment_results::{chance_roi_positive, headline_roi, payback_text};
-use crate::results::results_panel::{headline_uplift, interval_text, verdict};
+use crate::results::results_panel::{decision_text, headline_uplift, interval_text, verdict};
 use crate::state::{use_app_state, ResultView};
 
 #[component]
 pub fn Summary() -> impl IntoView {
     let state = use_app_state();
     let shown = state.shown;
+    // The metrics panel's decision with guardrails, when it is for the
+    // report on screen.
+    let full = move || {
+        state.decision.with(|d| {
+            d.as_ref()
+                .filter(|(key, _)| state.shown_json.with(|j| j.as_ref() == Some(key)))
+                .map(|(_, text)| text.clone())
+        })
+    };
     view! {
         <section class="panel summary" id="overview" aria-labelledby="overview-title" tabindex="-1">
             <h2 id="overview-title"><span class="step">"3"</span>" Results"</h2>
@@ -25,12 +34,18 @@ pub fn Summary() -> impl IntoView {
                     }
                     .into_any(),
                     Some(r) => view! {
-                        <p class="verdict" id="verdict">{verdict(r)}</p>
-                        {key_figures(r)}
+                        <p class="verdict" id="verdict">{verdict(r, full().as_deref())}</p>
+                        {(!r.headline.control_assumed).then(|| key_figures(r, full().as_deref()))}
                     }
                     .into_any(),
                 })}
             </div>
+            <crate::results::verdict_choices_slot::VerdictChoicesSlot/>
+            {move || state.scenario.with(|s| s.data == uplift_engine::scenario::DEMO_DATA).then(|| view! {
+                <p class="hint" id="demo-note">
+                    "These are the demo experiment's numbers: paste or drop your export in step 1."
+                </p>
+            })}
             <p class="edit-links">
                 <a class="button secondary" href="#data">"Edit data"</a>
                 <a class="button secondary" href="#investment">"Edit costs"</a>
@@ -65,8 +80,8 @@ fn key_figure(
     }
 }
 
-/// The four figures a budget owner asks for first.
-fn key_figures(r: &Report) -> impl IntoView {
+/// The figures a budget owner asks for first, after the decision.
+fn key_figures(r: &Report, full: Option<&str>) -> impl IntoView {
     let (name, headline) = headline_uplift(r);
     let (lift, interval) = match headline {
         Some(VsControl {
@@ -79,12 +94,20 @@ fn key_figures(r: &Report) -> impl IntoView {
         ),
         _ => ("—".to_string(), None),
     };
+    let unvalued = r.headline.value == uplift_engine::headline::ValueBasis::Needed;
+    let money = |text: String| if unvalued { "—".to_string() } else { text };
     view! {
         <dl class="kpis key-figures" aria-label="Key figures">
+            {key_figure(
+                "Decision".into(),
+                "key-decision",
+                decision_text(r, full).split(':').next().unwrap_or_default().to_string(),
+                None,
+            )}
             {key_figure(format!("{} uplift", capitalised(&name)), "key-uplift", lift, interval)}
-            {key_figure("ROI".into(), "key-roi", headline_roi(r), None)}
-            {key_figure("Payback".into(), "key-payback", payback_text(r), None)}
-            {key_figure("Chance ROI > 0".into(), "key-chance", chance_roi_positive(r), None)}
+            {key_figure("ROI".into(), "key-roi", money(headline_roi(r)), None)}
+            {key_figure("Payback".into(), "key-payback", money(payback_text(r)), None)}
+            {key_figure("Chance ROI > 0".into(), "key-chance", money(chance_roi_positive(r)), None)}
         </dl>
     }
 }

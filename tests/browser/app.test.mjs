@@ -32,8 +32,14 @@ test('the demo experiment is analysed on arrival', async () => {
   const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     const verdict = await page.locator('#verdict').innerText();
-    assert.match(verdict, /The personalized variant lifts conversion by 30\.0% \(95% CI \+/);
+    // The decision first, in the words the Metrics view uses, then the lift.
+    assert.match(verdict, /^Ship personalized: revenue per user is better \(p < 0\.05\)\. Compared with control, personalized lifts revenue per user by \d+\.\d%, likely between \+/);
+    assert.match(verdict, /; conversion by \+30\.0%\./);
     assert.match(verdict, /expected ROI is \d+% over 12 months, payback in month 2, (> )?\d+(\.\d)?% chance ROI > 0/);
+    assert.match(verdict, /Assumed: margin, reach, costs\.$/);
+    assert.equal(await page.locator('#key-decision').innerText(), 'Ship personalized');
+    // A first visit says these are the demo's numbers.
+    assert.match(await page.locator('#demo-note').innerText(), /demo experiment's numbers/);
     assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+30.0%');
     assert.equal(await page.locator('#total-cost').innerText(), '$114,000');
     // The charts are below the tables: their module is not downloaded until
@@ -125,14 +131,25 @@ test('a malformed paste is explained and the last good results stay', async () =
     await error.waitFor();
     const msg = await error.innerText();
     assert.match(msg, /Line 3, column 'users': "lots" is not a number/);
-    assert.match(msg, /results below are from the last valid data/);
+    assert.match(msg, /results \(step 3\) still show the last data that could be analysed/);
     assert.equal(await page.locator('#verdict').innerText(), before);
+    // The results say they are the previous data's, and look it.
+    const stale = () => page.locator('.summary-body').evaluate((el) => ({
+      banner: getComputedStyle(el, '::before').content,
+      opacity: Number(getComputedStyle(el.querySelector('#verdict')).opacity),
+    }));
+    let look = await stale();
+    assert.match(look.banner, /Previous results: the current data or inputs cannot be analysed yet/);
+    assert.ok(look.opacity < 0.6, `the stale verdict is dimmed: ${look.opacity}`);
     assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+30.0%');
     await screenshot(page, 'malformed');
     // Fixing the paste recovers.
     await page.locator('#data-input').fill('variant,users,conversions\ncontrol,1000,20\npersonalized,1000,30\n');
     await page.waitForFunction(() => !document.querySelector('#data-error'));
     assert.equal(await cell(page, 'conversion-table', 'personalized', 'uplift'), '+50.0%');
+    look = await stale();
+    assert.equal(look.banner, 'none');
+    assert.equal(look.opacity, 1);
     // Rubbish that is not CSV at all never crashes the page.
     for (const junk of ['', '\u0000\u0001\u0002', 'variant\n', 'a,b\n1,2\n', 'variant,users\nA,0\nB,0\n']) {
       await page.locator('#data-input').fill(junk);

@@ -250,9 +250,18 @@ enum Command {
 struct AnalyzeArgs {
     /// Aggregated or row-level CSV ('-' for standard input)
     file: String,
-    /// The variant to compare against (default: the one named like control, else the first)
+    /// The variant to compare against (default: the one named like a
+    /// control, else the first, with a warning that it was assumed)
     #[arg(long, value_name = "NAME")]
     control: Option<String>,
+    /// The arm the investment case rests on (default: the first after the control)
+    #[arg(long, value_name = "NAME")]
+    treatment: Option<String>,
+    /// What one unit of the primary metric is worth, when the data has no
+    /// revenue and the primary metric is not a purchase (one survey "yes",
+    /// one thousand of SalesInThousands); without it there is no ROI
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    metric_value: Option<f64>,
     /// Confidence level of intervals, between 0.5 and 1
     #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
     confidence: Option<f64>,
@@ -424,6 +433,13 @@ struct SqlArgs {
 fn parse_sql_metric(text: &str) -> Result<SqlMetric, String> {
     SqlMetric::parse(text)
         .ok_or_else(|| "write COL or COL:flag, e.g. visits or converted:flag".into())
+}
+
+fn parse_amount(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{text}' is not an amount of money, e.g. 2.50")),
+    }
 }
 
 fn parse_confidence(text: &str) -> Result<f64, String> {
@@ -684,6 +700,12 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
     if args.control.is_some() {
         scenario.control = args.control;
     }
+    if args.treatment.is_some() {
+        scenario.treatment = args.treatment;
+    }
+    if let Some(v) = args.metric_value {
+        scenario.assumptions.metric_value = Some(uplift_engine::units::Money(v));
+    }
     if let Some(c) = args.confidence {
         scenario.confidence = c;
     }
@@ -710,6 +732,19 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
         scenario.analysis.method = m.into();
     }
     let report = analyze(&scenario).map_err(|e| e.to_string())?;
+    let h = &report.headline;
+    if h.control_assumed {
+        eprintln!(
+            "warning: no arm is named like a control; {} (the first in the file) was taken. Choose with --control.",
+            report.control
+        );
+    }
+    if h.value == uplift_engine::headline::ValueBasis::Needed {
+        eprintln!(
+            "warning: the data has no revenue and {} is not a purchase: say what one unit of it is worth with --metric-value to get an ROI.",
+            h.metric
+        );
+    }
     let experiment =
         uplift_engine::ingest::parse_experiment_with(&scenario.data, &scenario.columns)
             .map_err(|e| e.to_string())?;

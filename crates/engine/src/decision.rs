@@ -257,6 +257,11 @@ pub struct MetricsReport {
     pub primary: Option<String>,
     pub column_metrics: Vec<ColumnMetric>,
     pub decision: Option<Decision>,
+    /// Every arm but the control (the treatment first) with its own
+    /// decision by the same rule, guardrails included.
+    pub arms: Vec<(String, Outcome)>,
+    /// The treatment as sentences name it ("Promotion 2").
+    pub treatment_label: String,
 }
 
 /// Compare every metric column and ratio across variants, and decide from
@@ -269,26 +274,32 @@ pub fn analyze_metrics(
     let report = analyze_experiment(scenario, experiment)?;
     let ordered = ordered_variants(scenario, experiment)?;
     let column_metrics = column_metrics(experiment, &ordered, scenario);
-    let (Some(&control), Some(&treatment)) = (ordered.first(), ordered.get(1)) else {
-        return Err(AnalysisError::Data(crate::ingest::IngestError::Empty));
-    };
-    let decision = report.primary.as_deref().map(|key| {
-        let result = report
-            .metrics
-            .iter()
-            .find(|(m, _)| m.key() == key)
-            .map(|(_, r)| r)
-            .or_else(|| {
-                column_metrics
-                    .iter()
-                    .find(|c| c.key == key)
-                    .map(|c| &c.result)
-            });
-        let vs = result
-            .and_then(|r| r.variants.iter().find(|v| v.name == treatment.name))
-            .and_then(|v| v.vs_control.as_ref());
-        let label = result.map_or(key, |r| r.label.as_str());
-        decide(scenario, experiment, control, treatment, label, vs)
+    // Every arm by the same rule, on the same comparison the summary
+    // shows; the treatment's (the first arm) whole, the others' outcome.
+    let primary_result = report.primary_result();
+    let mut decisions: Vec<(String, Decision)> =
+        match (ordered.split_first(), report.primary.as_deref()) {
+            (Some((control, rest)), Some(key)) => rest
+                .iter()
+                .map(|arm| {
+                    let vs = primary_result
+                        .and_then(|r| r.variants.iter().find(|v| v.name == arm.name))
+                        .and_then(|v| v.vs_control.as_ref());
+                    let label = primary_result.map_or(key, |r| r.label.as_str());
+                    let d = decide(scenario, experiment, control, arm, label, vs);
+                    (arm.name.clone(), d)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+    let arms = decisions
+        .iter()
+        .map(|(name, d)| (name.clone(), d.outcome))
+        .collect();
+    let decision = (!decisions.is_empty()).then(|| {
+        let (_, mut d) = decisions.swap_remove(0);
+        d.rule = decision_rule(&d.primary, scenario.confidence, d.guardrail_power);
+        d
     });
     let available = report
         .metrics
@@ -306,6 +317,8 @@ pub fn analyze_metrics(
         primary: report.primary,
         column_metrics,
         decision,
+        arms,
+        treatment_label: report.headline.treatment_label.clone(),
     })
 }
 
@@ -362,16 +375,67 @@ pub struct Decision {
     pub guardrails: Vec<GuardrailCheck>,
     /// Power each guardrail needs: 1 − β/G with β = 20%.
     pub guardrail_power: f64,
-    /// The rule, in words.
+    /// The rule, in words ([`decision_rule`]).
     pub rule: String,
+}
+
+/// The decision rule in words, for a primary metric named `primary`, at
+/// a confidence level, with the power each guardrail needs.
+pub fn decision_rule(primary: &str, confidence: f64, power_needed: f64) -> String {
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    format!(
+        "Ship when {primary} is significantly better and every guardrail is shown not to drop by more than its margin (one-sided tests at α = {a} each; they must all pass, so they need no correction, but each needs {p} power so that all together have 80%). Don't ship when {primary} is significantly worse or a guardrail fails. Otherwise keep running. (Schultzberg, Ankargren & Frånberg, Spotify, 2024.)",
+        a = pct(1.0 - confidence),
+        p = pct(power_needed),
+    )
 }
 
 /// Type II error allowed over all guardrails together.
 const BETA: f64 = 0.2;
 
+/// The decision on the primary metric alone, with its reason: ship when it
+/// is significantly better, don't when it is significantly worse, else keep
+/// running. With no guardrails this is the whole decision ([`decide`]); the
+/// page's summary computes only this, and takes a decision with guardrails
+/// from the metrics panel.
+pub fn primary_decision(
+    scenario: &Scenario,
+    primary: &str,
+    primary_vs: Option<&crate::report::VsControl>,
+) -> (Outcome, String) {
+    // The significant lift's sign; 0 when there is none.
+    let lift = primary_vs
+        .filter(|v| v.significant)
+        .and_then(|v| v.relative)
+        .unwrap_or(0.0);
+    let evidence = match scenario.analysis.method {
+        Method::Bayesian => format!(
+            "a chance to beat control of at least {:.0}%",
+            scenario.confidence * 100.0
+        ),
+        _ => format!(
+            "p < {}",
+            ((1.0 - scenario.confidence) * 1000.0).round() / 1000.0
+        ),
+    };
+    if lift > 0.0 {
+        (Outcome::Ship, format!("{primary} is better ({evidence})."))
+    } else if lift < 0.0 {
+        (
+            Outcome::DontShip,
+            format!("{primary} is worse ({evidence})."),
+        )
+    } else {
+        (
+            Outcome::KeepRunning,
+            format!("{primary} has not changed significantly yet."),
+        )
+    }
+}
+
 /// Decide from the primary metric's comparison (treatment vs control) and
 /// each guardrail's non-inferiority test.
-fn decide(
+pub(crate) fn decide(
     scenario: &Scenario,
     e: &Experiment,
     control: &VariantStats,
@@ -417,23 +481,10 @@ fn decide(
         })
         .collect();
 
-    let better = primary_vs.is_some_and(|v| v.significant && v.relative.unwrap_or(0.0) > 0.0);
-    let worse = primary_vs.is_some_and(|v| v.significant && v.relative.unwrap_or(0.0) < 0.0);
-    let mut reasons = Vec::new();
-    let evidence = match scenario.analysis.method {
-        Method::Bayesian => format!(
-            "a chance to beat control of at least {}",
-            pct(scenario.confidence)
-        ),
-        _ => format!("p < {}", (alpha * 1000.0).round() / 1000.0),
-    };
-    if better {
-        reasons.push(format!("{primary} is better ({evidence})."));
-    } else if worse {
-        reasons.push(format!("{primary} is worse ({evidence})."));
-    } else {
-        reasons.push(format!("{primary} has not changed significantly yet."));
-    }
+    let (on_primary, first) = primary_decision(scenario, primary, primary_vs);
+    let better = on_primary == Outcome::Ship;
+    let worse = on_primary == Outcome::DontShip;
+    let mut reasons = vec![first];
     for c in &guardrails {
         let m = pct(c.margin);
         reasons.push(match c.status {
@@ -474,18 +525,15 @@ fn decide(
     } else {
         Outcome::KeepRunning
     };
-    let rule = format!(
-        "Ship when {primary} is significantly better and every guardrail is shown not to drop by more than its margin (one-sided tests at α = {a} each; they must all pass, so they need no correction, but each needs {p} power so that all together have 80%). Don't ship when {primary} is significantly worse or a guardrail fails. Otherwise keep running. (Schultzberg, Ankargren & Frånberg, Spotify, 2024.)",
-        a = pct(alpha),
-        p = pct(power_needed),
-    );
     Decision {
         primary: primary.to_string(),
         outcome,
         reasons,
         guardrails,
         guardrail_power: power_needed,
-        rule,
+        // Written by `analyze_metrics` only: the page's summary does not
+        // show it, so its first download does not carry it.
+        rule: String::new(),
     }
 }
 
@@ -513,6 +561,7 @@ mod tests {
                 margin: 0.01,
             }],
             ratios: Vec::new(),
+            segment: None,
         }
         .into();
         match analyze_metrics(&s, &e).map(|m| m.decision) {
@@ -573,6 +622,7 @@ mod tests {
                 },
             ],
             ratios: Vec::new(),
+            segment: None,
         }
         .into();
         let Ok(Some(d)) = analyze_metrics(&s, &e).map(|m| m.decision) else {

@@ -18,6 +18,7 @@
 //! - [`timeline`] the lift day by day: always-valid intervals, novelty trend, days to go.
 //! - [`cohorts`] signup-week cohorts: the share still active each week since signup.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
+//! - [`headline`] the control, every arm's decision, the value of the primary metric, what is assumed.
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
@@ -27,6 +28,7 @@ pub mod decimal;
 pub mod decision;
 pub mod did;
 pub mod finance;
+pub mod headline;
 pub mod ingest;
 mod named;
 pub mod programme;

@@ -12,6 +12,7 @@ use crate::finance::model::{
 };
 use crate::finance::tei::{tei_from_cash_flow, tei_summary, TeiSummary};
 use crate::finance::InvestmentSummary;
+use crate::headline::{Headline, ValueBasis};
 use crate::ingest::{parse_experiment_with, DataShape, Experiment, IngestError, VariantStats};
 use crate::scenario::{Correction, Method, Scenario, ScenarioError};
 use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
@@ -210,6 +211,9 @@ pub struct Report {
     /// The primary metric compared across variants, when it is a metric
     /// column or a ratio (a fixed one is in `metrics`).
     pub primary_metric: Option<MetricResult>,
+    /// The control, every arm's decision, what the primary metric is worth
+    /// and which inputs are assumed: what the summary says first.
+    pub headline: Headline,
     pub value: Vec<VariantValue>,
     /// Incremental gross profit per month from rolling out the treatment.
     pub monthly_benefit: Money,
@@ -379,6 +383,18 @@ pub fn analyze_experiment(
     });
 
     let value: Vec<VariantValue> = ordered.iter().map(|v| variant_value(v, scenario)).collect();
+    let basis = value_basis(
+        control,
+        primary.as_deref(),
+        scenario.assumptions.metric_value.is_some(),
+    );
+    let headline = headline(
+        scenario,
+        experiment,
+        &ordered,
+        (&metrics, primary.as_deref(), primary_metric.as_ref()),
+        basis,
+    );
     let model = investment_model(control, treatment, scenario, experiment, primary.as_deref());
     let investment = model.summary_at(model.uplift.mean);
     let monthly_benefit = model.expected_benefits().total();
@@ -404,6 +420,7 @@ pub fn analyze_experiment(
         metrics,
         primary,
         primary_metric,
+        headline,
         value,
         monthly_benefit,
         investment,
@@ -411,6 +428,62 @@ pub fn analyze_experiment(
         clv,
         display: scenario.display.clone(),
     })
+}
+
+/// The treatment's decision on the primary metric alone (`primary`: the fixed
+/// metrics, the primary key, and the primary metric when it is a column),
+/// the arms as sentences name them, and where the value of the primary
+/// metric comes from. Every other arm's decision is
+/// [`crate::decision::analyze_metrics`]'s, which the page downloads only
+/// for data with more arms.
+fn headline(
+    scenario: &Scenario,
+    experiment: &Experiment,
+    ordered: &[&VariantStats],
+    primary: (
+        &BTreeMap<Metric, MetricResult>,
+        Option<&str>,
+        Option<&MetricResult>,
+    ),
+    value: ValueBasis,
+) -> Headline {
+    let (fixed, key, column) = primary;
+    let fixed_result = fixed.iter().find(|(m, _)| Some(m.key()) == key);
+    let result = fixed_result.map(|(_, r)| r).or(column);
+    // "Revenue per user" reads "revenue per user is higher"; a column's
+    // header is kept as written.
+    let metric = match fixed_result {
+        Some((m, _)) => m.label().to_ascii_lowercase(),
+        None => key.unwrap_or_default().to_string(),
+    };
+    let column_name = experiment.variant_column.as_deref();
+    let label = |v: Option<&&VariantStats>| {
+        v.map_or(String::new(), |v| {
+            crate::headline::arm_label(&v.name, column_name)
+        })
+    };
+    let decision = match (ordered.get(1), key) {
+        (Some(treatment), Some(_)) => {
+            let vs = result
+                .and_then(|r| r.variants.iter().find(|v| v.name == treatment.name))
+                .and_then(|v| v.vs_control.as_ref());
+            let name = result.map_or(metric.as_str(), |r| r.label.as_str());
+            Some(crate::decision::primary_decision(scenario, name, vs))
+        }
+        _ => None,
+    };
+    Headline {
+        control_assumed: scenario.control.is_none()
+            && crate::headline::guess_control(experiment.variants.iter().map(|v| v.name.as_str()))
+                .is_none(),
+        control_label: label(ordered.first()),
+        treatment_label: label(ordered.get(1)),
+        metric,
+        decision,
+        guardrails: scenario.analysis.metrics.has_guardrails(),
+        value,
+        assumed: crate::headline::assumed_inputs(scenario, value),
+    }
 }
 
 /// The variants with the control first, then the others in file order.
@@ -431,23 +504,29 @@ pub(crate) fn ordered_variants<'a>(
                     .collect::<Vec<_>>()
                     .join(", "),
             })?,
-        None => variants
-            .iter()
-            .position(|v| v.name.eq_ignore_ascii_case("control"))
-            .unwrap_or(0),
+        None => {
+            crate::headline::guess_control(variants.iter().map(|v| v.name.as_str())).unwrap_or(0)
+        }
     };
     // parse_experiment guarantees at least two variants.
     let Some(control) = variants.get(control_idx) else {
         return Err(AnalysisError::Data(IngestError::Empty));
     };
+    // The chosen treatment comes right after the control; the other arms
+    // keep their file order.
+    let treatment_idx = scenario
+        .treatment
+        .as_ref()
+        .and_then(|name| variants.iter().position(|v| &v.name == name))
+        .filter(|&i| i != control_idx);
+    let rest = variants
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != control_idx && Some(i) != treatment_idx)
+        .map(|(_, v)| v);
     let ordered: Vec<&'a VariantStats> = std::iter::once(control)
-        .chain(
-            variants
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| i != control_idx)
-                .map(|(_, v)| v),
-        )
+        .chain(treatment_idx.and_then(|i| variants.get(i)))
+        .chain(rest)
         .collect();
     if ordered.len() < 2 {
         return Err(AnalysisError::Data(IngestError::Empty));
@@ -529,10 +608,10 @@ pub(crate) fn primary_uplift(
 
 /// What the investment case rests on: the treatment's relative uplift on
 /// the primary metric (its standard error from the same delta-method
-/// test), applied to the control's value per user: revenue per user when
-/// the data has revenue, else the conversion rate (or a yes/no primary
-/// metric's rate) at the assumed order value, else the primary metric's
-/// mean read as money per user.
+/// test), applied to the control's value per user ([`value_basis`]):
+/// revenue per user when the data has revenue, else the conversion rate at
+/// the order value in the inputs, else the primary metric's mean at the
+/// value of one unit the user typed (nothing until then).
 fn investment_model(
     control: &VariantStats,
     treatment: &VariantStats,
@@ -543,25 +622,16 @@ fn investment_model(
     let a = &scenario.assumptions;
     let aov = a.average_order_value.0;
     let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment));
-    let binary_primary = primary.is_some_and(|k| {
-        experiment
-            .metric_columns
-            .iter()
-            .any(|c| c.name == k && c.kind == crate::ingest::ValueKind::Binary)
-    });
+    let basis = value_basis(control, primary, a.metric_value.is_some());
     let value_per_user = |v: &VariantStats| -> f64 {
         let users = v.users as f64;
-        match (v.revenue, v.conversions) {
-            (Some(r), _) => r / users,
-            (None, Some(c)) => c as f64 / users * aov,
-            (None, None) => {
-                let mean = stats(v).map_or(0.0, |s| s.mean);
-                if binary_primary {
-                    mean * aov
-                } else {
-                    mean
-                }
+        match (basis, v.revenue, v.conversions) {
+            (ValueBasis::Revenue, Some(r), _) => r / users,
+            (ValueBasis::OrderValue, _, Some(c)) => c as f64 / users * aov,
+            (ValueBasis::Typed, ..) => {
+                stats(v).map_or(0.0, |s| s.mean) * a.metric_value.map_or(0.0, |m| m.0)
             }
+            _ => 0.0,
         }
     };
     let value_c = value_per_user(control);
@@ -584,6 +654,22 @@ fn investment_model(
         monthly_users: a.monthly_users,
         uplift,
         gross_margin: a.gross_margin,
+    }
+}
+
+/// Where the control's value per user comes from: revenue in the data;
+/// else conversions at an order value when the primary metric is the
+/// conversion rate (a purchase); else the value of one unit of the primary
+/// metric, which only the user can say (`typed`).
+fn value_basis(control: &VariantStats, primary: Option<&str>, typed: bool) -> ValueBasis {
+    if control.revenue.is_some() {
+        ValueBasis::Revenue
+    } else if control.conversions.is_some() && primary == Some(Metric::ConversionRate.key()) {
+        ValueBasis::OrderValue
+    } else if typed {
+        ValueBasis::Typed
+    } else {
+        ValueBasis::Needed
     }
 }
 

@@ -53,6 +53,15 @@ pub struct Assumptions {
     pub lifespan_years: f64,
     /// Order value to assume when the data has no revenue column.
     pub average_order_value: Money,
+    /// What one unit of the primary metric is worth (one "yes" of a
+    /// survey, one thousand of `SalesInThousands`), when the data has no
+    /// revenue and the primary metric is not a purchase: typed by the user,
+    /// never assumed. `None` until given; the investment case waits for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_value: Option<Money>,
+    /// What is reached each month: users (when empty), stores, store-weeks.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reach_unit: String,
 }
 
 impl Default for Assumptions {
@@ -64,6 +73,8 @@ impl Default for Assumptions {
             purchases_per_year: 3.0,
             lifespan_years: 2.0,
             average_order_value: Money(80.0),
+            metric_value: None,
+            reach_unit: String::new(),
         }
     }
 }
@@ -122,7 +133,7 @@ pub struct AnalysisSettings {
 }
 
 /// The user's choice of metrics, as it is stored: one text of lines, e.g.
-/// `"primary: retention_7\nguardrail: retention_1 1%\nratio: rounds per player = sum_gamerounds / retention_1"`.
+/// `"primary: retention_7\nguardrail: retention_1 1%\nratio: rounds per player = sum_gamerounds / retention_1\nsegment: channel"`.
 /// Easy to read and edit in a scenario file, and read and written through
 /// serde's one `String` code, which keeps the web page's download small;
 /// [`MetricPlan::choices`] reads it into [`MetricChoices`].
@@ -145,6 +156,8 @@ pub struct MetricChoices {
     pub guardrails: Vec<Guardrail>,
     /// Metrics made of two columns: Σ numerator / Σ denominator.
     pub ratios: Vec<RatioMetric>,
+    /// The column the segment view splits by.
+    pub segment: Option<String>,
 }
 
 impl MetricPlan {
@@ -158,6 +171,16 @@ impl MetricPlan {
             let (k, v) = line.split_once(':')?;
             (k.trim() == kind).then(|| v.trim())
         })
+    }
+
+    /// The segment column chosen, if any.
+    pub fn segment(&self) -> Option<&str> {
+        self.lines("segment").last()
+    }
+
+    /// Whether any guardrail was chosen (read or not).
+    pub fn has_guardrails(&self) -> bool {
+        self.lines("guardrail").next().is_some()
     }
 
     /// The primary metric's key, if one was chosen.
@@ -193,6 +216,7 @@ impl MetricPlan {
                     });
                 }
                 "ratio" => c.ratios.push(parse_ratio(rest).ok_or_else(bad)?),
+                "segment" => c.segment = Some(rest.to_string()),
                 _ => return Err(bad()),
             }
         }
@@ -227,6 +251,9 @@ impl From<MetricChoices> for MetricPlan {
                 "ratio: {} = {} / {}",
                 r.name, r.numerator, r.denominator
             ));
+        }
+        if let Some(col) = &c.segment {
+            lines.push(format!("segment: {col}"));
         }
         MetricPlan {
             text: lines.join("\n"),
@@ -276,9 +303,14 @@ pub struct Scenario {
     /// column-mapping step); empty for files it reads by itself.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub columns: crate::ingest::ColumnMapping,
-    /// Name of the control variant; `None` picks one named "control", else the first.
+    /// Name of the control variant; `None` picks one named like a control
+    /// ([`crate::headline::control_like`]), else the first, and the page asks.
     #[serde(default)]
     pub control: Option<String>,
+    /// The arm the investment case and the segment views rest on; `None`
+    /// takes the first arm after the control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment: Option<String>,
     /// Confidence level of intervals, e.g. 0.95.
     pub confidence: f64,
     #[serde(default)]
@@ -393,6 +425,7 @@ impl Scenario {
             data: DEMO_DATA.to_string(),
             columns: Default::default(),
             control: None,
+            treatment: None,
             confidence: 0.95,
             analysis: AnalysisSettings::default(),
             assumptions: Assumptions::default(),
@@ -471,6 +504,9 @@ impl Scenario {
         finite_non_negative("Purchases per year", a.purchases_per_year)?;
         finite_non_negative("Customer lifespan", a.lifespan_years)?;
         finite_non_negative("Average order value", a.average_order_value.0)?;
+        if let Some(v) = a.metric_value {
+            finite_non_negative("Value of one unit of the primary metric", v.0)?;
+        }
         finite_non_negative("Gross margin", a.gross_margin.0)?;
         if a.gross_margin.0 > 1.0 {
             return Err(ScenarioError::MarginAbove100);
@@ -914,6 +950,7 @@ mod tests {
                 numerator: "a / b".into(),
                 denominator: "retention_1".into(),
             }],
+            segment: Some("channel".into()),
         };
         let mut s = Scenario::demo();
         s.analysis.metrics = choices.clone().into();
@@ -931,6 +968,8 @@ mod tests {
             Some("retention_1".into())
         );
         assert_eq!(plan.ratio("rounds"), None);
+        assert_eq!(plan.segment(), Some("channel"));
+        assert!(plan.has_guardrails());
         for bad in [
             "primary retention",
             "guardrail: x 1",

@@ -77,6 +77,12 @@ pub struct SegmentReport {
     pub primary: Option<String>,
     /// How the primary metric is named on the page ("Conversion rate").
     pub primary_label: Option<String>,
+    /// The arms compared in every segment, as sentences name them
+    /// ("Promotion 2" against "Promotion 1").
+    #[serde(default)]
+    pub control: String,
+    #[serde(default)]
+    pub treatment: String,
     pub segments: Vec<SegmentResult>,
     /// Cochran's Q over the segments' uplifts: do they differ at all?
     pub heterogeneity: Option<Heterogeneity>,
@@ -209,6 +215,7 @@ pub fn segment_report_with(
         .sum();
     let mut primary = None;
     let mut primary_label = None;
+    let mut arms = (String::new(), String::new());
     let mut strata = Vec::new();
     let mut segments = Vec::new();
     // Each segment's scenario, without the rows (read already, and not
@@ -247,6 +254,10 @@ pub fn segment_report_with(
         };
         primary = report.primary.clone();
         primary_label = report.primary_result().map(|m| m.label.clone());
+        arms = (
+            report.headline.control_label.clone(),
+            report.headline.treatment_label.clone(),
+        );
         let vs = report.primary_vs_control();
         let arm = |name: &str| {
             let key = report.primary.as_deref()?;
@@ -283,6 +294,8 @@ pub fn segment_report_with(
         column: column.to_string(),
         primary,
         primary_label,
+        control: arms.0,
+        treatment: arms.1,
         heterogeneity: cochran_q(&estimates, &errors),
         // Every segment must contribute, or the weights would not be the
         // segments' shares.

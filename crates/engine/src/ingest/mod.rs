@@ -100,6 +100,10 @@ pub struct Experiment {
     /// carries in [`VariantStats::columns`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metric_columns: Vec<MetricColumn>,
+    /// The header of the column that names the variants (`Promotion`), so
+    /// a numeric arm can be called "Promotion 3".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_column: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

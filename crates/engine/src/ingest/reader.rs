@@ -606,6 +606,7 @@ impl Table {
             skipped: self.skipped,
             problems: self.problems,
             metric_columns,
+            variant_column: self.cols.headers.get(self.variant_col).cloned(),
         })
     }
 }

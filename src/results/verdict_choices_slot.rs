@@ -1,0 +1,59 @@
+//! Where the choices under the verdict appear: the control when no arm is
+//! named like one, every arm when there are more than two, and the value of
+//! one unit of the primary metric when the data has no revenue. The panel
+//! is part of the tools module (`verdict_choices.rs`), downloaded only for
+//! data that needs one of them; the demo never does.
+
+use leptos::prelude::*;
+use uplift_engine::headline::ValueBasis;
+use wasm_bindgen::prelude::*;
+
+use crate::platform::tool_slot::{ShowPanel, ToolSlot};
+use crate::state::use_app_state;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_verdict_choices, catch)]
+    fn show_verdict_choices(
+        slot: &web_sys::HtmlElement,
+        request: &str,
+        context: &str,
+        format: &str,
+        on_event: &js_sys::Function,
+    ) -> Result<(), JsValue>;
+}
+
+#[component]
+pub fn VerdictChoicesSlot() -> impl IntoView {
+    let state = use_app_state();
+    let needed = Memo::new(move |_| {
+        state.shown.with(|r| {
+            r.as_ref().is_some_and(|r| {
+                r.headline.control_assumed
+                    || r.value.len() > 2
+                    || matches!(r.headline.value, ValueBasis::Needed | ValueBasis::Typed)
+            })
+        })
+    });
+    // The scenario with its data as sums, then the name of the variant
+    // column (the sums call it "variant"), a line each.
+    let request = Memo::new(move |_| {
+        if !needed.get() {
+            return "-".into();
+        }
+        let column = state.experiment.with(|e| {
+            e.as_ref()
+                .ok()
+                .and_then(|e| e.variant_column.clone())
+                .unwrap_or_default()
+        });
+        state
+            .shown_json
+            .get()
+            .map_or(String::new(), |json| format!("{json}\n{column}"))
+    });
+    let show: ShowPanel = |slot, request, context, format, on_event| {
+        show_verdict_choices(slot, request, context, format, on_event)
+    };
+    view! { <ToolSlot request needed show what="choices under the verdict" failed_id="verdict-choices-failed"/> }
+}
