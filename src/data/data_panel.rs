@@ -94,7 +94,7 @@ pub fn DataPanel() -> impl IntoView {
             <p class="hint">
                 "One row per variant ("<code>"variant, users, conversions, orders, revenue"</code>
                 ") or one row per user ("<code>"variant, converted, revenue"</code>
-                "). Comma, semicolon, tab or pipe separated. The first variant, or one named “control”, is the control."
+                "). Comma, semicolon, tab or pipe separated. An arm named like a control (control, baseline, holdout…) is the control; otherwise you are asked."
             </p>
             <label for="data-input" class="field-label">"CSV data"</label>
             <textarea

@@ -121,15 +121,8 @@ pub fn verdict(r: &Report, full: Option<&str>) -> String {
                 }
                 _ => String::new(),
             };
-            let also = r
-                .treatment_vs_control(Metric::ConversionRate)
-                .filter(|_| r.primary.as_deref() != Some(Metric::ConversionRate.key()))
-                .and_then(|c| c.relative)
-                .map_or(String::new(), |c| {
-                    format!("; conversion by {}", format::signed_percent(c, 1))
-                });
             format!(
-                " Compared with {}, {} {verb} {metric} by {}, likely between {} and {} ({conf} {interval_name}){chance}{also}.",
+                " Compared with {}, {} {verb} {metric} by {}, likely between {} and {} ({conf} {interval_name}){chance}.",
                 h.control_label,
                 h.treatment_label,
                 format::percent(rel.abs(), 1),
@@ -626,7 +619,6 @@ mod tests {
             "{v}"
         );
         assert!(v.contains("likely between +"), "{v}");
-        assert!(v.contains("; conversion by +30.0%."), "{v}");
         assert!(v.contains("With $114,000 of cost, expected ROI is"), "{v}");
         assert!(v.contains("chance ROI > 0"), "{v}");
         assert!(v.contains("payback in month 2"), "{v}");

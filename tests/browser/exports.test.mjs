@@ -168,7 +168,7 @@ test('charts that cannot be downloaded leave their text, say so, and are drawn o
     // Every chart keeps its text alternative; nothing else on the page is lost.
     assert.match(await page.locator('#forest-chart figcaption').innerText(), /Conversion rate, personalized: \+30\.0%/);
     assert.equal(await page.locator('figure.chart svg').count(), 0);
-    assert.match(await page.locator('#verdict').innerText(), /conversion by \+30\.0%/);
+    assert.match(await page.locator('#verdict').innerText(), /lifts revenue per user by 36\.7%/);
     // A failure is not retried by itself while the reader scrolls: no
     // stream of failing downloads, and the button stays put.
     const chartFetches = () => requests.filter((u) => /\/charts(\.js|_bg\.wasm)/.test(u)).length;

@@ -38,7 +38,7 @@ test('after the first visit the app opens with the network off', async () => {
     assert.equal(reachable, false, 'the network is off');
     await page.reload();
     await page.waitForSelector('#verdict', { timeout: 30_000 });
-    assert.match(await page.locator('#verdict').innerText(), /^Ship personalized: .*conversion by \+30\.0%/);
+    assert.match(await page.locator('#verdict').innerText(), /^Ship personalized: .*lifts revenue per user by 36\.7%/);
     // The styles came from the cache too.
     const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.panel')).borderRadius);
     assert.equal(bg, '10px');

@@ -107,7 +107,7 @@ test('a link from the first version of the app still opens, with the same number
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/#s=${v1.toString('base64url')}`);
   try {
     assert.equal(await totalCost(page), '$114,000');
-    assert.match(await page.locator('#verdict').innerText(), /conversion by \+30\.0%/);
+    assert.match(await page.locator('#verdict').innerText(), /lifts revenue per user by 36\.7%/);
     assert.equal(await page.locator('#data-error').count(), 0);
     assert.deepEqual(errors, []);
   } finally {

@@ -31,7 +31,7 @@ test('Bayesian method shows chance to beat control as the engine computes it', a
     await page.waitForFunction(() => document.querySelector('#conversion-table thead')?.textContent.includes('Chance to beat control'));
     const c = want.chance_to_beat_control;
     assert.equal(await rowCell(page, 'conversion-table', 'personalized', 'p'), c > 0.999 ? '> 99.9%' : pct(c));
-    assert.match(await page.locator('#verdict').innerText(), /credible interval .* chance to beat control/);
+    assert.match(await page.locator('#verdict').innerText(), /credible interval\).* chance to beat control/);
     await screenshot(page, 'bayesian');
     // Keyboard: the method radios are reachable and switch with the arrow keys.
     await page.locator('#method-bayesian').focus();
