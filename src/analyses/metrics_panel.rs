@@ -85,17 +85,19 @@ fn choose(choices: MetricChoices) {
 #[component]
 pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
     let report = Memo::new(move |_| request.with(analyse));
-    // With guardrails, the verdict's decision is this panel's.
+    // With guardrails, the verdict's decision is this panel's, sent for
+    // each new request (the page matches it with the report it shows),
+    // even when the decision itself is unchanged.
     Effect::new(move || {
+        let key = request.with(|q| q.key.clone());
         report.with(|r| {
             let Ok(r) = r else { return };
             let Some(d) = &r.decision else { return };
             if d.guardrails.is_empty() {
                 return;
             }
-            let key = request.with_untracked(|q| q.key.clone());
             tell_page(&DataEvent::Decision(
-                key,
+                key.clone(),
                 full_decision_sentence(d, &r.treatment_label),
             ));
         })

@@ -11,6 +11,13 @@ use crate::data::column_memory;
 use crate::data::data_events::{DataEvent, MappingRequest};
 use crate::data::file_reader::{shared_reader, tell_page};
 
+/// The step's own styles, added with it (the tools module): only visits
+/// that need the step carry them.
+const MAPPING_STYLE: &str = "\
+.mapping-table { border-collapse: collapse; margin: 0.5rem 0; }\
+.mapping-table th, .mapping-table td { padding: 0.25rem 0.75rem 0.25rem 0; text-align: left; }\
+.mapping-table select { font: inherit; padding: 0.3rem; border: 1px solid var(--border); border-radius: 6px; background: var(--panel); color: var(--text); max-width: 100%; }";
+
 /// The form value of a role: its name in JSON, e.g. `pre_revenue`.
 fn role_key(role: ColumnRole) -> &'static str {
     role.name()
@@ -105,6 +112,7 @@ pub fn ColumnMappingForm(
                         </p>
                     }
                 })}
+                <style>{MAPPING_STYLE}</style>
                 <table class="mapping-table">
                     <thead><tr><th scope="col">"Column in your file"</th><th scope="col">"Holds"</th></tr></thead>
                     <tbody>{rows}</tbody>

@@ -68,21 +68,6 @@ pub fn headline_roi(report: &Report) -> String {
     }
 }
 
-/// The primary metric the benefit rests on, and where its money value
-/// comes from: measured, typed, or assumed.
-pub fn value_source(report: &Report) -> String {
-    use uplift_engine::headline::ValueBasis;
-    let h = &report.headline;
-    let metric = &h.metric;
-    let basis = match h.value {
-        ValueBasis::Revenue => "valued at measured revenue",
-        ValueBasis::OrderValue => "valued at step 2's order value",
-        ValueBasis::Typed => "valued at your value",
-        ValueBasis::Needed => "not yet valued",
-    };
-    format!("{metric}, {basis}")
-}
-
 /// " Assumed (the demo's values, still unchanged in step 2): margin, reach."
 pub fn assumed_text(report: &Report) -> String {
     let names: Vec<&str> = report.headline.assumed.iter().map(|a| a.label()).collect();
@@ -221,7 +206,7 @@ pub fn InvestmentResults(report: Arc<Report>) -> impl IntoView {
                 if roi.quasi_experimental { "the difference-in-differences uplift, quasi-experimental: a launch without a control group" } else { "the measured uplift" },
                 format::signed_percent(roi.uplift.mean, 1),
                 format::percent(roi.uplift.std_error, 1),
-                value_source(&report),
+                report.headline.metric,
                 format::money(b.retention.0),
                 format::money(b.savings.0),
                 format::percent(roi.discount_rate, 0),

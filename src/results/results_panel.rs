@@ -88,12 +88,13 @@ pub fn decision_text(r: &Report, full: Option<&str>) -> String {
 
 /// The sentence a budget owner can repeat: the decision and why (`full`:
 /// see [`decision_text`]), the lift in words, then the money — stated as
-/// expected only when the lift is clear, and what was assumed.
-pub fn verdict(r: &Report, full: Option<&str>) -> String {
+/// expected only when the lift is clear, what was assumed, and whether
+/// the data is the built-in demo's.
+pub fn verdict(r: &Report, full: Option<&str>, demo: bool) -> String {
     let h = &r.headline;
     if h.control_assumed {
         return format!(
-            "Which arm is the control? No name says so, and {} (the first in the file) is only a guess: choose it below to see the verdict.",
+            "Which arm is the control? No name says so ({} is first in the file): choose it below to see the verdict.",
             h.control_label
         );
     }
@@ -185,7 +186,12 @@ pub fn verdict(r: &Report, full: Option<&str>) -> String {
         let names: Vec<&str> = h.assumed.iter().map(|a| a.label()).collect();
         format!(" Assumed: {}.", names.join(", "))
     };
-    format!("{decision}{lift_part}{money_part}{assumed}")
+    let demo = if demo {
+        " These are the demo's numbers: paste or drop your export in step 1."
+    } else {
+        ""
+    };
+    format!("{decision}{lift_part}{money_part}{assumed}{demo}")
 }
 
 /// `Revenue per user is better` → `revenue per user is better`, unless the
@@ -613,7 +619,7 @@ mod tests {
     #[test]
     fn demo_verdict_leads_with_the_decision_and_names_what_is_assumed() {
         let r = crate::charts::demo_report();
-        let v = verdict(&r, None);
+        let v = verdict(&r, None, true);
         assert!(
             v.starts_with("Ship personalized: revenue per user is better (p < 0.05). Compared with control, personalized lifts revenue per user by "),
             "{v}"
@@ -622,7 +628,10 @@ mod tests {
         assert!(v.contains("With $114,000 of cost, expected ROI is"), "{v}");
         assert!(v.contains("chance ROI > 0"), "{v}");
         assert!(v.contains("payback in month 2"), "{v}");
-        assert!(v.ends_with("Assumed: margin, reach, costs."), "{v}");
+        assert!(
+            v.contains(" Assumed: margin, reach, costs. These are the demo's numbers"),
+            "{v}"
+        );
     }
 
     #[test]
@@ -632,7 +641,7 @@ mod tests {
         let Ok(r) = uplift_engine::analyze(&s) else {
             panic!("the survey reads")
         };
-        let v = verdict(&r, None);
+        let v = verdict(&r, None, false);
         assert!(
             v.starts_with("Keep running: yes has not changed significantly yet."),
             "{v}"
@@ -643,7 +652,7 @@ mod tests {
         let Ok(r) = uplift_engine::analyze(&s) else {
             panic!("the survey reads")
         };
-        let v = verdict(&r, None);
+        let v = verdict(&r, None, false);
         assert!(
             v.contains("If the observed lift holds, ROI would be"),
             "{v}"
@@ -658,6 +667,6 @@ mod tests {
         let Ok(r) = uplift_engine::analyze(&s) else {
             panic!("the promotions read")
         };
-        assert!(verdict(&r, None).starts_with("Which arm is the control?"));
+        assert!(verdict(&r, None, false).starts_with("Which arm is the control?"));
     }
 }

@@ -34,18 +34,17 @@ pub fn Summary() -> impl IntoView {
                     }
                     .into_any(),
                     Some(r) => view! {
-                        <p class="verdict" id="verdict">{verdict(r, full().as_deref())}</p>
+                        <p class="verdict" id="verdict">{verdict(
+                            r,
+                            full().as_deref(),
+                            state.scenario.with(|s| s.data == uplift_engine::scenario::DEMO_DATA),
+                        )}</p>
                         {(!r.headline.control_assumed).then(|| key_figures(r, full().as_deref()))}
                     }
                     .into_any(),
                 })}
             </div>
             <crate::results::verdict_choices_slot::VerdictChoicesSlot/>
-            {move || state.scenario.with(|s| s.data == uplift_engine::scenario::DEMO_DATA).then(|| view! {
-                <p class="hint" id="demo-note">
-                    "These are the demo experiment's numbers: paste or drop your export in step 1."
-                </p>
-            })}
             <p class="edit-links">
                 <a class="button secondary" href="#data">"Edit data"</a>
                 <a class="button secondary" href="#investment">"Edit costs"</a>

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use uplift_engine::decision::{analyze_metrics, Outcome};
-use uplift_engine::headline::{best_arm, every_arm, Arm, ValueBasis};
+use uplift_engine::headline::{arm_label, best_arm, every_arm, Arm, ValueBasis};
 use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::{analyze_experiment, Report, Scenario};
 
@@ -107,7 +107,7 @@ fn control_question(
     let column = request.with_untracked(|r| r.as_ref().and_then(|r| r.variant_column.clone()));
     let names: Vec<(String, String)> = std::iter::once((
         report.control.clone(),
-        report.headline.control_label.clone(),
+        arm_label(&report.control, column.as_deref()),
     ))
     .chain(arms.iter().map(|a| (a.name.clone(), a.label.clone())))
     .collect();
@@ -141,6 +141,9 @@ fn every_arm_view(
     arms: &[Arm],
 ) -> impl IntoView {
     let h = &report.headline;
+    // The data came as sums, whose variant column is called "variant".
+    let column = request.with_untracked(|r| r.as_ref().and_then(|r| r.variant_column.clone()));
+    let control = arm_label(&report.control, column.as_deref());
     let best = best_arm(arms).map(|a| a.name.clone());
     let rows = arms
         .iter()
@@ -175,7 +178,7 @@ fn every_arm_view(
         .collect_view();
     view! {
         <div class="every-arm" id="every-arm">
-            <p class="field-label">{format!("Every arm against {} on {}", h.control_label, h.metric)}</p>
+            <p class="field-label">{format!("Every arm against {control} on {}", h.metric)}</p>
             <ul>{rows}</ul>
             <p class="arm-choice">
                 <label for="treatment-arm" class="field-label">"The investment case and the segments use"</label>

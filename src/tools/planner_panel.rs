@@ -16,6 +16,12 @@ fn parse_count(text: &str) -> Option<f64> {
     uplift_engine::decimal::parse_f64(&text.trim().replace([',', ' ', '_'], ""))
 }
 
+/// The planner's own styles, added with it (the tools module).
+const PLANNER_STYLE: &str = "\
+.planner-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: 0 1rem; }\
+.planner-grid .field-label { min-height: 2.9em; display: flex; align-items: flex-end; }\
+.plan-result { font-weight: 600; margin: 0.6rem 0 0; }";
+
 /// A planner input typed as a percentage and held as a fraction.
 #[component]
 fn PercentField(
@@ -91,6 +97,7 @@ pub fn PlannerPanel() -> impl IntoView {
     view! {
         <section class="panel planner" id="planner" aria-labelledby="planner-title">
             <h2 id="planner-title">"Plan the next test"</h2>
+            <style>{PLANNER_STYLE}</style>
             <div class="planner-grid">
                 <PercentField id="plan-baseline" label="Baseline conversion rate"
                     value=Signal::derive(baseline) on_change=Callback::new(move |v| baseline_typed.set(Some(v)))/>

@@ -39,6 +39,21 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     // Editing inside the frame still works and the height follows.
     await frame.getByLabel('Amount of cost line 2').fill('90000');
     await frame.locator('#total-cost').filter({ hasText: '$174,000' }).waitFor();
+    // A new, empty cost line changes no result, only the page's height: the
+    // frame still fits it (the page reports every change of its size).
+    const fits = () => page.evaluate(() => {
+      const f = document.getElementById('uplift-roi');
+      return { styled: parseFloat(f.style.height), inner: f.contentDocument.documentElement.scrollHeight };
+    });
+    const before = await fits();
+    await frame.locator('#add-cost').click();
+    await page.waitForFunction((h) => document.getElementById('uplift-roi').contentDocument.documentElement.scrollHeight > h, before.inner);
+    await page.waitForFunction(() => {
+      const f = document.getElementById('uplift-roi');
+      return Math.abs(parseFloat(f.style.height) - f.contentDocument.documentElement.scrollHeight) <= 4;
+    }, null, { timeout: 5_000 }).catch(() => {});
+    const after = await fits();
+    assert.ok(Math.abs(after.styled - after.inner) <= 4, `after a cost line: iframe ${after.styled}px vs content ${after.inner}px`);
     // Scrolling the host page to the charts loads them in the frame, from
     // under the sub-path.
     await frame.locator('#forest-chart').scrollIntoViewIfNeeded();

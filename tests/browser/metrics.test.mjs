@@ -79,6 +79,13 @@ test('Cookie Cats: every metric column is compared, the numbers are the referenc
     assert.equal(cells[1].trim(), signed(ni.estimate));
     assert.equal(cells[2].trim(), signed(ni.lower_bound));
     assert.equal(cells[3].trim(), pValue(ni.p_value));
+    // No arm is named like a control: the verdict asks; once gate_30 is
+    // chosen, its first words are the decision above, guardrail included.
+    assert.match(await page.locator('#verdict').innerText(), /^Which arm is the control\?/);
+    await page.locator('#control-question').selectOption('gate_30');
+    await page.locator('#verdict:has-text("Don\'t ship gate_40: ")').waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('#decision .decision-outcome').innerText(), /^Don't ship — decided on retention_7/);
+    assert.equal(await page.locator('#key-decision').innerText(), "Don't ship gate_40");
     // The choice is part of the scenario: it survives a reload.
     await page.reload();
     await page.locator('#decision:has-text("Don\'t ship")').waitFor({ timeout: 15_000 });

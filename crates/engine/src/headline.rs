@@ -111,7 +111,14 @@ impl Assumed {
 pub fn assumed_inputs(scenario: &Scenario, basis: ValueBasis) -> Vec<Assumed> {
     let (a, demo) = (&scenario.assumptions, Assumptions::default());
     let mut out = Vec::new();
-    if basis == ValueBasis::OrderValue && a.average_order_value == demo.average_order_value {
+    // The order value, or a unit of the primary metric valued at the
+    // demo's order value ("Value it at the order value").
+    let demo_value = match basis {
+        ValueBasis::OrderValue => Some(a.average_order_value),
+        ValueBasis::Typed => a.metric_value,
+        _ => None,
+    };
+    if demo_value == Some(demo.average_order_value) {
         out.push(Assumed::OrderValue);
     }
     if a.gross_margin == demo.gross_margin {
@@ -341,6 +348,12 @@ mod tests {
             s.assumptions.metric_value = Some(crate::units::Money(2.0))
         });
         assert_eq!(valued.headline.value, ValueBasis::Typed);
+        assert!(!valued.headline.assumed.contains(&Assumed::OrderValue));
+        // Valued at the demo's order value: still an assumption.
+        let confirmed = report(survey, |s| {
+            s.assumptions.metric_value = Some(crate::units::Money(80.0))
+        });
+        assert!(confirmed.headline.assumed.contains(&Assumed::OrderValue));
         // 100,000 users × 6.6% × $2 × 40% margin × the relative lift.
         let lift = valued
             .primary_vs_control()
