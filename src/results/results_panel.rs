@@ -90,7 +90,7 @@ pub fn decision_text(r: &Report, full: Option<&str>) -> String {
 /// see [`decision_text`]), the lift in words, then the money — stated as
 /// expected only when the lift is clear, what was assumed, and whether
 /// the data is the built-in demo's.
-pub fn verdict(r: &Report, full: Option<&str>, demo: bool) -> String {
+pub fn verdict(r: &Report, full: Option<&str>) -> String {
     let h = &r.headline;
     if h.control_assumed {
         return format!(
@@ -186,7 +186,7 @@ pub fn verdict(r: &Report, full: Option<&str>, demo: bool) -> String {
         let names: Vec<&str> = h.assumed.iter().map(|a| a.label()).collect();
         format!(" Assumed: {}.", names.join(", "))
     };
-    let demo = if demo {
+    let demo = if h.demo {
         " These are the demo's numbers: paste or drop your export in step 1."
     } else {
         ""
@@ -619,7 +619,7 @@ mod tests {
     #[test]
     fn demo_verdict_leads_with_the_decision_and_names_what_is_assumed() {
         let r = crate::charts::demo_report();
-        let v = verdict(&r, None, true);
+        let v = verdict(&r, None);
         assert!(
             v.starts_with("Ship personalized: revenue per user is better (p < 0.05). Compared with control, personalized lifts revenue per user by "),
             "{v}"
@@ -641,7 +641,7 @@ mod tests {
         let Ok(r) = uplift_engine::analyze(&s) else {
             panic!("the survey reads")
         };
-        let v = verdict(&r, None, false);
+        let v = verdict(&r, None);
         assert!(
             v.starts_with("Keep running: yes has not changed significantly yet."),
             "{v}"
@@ -652,7 +652,7 @@ mod tests {
         let Ok(r) = uplift_engine::analyze(&s) else {
             panic!("the survey reads")
         };
-        let v = verdict(&r, None, false);
+        let v = verdict(&r, None);
         assert!(
             v.contains("If the observed lift holds, ROI would be"),
             "{v}"
@@ -667,6 +667,6 @@ mod tests {
         let Ok(r) = uplift_engine::analyze(&s) else {
             panic!("the promotions read")
         };
-        assert!(verdict(&r, None, false).starts_with("Which arm is the control?"));
+        assert!(verdict(&r, None).starts_with("Which arm is the control?"));
     }
 }

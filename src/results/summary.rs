@@ -34,11 +34,7 @@ pub fn Summary() -> impl IntoView {
                     }
                     .into_any(),
                     Some(r) => view! {
-                        <p class="verdict" id="verdict">{verdict(
-                            r,
-                            full().as_deref(),
-                            state.scenario.with(|s| s.data == uplift_engine::scenario::DEMO_DATA),
-                        )}</p>
+                        <p class="verdict" id="verdict">{verdict(r, full().as_deref())}</p>
                         {(!r.headline.control_assumed).then(|| key_figures(r, full().as_deref()))}
                     }
                     .into_any(),

@@ -165,6 +165,9 @@ pub struct Headline {
     pub guardrails: bool,
     pub value: ValueBasis,
     pub assumed: Vec<Assumed>,
+    /// The data is the built-in demo experiment (read from its sums, so a
+    /// report made again from them says the same).
+    pub demo: bool,
 }
 
 /// Every arm but the control against the control, in the report's order

@@ -483,6 +483,8 @@ fn headline(
         guardrails: scenario.analysis.metrics.has_guardrails(),
         value,
         assumed: crate::headline::assumed_inputs(scenario, value),
+        demo: crate::ingest::parse_experiment(crate::scenario::DEMO_DATA)
+            .is_ok_and(|demo| demo.variants == experiment.variants),
     }
 }
 
