@@ -229,25 +229,36 @@ pub fn to_csv(records: &[Vec<String>]) -> String {
 }
 
 fn csv_field(text: &str) -> String {
-    // A variant name such as "=HYPERLINK(…)" would run as a formula in a
-    // spreadsheet; a leading apostrophe keeps it text. Signed numbers such
-    // as "+30.0%" or "-$1,200" stay as they are.
-    let numeric_sign = |rest: &str| {
-        rest.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '$' | '€' | '£'))
-    };
-    let mut chars = text.chars();
-    let guarded = match chars.next() {
-        Some('=' | '@' | '\t' | '\r') => format!("'{text}"),
-        Some('+' | '-' | '−') if !numeric_sign(chars.as_str()) => format!("'{text}"),
-        _ => text.to_string(),
-    };
+    // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as
+    // a formula, so "-1+1+cmd|' /C calc'!A0" as a variant name would run
+    // there; a leading apostrophe keeps it text. Only a cell that is wholly
+    // a signed number, percentage or amount ("+30.0%", "−$1,200") is left
+    // as it is (OWASP, "CSV Injection").
+    let guarded =
+        if text.starts_with(['=', '+', '-', '−', '@', '\t', '\r']) && !is_signed_number(text) {
+            format!("'{text}")
+        } else {
+            text.to_string()
+        };
     if guarded.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
     }
+}
+
+/// Whether `text` is, as a whole, a sign, then digits with grouping and
+/// decimal marks, with at most a currency sign before and a currency sign,
+/// "%" or "pp" after.
+fn is_signed_number(text: &str) -> bool {
+    let body = text.trim_start_matches(['+', '-', '−']);
+    let body = body.trim_start_matches(['$', '€', '£', '¥']);
+    let body = body.trim_end_matches(['%', '$', '€', '£', '¥', 'p', ' ', '\u{a0}']);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, ',' | '.' | '\'' | ' ' | '\u{a0}' | '\u{202f}')
+        })
+        && text.chars().count() - body.chars().count() <= 4
 }
 
 #[cfg(test)]
@@ -276,6 +287,31 @@ mod tests {
         assert_eq!(csv_field("−$1,200"), "\"−$1,200\"");
         assert_eq!(csv_field("—"), "—");
         assert_eq!(csv_field(""), "");
+        assert_eq!(csv_field("+1.2 pp"), "+1.2 pp");
+        assert_eq!(csv_field("-1.234,5 €"), "-1.234,5 €");
+        assert_eq!(csv_field("+16.5% to +57.0%"), "'+16.5% to +57.0%");
+    }
+
+    #[test]
+    fn csv_keeps_owasp_payloads_as_text() {
+        for payload in [
+            "-1+1+cmd|' /C calc'!A0",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3+HYPERLINK(\"http://evil\",\"x\")",
+            "=cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\t=1+1",
+            "\r=1+1",
+            "-1-1",
+            "+1%+1",
+            "−5$+cmd",
+        ] {
+            let field = csv_field(payload);
+            let cell = field.strip_prefix('"').map_or(field.clone(), |f| {
+                f.trim_end_matches('"').replace("\"\"", "\"")
+            });
+            assert!(cell.starts_with('\''), "{payload} went out as {field}");
+        }
     }
 
     #[test]

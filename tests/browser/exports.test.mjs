@@ -329,3 +329,39 @@ test('charts at 360 and 1440 px', async () => {
     }
   }
 });
+
+test('names that a spreadsheet would run as formulas leave every CSV export as text', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  // OWASP's CSV-injection payloads as arm names (the CSV quoting doubles
+  // the quotes inside them).
+  const payloads = [
+    "-1+1+cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    '-2+3+HYPERLINK("http://evil","x")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+  ];
+  const quote = (s) => `"${s.replace(/"/g, '""')}"`;
+  const data = ['variant,users,conversions,orders,revenue,revenue_sq', 'control,24000,480,516,41280,5640000',
+    ...payloads.map((p, i) => `${quote(p)},24000,${500 + 30 * i},${530 + 30 * i},${42000 + 900 * i},${5700000 + 90000 * i}`)].join('\n');
+  try {
+    await page.locator('#data-input').fill(data);
+    await page.locator('#conversion-table tbody tr:nth-child(5)').waitFor();
+    const tables = await page.locator('#results table.data-table').evaluateAll((ts) => ts.map((t) => t.id));
+    assert.ok(tables.length >= 5, tables.join());
+    const formulaStart = /^[=+\-−@\t\r]/;
+    const wholeNumber = /^[+\-−]?[$€£¥]?\d[\d,.'\u00a0\u202f ]*(%|pp| ?[$€£¥])?$/;
+    let named = 0;
+    for (const id of tables) {
+      const button = page.locator(`#${id}`).locator('xpath=ancestor::div[contains(@class, "table-wrap")]/following-sibling::div[1]').getByRole('button', { name: /as CSV$/ });
+      const records = parseCsv((await download(page, button)).bytes.toString('utf8').replace(/^\uFEFF/, ''));
+      for (const cell of records.flat()) {
+        assert.ok(!formulaStart.test(cell) || wholeNumber.test(cell), `${id}: ${JSON.stringify(cell)} would run as a formula`);
+      }
+      named += records.flat().filter((c) => payloads.some((p) => c === `'${p}`)).length;
+    }
+    assert.ok(named >= payloads.length, `the payloads are in the exports, kept as text (${named})`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
