@@ -126,28 +126,35 @@ impl AppState {
         // Copying the text to compare it is far cheaper than reading it.
         let data: Memo<(String, ColumnMapping)> =
             Memo::new(move |_| scenario.with(|s| (s.data.clone(), s.columns.clone())));
-        let experiment = Memo::new(move |_| {
-            data.with(|(text, columns)| parse_experiment_with(text, columns).map(Arc::new))
-        });
-        let analysis = Memo::new(move |_| {
-            let experiment = experiment.get();
-            scenario.with(|s| {
-                // Views showing the report render after this memo: they
-                // write numbers in the scenario's locale and currency.
-                crate::platform::format::set_display(&s.display.locale, &s.display.currency);
-                // Invalid inputs are reported before unreadable data, as
-                // the engine's `analyze` does.
-                s.validate()?;
-                // Shared, not copied, by every view that shows it.
-                let experiment = experiment?;
-                analyze_experiment(s, &experiment).map(Arc::new)
-            })
-        });
-        let shown = Memo::new(
+        let experiment = Memo::new_with_compare(
+            move |_| {
+                data.with(|(text, columns)| parse_experiment_with(text, columns).map(Arc::new))
+            },
+            new_result,
+        );
+        let analysis = Memo::new_with_compare(
+            move |_| {
+                let experiment = experiment.get();
+                scenario.with(|s| {
+                    // Views showing the report render after this memo: they
+                    // write numbers in the scenario's locale and currency.
+                    crate::platform::format::set_display(&s.display.locale, &s.display.currency);
+                    // Invalid inputs are reported before unreadable data, as
+                    // the engine's `analyze` does.
+                    s.validate()?;
+                    // Shared, not copied, by every view that shows it.
+                    let experiment = experiment?;
+                    analyze_experiment(s, &experiment).map(Arc::new)
+                })
+            },
+            new_result,
+        );
+        let shown = Memo::new_with_compare(
             move |prev: Option<&Option<Arc<Report>>>| match analysis.get() {
                 Ok(report) => Some(report),
                 Err(_) => prev.cloned().flatten(),
             },
+            |old, new| !matches!((old, new), (Some(Some(a)), Some(Some(b))) if Arc::ptr_eq(a, b)),
         );
         AppState {
             scenario,
@@ -173,6 +180,14 @@ impl AppState {
             }),
         }
     }
+}
+
+/// Whether a memo of a shared result has a new value: a new `Arc` is one.
+/// Comparing reports field by field would put about 10 KB of comparison
+/// code into the first download, and a report computed again from changed
+/// inputs almost always differs anyway.
+fn new_result<T, E>(old: Option<&Result<Arc<T>, E>>, new: Option<&Result<Arc<T>, E>>) -> bool {
+    !matches!((old, new), (Some(Ok(a)), Some(Ok(b))) if Arc::ptr_eq(a, b))
 }
 
 impl AppState {

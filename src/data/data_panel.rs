@@ -63,6 +63,7 @@ pub fn DataPanel() -> impl IntoView {
         let id = event_target_value(&ev);
         if let Some(sample) = Sample::from_id(&id) {
             set_data(sample.csv());
+            show_verdict_above();
         }
         if let Some(select) = ev
             .target()
@@ -128,7 +129,10 @@ pub fn DataPanel() -> impl IntoView {
                 <button
                     type="button"
                     class="button secondary"
-                    on:click=move |_| set_data(DEMO_DATA.to_string())
+                    on:click=move |_| {
+                        set_data(DEMO_DATA.to_string());
+                        show_verdict_above();
+                    }
                 >
                     "Load demo data"
                 </button>
@@ -260,5 +264,17 @@ fn DataStatus() -> impl IntoView {
                 }
             })
             .into_any()
+    }
+}
+
+/// On a narrow screen the results sit above step 1, out of sight of the
+/// button just pressed: bring them back into view. (On a wide screen they
+/// are beside it, and the page barely moves.)
+fn show_verdict_above() {
+    if let Some(summary) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("overview"))
+    {
+        summary.scroll_into_view();
     }
 }
