@@ -5,7 +5,9 @@
 //! (`src/column_mapping_slot.rs`).
 
 use leptos::prelude::*;
-use uplift_engine::ingest::{guess_roles, ColumnMapping, ColumnRole};
+use uplift_engine::ingest::{
+    guess_columns, guess_roles, guessed_mapping, ColumnMapping, ColumnRole,
+};
 
 use crate::data::column_memory;
 use crate::data::data_events::{DataEvent, MappingRequest};
@@ -16,6 +18,7 @@ use crate::data::file_reader::{shared_reader, tell_page};
 const MAPPING_STYLE: &str = "\
 .mapping-table { border-collapse: collapse; margin: 0.5rem 0; }\
 .mapping-table th, .mapping-table td { padding: 0.25rem 0.75rem 0.25rem 0; text-align: left; }\
+.mapping-table .why { color: var(--muted); font-size: 0.85rem; }\
 .mapping-table select { font: inherit; padding: 0.3rem; border: 1px solid var(--border); border-radius: 6px; background: var(--panel); color: var(--text); max-width: 100%; }";
 
 /// The form value of a role: its name in JSON, e.g. `pre_revenue`.
@@ -52,6 +55,9 @@ pub fn ColumnMappingForm(
     mapping: Signal<ColumnMapping>,
     file_name: Signal<Option<String>>,
     #[prop(optional, into)] confirm_variant: Signal<Option<String>>,
+    /// Why each column got its guessed role, by position (may be empty).
+    #[prop(optional, into)]
+    reasons: Signal<Vec<String>>,
     on_choose: Callback<(String, ColumnRole)>,
     on_apply: Callback<()>,
 ) -> impl IntoView {
@@ -61,6 +67,7 @@ pub fn ColumnMappingForm(
             return ().into_any();
         }
         let roles = effective_roles(&hs, &mapping.get());
+        let why = reasons.get();
         let rows = hs
             .into_iter()
             .zip(roles)
@@ -87,6 +94,7 @@ pub fn ColumnMappingForm(
                                 }
                             }>{options}</select>
                         </td>
+                        <td class="why">{why.get(i).cloned().unwrap_or_default()}</td>
                     </tr>
                 }
             })
@@ -114,7 +122,7 @@ pub fn ColumnMappingForm(
                 })}
                 <style>{MAPPING_STYLE}</style>
                 <table class="mapping-table">
-                    <thead><tr><th scope="col">"Column in your file"</th><th scope="col">"Holds"</th></tr></thead>
+                    <thead><tr><th scope="col">"Column in your file"</th><th scope="col">"Holds"</th><th scope="col">"Why"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
                 {pending.map(|_| view! {
@@ -145,6 +153,21 @@ pub fn TextColumnMapping(request: RwSignal<MappingRequest>) -> impl IntoView {
     });
     let mapping = Signal::derive(move || request.with(|r| r.columns.clone()));
     let confirm_variant = Signal::derive(move || request.with(|r| r.confirm_variant.clone()));
+    let guesses = Memo::new(move |_| request.with(|r| guess_columns(&r.sample)));
+    let reasons = Signal::derive(move || {
+        guesses.with(|g| g.iter().map(|g| g.reason.clone()).collect::<Vec<_>>())
+    });
+    // Before anyone chose: the roles the values tell are applied at once,
+    // so a file whose columns can be guessed reaches its results without a
+    // question, and the step stays for a one-step correction.
+    Effect::new(move |_| {
+        let untouched = request.with(|r| r.columns.is_empty() && !r.headers.is_empty());
+        let guessed = guesses.with(|g| guessed_mapping(g));
+        if untouched && !guessed.is_empty() && !file_pending.with(Option::is_some) {
+            request.update(|r| r.columns = guessed.clone());
+            tell_page(&DataEvent::Columns(guessed));
+        }
+    });
     let choose = Callback::new(move |(header, role): (String, ColumnRole)| {
         let hs = headers.get_untracked();
         let mut columns = mapping.get_untracked();
@@ -155,7 +178,7 @@ pub fn TextColumnMapping(request: RwSignal<MappingRequest>) -> impl IntoView {
         tell_page(&DataEvent::Columns(columns));
     });
     view! {
-        <ColumnMappingForm headers mapping file_name=Signal::derive(|| None) confirm_variant on_choose=choose on_apply=Callback::new(|()| ())/>
+        <ColumnMappingForm headers mapping file_name=Signal::derive(|| None) confirm_variant reasons on_choose=choose on_apply=Callback::new(|()| ())/>
     }
 }
 

@@ -25,6 +25,9 @@ extern "C" {
     ) -> Result<(), JsValue>;
 }
 
+/// Lines of the data the column step looks at to guess the roles.
+const SAMPLE_LINES: usize = 300;
+
 #[component]
 pub fn ColumnMappingSlot() -> impl IntoView {
     let state = use_app_state();
@@ -46,6 +49,12 @@ pub fn ColumnMappingSlot() -> impl IntoView {
                     headers: header_fields(&s.data),
                     columns: s.columns.clone(),
                     confirm_variant,
+                    sample: s
+                        .data
+                        .lines()
+                        .take(SAMPLE_LINES)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                 }
             } else {
                 MappingRequest::default()

@@ -63,6 +63,10 @@ pub struct MappingRequest {
     /// asked to confirm it.
     #[serde(default)]
     pub confirm_variant: Option<String>,
+    /// The data's first lines, from which the step guesses each column's
+    /// role by its values.
+    #[serde(default)]
+    pub sample: String,
 }
 
 impl MappingRequest {
@@ -117,6 +121,7 @@ mod tests {
             headers: vec!["arm".into()],
             columns,
             confirm_variant: Some("arm".into()),
+            sample: "arm\nA".into(),
         };
         assert_eq!(MappingRequest::from_json(&r.to_json()), r);
         assert_eq!(

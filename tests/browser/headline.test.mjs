@@ -91,14 +91,20 @@ test("the verdict's first words are the Metrics view's decision", async () => {
 test('three arms: the control is asked for, every arm is in the summary, and the segment table names its arm', async () => {
   const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
   try {
-    await page.setInputFiles('#data-file', PROMOTIONS);
-    // "Promotion" is not a name the reader knows: the column step asks.
+    // A public export whose arms neither a header nor a value names
+    // (class types 1, 2, 3): the column step asks, and meanwhile the
+    // results are the demo's, marked as previous.
+    await page.setInputFiles('#data-file', join(ROOT, 'tests', 'data', 'exports_heads', 'qss_star.csv'));
     await page.locator('#column-mapping').waitFor();
-    // Meanwhile the results are the demo's, marked as previous.
     const banner = await page.locator('.summary-body').evaluate((el) => getComputedStyle(el, '::before').content);
     assert.match(banner, /Previous results/);
+    assert.match(await text(page, '#column-mapping'), /classtype: 3 whole-number codes \(1, 2, 3\), a breakdown rather than a metric/);
     await screenshot(page, 'headline-stale-column-step');
-    await page.locator('#column-mapping select').nth(0).selectOption('variant');
+    // "Promotion" is no name the reader knows, but a header of an
+    // experiment's arms with three values: taken as the variant at once,
+    // the step showing why.
+    await page.setInputFiles('#data-file', PROMOTIONS);
+    await page.locator('#column-mapping:has-text("Promotion: 3 values (1, 2, 3), and the header names an experiment\'s arms")').waitFor();
     // No arm is named like a control: the verdict asks which one is.
     await page.locator('#verdict:has-text("Which arm is the control?")').waitFor();
     assert.match(await text(page, '#verdict'), /No name says so \(Promotion 3 is first in the file\)/);
@@ -209,6 +215,73 @@ test('on a 390 px phone in dark mode no chart is lighter than the page', async (
     }
     await page.locator('#forest-chart').scrollIntoViewIfNeeded();
     await screenshot(page, 'headline-390-dark-charts');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every cost field keeps its width and a visible label, and every "?" opens fully on screen', async () => {
+  for (const [width, height] of [[1440, 900], [768, 1024], [390, 844]]) {
+    const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width, height });
+    try {
+      // Each cost line's fields show their whole value and say what they are.
+      const fields = await page.locator('.cost-table tbody tr').first().locator('td').evaluateAll((tds) =>
+        tds.map((td) => {
+          const field = td.querySelector('input, select');
+          const label = getComputedStyle(td, '::before').content;
+          return { kind: field?.className || field?.tagName, width: field?.getBoundingClientRect().width ?? 0, fits: field ? field.scrollWidth <= field.clientWidth + 1 : true, label };
+        }));
+      for (const f of fields.filter((f) => f.kind && f.kind !== 'BUTTON')) {
+        assert.ok(f.width >= 90, `${width}px: ${JSON.stringify(f)}`);
+      }
+      const amount = fields.find((f) => f.kind === 'cost-amount');
+      assert.ok(amount.fits, `${width}px: the amount is cut: ${JSON.stringify(amount)}`);
+      const headerShown = await page.locator('.cost-table thead').isVisible();
+      if (!headerShown) {
+        assert.deepEqual(fields.slice(2, 5).map((f) => f.label), ['"Amount ($)"', '"Paid"', '"From month"']);
+      }
+      // A term's explanation opens on screen and on top of everything, its
+      // four corners the tip's own.
+      const clipped = [];
+      const buttons = page.locator('#overview .term-info:visible, #investment-case .term-info:visible');
+      const n = await buttons.count();
+      assert.ok(n >= 3, `${width}px: ${n} terms`);
+      for (let i = 0; i < n; i += 1) {
+        const b = buttons.nth(i);
+        await b.scrollIntoViewIfNeeded();
+        await b.focus();
+        const seen = await b.evaluate((el) => {
+          const tip = el.nextElementSibling;
+          const t = tip.getBoundingClientRect();
+          const corners = [[t.left + 8, t.top + 8], [t.right - 8, t.top + 8], [t.left + 8, t.bottom - 8], [t.right - 8, t.bottom - 8]];
+          return { name: el.getAttribute('aria-label'), ok: corners.every(([x, y]) => tip.contains(document.elementFromPoint(x, y))) };
+        });
+        if (!seen.ok) clipped.push(seen.name);
+      }
+      assert.deepEqual(clipped, [], `${width}px`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('on a phone, loading the demo or a sample brings the verdict into view', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 390, height: 844 });
+  try {
+    const inView = () => page.locator('#verdict').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.top < innerHeight;
+    });
+    await page.getByRole('button', { name: 'Load demo data' }).scrollIntoViewIfNeeded();
+    assert.equal(await inView(), false, 'the button is below the verdict');
+    await page.getByRole('button', { name: 'Load demo data' }).click();
+    await page.waitForFunction(() => { const r = document.querySelector('#verdict').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; });
+    await page.locator('#sample-select').scrollIntoViewIfNeeded();
+    assert.equal(await inView(), false);
+    await page.locator('#sample-select').selectOption({ index: 1 });
+    await page.waitForFunction(() => { const r = document.querySelector('#verdict').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -715,6 +715,7 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, String> {
     for col in args.metric {
         scenario.columns.insert(col, ColumnRole::Metric);
     }
+    scenario.columns = columns_with_guesses(&scenario.data, &scenario.columns);
     let mut plan = scenario
         .analysis
         .metrics
@@ -818,6 +819,23 @@ fn sql(args: SqlArgs) -> Result<String, String> {
         uplift_engine::warehouse::warehouse_sql(args.dialect, &query).map_err(|e| e.to_string())?;
     // `main` adds the final newline.
     Ok(text.trim_end().to_string())
+}
+
+/// The roles the file is read with: the guesses from its header and first
+/// rows, overridden by the flags and the scenario; each printed to stderr
+/// with its reason.
+fn columns_with_guesses(data: &str, chosen: &ColumnMapping) -> ColumnMapping {
+    use uplift_engine::ingest::{guess_columns, guessed_mapping};
+    let guesses = guess_columns(data);
+    let mut columns = guessed_mapping(&guesses);
+    columns.extend(chosen.iter().map(|(h, r)| (h.clone(), *r)));
+    for g in &guesses {
+        match chosen.get(&g.header) {
+            Some(role) => eprintln!("column {}: {} (chosen)", g.header, role.label()),
+            None => eprintln!("column {}: {} ({})", g.header, g.role.label(), g.reason),
+        }
+    }
+    columns
 }
 
 fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<String, String> {

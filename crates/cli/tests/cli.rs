@@ -824,3 +824,41 @@ fn cohorts_leave_the_weeks_a_cohort_is_too_young_for_empty() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn analyze_guesses_the_columns_from_their_values_and_says_so() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/exports_heads/adsmart_ab.csv"
+    );
+    let (ok, out, err) = run(&["analyze", file]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(
+            "column experiment: Variant (group, arm) (experiment: 2 values, one is 'control')"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "column auction_id: Not used (auction_id: an id or a name, not a measurement)"
+        ),
+        "{err}"
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["control"], "control");
+    let metrics: Vec<&str> = v["column_metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(metrics, ["yes", "no"]);
+    // A flag overrides the guess, and says so.
+    let (ok, _, err) = run(&["analyze", file, "--metric", "hour"]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("column hour: Metric (numbers or yes/no) (chosen)"),
+        "{err}"
+    );
+}

@@ -61,7 +61,7 @@ impl ColumnRole {
     pub fn label(self) -> &'static str {
         match self {
             ColumnRole::Variant => "Variant (group, arm)",
-            ColumnRole::Segment => "Segment (summed over)",
+            ColumnRole::Segment => "Segment (a breakdown)",
             ColumnRole::Users => "Users per row (aggregated data)",
             ColumnRole::Conversions => "Conversions per row (aggregated data)",
             ColumnRole::Converted => "Converted yes/no (one row per user)",
@@ -194,8 +194,9 @@ impl Columns {
         let mut index: Vec<(ColumnRole, usize)> = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if let Some(&role) = mapping.get(h) {
+                // Any number of columns can be segments; other roles have one.
                 if !matches!(role, ColumnRole::Ignore | ColumnRole::Metric)
-                    && !index.iter().any(|&(r, _)| r == role)
+                    && (role == ColumnRole::Segment || !index.iter().any(|&(r, _)| r == role))
                 {
                     index.push((role, i));
                 }

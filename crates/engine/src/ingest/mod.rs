@@ -19,6 +19,7 @@ mod decode;
 mod metric_columns;
 pub(crate) mod named;
 mod numbers;
+mod profile;
 mod reader;
 mod users;
 
@@ -29,6 +30,7 @@ pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
 };
 pub(crate) use numbers::parse_bool;
+pub use profile::{guess_columns, guessed_mapping, CellKind, ColumnGuess, SAMPLE_ROWS};
 pub(crate) use reader::header_line;
 pub use reader::{ExperimentReader, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
 pub use users::{user_checks, without_repeated_users, UserChecks, WithoutRepeats};
