@@ -217,7 +217,7 @@ mod worker {
                 horizon,
                 confidence,
             } => {
-                use uplift_engine::survival::{read_groups, retention};
+                use uplift_engine::survival::{default_horizon, read_groups, retention};
                 let groups = read_groups(&text, &duration, &event, group.as_deref())
                     .map_err(|e| e.to_string())?;
                 drop(text);
@@ -226,10 +226,7 @@ mod worker {
                 let horizon = if horizon > 0.0 {
                     horizon
                 } else {
-                    groups
-                        .iter()
-                        .map(|g| g.durations.iter().copied().fold(0.0_f64, f64::max))
-                        .fold(f64::INFINITY, f64::min)
+                    default_horizon(&groups)
                 };
                 let mut report =
                     retention(&groups, horizon, confidence).map_err(|e| e.to_string())?;

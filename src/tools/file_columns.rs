@@ -1,18 +1,7 @@
-//! Choosing a file's columns in the tools: guessing each role from the
-//! headers, and the select that offers the file's columns for one role.
+//! Choosing a file's columns in the tools: the select that offers the
+//! file's columns for one role (the engine guesses them: `ingest::analysis_columns`).
 
 use leptos::prelude::*;
-
-/// The first header containing one of `words` (case-insensitive) and not
-/// in `taken`.
-pub fn guess(headers: &[String], words: &[&str], taken: &[String]) -> Option<String> {
-    words.iter().find_map(|w| {
-        headers
-            .iter()
-            .find(|h| h.to_lowercase().contains(w) && !taken.contains(h))
-            .cloned()
-    })
-}
 
 /// A select of the file's columns bound to `signal` ("" for none when
 /// `optional` names that choice).

@@ -20,7 +20,7 @@ use crate::charts::time_charts::{
 };
 use crate::platform::format;
 use crate::tools::analysis_protocol::{AnalysisMessage, AnalysisRequest, AnalysisResult};
-use crate::tools::file_columns::{column_select, guess};
+use crate::tools::file_columns::column_select;
 use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, chart_width, headers_of};
 
@@ -247,34 +247,11 @@ fn TimelineSection() -> impl IntoView {
     ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
-            let d = guess(h, &["date", "time", "day", "exposed"], &[]).unwrap_or_default();
-            let v = guess(
-                h,
-                &["variant", "group", "arm", "version"],
-                std::slice::from_ref(&d),
-            )
-            .unwrap_or_default();
-            let n = guess(h, &["users"], &[d.clone(), v.clone()]);
-            let taken: Vec<String> = [Some(d.clone()), Some(v.clone()), n.clone()]
-                .into_iter()
-                .flatten()
-                .collect();
-            let m = guess(
-                h,
-                &["conver", "revenue", "retention", "purchase", "click"],
-                &taken,
-            )
-            .or_else(|| {
-                h.iter()
-                    .rev()
-                    .find(|c| !taken.contains(c) && !c.to_lowercase().contains("id"))
-                    .cloned()
-            })
-            .unwrap_or_default();
-            date.set(d);
-            variant.set(v);
-            metric.set(m);
-            users.set(n.unwrap_or_default());
+            let g = uplift_engine::ingest::timeline_columns(h);
+            date.set(g.date);
+            variant.set(g.variant);
+            metric.set(g.metric);
+            users.set(g.users.unwrap_or_default());
         });
     };
     let run = move |_| {
@@ -453,23 +430,10 @@ fn RetentionSection() -> impl IntoView {
     ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
-            let d = guess(h, &["duration", "tenure", "days", "weeks", "time"], &[]);
-            let d = d.or_else(|| h.first().cloned()).unwrap_or_default();
-            let e = guess(
-                h,
-                &["event", "churn", "status", "observed", "dead", "death"],
-                std::slice::from_ref(&d),
-            )
-            .or_else(|| h.get(1).cloned())
-            .unwrap_or_default();
-            let g = guess(
-                h,
-                &["variant", "group", "arm", "treat", "sex"],
-                &[d.clone(), e.clone()],
-            );
-            duration.set(d);
-            event.set(e);
-            group.set(g.unwrap_or_default());
+            let g = uplift_engine::ingest::retention_columns(h);
+            duration.set(g.duration);
+            event.set(g.event);
+            group.set(g.group.unwrap_or_default());
         });
     };
     let run = move |_| {
@@ -704,27 +668,12 @@ fn CohortSection() -> impl IntoView {
     ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
-            let s = guess(h, &["signup", "start", "first", "joined", "created"], &[])
-                .or_else(|| h.first().cloned())
-                .unwrap_or_default();
-            let taken = std::slice::from_ref(&s);
-            let e = guess(h, &["last", "end", "churn_date", "seen"], taken);
-            let d = guess(h, &["duration", "tenure", "days"], taken);
-            let ev = guess(h, &["event", "churned", "churn", "status"], taken);
-            let v = guess(h, &["variant", "group", "arm", "treat"], taken);
-            start.set(s);
-            end.set(e.clone().unwrap_or_default());
-            duration.set(if e.is_some() {
-                String::new()
-            } else {
-                d.unwrap_or_default()
-            });
-            event.set(if e.is_some() {
-                String::new()
-            } else {
-                ev.unwrap_or_default()
-            });
-            variant.set(v.unwrap_or_default());
+            let g = uplift_engine::ingest::cohort_columns(h);
+            start.set(g.start);
+            end.set(g.end.unwrap_or_default());
+            duration.set(g.duration.unwrap_or_default());
+            event.set(g.event.unwrap_or_default());
+            variant.set(g.variant.unwrap_or_default());
         });
     };
     let run = move |_| {
@@ -894,34 +843,12 @@ fn DidSection() -> impl IntoView {
     ]);
     let on_file = move |ev| {
         a.choose(ev, move |h| {
-            let t = guess(h, &["treat", "grant", "near", "pilot"], &[]).unwrap_or_default();
-            let p = guess(
-                h,
-                &["period", "year", "week", "month", "date"],
-                std::slice::from_ref(&t),
-            );
-            let u = guess(
-                h,
-                &["unit", "store", "region", "firm", "code", "id"],
-                std::slice::from_ref(&t),
-            );
-            let after = guess(h, &["post", "after"], std::slice::from_ref(&t));
-            let taken: Vec<String> = [Some(t.clone()), p.clone(), u.clone(), after.clone()]
-                .into_iter()
-                .flatten()
-                .collect();
-            let o = guess(
-                h,
-                &["outcome", "sales", "revenue", "price", "hours", "value"],
-                &taken,
-            )
-            .or_else(|| h.iter().find(|c| !taken.contains(c)).cloned())
-            .unwrap_or_default();
-            outcome.set(o);
-            treated.set(t);
-            unit.set(u.unwrap_or_default());
-            period.set(p.unwrap_or_default());
-            post.set(after.unwrap_or_default());
+            let g = uplift_engine::ingest::panel_columns(h);
+            outcome.set(g.outcome);
+            treated.set(g.treated);
+            unit.set(g.unit.unwrap_or_default());
+            period.set(g.period.unwrap_or_default());
+            post.set(g.post.unwrap_or_default());
         });
     };
     let run = move |_| {
@@ -1117,22 +1044,4 @@ fn DidOffer(report: DidReport, source: String, outcome: String) -> impl IntoView
             <p class="status ok" role="status" id="did-sent">"Sent: the investment case now rests on this launch's effect."</p>
         })}
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::tools::file_columns::guess;
-
-    #[test]
-    fn columns_are_guessed_by_name_once() {
-        let h: Vec<String> = ["firm", "year", "grant", "hrsemp"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            guess(&h, &["treat", "grant"], &[]).as_deref(),
-            Some("grant")
-        );
-        assert_eq!(guess(&h, &["year"], &["year".to_string()]), None);
-    }
 }

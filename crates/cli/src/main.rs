@@ -57,14 +57,15 @@ enum Command {
         /// One row per user ('-' for standard input)
         file: String,
         /// The model's score (predicted uplift or propensity): higher first
+        /// (default: a column named like a score)
         #[arg(long, value_name = "COLUMN")]
-        score: String,
-        /// Treated or not: 1/0, true/false or yes/no
+        score: Option<String>,
+        /// Treated or not: 1/0, true/false or yes/no (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        treatment: String,
-        /// The response: 1/0, true/false or yes/no
+        treatment: Option<String>,
+        /// The response: 1/0, true/false or yes/no (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        outcome: String,
+        outcome: Option<String>,
         /// Bins of the score for the uplift per bin
         #[arg(long, default_value_t = 10)]
         bins: usize,
@@ -111,19 +112,23 @@ enum Command {
     Retention {
         /// One row per user ('-' for standard input)
         file: String,
-        /// Time followed (days, weeks: any unit)
+        /// Time followed (days, weeks: any unit) (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        duration: String,
+        duration: Option<String>,
         /// 1 if the event (churn) was seen, 0 if the user was still there
+        /// (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        event: String,
+        event: Option<String>,
         /// The variant or cohort; the first two found are compared
         #[arg(long, value_name = "COLUMN")]
         group: Option<String>,
         /// The horizon of the restricted mean survival time, in the
-        /// duration's unit
+        /// duration's unit (default: the follow-up every group has)
         #[arg(long, value_name = "T")]
-        horizon: f64,
+        horizon: Option<f64>,
+        /// Confidence level of the curves' bands, between 0.5 and 1
+        #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+        confidence: f64,
     },
     /// A launch without a randomised control group: difference in
     /// differences between treated and untreated units, before and after,
@@ -132,32 +137,29 @@ enum Command {
     Did {
         /// One row per unit and period ('-' for standard input)
         file: String,
-        /// The number measured (sales, visits, hours); rows without it are left out
+        /// The number measured (sales, visits, hours); rows without it are
+        /// left out (default: guessed by name, else the first column left)
         #[arg(long, value_name = "COLUMN")]
-        outcome: String,
-        /// 1 if the row's unit is in the treated group, before the launch as after
+        outcome: Option<String>,
+        /// 1 if the row's unit is in the treated group, before the launch as
+        /// after (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        treated: String,
+        treated: Option<String>,
         /// The unit (store, region, user): standard errors are clustered by
         /// it; without it, rows are independent (HC1)
         #[arg(long, value_name = "COLUMN")]
         unit: Option<String>,
         /// 1 on rows after the launch (instead of --launch)
-        #[arg(long, value_name = "COLUMN", required_unless_present = "launch")]
+        #[arg(long, value_name = "COLUMN")]
         post: Option<String>,
         /// The period: a number, a date or a label
         #[arg(long, value_name = "COLUMN")]
         period: Option<String>,
         /// The first period after the launch: rows with period >= it are after
-        #[arg(
-            long,
-            value_name = "VALUE",
-            requires = "period",
-            conflicts_with = "post"
-        )]
+        #[arg(long, value_name = "VALUE", conflicts_with = "post")]
         launch: Option<String>,
         /// Also the effect period by period and the pre-trend test
-        #[arg(long, requires = "period")]
+        #[arg(long)]
         event_study: bool,
         /// Confidence level of intervals, between 0.5 and 1
         #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
@@ -172,15 +174,17 @@ enum Command {
         /// ('-' for standard input)
         file: String,
         /// The date (or timestamp) of exposure: YYYY-MM-DD, the time ignored
+        /// (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        date: String,
-        /// The variant
+        date: Option<String>,
+        /// The variant (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        variant: String,
+        variant: Option<String>,
         /// The metric per user: 1/0 (a conversion) or a number (revenue);
-        /// with --users, its sum over the day's users
+        /// with --users, its sum over the day's users (default: a
+        /// conversion's or revenue's column)
         #[arg(long, value_name = "COLUMN")]
-        metric: String,
+        metric: Option<String>,
         /// A file of daily aggregates: the users of each day and variant
         #[arg(long, value_name = "COLUMN")]
         users: Option<String>,
@@ -210,30 +214,21 @@ enum Command {
     Cohorts {
         /// One row per user ('-' for standard input)
         file: String,
-        /// The signup (or first exposure) date
+        /// The signup (or first exposure) date (default: guessed by name)
         #[arg(long, value_name = "COLUMN")]
-        start: String,
-        /// The date the user was last seen (or churned)
-        #[arg(
-            long,
-            value_name = "COLUMN",
-            requires = "observed_until",
-            required_unless_present = "duration"
-        )]
+        start: Option<String>,
+        /// The date the user was last seen (or churned) (default: guessed
+        /// by name, unless --duration is given)
+        #[arg(long, value_name = "COLUMN")]
         end: Option<String>,
         /// The day the data ends: users last seen then are still active
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, requires = "end")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         observed_until: Option<i64>,
         /// Days from signup to churn, or to the end of the user's follow-up
-        #[arg(
-            long,
-            value_name = "COLUMN",
-            requires = "event",
-            conflicts_with = "end"
-        )]
+        #[arg(long, value_name = "COLUMN", conflicts_with = "end")]
         duration: Option<String>,
         /// 1 if the user churned after --duration days, 0 if still active then
-        #[arg(long, value_name = "COLUMN", requires = "duration")]
+        #[arg(long, value_name = "COLUMN")]
         event: Option<String>,
         /// The variant; without it, one table for all users
         #[arg(long, value_name = "COLUMN")]
@@ -529,8 +524,14 @@ fn run(command: Command) -> Result<String, String> {
             value_per_response,
             cost_per_user,
         } => {
-            use uplift_engine::targeting::{evaluate, profit_curve, QiniBootstrap, Units};
+            use uplift_engine::targeting::{
+                evaluate, guess_columns, profit_curve, QiniBootstrap, Units,
+            };
             let text = read_text(&file)?;
+            let guess = guess_columns(&header_fields(&text));
+            let score = column(score, guess.score, "the score", "score")?;
+            let treatment = column(treatment, guess.treatment, "the treatment", "treatment")?;
+            let outcome = column(outcome, guess.outcome, "the outcome", "outcome")?;
             let units =
                 Units::read(&text, &treatment, &outcome, &score).map_err(|e| e.to_string())?;
             let report = evaluate(&units, bins).map_err(|e| e.to_string())?;
@@ -589,11 +590,18 @@ fn run(command: Command) -> Result<String, String> {
             event,
             group,
             horizon,
+            confidence,
         } => {
-            use uplift_engine::survival::{read_groups, retention};
-            let groups = read_groups(&read_text(&file)?, &duration, &event, group.as_deref())
+            use uplift_engine::survival::{default_horizon, read_groups, retention};
+            let text = read_text(&file)?;
+            let guess = uplift_engine::ingest::retention_columns(&header_fields(&text));
+            let duration = column(duration, Some(guess.duration), "the duration", "duration")?;
+            let event = column(event, Some(guess.event), "the event (churn)", "event")?;
+            let group = group.or_else(|| said(guess.group, "the group", "group"));
+            let groups = read_groups(&text, &duration, &event, group.as_deref())
                 .map_err(|e| e.to_string())?;
-            let r = retention(&groups, horizon, 0.95).map_err(|e| e.to_string())?;
+            let horizon = horizon.unwrap_or_else(|| default_horizon(&groups));
+            let r = retention(&groups, horizon, confidence).map_err(|e| e.to_string())?;
             serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
         }
         Command::Did {
@@ -608,15 +616,27 @@ fn run(command: Command) -> Result<String, String> {
             confidence,
         } => {
             use uplift_engine::did::{difference_in_differences, read_panel, PanelColumns};
+            let text = read_text(&file)?;
+            let guess = uplift_engine::ingest::panel_columns(&header_fields(&text));
+            let post = match (post, &launch) {
+                (Some(p), _) => Some(p),
+                (None, Some(_)) => None,
+                (None, None) => Some(column(
+                    None,
+                    guess.post,
+                    "the after-launch flag",
+                    "post (or say the first period after it with --launch)",
+                )?),
+            };
             let columns = PanelColumns {
-                outcome,
-                treated,
-                unit,
-                period,
+                treated: column(treated, Some(guess.treated), "the treated flag", "treated")?,
+                unit: unit.or_else(|| said(guess.unit, "the unit", "unit")),
+                period: period.or_else(|| said(guess.period, "the period", "period")),
+                outcome: column(outcome, Some(guess.outcome), "the outcome", "outcome")?,
                 post,
                 launch,
             };
-            let panel = read_panel(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
+            let panel = read_panel(&text, &columns).map_err(|e| e.to_string())?;
             let r = difference_in_differences(&panel, confidence, event_study)
                 .map_err(|e| e.to_string())?;
             serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
@@ -637,14 +657,16 @@ fn run(command: Command) -> Result<String, String> {
             use uplift_engine::timeline::{
                 read_timeline, timeline, TimelineColumns, TimelineOptions,
             };
+            let text = read_text(&file)?;
+            let guess = uplift_engine::ingest::timeline_columns(&header_fields(&text));
             let columns = TimelineColumns {
-                date,
-                variant,
-                metric,
-                users,
+                date: column(date, Some(guess.date), "the date", "date")?,
+                variant: column(variant, Some(guess.variant), "the variant", "variant")?,
+                metric: column(metric, Some(guess.metric), "the metric", "metric")?,
+                users: users.or_else(|| said(guess.users, "the users per row", "users")),
                 sum_squares,
             };
-            let data = read_timeline(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
+            let data = read_timeline(&text, &columns).map_err(|e| e.to_string())?;
             let options = TimelineOptions {
                 control,
                 treatment,
@@ -667,20 +689,68 @@ fn run(command: Command) -> Result<String, String> {
             weeks,
         } => {
             use uplift_engine::cohorts::{cohort_table, read_cohorts, CohortColumns};
+            let text = read_text(&file)?;
+            let guess = uplift_engine::ingest::cohort_columns(&header_fields(&text));
+            // The follow-up the flags chose, else the one the names suggest.
+            let chosen = end.is_some() || duration.is_some();
+            let start = column(start, Some(guess.start), "the signup date", "start")?;
+            let end = end.or_else(|| {
+                (!chosen)
+                    .then(|| said(guess.end, "the last-seen date", "end"))
+                    .flatten()
+            });
+            let duration = duration.or_else(|| {
+                (!chosen)
+                    .then(|| said(guess.duration, "the duration", "duration"))
+                    .flatten()
+            });
+            let event = event.or_else(|| {
+                duration
+                    .is_some()
+                    .then(|| said(guess.event, "the churn flag", "event"))
+                    .flatten()
+            });
             let columns = CohortColumns {
                 start,
                 end,
                 observed_until,
                 duration,
                 event,
-                variant,
+                variant: variant.or_else(|| said(guess.variant, "the variant", "variant")),
             };
-            let table = read_cohorts(&read_text(&file)?, &columns).map_err(|e| e.to_string())?;
+            let table = read_cohorts(&text, &columns).map_err(|e| e.to_string())?;
             let r = cohort_table(&table, weeks.map(|w| w as usize));
             serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }
+}
+
+/// The header row of a file, for guessing its columns.
+fn header_fields(text: &str) -> Vec<String> {
+    uplift_engine::ingest::header_fields(text)
+}
+
+/// The column a flag names, else the engine's guess, said on stderr (as
+/// the page's tools show theirs in their selects).
+fn column(
+    flag: Option<String>,
+    guess: Option<String>,
+    role: &str,
+    option: &str,
+) -> Result<String, String> {
+    match flag {
+        Some(c) => Ok(c),
+        None => said(guess, role, option)
+            .ok_or_else(|| format!("No column is named like {role}: name it with --{option}.")),
+    }
+}
+
+/// A guessed column, said on stderr with the flag that overrides it.
+fn said(guess: Option<String>, role: &str, option: &str) -> Option<String> {
+    let g = guess.filter(|g| !g.is_empty())?;
+    eprintln!("column {g}: {role} (guessed from its name; choose with --{option})");
+    Some(g)
 }
 
 fn read_text(file: &str) -> Result<String, String> {

@@ -434,6 +434,18 @@ fn targeting_reads_a_scored_file_and_names_a_missing_column() {
     let (ok, out, err) = run(&args("uplift_score"));
     assert!(ok, "{err}");
     let r: Value = serde_json::from_str(&out).unwrap();
+    // The score is found by its name; a treatment column named "emailed"
+    // is not, and the message says which flag names it.
+    let (ok, _, err) = run(&["targeting", file, "--outcome", "visited"]);
+    assert!(!ok);
+    assert!(
+        err.contains("column uplift_score: the score (guessed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("No column is named like the treatment: name it with --treatment."),
+        "{err}"
+    );
     for key in ["qini_auc", "qini_auc_no_negative", "uplift_auc"] {
         let (g, w) = (r[key].as_f64().unwrap(), case[key].as_f64().unwrap());
         assert!((g - w).abs() < 1e-9, "{key}: {g} vs {w}");
@@ -564,6 +576,19 @@ fn retention_reads_durations_by_group_as_lifelines_does() {
         );
         assert!((a - b).abs() < 1e-9, "{a} vs {b}");
     }
+    // Without flags: the columns guessed by name and said, the horizon the
+    // follow-up both groups have; the same test statistic.
+    let (ok, guessed, err) = run(&["retention", file]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("column days: the duration")
+            && err.contains("column died: the event (churn)")
+            && err.contains("column sex: the group"),
+        "{err}"
+    );
+    let g: Value = serde_json::from_str(&guessed).unwrap();
+    assert_eq!(g["log_rank"], r["log_rank"]);
+    assert!(g["horizon"].as_f64().unwrap() > 365.0);
     let (ok, _, err) = run(&[
         "retention",
         file,
@@ -630,21 +655,21 @@ fn did_reads_a_panel_as_statsmodels_does() {
         .as_str()
         .unwrap()
         .contains("parallel-trends assumption looks broken")));
-    // A launch needs a period column; a column that is not there is named.
-    let out = Command::new(BIN)
-        .args([
-            "did",
-            file,
-            "--outcome",
-            "hrsemp",
-            "--treated",
-            "granted",
-            "--launch",
-            "1989",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    // Without column flags the columns are guessed by name, as the page's
+    // tool does, and said; the same panel gives the same effect.
+    let (ok, out, err) = run(&["did", file, "--launch", "1989", "--event-study"]);
+    assert!(ok, "{err}");
+    for said in [
+        "column hrsemp: the outcome (guessed from its name; choose with --outcome)",
+        "column granted: the treated flag",
+        "column fcode: the unit",
+        "column year: the period",
+    ] {
+        assert!(err.contains(said), "{err}");
+    }
+    let guessed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(guessed, r);
+    // A column that is not there is named.
     let mut missing = args.to_vec();
     missing[3] = "sales";
     let (ok, _, err) = run(&missing);
@@ -737,11 +762,17 @@ fn timeline_reads_daily_aggregates_as_gbstats_does() {
         ),
         "{err}"
     );
-    let out = Command::new(BIN)
-        .args(["timeline", file, "--date", "date", "--variant", "variant"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    // Without column flags the columns are guessed by name and said.
+    let (ok, out, err) = run(&["timeline", file]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(
+            "column conversions: the metric (guessed from its name; choose with --metric)"
+        ) && err.contains("column users: the users per row"),
+        "{err}"
+    );
+    let guessed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(guessed, r);
 }
 
 #[test]
@@ -820,9 +851,21 @@ fn cohorts_leave_the_weeks_a_cohort_is_too_young_for_empty() {
         &["cohorts", file, "--start", "signup", "--end", "last_seen"][..],
         &["cohorts", file, "--start", "signup", "--duration", "days"][..],
     ] {
-        let out = Command::new(BIN).args(bad).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let (ok, _, err) = run(bad);
+        assert!(!ok, "{bad:?}");
+        assert!(
+            err.contains("Say how long each user stayed"),
+            "{bad:?}: {err}"
+        );
     }
+    // The columns are guessed by name: only the end of the data is asked.
+    let (ok, guessed, err) = run(&["cohorts", file, "--observed-until", "2024-01-22"]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("column last_seen: the last-seen date"),
+        "{err}"
+    );
+    assert_eq!(guessed, out);
 }
 
 #[test]

@@ -124,6 +124,16 @@ pub struct RetentionReport {
     pub rmst_difference: Option<f64>,
 }
 
+/// The RMST horizon when none is chosen: the follow-up every group has,
+/// the shortest of the groups' longest durations (RMST beyond a group's
+/// last time would extrapolate its curve).
+pub fn default_horizon(groups: &[Group]) -> f64 {
+    groups
+        .iter()
+        .map(|g| g.durations.iter().copied().fold(0.0_f64, f64::max))
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// [`kaplan_meier`], [`rmst`] up to `horizon` and [`log_rank`] for groups
 /// as [`read_groups`] gives them.
 pub fn retention(

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 mod accumulate;
+mod analysis_columns;
 mod columns;
 mod decode;
 mod metric_columns;
@@ -23,6 +24,10 @@ mod profile;
 mod reader;
 mod users;
 
+pub use analysis_columns::{
+    cohort_columns, guess_header, panel_columns, retention_columns, timeline_columns, CohortGuess,
+    PanelGuess, RetentionGuess, TimelineGuess,
+};
 pub(crate) use columns::normalise_header;
 pub use columns::{guess_roles, ColumnMapping, ColumnRole};
 pub(crate) use decode::Decoder;
