@@ -288,7 +288,7 @@ mod tests {
         assert_eq!(csv_field("—"), "—");
         assert_eq!(csv_field(""), "");
         assert_eq!(csv_field("+1.2 pp"), "+1.2 pp");
-        assert_eq!(csv_field("-1.234,5 €"), "-1.234,5 €");
+        assert_eq!(csv_field("-1.234,5 €"), "\"-1.234,5 €\"");
         assert_eq!(csv_field("+16.5% to +57.0%"), "'+16.5% to +57.0%");
     }
 
