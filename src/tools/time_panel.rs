@@ -753,27 +753,28 @@ fn CohortSection() -> impl IntoView {
     }
 }
 
+/// `[prefix0, prefix1, …]` as `&'static str`s.
+macro_rules! numbered {
+    ($prefix:literal; $($n:literal)*) => { [$(concat!($prefix, $n)),*] };
+}
+
+/// Every drawn variant's table and chart has its own id, so each CSV
+/// button exports its own table; beyond these, variants are not drawn.
+const COHORT_TABLES: [&str; 20] =
+    numbered!("cohort-table-"; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19);
+const COHORT_CHARTS: [&str; 20] =
+    numbered!("cohort-chart-"; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19);
+
 #[component]
 fn CohortResults(report: CohortReport) -> impl IntoView {
     let weeks = report.weeks;
     let width = chart_width("time");
+    let not_drawn = report.variants.len().saturating_sub(COHORT_TABLES.len());
     let per_variant = report
         .variants
         .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let table_id: &'static str = match i {
-                0 => "cohort-table-0",
-                1 => "cohort-table-1",
-                2 => "cohort-table-2",
-                _ => "cohort-table-more",
-            };
-            let chart_id: &'static str = match i {
-                0 => "cohort-chart-0",
-                1 => "cohort-chart-1",
-                2 => "cohort-chart-2",
-                _ => "cohort-chart-more",
-            };
+        .zip(COHORT_TABLES.iter().zip(COHORT_CHARTS))
+        .map(|(v, (&table_id, chart_id))| {
             let rows = v
                 .cohorts
                 .iter()
@@ -819,6 +820,10 @@ fn CohortResults(report: CohortReport) -> impl IntoView {
                 report.variants.len(),
                 weeks
             )}
+            {(not_drawn > 0).then(|| format!(
+                " The first {} variants are drawn; {not_drawn} more are in the command line's output (uplift-roi cohorts).",
+                COHORT_TABLES.len()
+            ))}
         </p>
         {per_variant}
     }

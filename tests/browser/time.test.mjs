@@ -345,3 +345,55 @@ test('jtrain: the launch\'s effect as the investment case\'s uplift, marked quas
     await context.close();
   }
 });
+
+test('degenerate files get an answer in words, and every cohort table exports itself', async () => {
+  // Nobody churned; a panel whose outcome never changes: before, the tool
+  // waited for ever on a result it could not read.
+  const noChurn = join(dir, 'no-churn.csv');
+  writeFileSync(noChurn, ['days,churned,group', ...Array.from({ length: 20 }, (_, i) => `${i + 1},0,${i % 2 ? 'B' : 'A'}`)].join('\n') + '\n');
+  const flat = join(dir, 'flat-panel.csv');
+  writeFileSync(flat, ['store,week,treated,after,sales', ...[0, 1, 2, 3].flatMap((s) => [0, 1].map((w) => `${s},${w},${s >= 2 ? 1 : 0},${w},5`))].join('\n') + '\n');
+  // Five variants: each table and chart has its own id.
+  const rows = ['user,signup_date,last_seen,variant'];
+  const day = (d) => new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
+  for (let i = 0; i < 500; i++) rows.push(`u${i},${day(i % 28)},${day(Math.min((i % 28) + ((i * 13) % 40), 40))},arm${i % 5}`);
+  const five = join(dir, 'five-arms.csv');
+  writeFileSync(five, rows.join('\n') + '\n');
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#retention-file', noChurn);
+    await page.locator('#retention-duration option[value="days"]').waitFor({ state: 'attached' });
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#retention-error').innerText(), /Nobody churned: retention is 100% in every group/);
+    await page.setInputFiles('#did-file', flat);
+    await page.locator('#did-outcome option[value="sales"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#did-post').inputValue(), 'after');
+    await page.locator('#did-run').click();
+    await page.locator('#did-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#did-error').innerText(), /does not vary .*it is 5 throughout.*no effect to estimate/);
+    await page.setInputFiles('#cohort-file', five);
+    await page.locator('#cohort-start option[value="signup_date"]').waitFor({ state: 'attached' });
+    await page.locator('#cohort-until').fill('2024-02-10');
+    await page.locator('#cohort-until').blur();
+    await page.locator('#cohort-run').click();
+    await page.locator('#cohort-summary').waitFor({ timeout: 30_000 });
+    const ids = await page.locator('#time table.data-table[id^="cohort-table-"]').evaluateAll((ts) => ts.map((t) => t.id));
+    assert.deepEqual(ids, [0, 1, 2, 3, 4].map((i) => `cohort-table-${i}`));
+    assert.equal(await page.locator('#time figure.chart[id^="cohort-chart-"]').count(), 5);
+    // The fifth table's button exports the fifth table.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#cohort-table-4').locator('xpath=ancestor::div[contains(@class, "table-wrap")]/following-sibling::div[1]').getByRole('button', { name: /as CSV$/ }).click(),
+    ]);
+    assert.equal(file.suggestedFilename(), 'uplift-roi-cohort-table-4.csv');
+    const firstRow = async (id) => (await page.locator(`#${id} tbody tr`).first().locator('th, td').allInnerTexts()).join(',');
+    const [fourth, fifth] = [await firstRow('cohort-table-3'), await firstRow('cohort-table-4')];
+    assert.notEqual(fourth, fifth, 'the arms differ');
+    assert.equal(readFileSync(await file.path(), 'utf8').split('\r\n')[1], fifth);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

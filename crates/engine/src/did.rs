@@ -69,6 +69,10 @@ pub enum DidError {
     TooFewRows { rows: usize, parameters: usize },
     #[error("The model cannot be estimated: some of its columns repeat others.")]
     Singular,
+    #[error("The outcome does not vary between the groups and periods (it is {value} throughout): there is no effect to estimate.")]
+    NoVariation { value: String },
+    #[error("The outcome moves in exactly the same way in every unit, so the effect has no measurable uncertainty (a standard error of 0): there is nothing to test. Check that the outcome column is the measured number.")]
+    NoSpread,
     #[error("The confidence level must be between 0 and 1, not {0}.")]
     BadConfidence(f64),
 }
@@ -184,9 +188,14 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
             panel.skipped += 1;
             continue;
         }
+        // Beyond 1e15 the squares in the fit lose every digit of a change
+        // (and beyond 1e154 they overflow): refused with the cell named.
         let y = crate::decimal::parse_f64(cell(yi))
             .filter(|y| y.is_finite())
             .ok_or_else(|| bad(yi, &columns.outcome, "a number"))?;
+        if y.abs() > LARGEST_OUTCOME {
+            return Err(bad(yi, &columns.outcome, "a number of at most 15 digits"));
+        }
         let flag = |i: usize, column: &str| {
             crate::ingest::parse_bool(cell(i))
                 .filter(|_| !cell(i).is_empty())
@@ -748,6 +757,9 @@ fn interval(estimate: f64, se: f64, df: f64, confidence: f64) -> (f64, f64, f64)
     )
 }
 
+/// The largest outcome, in size, that a panel may hold.
+pub const LARGEST_OUTCOME: f64 = 1e15;
+
 /// The difference in differences of `panel`: the coefficient on
 /// treated×post in the least-squares fit of
 /// `y ~ 1 + treated + post + treated×post` (Card & Krueger 1994; Angrist &
@@ -819,6 +831,21 @@ pub fn difference_in_differences(
     let f = fit(4, &panel.outcome, row, panel.units.as_ref())?;
     let effect = f.coef.get(3).copied().unwrap_or(f64::NAN);
     let se = f.se(3);
+    // A standard error of 0 (an outcome that never changes, or changes
+    // the same way in every unit) would give p = 0 or 1 from rounding
+    // alone: no test at all. "0" is relative to the outcome's size, as the
+    // fit's rounding is.
+    let scale = panel.outcome.iter().fold(1.0_f64, |m, y| m.max(y.abs()));
+    if !(se > 1e-10 * scale && se.is_finite()) {
+        let first = panel.outcome.first().copied().unwrap_or(0.0);
+        return Err(if panel.outcome.iter().all(|&y| y == first) {
+            DidError::NoVariation {
+                value: format!("{first}"),
+            }
+        } else {
+            DidError::NoSpread
+        });
+    }
     let (ci_lower, ci_upper, p_value) = interval(effect, se, f.df, confidence);
     let counterfactual_mean = tb.mean + (ca.mean - cb.mean);
     let coefficients = ["intercept", "treated", "post", "treated × post"]
@@ -1104,5 +1131,59 @@ mod tests {
         assert_eq!(es.rows[0].event_time, 0);
         assert!((es.rows[0].effect - 1.0).abs() < 1e-12);
         assert!(es.pre_trend.is_none());
+    }
+
+    /// A panel of four stores over two weeks, `y(store, week)` as given.
+    fn panel_of(y: impl Fn(usize, usize) -> String) -> String {
+        let mut text = String::from("store,week,personalized,after,sales\n");
+        for store in 0..4 {
+            for week in 0..2 {
+                let treated = u8::from(store >= 2);
+                text.push_str(&format!(
+                    "{store},{week},{treated},{week},{}\n",
+                    y(store, week)
+                ));
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn no_variation_is_said_in_words_and_huge_outcomes_are_refused() -> Result<(), DidError> {
+        let columns = PanelColumns {
+            post: Some("after".into()),
+            ..columns(None, None, None)
+        };
+        let read = |text: &str| read_panel(text, &columns);
+        let constant = read(&panel_of(|_, _| "5".into()))?;
+        assert_eq!(
+            difference_in_differences(&constant, 0.95, false)
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("The outcome does not vary between the groups and periods (it is 5 throughout): there is no effect to estimate.")
+        );
+        // Every store moves by the same amount: the effect is exact, its
+        // standard error 0, and no p-value is made up for it.
+        let parallel = read(&panel_of(|s, w| format!("{}", 10 * s + 3 * w)))?;
+        assert_eq!(
+            difference_in_differences(&parallel, 0.95, false).err(),
+            Some(DidError::NoSpread)
+        );
+        // 1e160 overflowed the squares and stopped the fit; now the cell is named.
+        assert_eq!(
+            read(&panel_of(|s, w| if s == 1 && w == 1 {
+                "1e160".into()
+            } else {
+                "5".into()
+            }))
+            .err()
+            .map(|e| e.to_string())
+            .as_deref(),
+            Some("Line 5, column 'sales': \"1e160\" is not a number of at most 15 digits.")
+        );
+        let big = read(&panel_of(|s, w| format!("{}e14", 1 + s + w * s)))?;
+        assert!(difference_in_differences(&big, 0.95, false).is_ok());
+        Ok(())
     }
 }

@@ -29,6 +29,10 @@ pub enum SurvivalError {
     },
     #[error("Line {line}: the row could not be read as CSV.")]
     BadRow { line: u64 },
+    #[error("Nobody churned: retention is 100% in every group, and comparing the groups needs at least one churn (an event of 1).")]
+    NoEvents,
+    #[error("No churn happened while both groups still had users, so the log-rank test has nothing to compare.")]
+    NoSharedEvents,
 }
 
 /// The users of one group (a variant, a cohort): how long each was
@@ -416,6 +420,14 @@ pub fn log_rank(a: (&[f64], &[bool]), b: (&[f64], &[bool])) -> Result<LogRank, S
         na -= da + ca;
         nb -= db + cb;
     }
+    // Without an event while both groups are at risk the statistic is 0/0.
+    if variance <= 0.0 || variance.is_nan() {
+        return Err(if a.1.iter().chain(b.1).any(|&e| e) {
+            SurvivalError::NoSharedEvents
+        } else {
+            SurvivalError::NoEvents
+        });
+    }
     let statistic = (observed - expected).powi(2) / variance;
     let p_value = ChiSquared::new(1.0)
         .map(|c| c.sf(statistic))
@@ -431,6 +443,29 @@ pub fn log_rank(a: (&[f64], &[bool]), b: (&[f64], &[bool])) -> Result<LogRank, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_churn_is_said_in_words_not_as_a_missing_number() {
+        let never = |name: &str, from: f64| Group {
+            name: name.into(),
+            durations: (0..10).map(|i| from + f64::from(i)).collect(),
+            events: vec![false; 10],
+        };
+        let groups = [never("a", 1.0), never("b", 3.0)];
+        assert_eq!(
+            retention(&groups, 5.0, 0.95).err().map(|e| e.to_string()).as_deref(),
+            Some("Nobody churned: retention is 100% in every group, and comparing the groups needs at least one churn (an event of 1).")
+        );
+        // One churn, after the other group has left the data.
+        let mut late = never("b", 30.0);
+        if let Some(e) = late.events.last_mut() {
+            *e = true;
+        }
+        assert_eq!(
+            retention(&[never("a", 1.0), late], 5.0, 0.95).err(),
+            Some(SurvivalError::NoSharedEvents)
+        );
+    }
 
     #[test]
     fn a_file_is_read_by_group_with_its_problems_named() {

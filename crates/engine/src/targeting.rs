@@ -65,6 +65,12 @@ pub enum TargetingError {
     },
     #[error("Line {line}: the row could not be read as CSV.")]
     BadRow { line: u64 },
+    #[error(
+        "Nobody responded (every outcome is 0): there is no uplift for a score to rank users by."
+    )]
+    NoResponses,
+    #[error("Everybody responded (every outcome is 1): there is no uplift for a score to rank users by.")]
+    AllResponded,
 }
 
 /// Points of a curve: `x` users targeted (the highest scores first), `y`
@@ -578,6 +584,14 @@ pub struct TargetingReport {
 /// The [`TargetingReport`] of `units`, with `bins` bins (the overall
 /// strategy).
 pub fn evaluate(units: &Units, bins: usize) -> Result<TargetingReport, TargetingError> {
+    // Every area is normalised by the best ranking's, 0 without responses
+    // (or without non-responses): said in words instead of as 0/0.
+    if units.outcome.iter().all(|&y| y == 0.0) && !units.outcome.is_empty() {
+        return Err(TargetingError::NoResponses);
+    }
+    if units.outcome.iter().all(|&y| y == 1.0) && !units.outcome.is_empty() {
+        return Err(TargetingError::AllResponded);
+    }
     let thin = |c: Curve| {
         let step = c.x.len().div_ceil(100).max(1);
         let last = c.x.len().saturating_sub(1);
@@ -1241,6 +1255,22 @@ mod tests {
             outcome: y.iter().map(|&y| f64::from(y)).collect(),
             score: s.to_vec(),
         }
+    }
+
+    #[test]
+    fn no_responses_are_said_in_words_not_as_missing_numbers() {
+        let s = [0.1, 0.4, 0.3, 0.2];
+        let nobody = units(&[0, 0, 0, 0], &s, &[1, 0, 1, 0]);
+        assert_eq!(
+            evaluate(&nobody, 2).err().map(|e| e.to_string()).as_deref(),
+            Some("Nobody responded (every outcome is 0): there is no uplift for a score to rank users by.")
+        );
+        let everybody = units(&[1, 1, 1, 1], &s, &[1, 0, 1, 0]);
+        assert_eq!(
+            evaluate(&everybody, 2).err(),
+            Some(TargetingError::AllResponded)
+        );
+        assert!(evaluate(&units(&[1, 0, 0, 1], &s, &[1, 0, 1, 0]), 2).is_ok());
     }
 
     #[test]

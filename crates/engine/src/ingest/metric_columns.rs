@@ -372,13 +372,15 @@ impl MetricTracker {
 }
 
 /// A metric cell's value: a number, yes/no as 1/0, blank as 0; `None`
-/// for text. Not inlined: one copy serves every cell kind of `read`.
+/// for text and for numbers too large to sum. Not inlined: one copy serves every cell kind of `read`.
 #[inline(never)]
 fn cell_value(raw: &str, style: NumberStyle) -> Option<f64> {
     if raw.is_empty() {
         return Some(0.0);
     }
-    parse_number(raw, style).or_else(|| parse_bool(raw).map(|b| f64::from(u8::from(b))))
+    parse_number(raw, style)
+        .filter(|v| v.abs() <= super::numbers::LARGEST)
+        .or_else(|| parse_bool(raw).map(|b| f64::from(u8::from(b))))
 }
 
 fn mark(flags: &mut [bool], i: usize) {

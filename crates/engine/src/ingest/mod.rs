@@ -141,6 +141,12 @@ pub enum IngestError {
         column: String,
         value: String,
     },
+    #[error("Line {line}, column '{column}': {value} is too large to analyse.")]
+    TooLarge {
+        line: u64,
+        column: String,
+        value: String,
+    },
     #[error("Line {line}, column '{column}': {value} is negative; counts and revenue cannot be below zero.")]
     Negative {
         line: u64,
@@ -199,6 +205,7 @@ impl IngestError {
     pub fn line(&self) -> Option<u64> {
         match self {
             IngestError::NotANumber { line, .. }
+            | IngestError::TooLarge { line, .. }
             | IngestError::Negative { line, .. }
             | IngestError::NotWhole { line, .. }
             | IngestError::NotABoolean { line, .. }
@@ -679,6 +686,14 @@ B,4,5,6
             parse_experiment("variant,users\nA,1.5\nB,3\n"),
             Err(IngestError::NotWhole { .. })
         ));
+        // Revenue of 1e160 would make its sum of squares infinite: the row
+        // is left out, with the reason.
+        let huge = parse_experiment("variant,converted,revenue\nA,1,1e160\nA,0,1\nB,0,0\n");
+        assert_eq!(
+            huge.ok()
+                .and_then(|e| e.problems.first().map(ToString::to_string)),
+            Some("Line 2, column 'revenue': 1e160 is too large to analyse.".to_string())
+        );
         assert!(matches!(
             parse_experiment("variant,users\nA,0\nB,3\n"),
             Err(IngestError::ZeroUsers { .. })

@@ -2,6 +2,10 @@
 
 use super::IngestError;
 
+/// The largest number a cell may hold: its square, summed over a billion
+/// rows, stays far from overflowing.
+pub(super) const LARGEST: f64 = 1e100;
+
 /// How numbers are written in this file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct NumberStyle {
@@ -79,6 +83,14 @@ impl Cell<'_> {
             column: self.column.to_string(),
             value: self.raw.trim().to_string(),
         })?;
+        // Squares of larger values, summed over the rows, would overflow.
+        if v > LARGEST {
+            return Err(IngestError::TooLarge {
+                line: self.line,
+                column: self.column.to_string(),
+                value: self.raw.trim().to_string(),
+            });
+        }
         if v < 0.0 {
             return Err(IngestError::Negative {
                 line: self.line,
