@@ -331,7 +331,7 @@ fn MetricChoices(
                 };
                 let on_margin = move |ev| {
                     let text = event_target_value(&ev);
-                    let value = uplift_engine::decimal::parse_f64(text.trim().trim_end_matches('%'));
+                    let value = crate::platform::format::read_number(&text);
                     let mut p = current();
                     if let (Some(g), Some(v)) = (p.guardrails.get_mut(i), value) {
                         if v > 0.0 && v < 100.0 {

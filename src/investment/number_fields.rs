@@ -6,14 +6,11 @@ use uplift_engine::Scenario;
 
 use crate::state::use_app_state;
 
-/// Read a typed number forgivingly ("1,200" is 1200). Anything else becomes
-/// NaN, which the engine's validation reports in words.
+/// Read a typed number in the page's Numbers setting ("1,200" is 1,200 in
+/// English, 1.2 in German). Anything else becomes NaN, which the engine's
+/// validation reports in words.
 pub fn parse_input(text: &str) -> f64 {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '$'))
-        .collect();
-    uplift_engine::decimal::parse_f64(&cleaned).unwrap_or(f64::NAN)
+    crate::platform::format::read_number(text).unwrap_or(f64::NAN)
 }
 
 /// The text a number input should show for `v`. While the user is typing,
@@ -28,7 +25,7 @@ pub fn shown_number(node: NodeRef<leptos::html::Input>, v: f64) -> String {
         }
     }
     if v.is_finite() {
-        format!("{}", (v * 1e6).round() / 1e6)
+        crate::platform::format::input_number(v)
     } else {
         String::new()
     }

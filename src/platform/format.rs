@@ -161,6 +161,43 @@ fn style() -> (Locale, Currency) {
     STYLE.with(Cell::get)
 }
 
+/// Read a number as the user typed it, in the page's Numbers setting: the
+/// locale's decimal mark is the decimal point, and its grouping mark,
+/// spaces, apostrophes, underscores, currency letters and signs and "%"
+/// are dropped. "1,200" is 1200 in English and 1.2 in German. `None` when
+/// what is left is not a number.
+pub fn read_number(text: &str) -> Option<f64> {
+    let (locale, _) = style();
+    let kept: String = text
+        .trim()
+        .chars()
+        .filter_map(|c| {
+            if c == locale.decimal {
+                Some('.')
+            } else if locale.group.contains(c)
+                || c.is_whitespace()
+                || matches!(c, '\'' | '_' | '$' | '€' | '£' | '¥' | '%' | '\u{202f}')
+                || (c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E'))
+            {
+                None
+            } else {
+                Some(c)
+            }
+        })
+        .collect();
+    uplift_engine::decimal::parse_f64(&kept)
+}
+
+/// A number for an input field, as [`read_number`] reads it back: the
+/// locale's decimal mark, no grouping, at most six decimals.
+pub fn input_number(v: f64) -> String {
+    let text = format!("{}", (v * 1e6).round() / 1e6);
+    match style().0.decimal {
+        '.' => text,
+        mark => text.replace('.', &mark.to_string()),
+    }
+}
+
 /// Group the digits of a whole number: 1234567 → "1,234,567" (en-US),
 /// "1.234.567" (de-DE), "12,34,567" (en-IN).
 pub fn count(n: u64) -> String {
@@ -390,5 +427,25 @@ mod tests {
         assert_eq!(money(80.0), "¥80");
         set_display("xx", "???");
         assert_eq!(money(1500.0), "$1,500");
+    }
+
+    #[test]
+    fn typed_numbers_follow_the_numbers_setting() {
+        set_display("en-US", "USD");
+        assert_eq!(read_number("1,200"), Some(1200.0));
+        assert_eq!(read_number(" $1,200.50 "), Some(1200.5));
+        assert_eq!(read_number("8 %"), Some(8.0));
+        assert_eq!(read_number("1e3"), Some(1000.0));
+        assert_eq!(read_number("-2.5"), Some(-2.5));
+        assert_eq!(read_number("abc"), None);
+        assert_eq!(input_number(0.25), "0.25");
+        set_display("de-DE", "EUR");
+        assert_eq!(read_number("1,200"), Some(1.2));
+        assert_eq!(read_number("1.200,5 €"), Some(1200.5));
+        assert_eq!(input_number(0.25), "0,25");
+        assert_eq!(read_number(&input_number(1234.5)), Some(1234.5));
+        set_display("fr-FR", "CHF");
+        assert_eq!(read_number("CHF 1\u{202f}234,5"), Some(1234.5));
+        set_display("en-US", "USD");
     }
 }

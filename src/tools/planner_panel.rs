@@ -8,12 +8,11 @@ use crate::platform::format;
 use crate::tools::tools_context::use_tools_context;
 
 fn parse_percent(text: &str) -> Option<f64> {
-    uplift_engine::decimal::parse_f64(&text.trim().trim_end_matches('%').trim().replace(',', "."))
-        .map(|p| p / 100.0)
+    format::read_number(text).map(|p| p / 100.0)
 }
 
 fn parse_count(text: &str) -> Option<f64> {
-    uplift_engine::decimal::parse_f64(&text.trim().replace([',', ' ', '_'], ""))
+    format::read_number(text)
 }
 
 /// The planner's own styles, added with it (the tools module).

@@ -42,8 +42,7 @@ impl ProgrammeInputs {
 }
 
 fn parse_number(text: &str) -> Option<f64> {
-    let cleaned = text.trim().trim_end_matches('%').replace([' ', '_'], "");
-    uplift_engine::decimal::parse_f64(&cleaned.replace(',', ""))
+    crate::platform::format::read_number(text)
 }
 
 #[component]

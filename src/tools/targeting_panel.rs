@@ -69,8 +69,7 @@ struct Choices {
 }
 
 fn parse_amount(text: &str) -> Option<f64> {
-    uplift_engine::decimal::parse_f64(&text.trim().replace([' ', '_'], "").replace(',', "."))
-        .filter(|v| v.is_finite() && *v >= 0.0)
+    crate::platform::format::read_number(text).filter(|v| v.is_finite() && *v >= 0.0)
 }
 
 #[component]
@@ -639,7 +638,11 @@ mod tests {
 
     #[test]
     fn amounts_read_as_users_type_them() {
+        // In the page's Numbers setting: English by default, then German.
+        assert_eq!(parse_amount("1,200"), Some(1200.0));
+        crate::platform::format::set_display("de-DE", "EUR");
         assert_eq!(parse_amount("0,50"), Some(0.5));
+        assert_eq!(parse_amount("1,200"), Some(1.2));
         assert_eq!(parse_amount(" 1 000 "), Some(1000.0));
         assert_eq!(parse_amount("-1"), None);
         assert_eq!(parse_amount("abc"), None);

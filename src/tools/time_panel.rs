@@ -445,7 +445,7 @@ fn RetentionSection() -> impl IntoView {
             // The worker takes the shortest group's last time.
             0.0
         } else {
-            match uplift_engine::decimal::parse_f64(text.trim()) {
+            match crate::platform::format::read_number(&text) {
                 Some(h) if h > 0.0 => h,
                 _ => {
                     a.error.set(Some(

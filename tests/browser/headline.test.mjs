@@ -287,3 +287,58 @@ test('on a phone, loading the demo or a sample brings the verdict into view', as
     await context.close();
   }
 });
+
+test('"1,200" typed into every number field of the investment is 1,200 in English and 1.2 in German', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    // Every leaf of the saved scenario that differs between two saves.
+    const saved = () => page.evaluate(() => JSON.parse(localStorage.getItem('uplift-roi:scenario')));
+    const leaves = (o, path = '') => (o !== null && typeof o === 'object'
+      ? Object.entries(o).flatMap(([k, v]) => leaves(v, `${path}.${k}`))
+      : [[path, o]]);
+    const changed = (a, b) => {
+      const before = new Map(leaves(a));
+      return leaves(b).filter(([p, v]) => before.get(p) !== v);
+    };
+    // Turn every benefit on, so all their fields are there.
+    for (const box of await page.locator('#investment input[type=checkbox]').all()) {
+      if (!(await box.isChecked())) await box.check();
+    }
+    const fields = await page.locator('#investment input[inputmode=decimal]:visible').evaluateAll((inputs) => inputs.map((i) => i.id || i.getAttribute('aria-label')));
+    assert.ok(fields.length >= 12, fields.join());
+    for (const [locale, expected] of [['en-US', 1200], ['de-DE', 1.2]]) {
+      await page.locator('#locale-select').selectOption(locale);
+      for (const name of fields) {
+        const field = page.locator(name.includes(' ') ? `#investment input[aria-label="${name}"]` : `#${name}`);
+        // From another value, so a field already at 1 still changes.
+        await field.fill('7');
+        await field.blur();
+        await page.waitForTimeout(50);
+        const before = await saved();
+        await field.fill('1,200');
+        await field.blur();
+        await page.waitForTimeout(50);
+        const diff = changed(before, await saved());
+        // A percentage field holds its fraction (1,200% is 12); a field with
+        // a ceiling (years of retention) holds its ceiling, far above 1.2.
+        const v = diff[0]?.[1];
+        // A field of whole months or years rounds 1.2 to 1.
+        const read = [expected, expected / 100].some((x) => Math.abs(v - x) < 1e-9)
+          || (expected > 12 && v >= 12 && v < expected)
+          || (expected < 12 && v === Math.round(expected));
+        assert.ok(diff.length === 1 && read, `${locale} ${name}: ${JSON.stringify(diff)}`);
+      }
+      await page.reload();
+      await page.waitForSelector('#verdict');
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.waitForSelector('#verdict');
+      for (const box of await page.locator('#investment input[type=checkbox]').all()) {
+        if (!(await box.isChecked())) await box.check();
+      }
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
