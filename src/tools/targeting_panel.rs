@@ -347,6 +347,11 @@ fn start(
         let joined = joined.clone();
         let on_message = move |text: String| {
             let Some(message) = TargetingMessage::from_json(&text) else {
+                // A worker that stopped, or an answer that cannot be read:
+                // said, and every part stops.
+                error.set(Some(worker_job::UNREADABLE.into()));
+                phase.set(Phase::Idle);
+                stop_job();
                 return;
             };
             on_targeting_message(message, &request, &joined, phase, evaluation, error);

@@ -170,7 +170,9 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
                         .set(Some("The worker answered another question.".into())),
                 },
                 Some(AnalysisMessage::Failed(message)) => self.error.set(Some(message)),
-                None => return,
+                // A result with a number JSON cannot hold, or a worker
+                // that stopped: said, and the run ends.
+                None => self.error.set(Some(worker_job::UNREADABLE.into())),
             }
             self.running.set(false);
             worker_job::stop(self.job);

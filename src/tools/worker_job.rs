@@ -13,8 +13,20 @@ use web_sys::{Blob, MessageEvent, Worker};
 /// The worker's script, next to the page.
 const WORKER_URL: &str = "./ingest_worker_loader.js";
 
-/// A running worker and its message handler.
-type Running = (Worker, Closure<dyn FnMut(MessageEvent)>);
+/// A running worker and its message and error handlers.
+type Running = (
+    Worker,
+    Closure<dyn FnMut(MessageEvent)>,
+    Closure<dyn FnMut(web_sys::Event)>,
+);
+
+/// What a job's `on_message` gets when its worker fails (its script did not
+/// load, or it stopped on an error): no protocol reads it, so every tool
+/// ends the run with its message for an unreadable answer.
+pub const FAILED: &str = "worker failed";
+
+/// The message for an answer a tool cannot read, or a worker that failed.
+pub const UNREADABLE: &str = "The background worker stopped without an answer this page can read, so nothing new is shown; your inputs are kept. Try again; if it happens again, the file may hold values too extreme to analyse.";
 
 thread_local! {
     static JOBS: RefCell<BTreeMap<&'static str, Running>> = const { RefCell::new(BTreeMap::new()) };
@@ -23,7 +35,7 @@ thread_local! {
 /// Stop the job of `kind`, if one runs.
 pub fn stop(kind: &'static str) {
     let running = JOBS.with(|jobs| jobs.borrow_mut().remove(kind));
-    if let Some((worker, _)) = running {
+    if let Some((worker, _, _)) = running {
         worker.terminate();
     }
 }
@@ -36,12 +48,20 @@ pub fn start(
     blob: Blob,
     key: &'static str,
     request: String,
-    mut on_message: impl FnMut(String) + 'static,
+    on_message: impl FnMut(String) + 'static,
 ) -> Result<(), String> {
     stop(kind);
     let worker = Worker::new(WORKER_URL)
         .map_err(|_| "This browser cannot start the background reader.".to_string())?;
     let sender = worker.clone();
+    let on_message = std::rc::Rc::new(RefCell::new(on_message));
+    let on_failure = on_message.clone();
+    let failed = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        ev.prevent_default();
+        if let Ok(mut f) = on_failure.try_borrow_mut() {
+            f(FAILED.to_string());
+        }
+    });
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let Some(text) = ev.data().as_string() else {
             return;
@@ -54,10 +74,13 @@ pub fn start(
             let _ = sender.post_message(&job);
             return;
         }
-        on_message(text);
+        if let Ok(mut f) = on_message.try_borrow_mut() {
+            f(text);
+        }
     });
     worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
-    JOBS.with(|jobs| jobs.borrow_mut().insert(kind, (worker, handler)));
+    worker.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    JOBS.with(|jobs| jobs.borrow_mut().insert(kind, (worker, handler, failed)));
     Ok(())
 }
 

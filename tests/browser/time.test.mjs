@@ -397,3 +397,34 @@ test('degenerate files get an answer in words, and every cohort table exports it
     await context.close();
   }
 });
+
+test('a worker that fails or answers in a form the page cannot read ends the run with a message', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#retention-file', LUNG);
+    await page.locator('#retention-duration option[value="time"]').waitFor({ state: 'attached' });
+    // An answer holding a number JSON cannot carry arrives as null: before,
+    // the tool dropped it and waited for ever.
+    await context.route('**/ingest_worker_loader.js', (route) => route.fulfill({
+      contentType: 'text/javascript',
+      body: 'postMessage(JSON.stringify("ready")); onmessage = () => postMessage(JSON.stringify({ done: { result: null, rows: 1, millis: 1 } }));',
+    }));
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#retention-error').innerText(), /stopped without an answer this page can read/);
+    // A worker that cannot be downloaded.
+    await context.unroute('**/ingest_worker_loader.js');
+    await context.route('**/ingest_worker_loader.js', (route) => route.fulfill({ status: 404, body: '' }));
+    await page.locator('#retention-run').click();
+    await page.waitForFunction(() => document.querySelector('#retention-error')?.textContent.includes('stopped without an answer'));
+    // With the worker back, the same file runs.
+    await context.unroute('**/ingest_worker_loader.js');
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-verdict').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#retention-error').count(), 0);
+    assert.deepEqual(errors.filter((e) => !/404|Failed to load/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
