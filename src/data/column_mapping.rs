@@ -21,6 +21,9 @@ const MAPPING_STYLE: &str = "\
 .mapping-table .why { color: var(--muted); font-size: 0.85rem; }\
 .mapping-table select { font: inherit; padding: 0.3rem; border: 1px solid var(--border); border-radius: 6px; background: var(--panel); color: var(--text); max-width: 100%; }";
 
+/// The most columns the step offers a select for.
+const MAX_COLUMNS: usize = 1_000;
+
 /// The form value of a role: its name in JSON, e.g. `pre_revenue`.
 fn role_key(role: ColumnRole) -> &'static str {
     role.name()
@@ -65,6 +68,16 @@ pub fn ColumnMappingForm(
         let hs = headers.get();
         if hs.is_empty() {
             return ().into_any();
+        }
+        // A file without line breaks has one "column" per value: a select
+        // for each would freeze the page for minutes.
+        if hs.len() > MAX_COLUMNS {
+            return view! {
+                <p class="status error" role="alert" id="mapping-too-wide">
+                    {format!("This file has {} columns, more than the 1,000 this page reads. Is each row of the export on its own line, with commas, semicolons, tabs or | between its values?", crate::platform::format::count(hs.len() as u64))}
+                </p>
+            }
+            .into_any();
         }
         let roles = effective_roles(&hs, &mapping.get());
         let why = reasons.get();

@@ -28,6 +28,20 @@ extern "C" {
 /// Lines of the data the column step looks at to guess the roles.
 const SAMPLE_LINES: usize = 300;
 
+/// The data's first lines, up to 64 KiB of them: a file without line
+/// breaks gives none rather than all of itself.
+fn sample_of(data: &str) -> String {
+    let mut sample = String::new();
+    for line in data.lines().take(SAMPLE_LINES) {
+        if sample.len() + line.len() > 64 * 1024 {
+            break;
+        }
+        sample.push_str(line);
+        sample.push('\n');
+    }
+    sample
+}
+
 #[component]
 pub fn ColumnMappingSlot() -> impl IntoView {
     let state = use_app_state();
@@ -49,12 +63,7 @@ pub fn ColumnMappingSlot() -> impl IntoView {
                     headers: header_fields(&s.data),
                     columns: s.columns.clone(),
                     confirm_variant,
-                    sample: s
-                        .data
-                        .lines()
-                        .take(SAMPLE_LINES)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    sample: sample_of(&s.data),
                 }
             } else {
                 MappingRequest::default()

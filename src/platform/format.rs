@@ -226,6 +226,16 @@ pub fn number(x: f64, decimals: usize) -> String {
         return "—".to_string();
     }
     let sign = if x < 0.0 { "-" } else { "" };
+    // Beyond a quadrillion, digits say nothing a reader can use: 1.00e300,
+    // not three hundred of them.
+    if x.abs() >= 1e15 {
+        // Written by hand: `{:e}` would add its own float printer to the
+        // first download.
+        let exponent = x.abs().log10().floor();
+        let mantissa = format!("{:.2}", x.abs() / 10f64.powf(exponent));
+        let mantissa = mantissa.replace('.', &style().0.decimal.to_string());
+        return format!("{sign}{mantissa}e{exponent}");
+    }
     let fixed = format!("{:.*}", decimals, x.abs());
     let (whole, frac) = match fixed.split_once('.') {
         Some((w, f)) => (w, Some(f)),
@@ -432,6 +442,9 @@ mod tests {
     #[test]
     fn typed_numbers_follow_the_numbers_setting() {
         set_display("en-US", "USD");
+        assert_eq!(number(1e300, 0), "1.00e300");
+        assert_eq!(number(-2.5e15, 2), "-2.50e15");
+        assert_eq!(number(999_999_999_999_999.0, 0), "999,999,999,999,999");
         assert_eq!(read_number("1,200"), Some(1200.0));
         assert_eq!(read_number(" $1,200.50 "), Some(1200.5));
         assert_eq!(read_number("8 %"), Some(8.0));

@@ -25,7 +25,7 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     await page.waitForFunction(() => {
       const f = document.getElementById('uplift-roi');
       return Math.abs(parseFloat(f.style.height) - f.contentDocument.documentElement.scrollHeight) <= 4;
-    }, null, { timeout: 10_000 }).catch(() => {});
+    }, null, { timeout: 30_000 }).catch(() => {});
     const { styled, inner } = await page.evaluate(() => {
       const f = document.getElementById('uplift-roi');
       return { styled: parseFloat(f.style.height), inner: f.contentDocument.documentElement.scrollHeight };

@@ -89,3 +89,41 @@ test('a panic shows a notice with reload and reset, and the saved inputs survive
     await context.close();
   }
 });
+
+test('limits are said in words: cost lines, columns, name lengths and absurd numbers', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1280, height: 900 });
+  try {
+    const total = () => page.locator('#total-cost').innerText();
+    const before = await total();
+    // A scenario with 501 cost lines is refused before it is applied or saved.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save-scenario').click()]);
+    const scenario = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    scenario.costs = Array.from({ length: 501 }, (_, i) => ({ ...scenario.costs[0], label: `line ${i}` }));
+    await page.locator('#open-scenario').setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+    await page.locator('#share-message').filter({ hasText: '501 cost lines are more than the 500 this page handles' }).waitFor();
+    assert.equal(await total(), before);
+    assert.equal(await page.locator('.cost-table tbody tr').count(), 4);
+    assert.ok(!(await page.evaluate(() => localStorage.getItem('uplift-roi:scenario') ?? '')).includes('line 500'));
+    // A file without line breaks: one header of 1,500 "columns" is not
+    // offered as 1,500 selects.
+    const oneLine = Array.from({ length: 1500 }, (_, i) => `v${i}`).join(',');
+    await page.setInputFiles('#data-file', { name: 'one-line.csv', mimeType: 'text/csv', buffer: Buffer.from(oneLine) });
+    await page.locator('#mapping-too-wide').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#mapping-too-wide').innerText(), /1,500 columns, more than the 1,000 this page reads/);
+    assert.equal(await page.locator('#column-mapping select').count(), 0);
+    // A 10,000-letter variant name breaks instead of widening the page.
+    const long = 'x'.repeat(10_000);
+    await page.locator('#data-input').fill(`variant,users,conversions\ncontrol,1000,100\n${long},1000,130\n`);
+    await page.locator('#conversion-table tbody tr:nth-child(2)').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 1280, `the page is ${width} px wide`);
+    // A cost of 1e300 is written in a line, not in 300 digits.
+    await page.getByLabel('Amount of cost line 1').fill('1e300');
+    // Monthly, over 12 months: 1.20e301.
+    await page.waitForFunction(() => /\de30\d/.test(document.querySelector('#total-cost')?.textContent ?? ''));
+    assert.ok((await total()).length < 16, await total());
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -38,6 +38,10 @@ impl Default for Display {
 /// Longest horizon the calculator accepts (ten years).
 pub const MAX_HORIZON_MONTHS: u32 = 120;
 
+/// The most cost lines a scenario holds: enough for any programme's budget
+/// lines, few enough that a link or file cannot bury the page in them.
+pub const MAX_COST_LINES: usize = 500;
+
 /// Business assumptions that turn experiment results into money.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assumptions {
@@ -490,6 +494,11 @@ impl Scenario {
     /// Check the inputs a user typed, so the maths never sees a negative cost,
     /// a NaN or a margin above 100%.
     pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.costs.len() > MAX_COST_LINES {
+            return Err(ScenarioError::TooManyCosts {
+                count: self.costs.len(),
+            });
+        }
         let a = &self.assumptions;
         let finite_non_negative = |field: &'static str, v: f64| {
             if !v.is_finite() {
@@ -764,6 +773,8 @@ pub fn bytes_to_text(bytes: Vec<u8>) -> Result<String, ScenarioError> {
 /// A problem with the typed-in inputs or a loaded scenario file.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ScenarioError {
+    #[error("{count} cost lines are more than the 500 this page handles: group small items into one line.")]
+    TooManyCosts { count: usize },
     #[error("{field} must be a number.")]
     NotANumber { field: &'static str },
     #[error("{field} cannot be negative.")]
@@ -826,6 +837,19 @@ mod tests {
         assert_eq!(s.validate(), Ok(()));
         let back = Scenario::from_json(&s.to_json());
         assert_eq!(back, Ok(s));
+    }
+
+    #[test]
+    fn a_scenario_with_too_many_cost_lines_is_refused_with_its_count() {
+        let mut s = Scenario::demo();
+        let line = s.costs.first().cloned();
+        s.costs = line.into_iter().cycle().take(MAX_COST_LINES).collect();
+        assert_eq!(s.validate(), Ok(()));
+        s.costs.extend(s.costs.first().cloned());
+        assert_eq!(
+            Scenario::from_json(&s.to_json()).err().map(|e| e.to_string()).as_deref(),
+            Some("501 cost lines are more than the 500 this page handles: group small items into one line.")
+        );
     }
 
     /// Always kept, never discounted and counted for ever, a customer's
