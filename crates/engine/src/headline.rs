@@ -9,38 +9,7 @@ use crate::decision::Outcome;
 use crate::scenario::{Assumptions, Scenario};
 use crate::units::Interval;
 
-/// Whether an arm's name says it is the control: `control`, `ctrl`,
-/// `baseline`, `holdout`, `default`, `original`, `no e-mail`, `A` (beside
-/// `B`), … compared without case, spaces, dashes or underscores. A name
-/// that merely contains "control" (`control_v2`, `Control group`) counts.
-pub fn control_like(name: &str) -> bool {
-    // ASCII only: Unicode's letter and case tables would add kilobytes to
-    // the web page's first download, and control names are ASCII.
-    let n: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    const EXACT: [&str; 12] = [
-        "ctrl",
-        "baseline",
-        "base",
-        "holdout",
-        "default",
-        "original",
-        "none",
-        "untreated",
-        "notreatment",
-        "nopersonalization",
-        "nopersonalisation",
-        "off",
-    ];
-    let lower = name.trim().to_ascii_lowercase();
-    let negated = ["no ", "no-", "no_", "without "]
-        .iter()
-        .any(|p| lower.starts_with(p));
-    n.contains("control") || EXACT.contains(&n.as_str()) || negated
-}
+pub use crate::ingest::control_like;
 
 /// The index of the control when no one chose it: the first arm named
 /// like a control, else `A` when another arm is `B`; `None` when the names

@@ -29,7 +29,7 @@ pub use analysis_columns::{
     PanelGuess, RetentionGuess, TimelineGuess,
 };
 pub(crate) use columns::normalise_header;
-pub use columns::{guess_roles, ColumnMapping, ColumnRole};
+pub use columns::{control_like, guess_roles, ColumnMapping, ColumnRole};
 pub(crate) use decode::Decoder;
 pub use metric_columns::{
     pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,

@@ -358,15 +358,13 @@ fn arm_like(header: &str) -> bool {
 fn control_value<'a>(header: &str, values: &'a BTreeSet<String>) -> Option<&'a String> {
     let strong = |v: &str| {
         let lower = v.trim().to_ascii_lowercase();
-        (crate::headline::control_like(v)
-            && !lower.starts_with("no")
-            && !lower.starts_with("without"))
+        (super::control_like(v) && !lower.starts_with("no") && !lower.starts_with("without"))
             || lower == "psa"
             || (lower == "a" && values.iter().any(|w| w.eq_ignore_ascii_case("b")))
     };
     values.iter().find(|v| strong(v)).or_else(|| {
         arm_like(header)
-            .then(|| values.iter().find(|v| crate::headline::control_like(v)))
+            .then(|| values.iter().find(|v| super::control_like(v)))
             .flatten()
     })
 }
