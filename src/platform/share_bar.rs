@@ -12,11 +12,22 @@ use web_sys::HtmlInputElement;
 use crate::platform::downloads::download;
 use crate::state::{clear_saved, use_app_state, ResultView};
 
+/// This tab's flag that "Clear my data" started the page afresh.
+const CLEARED: &str = "uplift-roi:cleared";
+
+/// The notice after "Clear my data", once (the flag is taken).
+fn cleared_notice() -> Option<String> {
+    let tab = web_sys::window()?.session_storage().ok()??;
+    tab.get_item(CLEARED).ok()??;
+    let _ = tab.remove_item(CLEARED);
+    Some("Your data was removed from this browser, with the tools' files and results; the demo is loaded again.".into())
+}
+
 #[component]
 pub fn ShareBar() -> impl IntoView {
     let state = use_app_state();
     let include_rows = RwSignal::new(false);
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(cleared_notice());
     let link = RwSignal::new(String::new());
 
     let copy_link = move |_| {
@@ -87,15 +98,18 @@ pub fn ShareBar() -> impl IntoView {
             }
         });
     };
+    // Everything the page holds beyond what it saved (a tool's file, its
+    // inputs and results, a typed transaction log) goes with a fresh start
+    // of the page; a flag for this tab only says so after it.
     let clear = move |_| {
         clear_saved();
         crate::data::file_loader::drop_pending_file();
-        state.scenario.set(Scenario::demo());
-        state.load_error.set(None);
-        link.set(String::new());
-        message.set(Some(
-            "Your data was removed from this browser; the demo is loaded again.".into(),
-        ));
+        if let Some(w) = web_sys::window() {
+            if let Ok(Some(tab)) = w.session_storage() {
+                let _ = tab.set_item(CLEARED, "1");
+            }
+            let _ = w.location().reload();
+        }
     };
 
     view! {

@@ -271,7 +271,7 @@ test('a large file with unknown headers asks for its columns, then reads with th
     // So does clearing the data.
     await page.setInputFiles('#data-file', other);
     await page.locator('#mapping-apply').waitFor({ timeout: 20_000 });
-    await page.locator('#clear-my-data').click();
+    await Promise.all([page.waitForEvent('load'), page.locator('#clear-my-data').click()]);
     await page.locator('#data-ok:has-text("2 aggregated rows")').waitFor();
     assert.equal(await page.locator('#mapping-apply').count(), 0, 'no question after Clear my data');
     assert.deepEqual(errors, []);

@@ -55,8 +55,11 @@ test('autosave restores on return; "clear my data" really clears', async () => {
     await page.waitForSelector('#verdict');
     assert.equal(await totalCost(page), '$124,000');
     assert.ok(await page.evaluate(() => localStorage.getItem('uplift-roi:scenario')));
-    await page.locator('#clear-my-data').click();
+    // The page starts afresh: nothing it held stays, and it says so.
+    await Promise.all([page.waitForEvent('load'), page.locator('#clear-my-data').click()]);
+    await page.waitForSelector('#verdict');
     await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$114,000');
+    assert.match(await page.locator('#share-message').innerText(), /Your data was removed from this browser, with the tools' files and results/);
     // The autosave writes the demo back; nothing of the user's remains.
     const saved = await page.evaluate(() => localStorage.getItem('uplift-roi:scenario'));
     assert.ok(saved === null || JSON.parse(saved).costs[1].amount === 30000, saved);

@@ -428,3 +428,23 @@ test('a worker that fails or answers in a form the page cannot read ends the run
     await context.close();
   }
 });
+
+test('"Clear my data" clears the tools too: their files, choices and results', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTime(page);
+    await page.setInputFiles('#retention-file', LUNG);
+    await page.locator('#retention-duration option[value="time"]').waitFor({ state: 'attached' });
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-verdict').waitFor({ timeout: 30_000 });
+    await Promise.all([page.waitForEvent('load'), page.locator('#clear-my-data').click()]);
+    await page.waitForSelector('#verdict');
+    assert.match(await page.locator('#share-message').innerText(), /with the tools' files and results/);
+    await openTime(page);
+    assert.equal(await page.locator('#retention-verdict').count(), 0, 'no result left');
+    assert.equal(await page.locator('#retention-duration option').count(), 0, 'no file left');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
