@@ -892,17 +892,22 @@ fn sql(args: SqlArgs) -> Result<String, String> {
 }
 
 /// The roles the file is read with: the guesses from its header and first
-/// rows, overridden by the flags and the scenario; each printed to stderr
-/// with its reason.
+/// rows, overridden by the flags and the scenario. Each role a flag chose
+/// or the values told is printed to stderr with its reason (a column named
+/// as the reader expects, such as `users`, goes without saying).
 fn columns_with_guesses(data: &str, chosen: &ColumnMapping) -> ColumnMapping {
-    use uplift_engine::ingest::{guess_columns, guessed_mapping};
+    use uplift_engine::ingest::{guess_columns, guess_roles, guessed_mapping};
     let guesses = guess_columns(data);
     let mut columns = guessed_mapping(&guesses);
     columns.extend(chosen.iter().map(|(h, r)| (h.clone(), *r)));
-    for g in &guesses {
+    let headers: Vec<String> = guesses.iter().map(|g| g.header.clone()).collect();
+    for (g, named) in guesses.iter().zip(guess_roles(&headers)) {
         match chosen.get(&g.header) {
             Some(role) => eprintln!("column {}: {} (chosen)", g.header, role.label()),
-            None => eprintln!("column {}: {} ({})", g.header, g.role.label(), g.reason),
+            None if named.is_none() => {
+                eprintln!("column {}: {} ({})", g.header, g.role.label(), g.reason)
+            }
+            None => {}
         }
     }
     columns
