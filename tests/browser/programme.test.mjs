@@ -67,3 +67,27 @@ test('a sample programme is valued as the command line values it, and a link car
     await context.close();
   }
 });
+
+test('a lift of 1e308 is refused with its cell instead of freezing the page', async () => {
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openProgramme(page);
+    await page.locator('#programme-sample').click();
+    await page.locator('#programme-verdict').waitFor();
+    const sample = await page.locator('#programme-input').inputValue();
+    const lines = sample.split('\n');
+    const header = lines[0].split(',');
+    const cells = lines[1].split(',');
+    cells[header.indexOf('lift')] = '1e308';
+    lines[1] = cells.join(',');
+    await page.locator('#programme-input').fill(lines.join('\n'));
+    await page.locator('#programme-input').blur();
+    await page.locator('#programme-error').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#programme-error').innerText(), /Line 2, column 'lift': "1e308" is not a relative lift of at most 100/);
+    // The page still answers.
+    assert.equal(await page.evaluate(() => 1 + 1), 2);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

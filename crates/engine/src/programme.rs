@@ -82,6 +82,10 @@ pub enum ProgrammeError {
 /// The normal quantile of a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
 
+/// The largest lift, or its standard error, a programme may hold in size
+/// (+10,000%).
+pub const MAX_LIFT: f64 = 100.0;
+
 /// The experiments of a CSV file, one per row: `name`, `lift` (a fraction,
 /// 0.05 = +5%) and `std_error`, or instead of the standard error a 95%
 /// interval `ci_low`, `ci_high` (its width over 2 × 1.96). Optional:
@@ -116,14 +120,30 @@ pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
         };
         let number = |i: usize| {
             let raw = record.get(i).unwrap_or("").trim();
-            crate::decimal::parse_f64(raw).ok_or_else(|| bad(i, "a number"))
+            let v = crate::decimal::parse_f64(raw).ok_or_else(|| bad(i, "a number"))?;
+            // Far beyond any budget or share: refused here, before the
+            // shrinkage, the draws and the charts meet it.
+            if v.abs() > 1e15 {
+                return Err(bad(i, "a number of at most 15 digits"));
+            }
+            Ok(v)
+        };
+        // A lift of 100 is +10,000%: anything larger is a typo or a
+        // percentage written without its "%" scaling (12 for 12%? 0.12).
+        let relative = |i: usize| {
+            let raw = record.get(i).unwrap_or("").trim();
+            let v = crate::decimal::parse_f64(raw).ok_or_else(|| bad(i, "a number"))?;
+            if v.abs() > MAX_LIFT {
+                return Err(bad(i, "a relative lift of at most 100 (+10,000%) in size"));
+            }
+            Ok(v)
         };
         // An optional cell: empty means "not given".
         let optional =
             |i: Option<usize>| i.filter(|&i| !record.get(i).unwrap_or("").trim().is_empty());
         let std_error = match (se, ci) {
-            (Some(i), _) => number(i)?,
-            (None, Some((lo, hi))) => (number(hi)? - number(lo)?) / (2.0 * Z95),
+            (Some(i), _) => relative(i)?,
+            (None, Some((lo, hi))) => (relative(hi)? - relative(lo)?) / (2.0 * Z95),
             (None, None) => f64::NAN,
         };
         let day = match optional(date) {
@@ -135,7 +155,7 @@ pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
         };
         out.push(Experiment {
             name: record.get(name).unwrap_or("").trim().to_string(),
-            lift: number(lift)?,
+            lift: relative(lift)?,
             std_error,
             cost: optional(cost).map(number).transpose()?.unwrap_or(0.0),
             share: optional(share).map(number).transpose()?.unwrap_or(1.0),
@@ -663,6 +683,26 @@ mod tests {
             worth(&r, &Valuation::default()),
             Err(ProgrammeError::BadShare { name: "a".into() })
         );
+    }
+
+    #[test]
+    fn absurd_lifts_and_amounts_are_refused_with_their_cell() {
+        let huge = "name,lift,std_error,date\na,1e308,0.02,2024-01-05\nb,0.1,0.02,2024-02-01\n";
+        assert_eq!(
+            read(huge).err().map(|e| e.to_string()).as_deref(),
+            Some("Line 2, column 'lift': \"1e308\" is not a relative lift of at most 100 (+10,000%) in size.")
+        );
+        let wide = "name,lift,ci_low,ci_high\na,0.1,-1e200,1e200\n";
+        assert!(matches!(
+            read(wide),
+            Err(ProgrammeError::NotANumber { column, .. }) if column == "ci_high"
+        ));
+        let costly = "name,lift,std_error,cost\na,0.1,0.02,1e300\n";
+        assert!(matches!(
+            read(costly),
+            Err(ProgrammeError::NotANumber { .. })
+        ));
+        assert!(read("name,lift,std_error\na,99,0.5\n").is_ok());
     }
 
     #[test]
