@@ -106,12 +106,24 @@ test('CLV from a transaction log: fitted in the page, equal to the CLI', async (
     assert.match(await text(page, '#clv-summary'), /time unit: weeks/);
     assert.match(await text(page, '#clv-params'), new RegExp(`r = ${want.bgnbd.params.r.toFixed(4)}`));
     assert.match(await text(page, '#clv-uplift'), /CLV uplift of personalized over control/);
+    // One purchase dated 9999-12-31 is left out and counted: the figures
+    // are those of the log without it (before: $0 CLV in both arms).
+    const small = log.split('\n').slice(0, 800);
+    await page.locator('#clv-input').fill(small.join('\n') + '\n');
+    await page.locator('#clv-fit').click();
+    await page.locator('#clv-summary:not(:has-text("placeholder"))').waitFor({ timeout: 60_000 });
+    await page.waitForFunction((c) => [...document.querySelectorAll('#clv-table td.clv-mean')].map((e) => e.innerText).join() !== c, cells.join());
+    const without = await page.locator('#clv-table td.clv-mean').allInnerTexts();
+    await page.locator('#clv-input').fill([...small, small[1].replace(/\d{4}-\d{2}-\d{2}/, '9999-12-31')].join('\n') + '\n');
+    await page.locator('#clv-fit').click();
+    await page.locator('#clv-summary:has-text("1 row(s) with a placeholder date")').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await page.locator('#clv-table td.clv-mean').allInnerTexts(), without);
     // A broken log is explained and the fitted results stay.
     await page.locator('#clv-input').fill('customer_id,date,amount\na,yesterday,5\n');
     await page.locator('#clv-fit').click();
     await page.locator('#clv-error').waitFor();
     assert.match(await text(page, '#clv-error'), /Line 2, column 'date': "yesterday" is not a date/);
-    assert.deepEqual(await page.locator('#clv-table td.clv-mean').allInnerTexts(), cells);
+    assert.deepEqual(await page.locator('#clv-table td.clv-mean').allInnerTexts(), without);
     await page.locator('#clv').screenshot({ path: join(ROOT, 'tests/browser/artifacts/clv.png') });
     assert.deepEqual(errors, []);
   } finally {

@@ -666,6 +666,9 @@ pub struct ClvReport {
     pub observation_end: String,
     pub customers: usize,
     pub transactions: usize,
+    /// Rows left out for a placeholder date (`9999-12-31`).
+    #[serde(default)]
+    pub placeholder_dates: usize,
     pub bgnbd: Fit<BgNbd>,
     pub gamma_gamma: Option<Fit<GammaGamma>>,
     pub horizon_months: u32,
@@ -986,6 +989,7 @@ fn predict(
         observation_end: summary.observation_end.clone(),
         customers: summary.customers.len(),
         transactions: summary.rows,
+        placeholder_dates: summary.placeholder_dates,
         bgnbd,
         gamma_gamma,
         horizon_months: months,

@@ -38,6 +38,16 @@ pub struct TransactionSummary {
     pub observation_end: String,
     pub customers: Vec<CustomerSummary>,
     pub rows: usize,
+    /// Rows left out for a placeholder date ([`is_placeholder_date`]).
+    pub placeholder_dates: usize,
+}
+
+/// Whether a day is a stand-in rather than a purchase date: before 1900 or
+/// after 2100 (`0001-01-01`, `9999-12-31`, as systems write "unknown" or
+/// "never"). One such row would stretch every customer's observation to
+/// the year 9999.
+pub fn is_placeholder_date(day: i64) -> bool {
+    !(days_from_civil(1900, 1, 1)..=days_from_civil(2100, 12, 31)).contains(&day)
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -195,6 +205,7 @@ pub fn summarise_transactions(
         std::collections::HashMap::new();
     let mut last_day = i64::MIN;
     let mut rows = 0usize;
+    let mut placeholder_dates = 0usize;
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -218,6 +229,11 @@ pub fn summarise_transactions(
             column: name(c_date),
             value: field(c_date).to_string(),
         })?;
+        if is_placeholder_date(day) {
+            rows -= 1;
+            placeholder_dates += 1;
+            continue;
+        }
         let raw_amount = field(c_amount);
         let amount: f64 = if raw_amount.contains([',', '$', ' ']) {
             crate::decimal::parse_f64(&raw_amount.replace([',', '$', ' '], ""))
@@ -290,6 +306,7 @@ pub fn summarise_transactions(
         observation_end: civil_from_days(end_day),
         customers,
         rows,
+        placeholder_dates,
     })
 }
 
@@ -386,6 +403,18 @@ mod tests {
             ),
             (1.0, 1.0, 1.0)
         );
+    }
+
+    #[test]
+    fn placeholder_dates_are_left_out_and_counted() {
+        let log = "customer_id,date,amount\na,2024-01-01,10\na,2024-01-10,40\nb,2024-01-05,7\nb,9999-12-31,1\nc,0001-01-01,3\n";
+        let s = summarise_transactions(log, TimeUnit::Days, None);
+        let Ok(s) = s else { panic!("{s:?}") };
+        // The observation ends with the last real purchase, not in 9999.
+        assert_eq!(s.observation_end, "2024-01-10");
+        assert_eq!((s.rows, s.placeholder_dates, s.customers.len()), (3, 2, 2));
+        assert!(is_placeholder_date(days_from_civil(1899, 12, 31)));
+        assert!(!is_placeholder_date(days_from_civil(1970, 1, 1)));
     }
 
     #[test]
