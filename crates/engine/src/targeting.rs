@@ -1202,21 +1202,19 @@ pub struct ColumnGuess {
 
 /// [`ColumnGuess`] of `headers`; a header is used for one role only.
 pub fn guess_columns(headers: &[String]) -> ColumnGuess {
-    let mut used: Vec<&str> = Vec::new();
+    use crate::ingest::guess_header;
+    let score = guess_header(headers, &["score", "uplift", "propensity", "predict"], &[]);
+    let mut taken: Vec<String> = score.iter().cloned().collect();
     let mut pick = |words: &[&str]| {
-        let found = words.iter().find_map(|w| {
-            headers
-                .iter()
-                .find(|h| h.to_lowercase().contains(w) && !used.contains(&h.as_str()))
-        })?;
-        used.push(found.as_str());
-        Some(found.clone())
+        let found = guess_header(headers, words, &taken)?;
+        taken.push(found.clone());
+        Some(found)
     };
     ColumnGuess {
-        score: pick(&["score", "uplift", "propensity", "predict"]),
         treatment: pick(&["treat", "group", "variant", "arm"]),
         outcome: pick(&["conver", "visit", "outcome", "response", "purchase"]),
         revenue: pick(&["revenue", "spend", "amount", "value"]),
+        score,
     }
 }
 

@@ -74,7 +74,7 @@ pub fn guess_columns(text: &str) -> Vec<ColumnGuess> {
         .zip(by_header)
         .map(|((header, sample), named)| {
             let kind = sample.kind(header);
-            let distinct = sample.values.len();
+            let distinct = sample.all.len();
             let (role, reason) = match named {
                 Some(role) => (role, format!("{header}: the header names {}", noun(role))),
                 None => unnamed_role(header, kind, sample),
@@ -112,14 +112,12 @@ pub fn guessed_mapping(guesses: &[ColumnGuess]) -> ColumnMapping {
         .collect()
 }
 
-/// A column's sampled values (at most [`FEW_VALUES`] + 1 kept, which is
-/// enough to tell few from many) and what kinds of cells it had.
+/// A column's sampled values and what kinds of cells it had.
 #[derive(Default)]
 struct Sample {
-    values: BTreeSet<String>,
     /// Non-blank cells seen.
     cells: usize,
-    /// Distinct values, counted exactly up to the sample's size.
+    /// Its distinct values, in order (the sample bounds their number).
     all: BTreeSet<String>,
     flags: bool,
     numbers: bool,
@@ -149,9 +147,6 @@ impl Sample {
             self.uuids = true;
         }
         self.cells += 1;
-        if self.values.len() <= FEW_VALUES {
-            self.values.insert(cell.to_string());
-        }
         self.all.insert(cell.to_string());
         self.flags &= parse_bool(cell).is_some();
         let number = parse_number(
@@ -214,7 +209,7 @@ impl Sample {
             return true;
         }
         let zero = self
-            .values
+            .all
             .iter()
             .any(|v| v.trim_start_matches(['0', '.']).is_empty());
         // Codes repeat: on average each value is on two rows or more.
@@ -274,7 +269,7 @@ fn id_like(header: &str) -> bool {
 
 /// A short list of a column's values for a reason: "6, 7, 5".
 fn some_values(sample: &Sample) -> String {
-    let shown: Vec<&str> = sample.values.iter().take(3).map(String::as_str).collect();
+    let shown: Vec<&str> = sample.all.iter().take(3).map(String::as_str).collect();
     let more = if sample.all.len() > shown.len() {
         "…"
     } else {
