@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ingest scenario_json link_fragment analyze decimal)
+[ ${#targets[@]} -eq 0 ] && targets=(ingest scenario_json link_fragment analyze decimal retention did timeline cohorts targeting programme clv)
 
 CARGO_FUZZ_VERSION=0.13.2
 if ! rustup toolchain list | grep -q '^nightly'; then
@@ -22,5 +22,11 @@ if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VE
 fi
 for t in "${targets[@]}"; do
     echo "== fuzz $t for ${seconds}s"
-    cargo +nightly fuzz run "$t" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096
+    # The kept corpus grows in fuzz/corpus/<target>; the seeds (small files of
+    # each analysis's shape, with extreme numbers) start it.
+    mkdir -p "fuzz/corpus/$t"
+    seeds=()
+    [ -d "fuzz/seeds/$t" ] && seeds=("fuzz/seeds/$t")
+    cargo +nightly fuzz run "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
+        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096
 done

@@ -13,7 +13,15 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ingest::named::NamedCsv;
-use crate::value::transactions::{civil_from_days, parse_date};
+use crate::value::transactions::{civil_from_days, is_placeholder_date, parse_date};
+
+/// The longest duration read, in days (100 years): beyond it a number is
+/// not a time a user stayed, and its weeks would not fit in memory.
+pub const MAX_DAYS: f64 = 36_525.0;
+
+/// The most cells (cohorts × weeks, over every variant) a report holds;
+/// the weeks are cut to fit.
+pub const MAX_CELLS: usize = 1_000_000;
 
 /// Why the users cannot be put into cohorts. Messages are for the user.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -29,6 +37,8 @@ pub enum CohortError {
         value: String,
         expected: &'static str,
     },
+    #[error("Every user's date ({rows} of them) is a placeholder before 1900 or after 2100, such as 9999-12-31: there is no one to put into cohorts.")]
+    OnlyPlaceholders { rows: u64 },
     #[error("Line {line}: the row could not be read as CSV.")]
     BadRow { line: u64 },
     #[error("Say how long each user stayed: either a last-seen date column and the date the data ends, or a duration column (days) and a churned column.")]
@@ -83,6 +93,9 @@ pub struct CohortTable {
     /// Each variant with its cohorts, keyed by the Monday that starts the
     /// signup week, in the order the variants first appear.
     variants: Vec<(String, BTreeMap<i64, Cohort>)>,
+    /// Users left out because a date was a placeholder (before 1900 or
+    /// after 2100, e.g. `9999-12-31`).
+    placeholder_dates: u64,
 }
 
 /// The Monday on or before `day` (days since 1970-01-01, a Thursday).
@@ -162,6 +175,10 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
             parse_date(cell(i)).ok_or_else(|| bad(i, column, "a date (YYYY-MM-DD)"))
         };
         let start = date(si, &columns.start)?;
+        if is_placeholder_date(start) {
+            table.placeholder_dates += 1;
+            continue;
+        }
         let variant = match (gi, columns.variant.as_deref()) {
             (Some(i), Some(column)) if cell(i).is_empty() => {
                 return Err(bad(i, column, "a variant's name"))
@@ -172,6 +189,10 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         match follow {
             FollowUp::LastSeen(ei, until) => {
                 let end = date(ei, columns.end.as_deref().unwrap_or_default())?;
+                if is_placeholder_date(end) {
+                    table.placeholder_dates += 1;
+                    continue;
+                }
                 if end < start {
                     return Err(CohortError::EndBeforeStart {
                         line,
@@ -199,8 +220,8 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
                     columns.event.as_deref().unwrap_or_default(),
                 );
                 let d = crate::decimal::parse_f64(cell(di))
-                    .filter(|d| d.is_finite() && *d >= 0.0)
-                    .ok_or_else(|| bad(di, dc, "a number of days of zero or more"))?;
+                    .filter(|d| (0.0..=MAX_DAYS).contains(d))
+                    .ok_or_else(|| bad(di, dc, "a number of days from 0 to 36,525 (100 years)"))?;
                 let churned = crate::ingest::parse_bool(cell(ei))
                     .filter(|_| !cell(ei).is_empty())
                     .ok_or_else(|| bad(ei, ec, "1 or 0 (yes or no)"))?;
@@ -209,7 +230,10 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         }
     }
     if table.variants.is_empty() {
-        return Err(CohortError::Empty);
+        return Err(match table.placeholder_dates {
+            0 => CohortError::Empty,
+            rows => CohortError::OnlyPlaceholders { rows },
+        });
     }
     Ok(table)
 }
@@ -239,6 +263,10 @@ pub struct CohortReport {
     /// The columns: weeks since signup 0, 1, …, `weeks − 1`.
     pub weeks: usize,
     pub variants: Vec<VariantCohorts>,
+    /// Users left out because a date was a placeholder (before 1900 or
+    /// after 2100).
+    #[serde(default)]
+    pub placeholder_dates: u64,
 }
 
 /// The cohort table: in cohort c, the share active w weeks after signup is
@@ -246,8 +274,10 @@ pub struct CohortReport {
 /// user of the cohort was followed for fewer than 7w days without their
 /// churn being seen (with a last-seen date, when the cohort's youngest
 /// user signed up less than 7w days before the data ends). The columns run
-/// to the last week any cohort can show, at most `max_weeks`.
+/// to the last week any cohort can show, at most `max_weeks`, and no more
+/// than fit [`MAX_CELLS`] cells.
 pub fn cohort_table(table: &CohortTable, max_weeks: Option<usize>) -> CohortReport {
+    let cohorts: usize = table.variants.iter().map(|(_, c)| c.len()).sum();
     let known_weeks = |c: &Cohort| c.followed_weeks.unwrap_or(u64::MAX);
     let longest = table
         .variants
@@ -262,7 +292,9 @@ pub fn cohort_table(table: &CohortTable, max_weeks: Option<usize>) -> CohortRepo
     let weeks = usize::try_from(longest)
         .unwrap_or(usize::MAX)
         .saturating_add(1)
-        .min(max_weeks.unwrap_or(usize::MAX));
+        .min(max_weeks.unwrap_or(usize::MAX))
+        .min(MAX_CELLS / cohorts.max(1))
+        .max(1);
     let variants = table
         .variants
         .iter()
@@ -292,7 +324,11 @@ pub fn cohort_table(table: &CohortTable, max_weeks: Option<usize>) -> CohortRepo
             }
         })
         .collect();
-    CohortReport { weeks, variants }
+    CohortReport {
+        weeks,
+        variants,
+        placeholder_dates: table.placeholder_dates,
+    }
 }
 
 #[cfg(test)]
@@ -421,5 +457,64 @@ mod tests {
             read_cohorts("signup,last_seen,arm\n", &last_seen()),
             Err(CohortError::Empty)
         );
+    }
+
+    #[test]
+    fn placeholder_dates_are_left_out_and_counted() {
+        let with = format!(
+            "{USERS}8,9999-12-31,2024-01-22,a\n9,2024-01-02,0001-01-01,b\n10,1899-12-31,2024-01-02,b\n"
+        );
+        let Ok(table) = read_cohorts(&with, &last_seen()) else {
+            panic!("the placeholders are left out, not refused");
+        };
+        let Ok(without) = read_cohorts(USERS, &last_seen()) else {
+            panic!("the table by hand reads");
+        };
+        let (a, b) = (cohort_table(&table, None), cohort_table(&without, None));
+        assert_eq!(a.placeholder_dates, 3);
+        assert_eq!((a.weeks, &a.variants), (b.weeks, &b.variants));
+        let only = "signup,last_seen,arm\n9999-12-31,9999-12-31,a\n";
+        let message = read_cohorts(only, &last_seen())
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("Every user's date (1 of them) is a placeholder before 1900 or after 2100, such as 9999-12-31: there is no one to put into cohorts.")
+        );
+    }
+
+    /// A duration of a billion days once asked for 140 million weeks of
+    /// cells (found by the fuzzer); one of 100 years is read, and the
+    /// table stays within its cells.
+    #[test]
+    fn absurd_durations_are_refused_and_the_table_has_a_size() {
+        let columns = CohortColumns {
+            start: "signup".into(),
+            duration: Some("days".into()),
+            event: Some("churned".into()),
+            ..CohortColumns::default()
+        };
+        let text = "signup,days,churned\n2024-01-01,30,1\n2024-01-08,1e9,1\n";
+        let message = read_cohorts(text, &columns).err().map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("Line 3, column 'days': \"1e9\" is not a number of days from 0 to 36,525 (100 years).")
+        );
+        let mut text = String::from("signup,days,churned\n");
+        for week in 0..2_000 {
+            text.push_str(&format!("{},36525,1\n", civil_from_days(7 * week)));
+        }
+        let Ok(table) = read_cohorts(&text, &columns) else {
+            panic!("a century of follow-up is read");
+        };
+        let report = cohort_table(&table, None);
+        let cells: usize = report
+            .variants
+            .iter()
+            .map(|v| v.cohorts.len())
+            .sum::<usize>()
+            * report.weeks;
+        assert_eq!(report.weeks, MAX_CELLS / 2_000);
+        assert!(cells <= MAX_CELLS, "{cells}");
     }
 }

@@ -663,7 +663,8 @@ fn fit(
 
 impl Fit {
     fn se(&self, j: usize) -> f64 {
-        self.cov.at(j, j).sqrt()
+        // Rounding can leave a zero variance a hair below 0.
+        self.cov.at(j, j).max(0.0).sqrt()
     }
 
     /// The Wald test that the coefficients `cols` are all 0:

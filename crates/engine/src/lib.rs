@@ -19,6 +19,7 @@
 //! - [`cohorts`] signup-week cohorts: the share still active each week since signup.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`headline`] the control, every arm's decision, the value of the primary metric, what is assumed.
+//! - [`json_float`] numbers that may be NaN, carried through JSON as `null`.
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
@@ -30,6 +31,7 @@ pub mod did;
 pub mod finance;
 pub mod headline;
 pub mod ingest;
+pub mod json_float;
 mod named;
 pub mod programme;
 pub mod report;

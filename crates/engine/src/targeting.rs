@@ -65,6 +65,8 @@ pub enum TargetingError {
     },
     #[error("Line {line}: the row could not be read as CSV.")]
     BadRow { line: u64 },
+    #[error("The {what} is not an amount of at most 15 digits, too large to add up.")]
+    TooLarge { what: String },
     #[error(
         "Nobody responded (every outcome is 0): there is no uplift for a score to rank users by."
     )]
@@ -125,7 +127,7 @@ impl Units {
     /// The numbers in `column` of the same file, one per user (as
     /// [`Units::read`] reads its rows): a revenue per user, say.
     pub fn read_values(text: &str, column: &str) -> Result<Vec<f64>, TargetingError> {
-        let mut columns = read_columns(text, &[(column, Cell::Number)])?;
+        let mut columns = read_columns(text, &[(column, Cell::Amount)])?;
         Ok(columns.pop().unwrap_or_default())
     }
 
@@ -226,6 +228,9 @@ enum Cell {
     Flag,
     /// A finite number.
     Number,
+    /// A number of at most 15 digits before the point: an amount whose sums
+    /// over a million users stay exact (1e308 made every sum infinite).
+    Amount,
 }
 
 /// The named columns of a CSV file, one value per row (blank rows
@@ -254,6 +259,7 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
                     .filter(|_| !raw.is_empty())
                     .map(|b| f64::from(u8::from(b))),
                 Cell::Number => crate::decimal::parse_f64(raw).filter(|v| v.is_finite()),
+                Cell::Amount => crate::decimal::parse_f64(raw).filter(|v| v.abs() <= 1e15),
             };
             let value = value.ok_or_else(|| TargetingError::BadCell {
                 line,
@@ -262,6 +268,7 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
                 expected: match kind {
                     Cell::Flag => "1 or 0 (yes or no)",
                     Cell::Number => "a number",
+                    Cell::Amount => "an amount of at most 15 digits",
                 },
             })?;
             values.push(value);
@@ -562,10 +569,14 @@ fn normalised(actual: &Curve, perfect: &Curve) -> f64 {
 pub struct TargetingReport {
     pub users: u64,
     pub treated: u64,
+    /// NaN (`null` in JSON) when a perfect ranking is no better than a
+    /// random one, as for the uplift AUC.
+    #[serde(with = "crate::json_float")]
     pub qini_auc: f64,
     /// Against a perfect ranking without negative effects; `None` when the
     /// treated respond less often overall (there is no such ranking).
     pub qini_auc_no_negative: Option<f64>,
+    #[serde(with = "crate::json_float")]
     pub uplift_auc: f64,
     /// causalml's `qini_score` ([`causalml_qini_score`]); `None` when not
     /// finite (the groups respond equally often overall).
@@ -581,17 +592,25 @@ pub struct TargetingReport {
     pub by_percentile: Vec<ScoreBin>,
 }
 
+/// Every area is normalised by the best ranking's, which is 0 without
+/// responses (or without non-responses): said in words instead of as 0/0.
+fn responses_vary(units: &Units) -> Result<(), TargetingError> {
+    if units.outcome.is_empty() {
+        return Ok(());
+    }
+    if units.outcome.iter().all(|&y| y == 0.0) {
+        return Err(TargetingError::NoResponses);
+    }
+    if units.outcome.iter().all(|&y| y == 1.0) {
+        return Err(TargetingError::AllResponded);
+    }
+    Ok(())
+}
+
 /// The [`TargetingReport`] of `units`, with `bins` bins (the overall
 /// strategy).
 pub fn evaluate(units: &Units, bins: usize) -> Result<TargetingReport, TargetingError> {
-    // Every area is normalised by the best ranking's, 0 without responses
-    // (or without non-responses): said in words instead of as 0/0.
-    if units.outcome.iter().all(|&y| y == 0.0) && !units.outcome.is_empty() {
-        return Err(TargetingError::NoResponses);
-    }
-    if units.outcome.iter().all(|&y| y == 1.0) && !units.outcome.is_empty() {
-        return Err(TargetingError::AllResponded);
-    }
+    responses_vary(units)?;
     let thin = |c: Curve| {
         let step = c.x.len().div_ceil(100).max(1);
         let last = c.x.len().saturating_sub(1);
@@ -654,6 +673,7 @@ pub struct QiniBootstrap {
 /// What [`QiniBootstrap`] found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QiniUncertainty {
+    #[serde(with = "crate::json_float")]
     pub qini_auc: f64,
     /// The percentile interval at `confidence` over the resamples.
     pub ci: (f64, f64),
@@ -665,6 +685,7 @@ pub struct QiniUncertainty {
 
 impl QiniBootstrap {
     pub fn new(units: &Units, seed: u64) -> Result<QiniBootstrap, TargetingError> {
+        responses_vary(units)?;
         let observed = qini_auc_score(units, true)?;
         let order = Units::ranked(&units.score);
         let ranked: Vec<u8> = order
@@ -1023,6 +1044,18 @@ pub fn profit_curve(
             score: n,
         });
     }
+    // Sums of a million amounts of 15 digits stay finite and exact enough.
+    let amount = |v: f64| v.abs() <= 1e15;
+    if let Some(row) = value.iter().position(|&v| !amount(v)) {
+        return Err(TargetingError::TooLarge {
+            what: format!("value of user {}", row + 1),
+        });
+    }
+    if !amount(cost_per_user) {
+        return Err(TargetingError::TooLarge {
+            what: "cost per user".into(),
+        });
+    }
     let order = Units::ranked(&units.score);
     let (mut k, mut nt, mut vt, mut vc) = (0.0, 0.0, 0.0, 0.0);
     let mut points = vec![(0.0, 0.0)];
@@ -1082,14 +1115,21 @@ pub struct ScoreBin {
     pub percentile: String,
     pub n_treatment: u64,
     pub n_control: u64,
-    /// Response rates (NaN for an empty group) and their difference.
+    /// Response rates (NaN for an empty group, `null` in JSON) and their
+    /// difference.
+    #[serde(with = "crate::json_float")]
     pub response_rate_treatment: f64,
+    #[serde(with = "crate::json_float")]
     pub response_rate_control: f64,
+    #[serde(with = "crate::json_float")]
     pub uplift: f64,
     /// Binomial standard errors `√(p(1 − p)/n)`, and the uplift's
     /// `√(se_t² + se_c²)`.
+    #[serde(with = "crate::json_float")]
     pub std_treatment: f64,
+    #[serde(with = "crate::json_float")]
     pub std_control: f64,
+    #[serde(with = "crate::json_float")]
     pub std_uplift: f64,
 }
 

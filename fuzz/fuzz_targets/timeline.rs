@@ -1,0 +1,45 @@
+//! Lift over time on any file, read in two pieces as the worker streams it;
+//! the same days as reading it whole.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use uplift_engine::ingest::{header_fields, timeline_columns};
+use uplift_engine::timeline::{
+    read_timeline, timeline, TimelineColumns, TimelineOptions, TimelineStream,
+};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((head, text)) = common::split(data) else {
+        return;
+    };
+    let guess = timeline_columns(&header_fields(&text));
+    let columns = TimelineColumns {
+        date: guess.date,
+        variant: guess.variant,
+        metric: guess.metric,
+        users: guess.users,
+        sum_squares: None,
+    };
+    let whole = read_timeline(&text, &columns);
+    let cut = usize::from(head) % (text.len() + 1);
+    let mut stream = TimelineStream::new(columns);
+    let streamed = stream
+        .feed(&text.as_bytes()[..cut])
+        .and_then(|()| stream.feed(&text.as_bytes()[cut..]))
+        .and_then(|()| stream.finish());
+    assert_eq!(whole.is_ok(), streamed.is_ok(), "{whole:?} / {streamed:?}");
+    let Ok(data) = whole else {
+        return;
+    };
+    let options = TimelineOptions {
+        confidence: common::confidence(head),
+        tau: f64::from(head) * 100.0 + 1.0,
+        ..TimelineOptions::default()
+    };
+    if let Ok(report) = timeline(&data, &options) {
+        common::round_trips(&report);
+    }
+});
