@@ -184,10 +184,7 @@ fn ClvResults(report: ClvReport) -> impl IntoView {
                 report.observation_end,
                 report.horizon_months,
             )}
-            {(report.placeholder_dates > 0).then(|| format!(
-                " {} row(s) with a placeholder date (before 1900 or after 2100, such as 9999-12-31) were left out.",
-                format::count(report.placeholder_dates as u64)
-            ))}
+            {super::time_panel::placeholder_note(report.placeholder_dates as u64).map(|t| format!(" {t}"))}
         </p>
         {uplift.map(|u| view! { <p class="verdict" id="clv-uplift">{u}</p> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Predicted customer lifetime value">

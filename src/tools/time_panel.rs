@@ -386,12 +386,24 @@ fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView {
                 format::number(run.memory / 1_048_576.0, 1),
             )}
         </p>
+        {placeholder_note(report.placeholder_dates).map(|t| view! { <p id="timeline-placeholders">{t}</p> })}
+        {(report.period_days > 1).then(|| view! {
+            <p id="timeline-period">{format!(
+                "The data spans more than {} days, so each point is {} days, a week starting on Monday or a run of weeks: the table and chart stay readable.",
+                format::count(uplift_engine::timeline::MAX_POINTS as u64),
+                report.period_days
+            )}</p>
+        })}
         {trend.map(|t| view! { <p id="timeline-trend">{t}</p> })}
         {to_go.map(|t| view! { <p id="timeline-to-go">{t}</p> })}
         {svg.map(|svg| view! { <crate::charts::DrawnChart id="timeline-chart" name="lift over time chart" svg=svg summary=words.clone()/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Lift by day">
             <table class="data-table" id="timeline-table">
-                <caption>"Cumulative lift by day"</caption>
+                <caption>{if report.period_days > 1 {
+                    format!("Cumulative lift by {} days", report.period_days)
+                } else {
+                    "Cumulative lift by day".to_string()
+                }}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Date"</th>
@@ -767,6 +779,16 @@ const COHORT_TABLES: [&str; 20] =
 const COHORT_CHARTS: [&str; 20] =
     numbered!("cohort-chart-"; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19);
 
+/// What a file's placeholder dates became, when it had any.
+pub(crate) fn placeholder_note(rows: u64) -> Option<String> {
+    (rows > 0).then(|| {
+        format!(
+            "{} row(s) with a placeholder date (before 1900 or after 2100, such as 9999-12-31) were left out.",
+            format::count(rows)
+        )
+    })
+}
+
 #[component]
 fn CohortResults(report: CohortReport) -> impl IntoView {
     let weeks = report.weeks;
@@ -822,6 +844,7 @@ fn CohortResults(report: CohortReport) -> impl IntoView {
                 report.variants.len(),
                 weeks
             )}
+            {placeholder_note(report.placeholder_dates).map(|t| format!(" {t}"))}
             {(not_drawn > 0).then(|| format!(
                 " The first {} variants are drawn; {not_drawn} more are in the command line's output (uplift-roi cohorts).",
                 COHORT_TABLES.len()

@@ -114,6 +114,9 @@ pub struct Timeline {
     pub days: BTreeMap<i64, Vec<DaySums>>,
     /// Every value so far was 0 or 1, and no sum of squares was given.
     binary: bool,
+    /// Rows left out because their date was a placeholder (before 1900 or
+    /// after 2100, e.g. `9999-12-31`).
+    pub placeholder_dates: u64,
 }
 
 impl Timeline {
@@ -254,6 +257,10 @@ fn add_rows(
                 "a date (YYYY-MM-DD, optionally with a time)",
             )
         })?;
+        if crate::value::transactions::is_placeholder_date(day) {
+            timeline.placeholder_dates += 1;
+            continue;
+        }
         let variant = cell(vi);
         if variant.is_empty() {
             return Err(bad(vi, &columns.variant, "a variant's name"));
@@ -541,6 +548,48 @@ pub struct TimelineReport {
     /// `None` when no plan is possible (a control at zero or with no
     /// variation, a lift that would take a rate above 100%).
     pub days_to_go: Option<DaysToGo>,
+    /// Days in each point: 1, or 7 (a week, Monday first) and beyond when
+    /// the data spans more than [`MAX_POINTS`] days, so a table and chart
+    /// of them stay readable and quick.
+    #[serde(default = "one_day")]
+    pub period_days: i64,
+    /// Rows left out because their date was a placeholder.
+    #[serde(default)]
+    pub placeholder_dates: u64,
+}
+
+fn one_day() -> i64 {
+    1
+}
+
+/// The most points (days, or weeks beyond) a timeline has.
+pub const MAX_POINTS: usize = 1_000;
+
+/// The days of `data` in points of `period` days, each keyed by its first
+/// day: a week starts on Monday, longer periods run from the first week.
+fn grouped(data: &Timeline) -> (BTreeMap<i64, Vec<DaySums>>, i64) {
+    if data.days.len() <= MAX_POINTS {
+        return (data.days.clone(), 1);
+    }
+    let week = crate::cohorts::week_start;
+    let (first, last) = match (data.days.keys().next(), data.days.keys().next_back()) {
+        (Some(&a), Some(&b)) => (week(a), week(b)),
+        _ => return (data.days.clone(), 1),
+    };
+    let weeks = (last - first) / 7 + 1;
+    let period = 7 * ((weeks + MAX_POINTS as i64 - 1) / MAX_POINTS as i64).max(1);
+    let mut points: BTreeMap<i64, Vec<DaySums>> = BTreeMap::new();
+    for (&day, sums) in &data.days {
+        let start = first + (week(day) - first) / period * period;
+        let point = points.entry(start).or_default();
+        if point.len() < sums.len() {
+            point.resize(sums.len(), DaySums::default());
+        }
+        for (into, from) in point.iter_mut().zip(sums) {
+            into.add(from);
+        }
+    }
+    (points, period)
 }
 
 fn arm(sums: &DaySums, kind: MetricKind) -> ArmValue {
@@ -626,10 +675,11 @@ pub fn timeline(
         sequential_tuning: Some(options.tau),
         ..fixed
     };
-    let first = data.days.keys().next().copied().unwrap_or(0);
+    let (points, period_days) = grouped(data);
+    let first = points.keys().next().copied().unwrap_or(0);
     let (mut cum_c, mut cum_t) = (DaySums::default(), DaySums::default());
-    let mut days = Vec::with_capacity(data.days.len());
-    for (&day, sums) in &data.days {
+    let mut days = Vec::with_capacity(points.len());
+    for (&day, sums) in &points {
         let (dc, dt) = (data.sums(sums, c), data.sums(sums, t));
         cum_c.add(&dc);
         cum_t.add(&dt);
@@ -666,7 +716,11 @@ pub fn timeline(
         .filter_map(|d| d.daily_lift.map(|l| (d.day as f64, l)))
         .collect();
     let trend = lift_trend(&points, 1.0 - options.confidence);
-    let span = days.last().map_or(1, |d| d.day).max(1) as f64;
+    // Days from the first exposure to the last, whatever the points.
+    let span = match (data.days.keys().next(), data.days.keys().next_back()) {
+        (Some(a), Some(b)) => (b - a + 1) as f64,
+        _ => 1.0,
+    };
     let observed = days.last().and_then(|d| d.lift).map(|l| l.estimate);
     let min_lift = options.min_lift.map(|m| (m, false)).unwrap_or_else(|| {
         observed
@@ -717,6 +771,8 @@ pub fn timeline(
         days,
         trend,
         days_to_go,
+        period_days,
+        placeholder_dates: data.placeholder_dates,
     })
 }
 
@@ -1106,5 +1162,55 @@ mod tests {
             let got = fed.and_then(|()| stream.finish().map(|_| ())).err();
             assert_eq!(got, want, "pieces of {size} bytes");
         }
+    }
+
+    /// 1,500 days of one user per arm and day: drawn as weeks (215 points,
+    /// each a Monday-to-Sunday sum) with the same totals; placeholder
+    /// dates are left out and counted.
+    #[test]
+    fn long_timelines_are_drawn_per_week_and_placeholders_are_left_out() {
+        let mut text = String::from("date,variant,converted\n9999-12-31,control,1\n");
+        for d in 0..1_500 {
+            let date = civil_from_days(19_000 + d);
+            text.push_str(&format!(
+                "{date},control,{}\n{date},treatment,{}\n",
+                d % 3 == 0,
+                d % 2 == 0
+            ));
+        }
+        let columns = TimelineColumns {
+            date: "date".into(),
+            variant: "variant".into(),
+            metric: "converted".into(),
+            ..TimelineColumns::default()
+        };
+        let Ok(data) = read_timeline(&text, &columns) else {
+            panic!("the timeline reads");
+        };
+        assert_eq!(data.placeholder_dates, 1);
+        let Ok(report) = timeline(&data, &TimelineOptions::default()) else {
+            panic!("the timeline is computed");
+        };
+        assert_eq!(report.period_days, 7);
+        assert_eq!(report.placeholder_dates, 1);
+        assert_eq!(report.days.len(), 215);
+        let last = report.days.last().map(|d| d.cumulative_control.users);
+        assert_eq!(last, Some(1_500));
+        // Every point but the first starts on a Monday.
+        assert!(report.days.iter().skip(1).all(|d| {
+            parse_date(&d.date).is_some_and(|day| crate::cohorts::week_start(day) == day)
+        }));
+        // Within the limit, a point is a day.
+        let text: String = text.lines().take(1_500).map(|l| format!("{l}\n")).collect();
+        let Ok(short) = read_timeline(&text, &columns) else {
+            panic!("the first half reads");
+        };
+        let Ok(report) = timeline(&short, &TimelineOptions::default()) else {
+            panic!("the first half is computed");
+        };
+        assert_eq!(
+            (report.period_days, report.days.len()),
+            (1, short.days.len())
+        );
     }
 }
