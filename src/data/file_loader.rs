@@ -8,7 +8,7 @@
 //! sits in the page's memory and the page keeps answering while it loads.
 //! Until a load succeeds, the scenario on screen is not touched.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,6 +50,15 @@ extern "C" {
 thread_local! {
     /// The function the data tools call with their news (made once).
     static ON_EVENT: OnceCell<js_sys::Function> = const { OnceCell::new() };
+    /// Counts loads and edits of the data: a file read that finishes after
+    /// a newer one began is dropped (the last action wins).
+    static LOAD: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A new load or edit of the data begins; its number.
+fn next_load() -> u64 {
+    LOAD.set(LOAD.get() + 1);
+    LOAD.get()
 }
 
 /// Apply what the data tools report to the page.
@@ -128,12 +137,12 @@ pub fn tools_context(state: AppState) -> String {
 
 /// Hand a large file to the reader in the tools module (downloaded first
 /// if need be); it shows its progress under the text area.
-fn read_large(state: AppState, file: File) {
+fn read_large(state: AppState, file: File, load: u64) {
     state.opening_file.set(Some(file.name()));
     spawn_local(async move {
         let loaded = load_tools().await;
-        // Cancelled while the reader downloaded.
-        if state.opening_file.get_untracked().is_none() {
+        // Cancelled, or other data chosen, while the reader downloaded.
+        if state.opening_file.get_untracked().is_none() || LOAD.get() != load {
             return;
         }
         state.opening_file.set(None);
@@ -167,14 +176,15 @@ fn read_large(state: AppState, file: File) {
 /// Load a picked or dropped file into the scenario.
 pub fn load_file(state: AppState, file: File) {
     state.load_error.set(None);
+    let load = next_load();
     if file.size() <= SMALL_FILE_BYTES {
-        read_small(state, file);
+        read_small(state, file, load);
     } else {
-        read_large(state, file);
+        read_large(state, file, load);
     }
 }
 
-fn read_small(state: AppState, file: File) {
+fn read_small(state: AppState, file: File, load: u64) {
     let name = file.name();
     spawn_local(async move {
         let bytes = match JsFuture::from(file.array_buffer()).await {
@@ -186,18 +196,22 @@ fn read_small(state: AppState, file: File) {
                 return;
             }
         };
+        if LOAD.get() != load {
+            return;
+        }
         match decode_text(&bytes) {
             Ok(text) => set_text_data(state, text),
             // Not all text: the streaming reader skips the bad rows and says which.
-            Err(IngestError::NotUtf8 { .. }) => read_large(state, file),
+            Err(IngestError::NotUtf8 { .. }) => read_large(state, file, load),
             Err(e) => state.load_error.set(Some(format!("“{name}”: {e}"))),
         }
     });
 }
 
 /// The data is being replaced (typed, pasted, opened or cleared): a large
-/// file waiting for its column roles is no longer asked about.
+/// file waiting for its column roles, or still being read, is dropped.
 pub fn drop_pending_file() {
+    next_load();
     if load_tools_ready() {
         let _ = forget_pending_file();
     }

@@ -115,6 +115,9 @@ thread_local! {
     /// Where the page hears about loads.
     static PAGE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
     static LAST: RefCell<Option<LastFile>> = const { RefCell::new(None) };
+    /// Bumped whenever the data is replaced or a load stopped, so a read
+    /// still looking at its file's header when that happens never starts.
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// The page's reader: what it shows while a file loads or waits for its
@@ -161,14 +164,18 @@ async fn headers_of(file: &File) -> Vec<String> {
 /// Read `file` with the column roles remembered for its headers.
 pub fn read(reader: Reader, file: File) {
     reader.pending.set(None);
+    let generation = GENERATION.get();
     spawn_local(async move {
         let columns = column_memory::recall(&headers_of(&file).await);
-        start_worker(reader, file, columns, None);
+        if GENERATION.get() == generation {
+            start_worker(reader, file, columns, None);
+        }
     });
 }
 
 /// Stop reading the current file; the data on screen stays as it was.
 pub fn cancel(reader: Reader) {
+    GENERATION.set(GENERATION.get() + 1);
     let was_running = JOB.with(|job| {
         job.borrow_mut()
             .take()
@@ -195,13 +202,15 @@ pub fn cancel(reader: Reader) {
     }
 }
 
-/// Forget a file that was waiting for its column mapping (the data was
-/// replaced meanwhile).
+/// The data was replaced (typed, pasted, another file, a sample): a file
+/// waiting for its column mapping is forgotten, and one still being read
+/// is stopped without a word, so its sums never replace the newer data
+/// (the last action wins).
 pub fn forget_pending(reader: Reader) {
-    if reader.pending.get_untracked().is_some() {
-        reader.pending.set(None);
-        JOB.with(|job| job.borrow_mut().take());
-    }
+    GENERATION.set(GENERATION.get() + 1);
+    reader.pending.set(None);
+    reader.splitting.set(None);
+    finish(reader);
 }
 
 /// Read the file that was waiting for its column mapping again, now with

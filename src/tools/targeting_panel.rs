@@ -5,7 +5,7 @@
 //! file-reading worker, so a million users never freeze the page; Cancel
 //! stops the worker and keeps what was shown.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,7 +29,17 @@ const JOBS: [&str; 1] = ["targeting"];
 
 thread_local! {
     /// The data chosen last: a file, the pasted text or the sample.
-    static SOURCE: RefCell<Option<Blob>> = const { RefCell::new(None) };
+    static SOURCE: RefCell<Option<(Blob, String)>> = const { RefCell::new(None) };
+    /// Sources chosen and runs started so far: a message or a header that
+    /// belongs to an earlier one is dropped (the last action wins).
+    static SOURCES: Cell<u64> = const { Cell::new(0) };
+    static RUNS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Count one more in `counter`; the new count.
+fn bump(counter: &'static std::thread::LocalKey<Cell<u64>>) -> u64 {
+    counter.set(counter.get() + 1);
+    counter.get()
 }
 
 fn stop_job() {
@@ -57,6 +67,10 @@ struct Evaluation {
     /// The bootstrap's result, or why there is none.
     uncertainty: Option<Result<(QiniUncertainty, f64), String>>,
     request: TargetingRequest,
+    /// The run, and the source it came from with its name.
+    run: u64,
+    source: u64,
+    source_name: String,
 }
 
 /// The column choices, all strings as the selects hold them ("" for none).
@@ -97,9 +111,31 @@ pub fn TargetingPanel() -> impl IntoView {
 
     // A new source: its columns, with guessed roles.
     let choose = move |blob: Blob, name: String| {
+        let source = bump(&SOURCES);
         spawn_local(async move {
-            match headers_of(&blob).await {
+            let found = headers_of(&blob).await;
+            if SOURCES.get() != source {
+                return;
+            }
+            match found {
                 Ok(found) if found.len() >= 3 => {
+                    // A run on the data before stops: its numbers are not
+                    // this data's.
+                    if let Phase::Resampling { done, total } = phase.get_untracked() {
+                        evaluation.update(|e| {
+                            if let Some(e) = e {
+                                e.uncertainty = Some(Err(format!(
+                                    "Stopped after {} of {} resamples, when other data was chosen: no interval.",
+                                    format::count(done as u64),
+                                    format::count(total as u64)
+                                )));
+                            }
+                        });
+                    }
+                    if phase.get_untracked() != Phase::Idle {
+                        stop_job();
+                        phase.set(Phase::Idle);
+                    }
                     let guess = guess_columns(&found);
                     let pick = |g: Option<String>, i: usize| {
                         g.or_else(|| found.get(i).cloned()).unwrap_or_default()
@@ -109,9 +145,9 @@ pub fn TargetingPanel() -> impl IntoView {
                     choices.outcome.set(pick(guess.outcome, 2));
                     choices.revenue.set(guess.revenue.unwrap_or_default());
                     headers.set(found);
-                    source_name.set(Some(name));
+                    source_name.set(Some(name.clone()));
                     error.set(None);
-                    SOURCE.with(|s| *s.borrow_mut() = Some(blob));
+                    SOURCE.with(|s| *s.borrow_mut() = Some((blob, name)));
                 }
                 Ok(found) => error.set(Some(format!(
                     "{name} has {} column(s); a targeting file needs at least a score, a treatment flag and an outcome, one user per row.",
@@ -175,7 +211,7 @@ pub fn TargetingPanel() -> impl IntoView {
             return;
         }
         notice.set(None);
-        let Some(blob) = SOURCE.with(|s| s.borrow().clone()) else {
+        let Some((blob, name)) = SOURCE.with(|s| s.borrow().clone()) else {
             error.set(Some(
                 "Choose a file, paste data or load the sample first.".into(),
             ));
@@ -220,7 +256,7 @@ pub fn TargetingPanel() -> impl IntoView {
         }
         error.set(None);
         offered.set(false);
-        start(blob, request, phase, evaluation, error);
+        start((blob, name), request, phase, evaluation, error);
     };
 
     let busy = move || phase.get() != Phase::Idle;
@@ -305,8 +341,7 @@ pub fn TargetingPanel() -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="status" role="status" id="targeting-notice">{n}</p> })}
             {move || {
                 context.track();
-                let source = source_name.get_untracked().unwrap_or_default();
-                evaluation.get().map(|e| view! { <TargetingResults evaluation=e source offered/> })
+                evaluation.get().map(|e| view! { <TargetingResults evaluation=e offered/> })
             }}
         </section>
     }
@@ -323,7 +358,7 @@ struct Joined {
 /// Ask the workers to evaluate `blob` (the first also reports the curves,
 /// all share the bootstrap); their messages update the tool.
 fn start(
-    blob: Blob,
+    (blob, name): (Blob, String),
     request: TargetingRequest,
     phase: RwSignal<Phase>,
     evaluation: RwSignal<Option<Evaluation>>,
@@ -331,6 +366,8 @@ fn start(
 ) {
     stop_job();
     phase.set(Phase::Reading);
+    let run = bump(&RUNS);
+    let source = (SOURCES.get(), name);
     let parts = if request.resamples > 0 { JOBS.len() } else { 1 };
     let joined = std::rc::Rc::new(RefCell::new(Joined {
         done: vec![0; parts],
@@ -345,7 +382,12 @@ fn start(
         let json = serde_json::to_string(&part_request).unwrap_or_default();
         let request = request.clone();
         let joined = joined.clone();
+        let source = source.clone();
         let on_message = move |text: String| {
+            // A late message of a run that was replaced.
+            if RUNS.get() != run {
+                return;
+            }
             let Some(message) = TargetingMessage::from_json(&text) else {
                 // A worker that stopped, or an answer that cannot be read:
                 // said, and every part stops.
@@ -354,7 +396,8 @@ fn start(
                 stop_job();
                 return;
             };
-            on_targeting_message(message, &request, &joined, phase, evaluation, error);
+            let at = (run, source.clone());
+            on_targeting_message(message, &request, at, &joined, phase, evaluation, error);
         };
         if let Err(e) = worker_job::start(job, blob.clone(), "targeting", json, on_message) {
             error.set(Some(e));
@@ -368,6 +411,7 @@ fn start(
 fn on_targeting_message(
     message: TargetingMessage,
     request: &TargetingRequest,
+    (run, (source, source_name)): (u64, (u64, String)),
     joined: &RefCell<Joined>,
     phase: RwSignal<Phase>,
     evaluation: RwSignal<Option<Evaluation>>,
@@ -388,6 +432,7 @@ fn on_targeting_message(
                 e.as_ref()
                     .filter(|e| {
                         resamples == 0
+                            && e.source == source
                             && (&e.request.score, &e.request.treatment, &e.request.outcome)
                                 == (&request.score, &request.treatment, &request.outcome)
                     })
@@ -400,6 +445,9 @@ fn on_targeting_message(
                 millis,
                 uncertainty: kept,
                 request: request.clone(),
+                run,
+                source,
+                source_name,
             }));
             if resamples == 0 {
                 phase.set(Phase::Idle);
@@ -440,7 +488,7 @@ fn on_targeting_message(
             if let Some((all, millis)) = all {
                 let result = all.uncertainty(request.confidence);
                 evaluation.update(|e| {
-                    if let Some(e) = e {
+                    if let Some(e) = e.as_mut().filter(|e| e.run == run) {
                         e.uncertainty = Some(Ok((result, millis)));
                     }
                 });
@@ -458,17 +506,15 @@ fn on_targeting_message(
 }
 
 #[component]
-fn TargetingResults(
-    evaluation: Evaluation,
-    source: String,
-    offered: RwSignal<bool>,
-) -> impl IntoView {
+fn TargetingResults(evaluation: Evaluation, offered: RwSignal<bool>) -> impl IntoView {
     let Evaluation {
         report,
         profit,
         millis,
         uncertainty,
         request,
+        source_name: source,
+        ..
     } = evaluation;
     let interval = match &uncertainty {
         Some(Ok((u, ms))) => format!(

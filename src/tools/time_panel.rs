@@ -24,12 +24,16 @@ use crate::tools::file_columns::column_select;
 use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, chart_width, headers_of};
 
-/// How a run went: rows read, the worker's time and its memory at the end.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How a run went: rows read, the worker's time and its memory at the end,
+/// and what it answered: the file's name and the request, kept with the
+/// result so a file chosen afterwards is never credited with it.
+#[derive(Debug, Clone, PartialEq)]
 struct Run {
     rows: usize,
     millis: f64,
     memory: f64,
+    source: String,
+    request: AnalysisRequest,
 }
 
 /// A section's choices: the field's name, its signal, and whether it names
@@ -45,6 +49,9 @@ struct Analysis<T: Send + Sync + 'static> {
     kept: StoredValue<Kept>,
     file: RwSignal<Option<(String, Vec<String>)>, LocalStorage>,
     blob: StoredValue<Option<Blob>, LocalStorage>,
+    /// Files chosen so far: a choice whose header arrives after a later
+    /// choice's is dropped.
+    picks: StoredValue<u64>,
     running: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     result: RwSignal<Option<(T, Run)>>,
@@ -66,6 +73,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
             kept: StoredValue::new(Vec::new()),
             file: RwSignal::new_local(None),
             blob: StoredValue::new_local(None),
+            picks: StoredValue::new(0),
             running: RwSignal::new(false),
             error: RwSignal::new(None),
             result: RwSignal::new(None),
@@ -117,10 +125,21 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
             return;
         };
         input.set_value("");
+        // Another file is the last action: a run on the one before stops
+        // (its result, named for its own file, stays).
+        if self.running.get_untracked() {
+            self.cancel();
+        }
+        self.picks.update_value(|n| *n += 1);
+        let pick = self.picks.get_value();
         let name = file.name();
         let blob: Blob = file.into();
         spawn_local(async move {
-            match headers_of(&blob).await {
+            let headers = headers_of(&blob).await;
+            if self.picks.get_value() != pick {
+                return;
+            }
+            match headers {
                 Ok(headers) if headers.len() >= 2 => {
                     chosen(&headers);
                     self.recall(&headers);
@@ -146,6 +165,11 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
         self.error.set(None);
         self.running.set(true);
         let json = serde_json::to_string(&request).unwrap_or_default();
+        let source = self
+            .file
+            .get_untracked()
+            .map(|(name, _)| name)
+            .unwrap_or_default();
         let on_message = move |text: String| {
             match AnalysisMessage::from_json(&text) {
                 Some(AnalysisMessage::Done {
@@ -161,6 +185,8 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
                                 rows,
                                 millis,
                                 memory,
+                                source: source.clone(),
+                                request: request.clone(),
                             },
                         )));
                         self.remember();
@@ -380,8 +406,9 @@ fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView {
         <p class="verdict" id="timeline-verdict">{headline}</p>
         <p class="status ok" role="status" id="timeline-summary">
             {format!(
-                "{} users read in {} s, in pieces: the worker held {} MiB at most.",
+                "{} users of “{}” read in {} s, in pieces: the worker held {} MiB at most.",
                 format::count(run.rows as u64),
+                run.source,
                 format::number(run.millis / 1000.0, 2),
                 format::number(run.memory / 1_048_576.0, 1),
             )}
@@ -515,17 +542,21 @@ fn RetentionSection() -> impl IntoView {
         {status_line(a, "retention")}
         {move || {
             context.track();
-            let source = a.file.get_untracked().map(|(name, _)| name).unwrap_or_default();
             a.result.get().map(|(r, run)| view! {
-                <RetentionResults report=r.clone() rows=run.rows ms=run.millis/>
-                <RetentionOffer report=r source/>
+                <RetentionResults report=r.clone() rows=run.rows ms=run.millis source=run.source.clone()/>
+                <RetentionOffer report=r source=run.source/>
             })
         }}
     }
 }
 
 #[component]
-fn RetentionResults(report: RetentionReport, rows: usize, ms: f64) -> impl IntoView {
+fn RetentionResults(
+    report: RetentionReport,
+    rows: usize,
+    ms: f64,
+    source: String,
+) -> impl IntoView {
     let verdict = match (&report.log_rank, report.groups.first(), report.groups.get(1)) {
         (Some(lr), Some(a), Some(b)) => format!(
             "{} vs {}: {} (log-rank χ² = {}, {}). Up to {}, users of {} stay {} longer on average (RMST difference).",
@@ -560,7 +591,7 @@ fn RetentionResults(report: RetentionReport, rows: usize, ms: f64) -> impl IntoV
     view! {
         <p class="verdict" id="retention-verdict">{verdict}</p>
         <p class="status ok" role="status" id="retention-summary">
-            {format!("{} users analysed in {} s.", format::count(rows as u64), format::number(ms / 1000.0, 2))}
+            {format!("{} users of “{source}” analysed in {} s.", format::count(rows as u64), format::number(ms / 1000.0, 2))}
         </p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Retention by group">
             <table class="data-table" id="retention-table">
@@ -942,10 +973,15 @@ fn DidSection() -> impl IntoView {
         {status_line(a, "did")}
         {move || {
             context.track();
-            let source = a.file.get_untracked().map(|(name, _)| name).unwrap_or_default();
-            a.result.get().map(|(r, _)| view! {
-                <DidResults report=r.clone()/>
-                <DidOffer report=r source outcome=outcome.get_untracked()/>
+            a.result.get().map(|(r, run)| {
+                let outcome = match run.request {
+                    AnalysisRequest::Did { columns, .. } => columns.outcome,
+                    _ => String::new(),
+                };
+                view! {
+                    <DidResults report=r.clone()/>
+                    <DidOffer report=r source=run.source outcome/>
+                }
             })
         }}
     }

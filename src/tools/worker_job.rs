@@ -36,6 +36,10 @@ thread_local! {
 pub fn stop(kind: &'static str) {
     let running = JOBS.with(|jobs| jobs.borrow_mut().remove(kind));
     if let Some((worker, _, _)) = running {
+        // Its handlers go first: a message it sent before it stopped finds
+        // none, instead of a dropped closure.
+        worker.set_onmessage(None);
+        worker.set_onerror(None);
         worker.terminate();
     }
 }

@@ -3,9 +3,11 @@
 // panic inside the calculator shows a notice instead of a dead page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { ROOT, useBrowser, openApp, showCharts } from './harness.mjs';
+import { writeRows } from '../../bench/gen-rows.mjs';
 
 const env = useBrowser();
 const EVIL_A = '<img src=x onerror=alert(1)>';
@@ -122,6 +124,71 @@ test('limits are said in words: cost lines, columns, name lengths and absurd num
     // Monthly, over 12 months: 1.20e301.
     await page.waitForFunction(() => /\de30\d/.test(document.querySelector('#total-cost')?.textContent ?? ''));
     assert.ok((await total()).length < 16, await total());
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the last action wins: data pasted or picked while a large file loads is never replaced by it', async () => {
+  // Before: a paste 0.3 s after choosing a 72 MB file showed, then the big
+  // file's sums silently replaced it, text box included; two files alike.
+  const dir = mkdtempSync(join(tmpdir(), 'last-wins-'));
+  const big = join(dir, 'big-export.csv');
+  await writeRows(big, { bytes: 60 * 1024 * 1024 });
+  const small = join(dir, 'small.csv');
+  writeFileSync(small, 'variant,users,conversions\ncontrol,1000,100\npersonalized,1000,131\n');
+  const pasted = 'variant,users,conversions\ncontrol,2000,200\npersonalized,2000,260\n';
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    for (const [what, act, kept] of [
+      ['a paste', () => page.locator('#data-input').fill(pasted), pasted],
+      ['a small file', () => page.setInputFiles('#data-file', small), readFileSync(small, 'utf8')],
+    ]) {
+      await page.setInputFiles('#data-file', big);
+      await page.locator('#file-progress').waitFor({ timeout: 30_000 });
+      await act();
+      await page.locator('#file-progress').waitFor({ state: 'detached', timeout: 30_000 });
+      // Longer than the big file takes to read.
+      await page.waitForTimeout(4_000);
+      assert.equal((await page.locator('#data-input').inputValue()).trim(), kept.trim(), `after ${what}`);
+      assert.doesNotMatch(await page.locator('#data-ok').innerText(), /user rows|big-export/, `after ${what}`);
+    }
+    // The big file alone still loads (the reader was stopped, not broken).
+    await page.setInputFiles('#data-file', big);
+    await page.locator('#data-ok:has-text("user rows")').waitFor({ timeout: 60_000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a result is credited to its own file: choosing another file stops the run and keeps the name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'provenance-'));
+  const rows = (n, shift) => ['days,churned,group', ...Array.from({ length: n }, (_, i) => `${(i % 50) + 1 + shift},${i % 3 === 0 ? 1 : 0},${i % 2 ? 'B' : 'A'}`)].join('\n') + '\n';
+  const first = join(dir, 'first-retention.csv');
+  writeFileSync(first, rows(2_000_000, 0));
+  const second = join(dir, 'second-retention.csv');
+  writeFileSync(second, rows(200, 5));
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.locator('#open-time').click();
+    await page.locator('#retention-file').waitFor({ state: 'attached' });
+    await page.setInputFiles('#retention-file', second);
+    await page.locator('#retention-duration option[value="days"]').waitFor({ state: 'attached' });
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-summary').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#retention-summary').innerText(), /200 users of “second-retention\.csv”/);
+    // A long run on the big file, then the small one chosen again meanwhile.
+    await page.setInputFiles('#retention-file', first);
+    await page.locator('#retention-source:has-text("first-retention.csv")').waitFor();
+    await page.locator('#retention-run').click();
+    await page.locator('#retention-progress').waitFor();
+    await page.setInputFiles('#retention-file', second);
+    await page.locator('#retention-progress').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForTimeout(3_000);
+    // The result shown is the one it always was, with its own file's name.
+    assert.match(await page.locator('#retention-summary').innerText(), /200 users of “second-retention\.csv”/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -185,3 +185,43 @@ test('the top of the ranking against everyone in the investment case', async () 
     await context.close();
   }
 });
+
+test('the last file wins: a run on the file before stops, and two files never make one result', async () => {
+  // Before: after a 5,000-user file, a 1,000-user file with scores of
+  // 1e308 showed the old Qini and "5,000 users" beside the new file's
+  // bootstrap interval, which did not contain its own estimate.
+  const rows = (n, score) => ['score,treatment,conversion', ...Array.from({ length: n }, (_, i) => `${score(i)},${i % 2},${(i * 7) % 10 < (i % 2 ? 4 : 2) ? 1 : 0}`)].join('\n') + '\n';
+  // Large enough that its bootstrap is still running when the next file comes.
+  const first = join(dir, 'two-hundred-thousand.csv');
+  writeFileSync(first, rows(200_000, (i) => ((i * 37) % 1000) / 1000));
+  const second = join(dir, 'huge-scores.csv');
+  writeFileSync(second, rows(1_000, (i) => (i % 3 === 0 ? '1e308' : `${(i % 11) * 1e306}`)));
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openTargeting(page);
+    await page.setInputFiles('#targeting-file', first);
+    await page.locator('#targeting-score option[value="score"]').waitFor({ state: 'attached' });
+    await page.locator('#targeting-run').click();
+    await page.waitForFunction(() => /Bootstrap: [\d,]+ of 1,000/.test(document.querySelector('#targeting-progress-text')?.textContent ?? ''), null, { timeout: 60_000 });
+    // Another file while the first one's bootstrap runs: the run stops.
+    await page.setInputFiles('#targeting-file', second);
+    await page.locator('#targeting-progress').waitFor({ state: 'detached', timeout: 10_000 });
+    assert.match(await page.locator('#targeting-summary').innerText(), /^200,000 users/);
+    await page.waitForTimeout(1_500);
+    assert.match(await page.locator('#targeting-summary').innerText(), /^200,000 users/, 'no late answer of the stopped run');
+    assert.match(await page.locator('#targeting-interval').innerText(), /^Stopped after [\d,]+ of 1,000 resamples, when other data was chosen: no interval\.$/);
+    // The second file, run to the end: every number is its own.
+    await page.locator('#targeting-resamples').selectOption('200');
+    await page.locator('#targeting-run').click();
+    await page.locator('#targeting-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.match(await page.locator('#targeting-summary').innerText(), /^1,000 users/);
+    const qini = await page.locator('#targeting-qini').innerText();
+    const estimate = Number(/Qini coefficient (-?[\d.]+)/.exec(qini)?.[1]);
+    const interval = /bootstrap interval (-?[\d.]+) to (-?[\d.]+)/.exec(qini);
+    assert.ok(interval, qini);
+    assert.ok(Number(interval[1]) <= estimate + 1e-3 && estimate - 1e-3 <= Number(interval[2]), `${estimate} outside ${interval[0]}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
