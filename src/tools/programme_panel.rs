@@ -177,7 +177,7 @@ fn ProgrammeResults(report: ProgrammeReport, worth: Worth) -> impl IntoView {
         .iter()
         .zip(&report.shrinkage.shrunk)
         .map(|(e, s)| {
-            let shipped = report.winners.contains(&e.name);
+            let shipped = e.is_winner();
             let half = 1.959_963_984_540_054 * e.std_error;
             view! {
                 <tr class:shipped=shipped>

@@ -91,3 +91,33 @@ test('a lift of 1e308 is refused with its cell instead of freezing the page', as
     await context.close();
   }
 });
+
+test('two experiments with the same name: only the winner is marked shipped', async () => {
+  // Before: winners were matched by name, so the losing "banner" was
+  // marked shipped too.
+  const text = [
+    'name,lift,std_error,cost,share,date',
+    'banner,0.08,0.02,10000,1,2024-01-15',
+    'banner,-0.05,0.02,10000,1,2024-02-10',
+    'c,0.01,0.02,10000,1,2024-03-01',
+    'd,0.00,0.02,10000,1,2024-03-20',
+    'e,0.02,0.02,10000,1,2024-04-20',
+    'f,-0.01,0.02,10000,1,2024-05-02',
+  ].join('\n') + '\n';
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await openProgramme(page);
+    await page.locator('#programme-input').fill(text);
+    await page.locator('#programme-input').blur();
+    await page.locator('#programme-verdict').waitFor();
+    const rows = page.locator('#programme-table tbody tr');
+    assert.equal(await rows.count(), 6);
+    assert.equal(await rows.nth(0).evaluate((r) => r.classList.contains('shipped')), true);
+    assert.equal(await rows.nth(1).evaluate((r) => r.classList.contains('shipped')), false);
+    assert.equal(await page.locator('#programme-table tbody tr.shipped').count(), 1);
+    assert.match(await page.locator('#programme-verdict').innerText(), /^1 of 6 experiments shipped/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

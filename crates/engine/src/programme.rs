@@ -165,6 +165,15 @@ pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
     Ok(out)
 }
 
+impl Experiment {
+    /// Significant at 5% with a positive lift (`lift / SE > 1.96`): a
+    /// winner, shipped. Decided per experiment, so two experiments with the
+    /// same name are never taken for each other.
+    pub fn is_winner(&self) -> bool {
+        self.lift / self.std_error > Z95
+    }
+}
+
 /// The programme as the command line prints it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProgrammeReport {
@@ -183,7 +192,7 @@ pub fn report(experiments: Vec<Experiment>) -> Result<ProgrammeReport, Programme
     let mut winners = Vec::new();
     let (mut raw, mut shrunk) = (0.0, 0.0);
     for (e, s) in experiments.iter().zip(&shrinkage.shrunk) {
-        if e.lift / e.std_error > Z95 {
+        if e.is_winner() {
             winners.push(e.name.clone());
             raw += e.lift;
             shrunk += s;
@@ -378,7 +387,7 @@ pub fn worth(report: &ProgrammeReport, valuation: &Valuation) -> Result<Worth, P
         .experiments
         .iter()
         .zip(&report.shrinkage.shrunk)
-        .filter(|(e, _)| report.winners.contains(&e.name))
+        .filter(|(e, _)| e.is_winner())
         .map(|(e, s)| (e, *s))
         .collect();
     let annual = |lift: &dyn Fn(&Experiment, f64) -> f64| -> f64 {
@@ -662,6 +671,31 @@ mod tests {
             worth(&r, &Valuation { months: 0, ..v }),
             Err(ProgrammeError::BadValuation)
         );
+        Ok(())
+    }
+
+    /// Two experiments named alike, one a winner: only the winner ships
+    /// (matched by name, both did, and the loser's lift was counted).
+    #[test]
+    fn experiments_with_the_same_name_are_told_apart() -> Result<(), ProgrammeError> {
+        let text = "name,lift,std_error,cost,share,date\n\
+            banner,0.08,0.02,10000,1,2024-01-15\n\
+            banner,-0.05,0.02,10000,1,2024-02-10\n\
+            c,0.01,0.02,10000,1,2024-03-01\n\
+            d,0.00,0.02,10000,1,2024-03-20\n\
+            e,0.02,0.02,10000,1,2024-04-20\n\
+            f,-0.01,0.02,10000,1,2024-05-02\n";
+        let r = report(read(text)?)?;
+        let shipped: Vec<bool> = r.experiments.iter().map(Experiment::is_winner).collect();
+        assert_eq!(shipped, [true, false, false, false, false, false]);
+        let v = Valuation {
+            annual_value: 1_000_000.0,
+            discount_rate: 0.0,
+            draws: 200,
+            ..Valuation::default()
+        };
+        let w = worth(&r, &v)?;
+        assert!((w.annual_impact_raw - 0.08 * 1e6).abs() < 1e-6, "{}", w.annual_impact_raw);
         Ok(())
     }
 
