@@ -11,9 +11,7 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uplift_engine::ingest::{
-    decode_text, header_fields, parse_experiment, ColumnMapping, ColumnRole,
-};
+use uplift_engine::ingest::{header_of_bytes, parse_experiment, ColumnMapping, ColumnRole};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -156,9 +154,9 @@ async fn headers_of(file: &File) -> Vec<String> {
         return Vec::new();
     };
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    // A file that is not all UTF-8 still has readable headers, mostly.
-    let text = decode_text(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
-    header_fields(&text)
+    // A file that is not all UTF-8 still has readable headers, mostly; one
+    // that is not text has none (the worker says what it is).
+    header_of_bytes(&bytes).unwrap_or_default()
 }
 
 /// Read `file` with the column roles remembered for its headers.

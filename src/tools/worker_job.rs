@@ -94,17 +94,17 @@ pub fn blob_of(text: &str) -> Option<Blob> {
     Blob::new_with_str_sequence(&parts).ok()
 }
 
-/// The header row of `blob`'s first 64 KiB.
+/// The header row of `blob`'s first 64 KiB; a file that is not text is
+/// refused in words.
 pub async fn headers_of(blob: &Blob) -> Result<Vec<String>, String> {
     let head = blob
         .slice_with_i32_and_i32(0, 64 * 1024)
         .map_err(|_| "The file could not be read.".to_string())?;
-    let text = wasm_bindgen_futures::JsFuture::from(head.text())
+    let bytes = wasm_bindgen_futures::JsFuture::from(head.array_buffer())
         .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| "The file could not be read as text.".to_string())?;
-    Ok(uplift_engine::ingest::header_fields(&text))
+        .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+        .map_err(|_| "The file could not be read.".to_string())?;
+    uplift_engine::ingest::header_of_bytes(&bytes).map_err(|e| e.to_string())
 }
 
 /// The width charts are drawn at inside the element `id`.

@@ -194,3 +194,29 @@ test('a result is credited to its own file: choosing another file stops the run 
     await context.close();
   }
 });
+
+test('a binary file in a tool is refused in words, never shown as column names', async () => {
+  // Before: the time tool read a workbook or binary file as CSV and printed
+  // its bytes ("Found columns: �nF:g…").
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.locator('#open-time').click();
+    await page.locator('#retention-file').waitFor({ state: 'attached' });
+    for (const [file, kind] of [['binary.bin', 'binary data'], ['excel-workbook.xlsx', 'an Excel workbook or a zip archive']]) {
+      await page.setInputFiles('#retention-file', join(ROOT, 'tests', 'corpus', file));
+      const message = page.locator('#retention-error');
+      await message.waitFor();
+      const text = await message.innerText();
+      assert.match(text, new RegExp(`^This file is ${kind}, not CSV text\\.`), text);
+      assert.doesNotMatch(text, /\uFFFD|Found columns/);
+    }
+    await page.locator('#open-targeting').click();
+    await page.locator('#targeting-file').waitFor({ state: 'attached' });
+    await page.setInputFiles('#targeting-file', join(ROOT, 'tests', 'corpus', 'binary.bin'));
+    await page.locator('#targeting-error').waitFor();
+    assert.match(await page.locator('#targeting-error').innerText(), /^This file is binary data, not CSV text\./);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

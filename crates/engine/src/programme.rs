@@ -695,7 +695,11 @@ mod tests {
             ..Valuation::default()
         };
         let w = worth(&r, &v)?;
-        assert!((w.annual_impact_raw - 0.08 * 1e6).abs() < 1e-6, "{}", w.annual_impact_raw);
+        assert!(
+            (w.annual_impact_raw - 0.08 * 1e6).abs() < 1e-6,
+            "{}",
+            w.annual_impact_raw
+        );
         Ok(())
     }
 

@@ -311,6 +311,19 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, IngestError> {
     })
 }
 
+/// The header row of a file's first bytes (a prefix, perhaps cut inside a
+/// character): UTF-16 converted, a stray byte replaced, and a file that is
+/// not text (a workbook, a PDF, an image, binary data) refused with
+/// `NotText`, so its bytes are never shown as column names.
+pub fn header_of_bytes(head: &[u8]) -> Result<Vec<String>, IngestError> {
+    let text = match decode_text(head) {
+        Ok(text) => text,
+        Err(IngestError::NotUtf8 { .. }) => String::from_utf8_lossy(head).into_owned(),
+        Err(e) => return Err(e),
+    };
+    Ok(header_fields(&text))
+}
+
 /// The header row of CSV text, split with its detected delimiter: for the
 /// column-mapping step.
 pub fn header_fields(text: &str) -> Vec<String> {
@@ -884,5 +897,35 @@ B,4,5,6
         assert_eq!(detect_delimiter("a;b;c"), b';');
         assert_eq!(detect_delimiter("a|b|c"), b'|');
         assert_eq!(detect_delimiter("a\tb"), b'\t');
+    }
+
+    #[test]
+    fn a_header_from_the_first_bytes_refuses_binary_and_reads_utf16() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert!(matches!(
+            header_of_bytes(png),
+            Err(IngestError::NotText { kind: "an image" })
+        ));
+        assert!(matches!(
+            header_of_bytes(b"a,b\n\0\x01\x02"),
+            Err(IngestError::NotText {
+                kind: "binary data"
+            })
+        ));
+        let utf16: Vec<u8> = "\u{feff}days,churned\n1,0\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(
+            header_of_bytes(&utf16).ok(),
+            Some(vec!["days".to_string(), "churned".to_string()])
+        );
+        // Cut inside "é": the header is still read.
+        let cut = "café,b\n1,\u{e9}".as_bytes();
+        let cut = cut.get(..cut.len() - 1).unwrap_or_default();
+        assert_eq!(
+            header_of_bytes(cut).ok(),
+            Some(vec!["café".to_string(), "b".to_string()])
+        );
     }
 }
