@@ -239,7 +239,8 @@ pub async fn initial_scenario() -> (Scenario, Option<String>) {
         return (Scenario::demo(), None);
     }
     if hash.contains("s=") || hash.contains("z=") {
-        return match crate::platform::link_codec::from_link_fragment(&hash).await {
+        let opened = crate::platform::link_codec::from_link_fragment(&hash).await;
+        return match opened.and_then(Scenario::with_readable_data) {
             Ok(s) => (s, None),
             Err(e) => (
                 saved().unwrap_or_else(Scenario::demo),

@@ -85,7 +85,7 @@ pub fn ShareBar() -> impl IntoView {
                 .await
                 .ok()
                 .and_then(|v| v.as_string());
-            match text.map(|t| Scenario::from_json(&t)) {
+            match text.map(|t| Scenario::from_json(&t).and_then(Scenario::with_readable_data)) {
                 Some(Ok(s)) => {
                     crate::data::file_loader::drop_pending_file();
                     state.scenario.set(s);

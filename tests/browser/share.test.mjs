@@ -162,3 +162,42 @@ test('a damaged link leaves the saved scenario alone', async () => {
     await context.close();
   }
 });
+
+test('a link or scenario file whose data cannot be read is not opened, and the saved work stays', async () => {
+  // Before: such a link replaced the saved work (autosaved at once), then
+  // said "the results below are from the last valid data" with none shown.
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`);
+  try {
+    const mine = 'variant,users,conversions\ncontrol,5000,250\npersonalized,5000,300\n';
+    await page.locator('#data-input').fill(mine);
+    await page.waitForFunction(() => (localStorage.getItem('uplift-roi:scenario') ?? '').includes('5000,300'));
+    const scenario = JSON.parse(readFileSync(join(ROOT, 'examples', 'scenario.json'), 'utf8'));
+    scenario.data = 'variant,users,conversions\ncontrol,abc,5\n';
+    await page.goto(`${env.server.origin}/#s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`);
+    await page.reload();
+    await page.locator('#verdict').waitFor();
+    assert.match(await page.locator('#data-error').innerText(), /^The link could not be opened: its data cannot be read\. Line 2, column 'users': "abc" is not a number\.$/);
+    assert.equal(await page.locator('#data-input').inputValue(), mine);
+    assert.ok((await page.evaluate(() => localStorage.getItem('uplift-roi:scenario'))).includes('5000,300'));
+    // A scenario file alike.
+    await page.locator('#open-scenario').setInputFiles({ name: 'bad-data.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+    await page.locator('#share-message').filter({ hasText: 'was not opened' }).waitFor();
+    assert.match(await page.locator('#share-message').innerText(), /^“bad-data\.json” was not opened: its data cannot be read\. Line 2/);
+    assert.equal(await page.locator('#data-input').inputValue(), mine);
+    // Data that cannot be read from the start (typed, saved, reloaded): no
+    // claim of previous results that are not there.
+    await page.locator('#data-input').fill('variant,users,conversions\ncontrol,abc,5\n');
+    await page.waitForFunction(() => (localStorage.getItem('uplift-roi:scenario') ?? '').includes('abc'));
+    await page.goto(`${env.server.origin}/`);
+    await page.reload();
+    await page.locator('#data-error').waitFor();
+    assert.doesNotMatch(await page.locator('#data-error').innerText(), /still show/);
+    assert.equal(await page.locator('#verdict').count(), 0);
+    assert.equal(await page.locator('.kept:visible').count(), 0);
+    const banner = await page.locator('.summary-body').evaluate((e) => getComputedStyle(e, '::before').content);
+    assert.ok(banner === 'none' || banner === 'normal', banner);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -484,6 +484,16 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// The scenario, if its data can be read: a link or a file whose data
+    /// cannot is not opened, so it never replaces the user's work with
+    /// results that cannot be shown.
+    pub fn with_readable_data(self) -> Result<Scenario, ScenarioError> {
+        match crate::ingest::parse_experiment_with(&self.data, &self.columns) {
+            Ok(_) => Ok(self),
+            Err(e) => Err(ScenarioError::Data(e.to_string())),
+        }
+    }
+
     /// The scenario as indented JSON, for files and this browser's storage.
     pub fn to_json(&self) -> String {
         // Written compact and indented as text: one serializer for the
@@ -789,6 +799,8 @@ pub enum ScenarioError {
     EndlessCustomerValue,
     #[error("Gross margin cannot be above 100%.")]
     MarginAbove100,
+    #[error("its data cannot be read. {0}")]
+    Data(String),
     #[error("The horizon must be between 1 and 120 months (got {months}).")]
     Horizon { months: u32 },
     #[error("The confidence level must be between 50% and 100%, e.g. 95%.")]
@@ -943,6 +955,18 @@ mod tests {
         let mut s = Scenario::demo();
         s.assumptions.horizon_months = 0;
         assert!(matches!(s.validate(), Err(ScenarioError::Horizon { .. })));
+    }
+
+    #[test]
+    fn a_scenario_whose_data_cannot_be_read_is_refused_with_the_cell() {
+        let mut s = Scenario::demo();
+        s.data = "variant,users,conversions\ncontrol,abc,5\n".into();
+        let message = s.with_readable_data().err().map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("its data cannot be read. Line 2, column 'users': \"abc\" is not a number.")
+        );
+        assert!(Scenario::demo().with_readable_data().is_ok());
     }
 
     #[test]
