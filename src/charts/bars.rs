@@ -12,6 +12,8 @@ use super::{anchored_text, fit_name, large_font, large_title_font, variant_colou
 const HEIGHT: u32 = 340;
 /// Characters of variant names that fit under the bars, shared between them.
 const NAME_CHARS: usize = 40;
+/// The most bars drawn; the tables list every variant.
+pub const MAX_BARS: usize = 20;
 
 /// One variant's bar.
 pub struct Bar<'a> {
@@ -33,6 +35,16 @@ pub fn bars_svg(
     if bars.is_empty() || bars.iter().any(|b| !b.value.is_finite()) {
         return None;
     }
+    let more = bars.len().saturating_sub(MAX_BARS);
+    let caption = match more {
+        0 => caption.to_string(),
+        _ => format!("{caption} (the first {MAX_BARS}; {more} more in the table)"),
+    };
+    let bars = bars.get(..MAX_BARS).unwrap_or(bars);
+    // The gap beside each bar: 40 px, less where many bars share the width
+    // (a fixed gap gave bars of negative width from ten variants on).
+    let plot = f64::from(width.saturating_sub(84 + 24).max(1));
+    let gap = (plot / bars.len() as f64 * 0.15).clamp(1.0, 40.0) as u32;
     let top = bars
         .iter()
         .map(|b| b.ci.map_or(b.value, |ci| ci.high.max(b.value)))
@@ -45,7 +57,7 @@ pub fn bars_svg(
         let root = Svg::new(&mut svg, (width, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(caption, large_title_font(width))
+            .caption(&caption, large_title_font(width))
             .margin(12)
             .x_label_area_size(52)
             .y_label_area_size(84)
@@ -74,7 +86,7 @@ pub fn bars_svg(
             chart
                 .draw_series(
                     Histogram::vertical(&chart)
-                        .margin(40)
+                        .margin(gap)
                         .style(variant_colour(i).mix(0.8).filled())
                         .data(std::iter::once((x, bar.value))),
                 )

@@ -443,6 +443,47 @@ mod tests {
         }
     }
 
+    /// From ten variants on, a fixed gap beside each bar left bars of
+    /// negative width; beyond twenty, the first twenty are drawn and the
+    /// caption says how many more the table lists.
+    #[test]
+    fn many_variants_get_bars_of_positive_width_and_a_limit() {
+        use super::bars::{bars_svg, Bar, MAX_BARS};
+        let names: Vec<String> = (0..24).map(|i| format!("arm {i}")).collect();
+        let bars: Vec<Bar> = names
+            .iter()
+            .map(|name| Bar {
+                name,
+                value: 0.1,
+                ci: None,
+            })
+            .collect();
+        for (count, width) in [(12, NARROW_WIDTH), (24, NARROW_WIDTH), (24, 900)] {
+            let Some(svg) = bars_svg(
+                "Conversion",
+                "rate",
+                &bars[..count],
+                &|y| format!("{y}"),
+                width,
+            ) else {
+                panic!("{count} bars: no chart");
+            };
+            assert!(
+                !svg.contains("width=\"-"),
+                "{count} bars at {width}: negative width"
+            );
+            let drawn = svg.matches("<rect").count();
+            assert!(
+                drawn > count.min(MAX_BARS),
+                "{count} bars at {width}: {drawn} rects"
+            );
+            assert_eq!(
+                svg.contains("(the first 20; 4 more in the table)"),
+                count == 24
+            );
+        }
+    }
+
     /// The charts module draws from the scenario with its data as sums
     /// (what the page sends it), analysed again: every chart it draws is
     /// the chart of the page's own report, for each method, in another
