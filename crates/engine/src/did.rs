@@ -46,6 +46,8 @@ pub enum DidError {
     NoTiming,
     #[error("The launch \"{launch}\" cannot be compared with the periods in the data ({example}, …): give it in the same form.")]
     BadLaunch { launch: String, example: String },
+    #[error("There are no rows {which}: the difference in differences compares treated and untreated units, before and after the launch.")]
+    NoRows { which: &'static str },
     #[error("There are no {group} rows {when} the launch: the difference in differences compares treated and untreated units, before and after it.")]
     NoCell {
         group: &'static str,
@@ -802,6 +804,24 @@ pub fn difference_in_differences(
         ("treated", "before"),
         ("treated", "after"),
     ];
+    // A whole period or group missing is said as such, not as its first
+    // empty cell ("no untreated rows before" when no row is before).
+    let rows = |cells: [usize; 2]| {
+        cells
+            .iter()
+            .map(|&i| sums.get(i).map_or(0, |c| c.1))
+            .sum::<usize>()
+    };
+    for (cells, which) in [
+        ([0, 2], "before the launch"),
+        ([1, 3], "from the launch on"),
+        ([0, 1], "of untreated units"),
+        ([2, 3], "of treated units"),
+    ] {
+        if rows(cells) == 0 {
+            return Err(DidError::NoRows { which });
+        }
+    }
     let mut cells = [CellMean::default(); 4];
     for ((cell, &(sum, rows)), (group, when)) in cells.iter_mut().zip(&sums).zip(names) {
         if rows == 0 {
@@ -1186,5 +1206,45 @@ mod tests {
         let big = read(&panel_of(|s, w| format!("{}e14", 1 + s + w * s)))?;
         assert!(difference_in_differences(&big, 0.95, false).is_ok());
         Ok(())
+    }
+
+    /// A launch before every period: there are no rows before it at all,
+    /// which is said as such (it read "no untreated rows before the
+    /// launch", as if the treated had some).
+    #[test]
+    fn a_missing_period_or_group_is_named_as_a_whole() {
+        let columns = PanelColumns {
+            outcome: "y".into(),
+            treated: "t".into(),
+            unit: Some("u".into()),
+            period: Some("p".into()),
+            post: None,
+            launch: Some("1".into()),
+        };
+        let text = "u,p,t,y\n1,1,1,5\n1,2,1,6\n2,1,0,4\n2,2,0,4.5\n";
+        let Ok(panel) = read_panel(text, &columns) else {
+            panic!("reads")
+        };
+        let message = difference_in_differences(&panel, 0.95, false)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("There are no rows before the launch: the difference in differences compares treated and untreated units, before and after the launch.")
+        );
+        let untreated_only = "u,p,t,y\n1,1,0,5\n1,2,0,6\n2,1,0,4\n2,2,0,4.5\n";
+        let columns = PanelColumns {
+            launch: Some("2".into()),
+            ..columns
+        };
+        let Ok(panel) = read_panel(untreated_only, &columns) else {
+            panic!("reads")
+        };
+        assert_eq!(
+            difference_in_differences(&panel, 0.95, false).err(),
+            Some(DidError::NoRows {
+                which: "of treated units"
+            })
+        );
     }
 }

@@ -535,7 +535,8 @@ impl Scenario {
                 months: a.horizon_months,
             });
         }
-        if !(self.confidence > 0.5 && self.confidence < 1.0) {
+        // Beyond 99.9% an interval printed to the percent would read "100%".
+        if !(self.confidence > 0.5 && self.confidence <= 0.999) {
             return Err(ScenarioError::Confidence);
         }
         let s = &self.analysis;
@@ -803,7 +804,7 @@ pub enum ScenarioError {
     Data(String),
     #[error("The horizon must be between 1 and 120 months (got {months}).")]
     Horizon { months: u32 },
-    #[error("The confidence level must be between 50% and 100%, e.g. 95%.")]
+    #[error("The confidence level must be above 50% and at most 99.9%, e.g. 95%.")]
     Confidence,
     #[error(
         "The sequential tuning parameter must be a positive number (5000 is the usual choice)."
@@ -955,6 +956,22 @@ mod tests {
         let mut s = Scenario::demo();
         s.assumptions.horizon_months = 0;
         assert!(matches!(s.validate(), Err(ScenarioError::Horizon { .. })));
+    }
+
+    /// 0.9999999999 passed and its intervals read "100% CI".
+    #[test]
+    fn confidence_levels_beyond_99_9_percent_are_refused() {
+        let mut s = Scenario::demo();
+        for (c, ok) in [
+            (0.999, true),
+            (0.95, true),
+            (0.9999999999, false),
+            (0.5, false),
+            (1.0, false),
+        ] {
+            s.confidence = c;
+            assert_eq!(s.validate().is_ok(), ok, "{c}");
+        }
     }
 
     #[test]
