@@ -62,3 +62,47 @@ write("nan.csv", "variant,users,revenue\nA,10,NaN\nB,10,5\n", err("Line 2", "not
 
 (HERE / "expected.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False) + "\n")
 print(f"{len(cases)} corpus files written")
+
+# The tools' files (tools/): each names its analysis, run with the columns
+# guessed as the page and the CLI guess them, and the words of its error or
+# what its answer must hold (rows left out for a placeholder date, winners).
+TOOLS = HERE / "tools"
+TOOLS.mkdir(exist_ok=True)
+tool_cases = {}
+
+
+def tool(name, analysis, text, expect):
+    (TOOLS / name).write_text(text)
+    tool_cases[name] = dict(analysis=analysis, **expect)
+
+
+churn = lambda churned: "days,churned,group\n" + "".join(f"{i + 1},{churned(i)},{'AB'[i % 2]}\n" for i in range(20))
+panel = lambda outcome, post=lambda w: w: "store,week,treated,after,sales\n" + "".join(
+    f"{s},{w},{int(s >= 2)},{post(w)},{outcome(s, w)}\n" for s in range(4) for w in range(2))
+scores = lambda n, converted, revenue="0": "score,treatment,conversion,revenue\n" + "".join(
+    f"{(i * 37 % 100) / 100},{i % 2},{converted(i)},{revenue if i == 3 else 0}\n" for i in range(n))
+tool("retention-nobody-churned.csv", "retention", churn(lambda i: 0), err("Nobody churned", "at least one churn"))
+tool("retention-some-churned.csv", "retention", churn(lambda i: int(i % 3 == 0)), {"groups": 2})
+tool("did-constant-outcome.csv", "did", panel(lambda s, w: 5), err("does not vary", "it is 5 throughout"))
+tool("did-outcome-1e160.csv", "did", panel(lambda s, w: "1e160" if s == 3 else s + w), err("1e160"))
+tool("did-every-row-after-launch.csv", "did", panel(lambda s, w: s + w, post=lambda w: 1), err("no rows before the launch"))
+tool("targeting-nobody-converted.csv", "targeting", scores(200, lambda i: 0), err("Nobody responded"))
+tool("targeting-revenue-1e308.csv", "targeting", scores(200, lambda i: int(i % 5 == 0), "1e308"), err("Line 5", "revenue", "15 digits"))
+tool("clv-placeholder-dates.csv", "clv",
+     "customer_id,date,amount\na,2024-01-01,10\na,2024-02-01,20\nb,2024-01-05,5\nb,9999-12-31,3\nc,0001-01-01,7\nc,2024-03-05,9\n",
+     {"placeholder_dates": 2})
+tool("clv-amount-1e308.csv", "clv", "customer_id,date,amount\na,2024-01-01,10\nb,2024-01-02,1e308\n", err("Line 3", "15 digits"))
+tool("cohorts-placeholder-dates.csv", "cohorts",
+     "user,signup,tenure_days,churned,group\n1,2024-01-01,30,1,a\n2,9999-12-31,3,0,b\n3,2024-01-08,10,1,a\n4,2024-01-09,12,0,b\n",
+     {"placeholder_dates": 1})
+tool("cohorts-duration-1e9.csv", "cohorts", "signup,tenure_days,churned,group\n2024-01-01,30,1,a\n2024-01-08,1e9,1,b\n",
+     err("Line 3", "100 years"))
+tool("timeline-placeholder-date.csv", "timeline",
+     "date,variant,converted\n9999-12-31,control,1\n" + "".join(f"2024-01-0{d},{v},{(d + len(v)) % 2}\n" for d in range(1, 8) for v in ("control", "treatment")),
+     {"placeholder_dates": 1})
+tool("programme-lift-1e308.csv", "programme", "name,lift,std_error\nbanner,1e308,0.02\nemail,0.01,0.02\n", err("Line 2", "lift"))
+tool("programme-same-names.csv", "programme",
+     "name,lift,std_error\nbanner,0.08,0.02\nbanner,-0.05,0.02\nc,0.01,0.02\nd,0.00,0.02\ne,0.02,0.02\nf,-0.01,0.02\n",
+     {"shipped": [True, False, False, False, False, False]})
+(TOOLS / "expected.json").write_text(json.dumps(tool_cases, indent=1, ensure_ascii=False) + "\n")
+print(f"{len(tool_cases)} tool files written")

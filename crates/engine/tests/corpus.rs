@@ -93,3 +93,133 @@ fn a_header_line_without_end_is_still_a_header() {
         Err(IngestError::HeaderOnly)
     );
 }
+
+/// One tool's analysis of `text`, with the columns guessed as the page and
+/// the CLI guess them: the report as JSON, or the error's words.
+fn run_tool(analysis: &str, text: &str) -> Result<serde_json::Value, String> {
+    use uplift_engine::ingest::{self, header_fields};
+    let headers = header_fields(text);
+    let json = |v: Result<serde_json::Value, serde_json::Error>| v.map_err(|e| e.to_string());
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    match analysis {
+        "retention" => {
+            use uplift_engine::survival::{default_horizon, read_groups, retention};
+            let g = ingest::retention_columns(&headers);
+            let groups =
+                read_groups(text, &g.duration, &g.event, g.group.as_deref()).map_err(|x| e(&x))?;
+            let r = retention(&groups, default_horizon(&groups), 0.95).map_err(|x| e(&x))?;
+            json(serde_json::to_value(r))
+        }
+        "did" => {
+            use uplift_engine::did::{difference_in_differences, read_panel, PanelColumns};
+            let g = ingest::panel_columns(&headers);
+            let columns = PanelColumns {
+                outcome: g.outcome,
+                treated: g.treated,
+                unit: g.unit,
+                period: g.period,
+                post: g.post,
+                launch: None,
+            };
+            let panel = read_panel(text, &columns).map_err(|x| e(&x))?;
+            json(serde_json::to_value(
+                difference_in_differences(&panel, 0.95, false).map_err(|x| e(&x))?,
+            ))
+        }
+        "targeting" => {
+            use uplift_engine::targeting::{evaluate, guess_columns, profit_curve, Units};
+            let g = guess_columns(&headers);
+            let (score, treatment, outcome) =
+                (g.score.unwrap(), g.treatment.unwrap(), g.outcome.unwrap());
+            let units = Units::read(text, &treatment, &outcome, &score).map_err(|x| e(&x))?;
+            let report = evaluate(&units, 10).map_err(|x| e(&x))?;
+            let value = Units::read_values(text, &g.revenue.unwrap()).map_err(|x| e(&x))?;
+            profit_curve(&units, &value, 0.5).map_err(|x| e(&x))?;
+            json(serde_json::to_value(report))
+        }
+        "clv" => {
+            use uplift_engine::value::btyd::{analyze_transactions, ClvSettings};
+            json(serde_json::to_value(
+                analyze_transactions(text, ClvSettings::default()).map_err(|x| e(&x))?,
+            ))
+        }
+        "cohorts" => {
+            use uplift_engine::cohorts::{cohort_table, read_cohorts, CohortColumns};
+            let g = ingest::cohort_columns(&headers);
+            let columns = CohortColumns {
+                start: g.start,
+                end: g.end,
+                observed_until: None,
+                duration: g.duration,
+                event: g.event,
+                variant: g.variant,
+            };
+            let table = read_cohorts(text, &columns).map_err(|x| e(&x))?;
+            json(serde_json::to_value(cohort_table(&table, Some(26))))
+        }
+        "timeline" => {
+            use uplift_engine::timeline::{
+                read_timeline, timeline, TimelineColumns, TimelineOptions,
+            };
+            let g = ingest::timeline_columns(&headers);
+            let columns = TimelineColumns {
+                date: g.date,
+                variant: g.variant,
+                metric: g.metric,
+                users: g.users,
+                sum_squares: None,
+            };
+            let data = read_timeline(text, &columns).map_err(|x| e(&x))?;
+            json(serde_json::to_value(
+                timeline(&data, &TimelineOptions::default()).map_err(|x| e(&x))?,
+            ))
+        }
+        "programme" => {
+            use uplift_engine::programme::{read, report};
+            let r = report(read(text).map_err(|x| e(&x))?).map_err(|x| e(&x))?;
+            let shipped: Vec<bool> = r.experiments.iter().map(|x| x.is_winner()).collect();
+            let mut v = serde_json::to_value(r).map_err(|x| e(&x))?;
+            v["shipped"] = serde_json::json!(shipped);
+            Ok(v)
+        }
+        other => panic!("no tool named {other}"),
+    }
+}
+
+/// The tools' hostile and unlucky files (`tests/corpus/tools/`, written by
+/// `make.py`): each gets its error in words, or an answer that holds what
+/// it expects (a count of placeholder dates, the winners, the groups).
+#[test]
+fn every_tool_file_gets_its_expected_answer() {
+    let dir = corpus().join("tools");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let cases = expected.as_object().unwrap();
+    assert!(cases.len() >= 14, "{} tool files", cases.len());
+    for (name, expect) in cases {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let analysis = expect["analysis"].as_str().unwrap();
+        match (run_tool(analysis, &text), expect.get("error")) {
+            (Err(msg), Some(words)) => {
+                for w in words.as_array().unwrap() {
+                    let w = w.as_str().unwrap();
+                    assert!(msg.contains(w), "{name}: message {msg:?} lacks {w:?}");
+                }
+            }
+            (Ok(report), None) => {
+                for (key, want) in expect.as_object().unwrap() {
+                    match key.as_str() {
+                        "analysis" => {}
+                        "groups" => assert_eq!(
+                            report["groups"].as_array().map(Vec::len),
+                            want.as_u64().map(|n| n as usize),
+                            "{name}"
+                        ),
+                        _ => assert_eq!(&report[key], want, "{name}: {key}"),
+                    }
+                }
+            }
+            (got, _) => panic!("{name}: expected {expect}, got {got:?}"),
+        }
+    }
+}
