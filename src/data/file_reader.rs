@@ -308,7 +308,14 @@ fn start_worker(
         variants: variants.unwrap_or_default(),
     };
     let to_send = file.clone();
+    // This read's generation: a message that arrives after the data was
+    // replaced or the read stopped (already queued, or finishing after
+    // the header below) is dropped.
+    let generation = GENERATION.get();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        if GENERATION.get() != generation {
+            return;
+        }
         let Some(message) = ev
             .data()
             .as_string()
@@ -362,6 +369,9 @@ fn start_worker(
                         Some(h) => h,
                         None => headers_of(&file).await,
                     };
+                    if GENERATION.get() != generation {
+                        return;
+                    }
                     LAST.with(|l| {
                         *l.borrow_mut() = Some(LastFile {
                             file,
@@ -405,6 +415,9 @@ fn start_worker(
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if GENERATION.get() != generation {
+            return;
+        }
         finish(reader);
         tell_page(&DataEvent::Failed(
             "The file reader stopped unexpectedly. The data you had before is unchanged.".into(),
