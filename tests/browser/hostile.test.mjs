@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { ROOT, useBrowser, openApp, showCharts } from './harness.mjs';
 import { writeRows } from '../../bench/gen-rows.mjs';
 
@@ -216,6 +217,48 @@ test('a binary file in a tool is refused in words, never shown as column names',
     await page.setInputFiles('#targeting-file', join(ROOT, 'tests', 'corpus', 'binary.bin'));
     await page.locator('#targeting-error').waitFor();
     assert.match(await page.locator('#targeting-error').innerText(), /^This file is binary data, not CSV text\./);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('no conversions and numbers too large to add up get their answer in words, in the tools and the data step', async () => {
+  // Before: targeting without conversions stayed at "Bootstrap: 200 of
+  // 200", a DiD outcome of 1e160 never answered (a NaN written as null),
+  // and row-level revenue of 1e160 summed to inf in every chart and link.
+  const dir = mkdtempSync(join(tmpdir(), 'words-'));
+  const noConversions = join(dir, 'no-conversions.csv');
+  writeFileSync(noConversions, ['score,treatment,conversion', ...Array.from({ length: 400 }, (_, i) => `${(i % 97) / 97},${i % 2},0`)].join('\n') + '\n');
+  const hugePanel = join(dir, 'huge-outcome.csv');
+  writeFileSync(hugePanel, ['store,week,treated,after,sales', ...[0, 1, 2, 3].flatMap((s) => [0, 1].map((w) => `${s},${w},${s >= 2 ? 1 : 0},${w},${s === 3 && w === 1 ? '1e160' : s + w + 1}`))].join('\n') + '\n');
+  const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.locator('#open-targeting').click();
+    await page.setInputFiles('#targeting-file', noConversions);
+    await page.locator('#targeting-score option[value="score"]').waitFor({ state: 'attached' });
+    await page.locator('#targeting-resamples').selectOption('200');
+    await page.locator('#targeting-run').click();
+    await page.locator('#targeting-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#targeting-error').innerText(), /^Nobody responded \(every outcome is 0\)/);
+    assert.equal(await page.locator('#targeting-progress').count(), 0);
+    await page.locator('#open-time').click();
+    await page.setInputFiles('#did-file', hugePanel);
+    await page.locator('#did-outcome option[value="sales"]').waitFor({ state: 'attached' });
+    await page.locator('#did-run').click();
+    await page.locator('#did-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#did-error').innerText(), /Line 9, column 'sales'.*1e160/);
+    await page.locator('#data-input').fill('user_id,variant,revenue\n1,control,10\n2,control,1e160\n3,treatment,12\n4,treatment,9\n');
+    // The row is left out and said, with its cell; the sums stay finite.
+    await page.locator('#data-ok:has-text("Read 3 user rows")').waitFor();
+    await page.locator('#skipped-rows summary').click();
+    assert.match(await page.locator('#skipped-rows').innerText(), /Line 3, column 'revenue': 1e160 is too large to analyse\./);
+    await page.locator('#copy-link').click();
+    await page.waitForFunction(() => location.hash.length > 3);
+    const fragment = await page.evaluate(() => location.hash);
+    const json = inflateRawSync(Buffer.from(fragment.replace(/^#z=/, '').split('&')[0], 'base64url')).toString('utf8');
+    assert.match(json, /revenue_sq/);
+    assert.doesNotMatch(json, /\binf\b|NaN/, 'the link carries finite sums the recipient can open');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
