@@ -388,29 +388,42 @@ impl TimelineStream {
         let body = match &self.header {
             Some(_) => text.as_ref(),
             None => {
-                // Blank lines before the header are lines of the file too.
-                let start = text.len() - text.trim_start_matches(['\r', '\n']).len();
-                // Rows come complete (ending in a line end) but for the
-                // last one, which may be the header itself.
-                let header_end = text
-                    .get(start..)
-                    .and_then(|t| t.find('\n'))
-                    .map_or(text.len(), |cut| start + cut + 1);
-                if text.trim().is_empty() {
+                // The header record as the whole file's reader reads it (a
+                // byte-order mark and empty lines before it skipped, quotes
+                // as CSV has them); none yet while the lines are empty.
+                // A byte-order mark is the file's only at its very start;
+                // after empty lines it belongs to the header's first name.
+                let from_start = self.lines == 0;
+                let end = match text.strip_prefix('\u{feff}') {
+                    Some(rest) if !from_start => {
+                        crate::ingest::named::header_end(&format!("\n{rest}"))
+                            .map(|e| e - 1 + '\u{feff}'.len_utf8())
+                    }
+                    _ => crate::ingest::named::header_end(&text),
+                };
+                let Some(end) = end else {
                     self.lines += newlines;
                     return Ok(());
-                }
-                let header = text.get(..header_end).unwrap_or_default();
-                self.header = Some(header.trim_matches(['\r', '\n']).to_string());
+                };
+                let header = text.get(..end).unwrap_or_default();
+                let record = match header.strip_prefix('\u{feff}') {
+                    Some(rest) if from_start => rest,
+                    _ => header,
+                };
+                self.header = Some(record.trim_matches(['\r', '\n']).to_string());
                 self.lines += header.matches('\n').count() as u64;
-                text.get(header_end..).unwrap_or_default()
+                text.get(end..).unwrap_or_default()
             }
         };
         let header = self.header.clone().unwrap_or_default();
         // The header row, then these rows: the rows start on line 2 of the
         // piece, and on line `lines + 1` of the file.
-        let piece = format!("{header}\n{body}");
-        let offset = self.lines.saturating_sub(1);
+        // A header that starts with a byte-order mark not at the file's
+        // start keeps it, as the whole file's reader does: an empty line
+        // first keeps the piece's reader from taking it for the file's.
+        let lead = usize::from(header.starts_with('\u{feff}'));
+        let piece = format!("{}{header}\n{body}", "\n".repeat(lead));
+        let offset = self.lines.saturating_sub(1 + lead as u64);
         add_rows(&piece, &self.columns, &mut self.timeline, offset)?;
         self.lines += body.matches('\n').count() as u64;
         Ok(())

@@ -6,6 +6,19 @@
 
 use crate::ingest::{csv_reader, line_of};
 
+/// Where the header record of `text` ends (after its line end), as
+/// [`NamedCsv`] reads it; `None` while there is no header yet (only empty
+/// lines). For readers that take a file in pieces.
+pub(crate) fn header_end(text: &str) -> Option<usize> {
+    let (mut reader, rest) = csv_reader(text);
+    let headers = reader.byte_headers().ok()?;
+    if headers.is_empty() {
+        return None;
+    }
+    let end = usize::try_from(reader.position().byte()).ok()?;
+    Some(text.len() - rest.len() + end)
+}
+
 pub(crate) struct NamedCsv<'a> {
     reader: csv::Reader<&'a [u8]>,
     text: &'a str,
