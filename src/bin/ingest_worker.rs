@@ -18,6 +18,7 @@ fn main() {}
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
+    use uplift_engine::file_analysis::{run, run_timeline};
     use uplift_engine::ingest::{to_aggregated_csv, DataShape, ExperimentReader, IngestError};
     use uplift_engine::segments::{SegmentError, SegmentReader};
     use uplift_engine::targeting::{evaluate, profit_curve, QiniBootstrap, Units};
@@ -209,41 +210,18 @@ mod worker {
             AnalysisRequest::Timeline { .. } => String::new(),
             _ => file_text(data)?,
         };
-        let (result, rows) = match request {
-            AnalysisRequest::Retention {
-                duration,
-                event,
-                group,
-                horizon,
-                confidence,
-            } => {
-                use uplift_engine::survival::{default_horizon, read_groups, retention};
-                let groups = read_groups(&text, &duration, &event, group.as_deref())
-                    .map_err(|e| e.to_string())?;
-                drop(text);
-                let rows = groups.iter().map(|g| g.durations.len()).sum();
-                // No horizon given: the follow-up every group has.
-                let horizon = if horizon > 0.0 {
-                    horizon
-                } else {
-                    default_horizon(&groups)
-                };
-                let mut report =
-                    retention(&groups, horizon, confidence).map_err(|e| e.to_string())?;
-                thin_curves(&mut report);
-                (AnalysisResult::Retention(report), rows)
-            }
+        let run = match &request {
             AnalysisRequest::Timeline { columns, options } => {
-                use uplift_engine::timeline::{timeline, TimelineStream};
                 // In pieces: the worker holds the sums per day and one
                 // piece, whatever the file's size.
+                use uplift_engine::timeline::TimelineStream;
                 let file: Blob = js_sys::Reflect::get(data, &"file".into())
                     .ok()
                     .and_then(|f| f.dyn_into().ok())
                     .ok_or("No file was given to read.")?;
                 let sync =
                     FileReaderSync::new().map_err(|_| "This browser cannot read files here.")?;
-                let mut stream = TimelineStream::new(columns);
+                let mut stream = TimelineStream::new(columns.clone());
                 let mut buffer = Vec::new();
                 let (mut pos, total) = (0.0, file.size());
                 while pos < total {
@@ -261,33 +239,18 @@ mod worker {
                     pos = end;
                 }
                 let data = stream.finish().map_err(|e| e.to_string())?;
-                let report = timeline(&data, &options).map_err(|e| e.to_string())?;
-                let rows = report.days.last().map_or(0, |d| {
-                    (d.cumulative_control.users + d.cumulative_treatment.users) as usize
-                });
-                (AnalysisResult::Timeline(Box::new(report)), rows)
+                run_timeline(&data, options)?
             }
-            AnalysisRequest::Cohorts { columns, weeks } => {
-                use uplift_engine::cohorts::{cohort_table, read_cohorts};
-                let table = read_cohorts(&text, &columns).map_err(|e| e.to_string())?;
+            _ => {
+                let done = run(&request, &text);
                 drop(text);
-                let report = cohort_table(&table, weeks);
-                let rows = report.variants.iter().map(|v| v.users as usize).sum();
-                (AnalysisResult::Cohorts(Box::new(report)), rows)
-            }
-            AnalysisRequest::Did {
-                columns,
-                event_study,
-                confidence,
-            } => {
-                use uplift_engine::did::{difference_in_differences, read_panel};
-                let panel = read_panel(&text, &columns).map_err(|e| e.to_string())?;
-                let rows = panel.outcome.len();
-                let report = difference_in_differences(&panel, confidence, event_study)
-                    .map_err(|e| e.to_string())?;
-                (AnalysisResult::Did(Box::new(report)), rows)
+                done?
             }
         };
+        let (mut result, rows) = (run.result, run.rows);
+        if let AnalysisResult::Retention(report) = &mut result {
+            thin_curves(report);
+        }
         Ok(AnalysisMessage::Done {
             result: Box::new(result),
             rows,

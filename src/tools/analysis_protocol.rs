@@ -1,54 +1,13 @@
 //! Messages between the time tool and the background worker
 //! (`src/bin/ingest_worker.rs`), which reads the file and computes the
-//! retention curves or the difference in differences. Sent as JSON.
+//! retention curves, the timeline, the cohorts or the difference in
+//! differences with the engine's one `run`. Sent as JSON.
 
 use serde::{Deserialize, Serialize};
-use uplift_engine::cohorts::{CohortColumns, CohortReport};
-use uplift_engine::did::{DidReport, PanelColumns};
+// The request and result are the engine's (`uplift_engine::file_analysis`),
+// the same the command line runs.
+pub use uplift_engine::file_analysis::{AnalysisRequest, AnalysisResult};
 use uplift_engine::survival::RetentionReport;
-use uplift_engine::timeline::{TimelineColumns, TimelineOptions, TimelineReport};
-
-/// What to compute from the file sent beside this JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AnalysisRequest {
-    /// Kaplan–Meier per group, log-rank and RMST up to `horizon`.
-    Retention {
-        duration: String,
-        event: String,
-        group: Option<String>,
-        horizon: f64,
-        confidence: f64,
-    },
-    /// The lift day by day, with both intervals, trend and days to go.
-    Timeline {
-        columns: TimelineColumns,
-        options: TimelineOptions,
-    },
-    /// Signup-week cohorts per variant, at most `weeks` weeks wide.
-    Cohorts {
-        columns: CohortColumns,
-        weeks: Option<usize>,
-    },
-    /// Difference in differences, with the event study if asked for.
-    Did {
-        columns: PanelColumns,
-        event_study: bool,
-        confidence: f64,
-    },
-}
-
-/// What the worker computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AnalysisResult {
-    /// Each curve thinned to at most [`CURVE_POINTS`] steps for drawing;
-    /// medians and RMST come from the whole curve.
-    Retention(RetentionReport),
-    Timeline(Box<TimelineReport>),
-    Cohorts(Box<CohortReport>),
-    Did(Box<DidReport>),
-}
 
 /// Steps of a retention curve sent back for drawing.
 pub const CURVE_POINTS: usize = 400;

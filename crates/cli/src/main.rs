@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uplift_engine::decision::analyze_metrics;
+use uplift_engine::file_analysis::AnalysisRequest;
 use uplift_engine::ingest::{ColumnMapping, ColumnRole};
 use uplift_engine::scenario::{Guardrail, Method, RatioMetric};
 use uplift_engine::value::transactions::TimeUnit;
@@ -592,17 +593,17 @@ fn run(command: Command) -> Result<String, String> {
             horizon,
             confidence,
         } => {
-            use uplift_engine::survival::{default_horizon, read_groups, retention};
             let text = read_text(&file)?;
             let guess = uplift_engine::ingest::retention_columns(&header_fields(&text));
-            let duration = column(duration, Some(guess.duration), "the duration", "duration")?;
-            let event = column(event, Some(guess.event), "the event (churn)", "event")?;
-            let group = group.or_else(|| said(guess.group, "the group", "group"));
-            let groups = read_groups(&text, &duration, &event, group.as_deref())
-                .map_err(|e| e.to_string())?;
-            let horizon = horizon.unwrap_or_else(|| default_horizon(&groups));
-            let r = retention(&groups, horizon, confidence).map_err(|e| e.to_string())?;
-            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+            let request = AnalysisRequest::Retention {
+                duration: column(duration, Some(guess.duration), "the duration", "duration")?,
+                event: column(event, Some(guess.event), "the event (churn)", "event")?,
+                group: group.or_else(|| said(guess.group, "the group", "group")),
+                // 0: the follow-up every group has, as on the page.
+                horizon: horizon.unwrap_or(0.0),
+                confidence,
+            };
+            run_file(&request, &text)
         }
         Command::Did {
             file,
@@ -615,7 +616,7 @@ fn run(command: Command) -> Result<String, String> {
             event_study,
             confidence,
         } => {
-            use uplift_engine::did::{difference_in_differences, read_panel, PanelColumns};
+            use uplift_engine::did::PanelColumns;
             let text = read_text(&file)?;
             let guess = uplift_engine::ingest::panel_columns(&header_fields(&text));
             let post = match (post, &launch) {
@@ -636,10 +637,12 @@ fn run(command: Command) -> Result<String, String> {
                 post,
                 launch,
             };
-            let panel = read_panel(&text, &columns).map_err(|e| e.to_string())?;
-            let r = difference_in_differences(&panel, confidence, event_study)
-                .map_err(|e| e.to_string())?;
-            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+            let request = AnalysisRequest::Did {
+                columns,
+                event_study,
+                confidence,
+            };
+            run_file(&request, &text)
         }
         Command::Timeline {
             file,
@@ -654,9 +657,7 @@ fn run(command: Command) -> Result<String, String> {
             confidence,
             min_lift,
         } => {
-            use uplift_engine::timeline::{
-                read_timeline, timeline, TimelineColumns, TimelineOptions,
-            };
+            use uplift_engine::timeline::{TimelineColumns, TimelineOptions};
             let text = read_text(&file)?;
             let guess = uplift_engine::ingest::timeline_columns(&header_fields(&text));
             let columns = TimelineColumns {
@@ -666,7 +667,6 @@ fn run(command: Command) -> Result<String, String> {
                 users: users.or_else(|| said(guess.users, "the users per row", "users")),
                 sum_squares,
             };
-            let data = read_timeline(&text, &columns).map_err(|e| e.to_string())?;
             let options = TimelineOptions {
                 control,
                 treatment,
@@ -675,8 +675,7 @@ fn run(command: Command) -> Result<String, String> {
                 min_lift,
                 ..TimelineOptions::default()
             };
-            let r = timeline(&data, &options).map_err(|e| e.to_string())?;
-            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+            run_file(&AnalysisRequest::Timeline { columns, options }, &text)
         }
         Command::Cohorts {
             file,
@@ -688,7 +687,7 @@ fn run(command: Command) -> Result<String, String> {
             variant,
             weeks,
         } => {
-            use uplift_engine::cohorts::{cohort_table, read_cohorts, CohortColumns};
+            use uplift_engine::cohorts::CohortColumns;
             let text = read_text(&file)?;
             let guess = uplift_engine::ingest::cohort_columns(&header_fields(&text));
             // The follow-up the flags chose, else the one the names suggest.
@@ -718,12 +717,18 @@ fn run(command: Command) -> Result<String, String> {
                 event,
                 variant: variant.or_else(|| said(guess.variant, "the variant", "variant")),
             };
-            let table = read_cohorts(&text, &columns).map_err(|e| e.to_string())?;
-            let r = cohort_table(&table, weeks.map(|w| w as usize));
-            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())
+            let weeks = weeks.map(|w| w as usize);
+            run_file(&AnalysisRequest::Cohorts { columns, weeks }, &text)
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }
+}
+
+/// A file analysis run by the engine's one `run` (as the page's worker
+/// runs it), its report printed as JSON.
+fn run_file(request: &AnalysisRequest, text: &str) -> Result<String, String> {
+    let done = uplift_engine::file_analysis::run(request, text)?;
+    done.result.report_json().map_err(|e| e.to_string())
 }
 
 /// The header row of a file, for guessing its columns.

@@ -13,6 +13,7 @@
 //! - [`decision`] metric columns, the primary metric, guardrails and the decision.
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`segments`] the analysis within each value of a segment column.
+//! - [`file_analysis`] one request, `run` and result for the analyses of a file of its own shape.
 //! - [`did`] a launch without a control group: difference in differences, event study, pre-trends.
 //! - [`survival`] retention measured from data: Kaplan–Meier, log-rank, RMST.
 //! - [`timeline`] the lift day by day: always-valid intervals, novelty trend, days to go.
@@ -28,6 +29,7 @@ pub mod cohorts;
 pub mod decimal;
 pub mod decision;
 pub mod did;
+pub mod file_analysis;
 pub mod finance;
 pub mod headline;
 pub mod ingest;

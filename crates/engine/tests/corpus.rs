@@ -101,31 +101,71 @@ fn run_tool(analysis: &str, text: &str) -> Result<serde_json::Value, String> {
     let headers = header_fields(text);
     let json = |v: Result<serde_json::Value, serde_json::Error>| v.map_err(|e| e.to_string());
     let e = |e: &dyn std::fmt::Display| e.to_string();
-    match analysis {
+    use uplift_engine::file_analysis::{run, AnalysisRequest};
+    // The four analyses of the time tool go through the engine's one `run`.
+    let request = match analysis {
         "retention" => {
-            use uplift_engine::survival::{default_horizon, read_groups, retention};
             let g = ingest::retention_columns(&headers);
-            let groups =
-                read_groups(text, &g.duration, &g.event, g.group.as_deref()).map_err(|x| e(&x))?;
-            let r = retention(&groups, default_horizon(&groups), 0.95).map_err(|x| e(&x))?;
-            json(serde_json::to_value(r))
+            Some(AnalysisRequest::Retention {
+                duration: g.duration,
+                event: g.event,
+                group: g.group,
+                horizon: 0.0,
+                confidence: 0.95,
+            })
         }
         "did" => {
-            use uplift_engine::did::{difference_in_differences, read_panel, PanelColumns};
             let g = ingest::panel_columns(&headers);
-            let columns = PanelColumns {
-                outcome: g.outcome,
-                treated: g.treated,
-                unit: g.unit,
-                period: g.period,
-                post: g.post,
-                launch: None,
-            };
-            let panel = read_panel(text, &columns).map_err(|x| e(&x))?;
-            json(serde_json::to_value(
-                difference_in_differences(&panel, 0.95, false).map_err(|x| e(&x))?,
-            ))
+            Some(AnalysisRequest::Did {
+                columns: uplift_engine::did::PanelColumns {
+                    outcome: g.outcome,
+                    treated: g.treated,
+                    unit: g.unit,
+                    period: g.period,
+                    post: g.post,
+                    launch: None,
+                },
+                event_study: false,
+                confidence: 0.95,
+            })
         }
+        "cohorts" => {
+            let g = ingest::cohort_columns(&headers);
+            let columns = uplift_engine::cohorts::CohortColumns {
+                start: g.start,
+                end: g.end,
+                observed_until: None,
+                duration: g.duration,
+                event: g.event,
+                variant: g.variant,
+            };
+            Some(AnalysisRequest::Cohorts {
+                columns,
+                weeks: Some(26),
+            })
+        }
+        "timeline" => {
+            let g = ingest::timeline_columns(&headers);
+            let columns = uplift_engine::timeline::TimelineColumns {
+                date: g.date,
+                variant: g.variant,
+                metric: g.metric,
+                users: g.users,
+                sum_squares: None,
+            };
+            Some(AnalysisRequest::Timeline {
+                columns,
+                options: Default::default(),
+            })
+        }
+        _ => None,
+    };
+    if let Some(request) = request {
+        let done = run(&request, text)?;
+        let report = done.result.report_json().map_err(|x| e(&x))?;
+        return json(serde_json::from_str(&report));
+    }
+    match analysis {
         "targeting" => {
             use uplift_engine::targeting::{evaluate, guess_columns, profit_curve, Units};
             let g = guess_columns(&headers);
@@ -141,37 +181,6 @@ fn run_tool(analysis: &str, text: &str) -> Result<serde_json::Value, String> {
             use uplift_engine::value::btyd::{analyze_transactions, ClvSettings};
             json(serde_json::to_value(
                 analyze_transactions(text, ClvSettings::default()).map_err(|x| e(&x))?,
-            ))
-        }
-        "cohorts" => {
-            use uplift_engine::cohorts::{cohort_table, read_cohorts, CohortColumns};
-            let g = ingest::cohort_columns(&headers);
-            let columns = CohortColumns {
-                start: g.start,
-                end: g.end,
-                observed_until: None,
-                duration: g.duration,
-                event: g.event,
-                variant: g.variant,
-            };
-            let table = read_cohorts(text, &columns).map_err(|x| e(&x))?;
-            json(serde_json::to_value(cohort_table(&table, Some(26))))
-        }
-        "timeline" => {
-            use uplift_engine::timeline::{
-                read_timeline, timeline, TimelineColumns, TimelineOptions,
-            };
-            let g = ingest::timeline_columns(&headers);
-            let columns = TimelineColumns {
-                date: g.date,
-                variant: g.variant,
-                metric: g.metric,
-                users: g.users,
-                sum_squares: None,
-            };
-            let data = read_timeline(text, &columns).map_err(|x| e(&x))?;
-            json(serde_json::to_value(
-                timeline(&data, &TimelineOptions::default()).map_err(|x| e(&x))?,
             ))
         }
         "programme" => {
