@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ingest::named::NamedCsv;
+use crate::ingest::CsvError;
 use crate::value::transactions::{civil_from_days, is_placeholder_date, parse_date};
 
 /// The longest duration read, in days (100 years): beyond it a number is
@@ -28,19 +29,10 @@ pub const MAX_CELLS: usize = 1_000_000;
 pub enum CohortError {
     #[error("There are no users to put into cohorts.")]
     Empty,
-    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
-    NoColumn { column: String, found: String },
-    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
-    BadCell {
-        line: u64,
-        column: String,
-        value: String,
-        expected: &'static str,
-    },
     #[error("Every user's date ({rows} of them) is a placeholder before 1900 or after 2100, such as 9999-12-31: there is no one to put into cohorts.")]
     OnlyPlaceholders { rows: u64 },
-    #[error("Line {line}: the row could not be read as CSV.")]
-    BadRow { line: u64 },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     #[error("Say how long each user stayed: either a last-seen date column and the date the data ends, or a duration column (days) and a churned column.")]
     NoFollowUp,
     #[error("Line {line}: the user was last seen ({end}) before signing up ({start}).")]
@@ -142,9 +134,9 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         LastSeen(usize, i64),
         Duration(usize, usize),
     }
-    let mut csv = NamedCsv::new(text).map_err(|line| CohortError::BadRow { line })?;
+    let mut csv = NamedCsv::new(text).map_err(|line| CsvError::BadRow { line })?;
     let at = |column: &str| {
-        csv.find(column).ok_or_else(|| CohortError::NoColumn {
+        csv.find(column).ok_or_else(|| CsvError::NoColumn {
             column: column.to_string(),
             found: csv.found(),
         })
@@ -163,9 +155,9 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
     };
     let mut table = CohortTable::new();
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| CohortError::BadRow { line })?;
+        let (record, line) = row.map_err(|line| CsvError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        let bad = |i: usize, column: &str, expected| CohortError::BadCell {
+        let bad = |i: usize, column: &str, expected| CsvError::BadCell {
             line,
             column: column.to_string(),
             value: cell(i).to_string(),
@@ -181,7 +173,7 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         }
         let variant = match (gi, columns.variant.as_deref()) {
             (Some(i), Some(column)) if cell(i).is_empty() => {
-                return Err(bad(i, column, "a variant's name"))
+                return Err(bad(i, column, "a variant's name").into())
             }
             (Some(i), _) => cell(i),
             _ => "all",
@@ -446,7 +438,7 @@ mod tests {
         let bad = "signup,last_seen,arm\n2024-01-05,soon,a\n";
         assert!(matches!(
             read_cohorts(bad, &last_seen()),
-            Err(CohortError::BadCell { line: 2, .. })
+            Err(CohortError::Csv(CsvError::BadCell { line: 2, .. }))
         ));
         let columns = CohortColumns {
             observed_until: None,

@@ -15,6 +15,7 @@ use statrs::function::beta::beta_reg;
 use thiserror::Error;
 
 use crate::ingest::named::NamedCsv;
+use crate::ingest::CsvError;
 use crate::stats::frequentist::{t_quantile, t_two_sided_p};
 
 /// The most periods an event study takes: one coefficient per period and
@@ -31,17 +32,8 @@ const FEW_CLUSTERS: usize = 30;
 pub enum DidError {
     #[error("There are no rows with an outcome to analyse.")]
     Empty,
-    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
-    NoColumn { column: String, found: String },
-    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
-    BadCell {
-        line: u64,
-        column: String,
-        value: String,
-        expected: &'static str,
-    },
-    #[error("Line {line}: the row could not be read as CSV.")]
-    BadRow { line: u64 },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     #[error("Say when the launch was: either a column that is 1 on rows after the launch, or the period column and the launch period.")]
     NoTiming,
     #[error("The launch \"{launch}\" cannot be compared with the periods in the data ({example}, …): give it in the same form.")]
@@ -162,9 +154,9 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
     if columns.post.is_none() && (columns.period.is_none() || columns.launch.is_none()) {
         return Err(DidError::NoTiming);
     }
-    let mut csv = NamedCsv::new(text).map_err(|line| DidError::BadRow { line })?;
+    let mut csv = NamedCsv::new(text).map_err(|line| CsvError::BadRow { line })?;
     let at = |column: &str| {
-        csv.find(column).ok_or_else(|| DidError::NoColumn {
+        csv.find(column).ok_or_else(|| CsvError::NoColumn {
             column: column.to_string(),
             found: csv.found(),
         })
@@ -178,9 +170,9 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
     let mut unit_index = std::collections::HashMap::new();
     let mut raw_periods: Vec<String> = Vec::new();
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| DidError::BadRow { line })?;
+        let (record, line) = row.map_err(|line| CsvError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        let bad = |i: usize, column: &str, expected| DidError::BadCell {
+        let bad = |i: usize, column: &str, expected| CsvError::BadCell {
             line,
             column: column.to_string(),
             value: cell(i).to_string(),
@@ -196,7 +188,7 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
             .filter(|y| y.is_finite())
             .ok_or_else(|| bad(yi, &columns.outcome, "a number"))?;
         if y.abs() > LARGEST_OUTCOME {
-            return Err(bad(yi, &columns.outcome, "a number of at most 15 digits"));
+            return Err(bad(yi, &columns.outcome, "a number of at most 15 digits").into());
         }
         let flag = |i: usize, column: &str| {
             crate::ingest::parse_bool(cell(i))
@@ -210,7 +202,7 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
         if let (Some(i), Some(column)) = (ui, columns.unit.as_deref()) {
             let name = cell(i);
             if name.is_empty() {
-                return Err(bad(i, column, "a unit's name or id"));
+                return Err(bad(i, column, "a unit's name or id").into());
             }
             let next = units.names.len();
             let k = *unit_index.entry(name.to_string()).or_insert(next);
@@ -221,7 +213,7 @@ pub fn read_panel(text: &str, columns: &PanelColumns) -> Result<Panel, DidError>
         }
         if let (Some(i), Some(column)) = (pi, columns.period.as_deref()) {
             if cell(i).is_empty() {
-                return Err(bad(i, column, "a period"));
+                return Err(bad(i, column, "a period").into());
             }
             raw_periods.push(cell(i).to_string());
         }
@@ -1068,7 +1060,7 @@ mod tests {
         let bad = "store,week,personalized,sales\nA,1,yes,12\n\nA,2,maybe,3\n";
         assert!(matches!(
             read_panel(bad, &columns(None, Some("week"), Some("2"))),
-            Err(DidError::BadCell { line: 4, .. })
+            Err(DidError::Csv(CsvError::BadCell { line: 4, .. }))
         ));
         assert_eq!(
             read_panel(bad, &columns(None, None, None)),
@@ -1081,7 +1073,7 @@ mod tests {
         ));
         assert!(matches!(
             read_panel(bad, &columns(Some("after"), None, None)),
-            Err(DidError::NoColumn { .. })
+            Err(DidError::Csv(CsvError::NoColumn { .. }))
         ));
     }
 

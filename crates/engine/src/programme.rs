@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::named::NamedCsv;
+use crate::ingest::CsvError;
 use thiserror::Error;
 
 /// At least this many experiments before their lifts are shrunk, as
@@ -69,8 +70,8 @@ pub enum ProgrammeError {
         value: String,
         expected: &'static str,
     },
-    #[error("Line {line}: the row could not be read as CSV.")]
-    BadRow { line: u64 },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     #[error("Experiment '{name}': the share of traffic must be between 0% and 100%.")]
     BadShare { name: String },
     #[error("Experiment '{name}': the cost cannot be negative.")]
@@ -93,11 +94,11 @@ pub const MAX_LIFT: f64 = 100.0;
 /// when absent) and `date` (shipped or ended, `YYYY-MM-DD`); other columns
 /// (metric, users) are kept out of the way.
 pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
-    let mut csv = NamedCsv::new(text).map_err(|line| ProgrammeError::BadRow { line })?;
+    let mut csv = NamedCsv::new(text).map_err(|line| CsvError::BadRow { line })?;
     // Headers in any case: "Lift" is `lift`.
     let headers: Vec<String> = csv.headers().iter().map(|h| h.to_lowercase()).collect();
     let find = |c: &str| headers.iter().position(|h| h == c);
-    let missing = |c: &str| ProgrammeError::NoColumn {
+    let missing = |c: &str| CsvError::NoColumn {
         column: c.to_string(),
         found: headers.join(", "),
     };
@@ -106,12 +107,12 @@ pub fn read(text: &str) -> Result<Vec<Experiment>, ProgrammeError> {
     let se = find("std_error");
     let ci = find("ci_low").zip(find("ci_high"));
     if se.is_none() && ci.is_none() {
-        return Err(missing("std_error"));
+        return Err(missing("std_error").into());
     }
     let (cost, share, date) = (find("cost"), find("share"), find("date"));
     let mut out = Vec::new();
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| ProgrammeError::BadRow { line })?;
+        let (record, line) = row.map_err(|line| CsvError::BadRow { line })?;
         let bad = |i: usize, expected: &'static str| ProgrammeError::NotANumber {
             line,
             column: headers.get(i).cloned().unwrap_or_default(),
@@ -564,7 +565,7 @@ mod tests {
         assert!((e[0].std_error - 0.0784 / (2.0 * Z95)).abs() < 1e-15);
         assert!(matches!(
             read("name,lift\na,0.1\n"),
-            Err(ProgrammeError::NoColumn { .. })
+            Err(ProgrammeError::Csv(CsvError::NoColumn { .. }))
         ));
     }
 

@@ -5,6 +5,7 @@
 //! survival time, as lifelines computes them.
 
 use crate::ingest::named::NamedCsv;
+use crate::ingest::CsvError;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 use thiserror::Error;
@@ -18,17 +19,8 @@ pub enum SurvivalError {
     Lengths { durations: usize, events: usize },
     #[error("User {row}: the duration must be a number of zero or more.")]
     BadDuration { row: usize },
-    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
-    NoColumn { column: String, found: String },
-    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
-    BadCell {
-        line: u64,
-        column: String,
-        value: String,
-        expected: &'static str,
-    },
-    #[error("Line {line}: the row could not be read as CSV.")]
-    BadRow { line: u64 },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     #[error("Nobody churned: retention is 100% in every group, and comparing the groups needs at least one churn (an event of 1).")]
     NoEvents,
     #[error("No churn happened while both groups still had users, so the log-rank test has nothing to compare.")]
@@ -55,9 +47,9 @@ pub fn read_groups(
     event: &str,
     group: Option<&str>,
 ) -> Result<Vec<Group>, SurvivalError> {
-    let mut csv = NamedCsv::new(text).map_err(|line| SurvivalError::BadRow { line })?;
+    let mut csv = NamedCsv::new(text).map_err(|line| CsvError::BadRow { line })?;
     let at = |column: &str| {
-        csv.find(column).ok_or_else(|| SurvivalError::NoColumn {
+        csv.find(column).ok_or_else(|| CsvError::NoColumn {
             column: column.to_string(),
             found: csv.found(),
         })
@@ -66,9 +58,9 @@ pub fn read_groups(
     let gi = group.map(at).transpose()?;
     let mut groups: Vec<Group> = Vec::new();
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| SurvivalError::BadRow { line })?;
+        let (record, line) = row.map_err(|line| CsvError::BadRow { line })?;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        let bad = |i: usize, column: &str, expected| SurvivalError::BadCell {
+        let bad = |i: usize, column: &str, expected| CsvError::BadCell {
             line,
             column: column.to_string(),
             value: cell(i).to_string(),
@@ -485,11 +477,11 @@ mod tests {
         let bad = "variant,days,churned\na,3,1\n\na,-1,1\n";
         assert!(matches!(
             read_groups(bad, "days", "churned", Some("variant")),
-            Err(SurvivalError::BadCell { line: 4, .. })
+            Err(SurvivalError::Csv(CsvError::BadCell { line: 4, .. }))
         ));
         assert!(matches!(
             read_groups(text, "tenure", "churned", None),
-            Err(SurvivalError::NoColumn { .. })
+            Err(SurvivalError::Csv(CsvError::NoColumn { .. }))
         ));
     }
 

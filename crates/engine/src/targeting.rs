@@ -22,6 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::named::NamedCsv;
+use crate::ingest::CsvError;
 use thiserror::Error;
 
 /// One experiment's users, in file order.
@@ -54,17 +55,8 @@ pub enum TargetingError {
     NoGain,
     #[error("{bins} bins need more than {bins} users.")]
     TooManyBins { bins: usize },
-    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
-    NoColumn { column: String, found: String },
-    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
-    BadCell {
-        line: u64,
-        column: String,
-        value: String,
-        expected: &'static str,
-    },
-    #[error("Line {line}: the row could not be read as CSV.")]
-    BadRow { line: u64 },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     #[error("The {what} is not an amount of at most 15 digits, too large to add up.")]
     TooLarge { what: String },
     #[error(
@@ -237,13 +229,13 @@ enum Cell {
 /// skipped); a cell that does not hold what its column must is reported
 /// with its line and column.
 fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, TargetingError> {
-    let mut csv = NamedCsv::new(text).map_err(|line| TargetingError::BadRow { line })?;
+    let mut csv = NamedCsv::new(text).map_err(|line| CsvError::BadRow { line })?;
     let at: Vec<(usize, &str, Cell)> = wanted
         .iter()
         .map(|&(column, kind)| {
             csv.find(column)
                 .map(|i| (i, column, kind))
-                .ok_or_else(|| TargetingError::NoColumn {
+                .ok_or_else(|| CsvError::NoColumn {
                     column: column.to_string(),
                     found: csv.found(),
                 })
@@ -251,7 +243,7 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
         .collect::<Result<_, _>>()?;
     let mut out = vec![Vec::new(); wanted.len()];
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| TargetingError::BadRow { line })?;
+        let (record, line) = row.map_err(|line| CsvError::BadRow { line })?;
         for (&(i, column, kind), values) in at.iter().zip(out.iter_mut()) {
             let raw = record.get(i).unwrap_or("").trim();
             let value = match kind {
@@ -261,7 +253,7 @@ fn read_columns(text: &str, wanted: &[(&str, Cell)]) -> Result<Vec<Vec<f64>>, Ta
                 Cell::Number => crate::decimal::parse_f64(raw).filter(|v| v.is_finite()),
                 Cell::Amount => crate::decimal::parse_f64(raw).filter(|v| v.abs() <= 1e15),
             };
-            let value = value.ok_or_else(|| TargetingError::BadCell {
+            let value = value.ok_or_else(|| CsvError::BadCell {
                 line,
                 column: column.to_string(),
                 value: raw.to_string(),
@@ -1358,20 +1350,20 @@ mod tests {
         let bad = "email,visit,score\n1,1,0.5\n\n\n0,1,high\n";
         assert!(matches!(
             Units::read(bad, "email", "visit", "score"),
-            Err(TargetingError::BadCell { line: 5, .. })
+            Err(TargetingError::Csv(CsvError::BadCell { line: 5, .. }))
         ));
         let bad = "email,visit,score\n1,1,high\n";
         assert!(matches!(
             Units::read(bad, "email", "visit", "score"),
-            Err(TargetingError::BadCell {
+            Err(TargetingError::Csv(CsvError::BadCell {
                 line: 2,
                 expected: "a number",
                 ..
-            })
+            }))
         ));
         assert!(matches!(
             Units::read(bad, "treated", "visit", "score"),
-            Err(TargetingError::NoColumn { .. })
+            Err(TargetingError::Csv(CsvError::NoColumn { .. }))
         ));
     }
 
@@ -1546,7 +1538,7 @@ mod tests {
         let bad = "t,y,score,revenue\n1,1,0.5,30\n0,0,0.2,n/a\n";
         assert!(matches!(
             Units::read_values(bad, "revenue"),
-            Err(TargetingError::BadCell { line: 3, .. })
+            Err(TargetingError::Csv(CsvError::BadCell { line: 3, .. }))
         ));
     }
 

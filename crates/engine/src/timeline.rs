@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ingest::named::NamedCsv;
+use crate::ingest::CsvError;
 use crate::stats::frequentist::{t_two_sided_p, FrequentistOptions};
 use crate::stats::{compare, SampleStats};
 use crate::units::Interval;
@@ -31,17 +32,8 @@ pub const DEFAULT_MIN_LIFT: f64 = 0.05;
 pub enum TimelineError {
     #[error("There are no users in the data.")]
     Empty,
-    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
-    NoColumn { column: String, found: String },
-    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
-    BadCell {
-        line: u64,
-        column: String,
-        value: String,
-        expected: &'static str,
-    },
-    #[error("Line {line}: the row could not be read as CSV.")]
-    BadRow { line: u64 },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     #[error("Only one variant ('{found}') is in the data: the lift compares a treatment with a control.")]
     OneVariant { found: String },
     #[error("There is no variant '{name}' in the data. Found variants: {found}.")]
@@ -222,11 +214,11 @@ fn add_rows(
     timeline: &mut Timeline,
     line_offset: u64,
 ) -> Result<(), TimelineError> {
-    let mut csv = NamedCsv::new(text).map_err(|line| TimelineError::BadRow {
+    let mut csv = NamedCsv::new(text).map_err(|line| CsvError::BadRow {
         line: line + line_offset,
     })?;
     let at = |column: &str| {
-        csv.find(column).ok_or_else(|| TimelineError::NoColumn {
+        csv.find(column).ok_or_else(|| CsvError::NoColumn {
             column: column.to_string(),
             found: csv.found(),
         })
@@ -239,12 +231,12 @@ fn add_rows(
     let ui = columns.users.as_deref().map(at).transpose()?;
     let si = columns.sum_squares.as_deref().map(at).transpose()?;
     while let Some(row) = csv.next_row() {
-        let (record, line) = row.map_err(|line| TimelineError::BadRow {
+        let (record, line) = row.map_err(|line| CsvError::BadRow {
             line: line + line_offset,
         })?;
         let line = line + line_offset;
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        let bad = |i: usize, column: &str, expected| TimelineError::BadCell {
+        let bad = |i: usize, column: &str, expected| CsvError::BadCell {
             line,
             column: column.to_string(),
             value: cell(i).to_string(),
@@ -263,7 +255,7 @@ fn add_rows(
         }
         let variant = cell(vi);
         if variant.is_empty() {
-            return Err(bad(vi, &columns.variant, "a variant's name"));
+            return Err(bad(vi, &columns.variant, "a variant's name").into());
         }
         let number = |i: usize, column: &str, expected| {
             crate::decimal::parse_f64(cell(i))
@@ -274,7 +266,7 @@ fn add_rows(
             (Some(ui), Some(users_column)) => {
                 let users = number(ui, users_column, "a number of users")?;
                 if !(users >= 0.0 && users.fract() == 0.0) {
-                    return Err(bad(ui, users_column, "a number of users"));
+                    return Err(bad(ui, users_column, "a number of users").into());
                 }
                 let sum = number(mi, &columns.metric, "a number (the metric's sum)")?;
                 let sum_sq = match (si, columns.sum_squares.as_deref()) {
@@ -293,7 +285,7 @@ fn add_rows(
                                 mi,
                                 &columns.metric,
                                 "a count of conversions between 0 and the users (give a sum of squares column for a metric that is not 0/1)",
-                            ));
+                            ).into());
                         }
                         None
                     }
@@ -927,18 +919,18 @@ mod tests {
         let bad = "exposed_at,variant,converted\n2024-03-04,control,1\n\n2024-13-01,control,1\n";
         assert!(matches!(
             read_timeline(bad, &columns()),
-            Err(TimelineError::BadCell { line: 4, ref column, .. }) if column == "exposed_at"
+            Err(TimelineError::Csv(CsvError::BadCell { line: 4, ref column, .. })) if column == "exposed_at"
         ));
         let bad = "exposed_at,variant,converted\n2024-03-04,control,abc\n";
         assert!(matches!(
             read_timeline(bad, &columns()),
-            Err(TimelineError::BadCell { line: 2, .. })
+            Err(TimelineError::Csv(CsvError::BadCell { line: 2, .. }))
         ));
         let mut c = columns();
         c.metric = "revenue".into();
         assert!(matches!(
             read_timeline(text, &c),
-            Err(TimelineError::NoColumn { .. })
+            Err(TimelineError::Csv(CsvError::NoColumn { .. }))
         ));
     }
 
@@ -975,7 +967,7 @@ mod tests {
         let conv = "date,variant,users,sum\n2024-01-01,a,10,3\n2024-01-01,b,10,11\n";
         assert!(matches!(
             read_timeline(conv, &c),
-            Err(TimelineError::BadCell { line: 3, .. })
+            Err(TimelineError::Csv(CsvError::BadCell { line: 3, .. }))
         ));
     }
 
@@ -1165,7 +1157,7 @@ mod tests {
         let bad = text.replacen("2024-01-05,control", "yesterday,control", 1);
         let want = read_timeline(&bad, &columns).err();
         assert!(
-            matches!(want, Some(TimelineError::BadCell { .. })),
+            matches!(want, Some(TimelineError::Csv(CsvError::BadCell { .. }))),
             "{want:?}"
         );
         for size in [5usize, 300] {

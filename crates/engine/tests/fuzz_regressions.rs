@@ -81,7 +81,10 @@ fn cohort_durations_beyond_a_century_are_refused() {
     };
     assert!(matches!(
         read_cohorts(text, &columns),
-        Err(CohortError::BadCell { line: 4, .. })
+        Err(CohortError::Csv(uplift_engine::ingest::CsvError::BadCell {
+            line: 4,
+            ..
+        }))
     ));
 }
 
@@ -94,7 +97,9 @@ fn targeting_revenue_beyond_fifteen_digits_is_refused() {
     let text = file_of(include_str!("fuzz-crashers/targeting-7ca2bdcb.csv"));
     assert!(matches!(
         Units::read_values(text, "revenue"),
-        Err(TargetingError::BadCell { line: 6, .. })
+        Err(TargetingError::Csv(
+            uplift_engine::ingest::CsvError::BadCell { line: 6, .. }
+        ))
     ));
     let Ok(units) = Units::read(text, "treatment", "conversion", "score") else {
         panic!("the scores are read");

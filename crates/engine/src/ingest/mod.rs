@@ -19,6 +19,7 @@ mod columns;
 mod decode;
 mod metric_columns;
 pub(crate) mod named;
+pub use named::CsvError;
 mod numbers;
 mod profile;
 mod reader;

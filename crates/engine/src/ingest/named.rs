@@ -4,7 +4,27 @@
 //! file. Lines are counted as the reader goes, so blank lines count and a
 //! file of a million rows is counted once, not once per row.
 
+use thiserror::Error;
+
 use crate::ingest::{csv_reader, line_of};
+
+/// Why a file read by its column names cannot be read, in the same words
+/// for every analysis that reads one (retention, the timeline, cohorts,
+/// panels, programmes, targeting), with the line and column.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum CsvError {
+    #[error("There is no column '{column}' in the data. Found columns: {found}.")]
+    NoColumn { column: String, found: String },
+    #[error("Line {line}, column '{column}': \"{value}\" is not {expected}.")]
+    BadCell {
+        line: u64,
+        column: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("Line {line}: the row could not be read as CSV.")]
+    BadRow { line: u64 },
+}
 
 /// Where the header record of `text` ends (after its line end), as
 /// [`NamedCsv`] reads it; `None` while there is no header yet (only empty
