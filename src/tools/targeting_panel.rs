@@ -121,21 +121,7 @@ pub fn TargetingPanel() -> impl IntoView {
                 Ok(found) if found.len() >= 3 => {
                     // A run on the data before stops: its numbers are not
                     // this data's.
-                    if let Phase::Resampling { done, total } = phase.get_untracked() {
-                        evaluation.update(|e| {
-                            if let Some(e) = e {
-                                e.uncertainty = Some(Err(format!(
-                                    "Stopped after {} of {} resamples, when other data was chosen: no interval.",
-                                    format::count(done as u64),
-                                    format::count(total as u64)
-                                )));
-                            }
-                        });
-                    }
-                    if phase.get_untracked() != Phase::Idle {
-                        stop_job();
-                        phase.set(Phase::Idle);
-                    }
+                    stop_run(phase, evaluation, "Stopped, as other data was chosen,");
                     let guess = guess_columns(&found);
                     let pick = |g: Option<String>, i: usize| {
                         g.or_else(|| found.get(i).cloned()).unwrap_or_default()
@@ -185,24 +171,13 @@ pub fn TargetingPanel() -> impl IntoView {
     };
 
     let cancel = move |_| {
-        stop_job();
-        let was = phase.get_untracked();
-        phase.set(Phase::Idle);
-        match was {
-            Phase::Resampling { done, total } => {
-                evaluation.update(|e| {
-                    if let Some(e) = e {
-                        e.uncertainty = Some(Err(format!(
-                            "Cancelled after {} of {} resamples: no interval.",
-                            format::count(done as u64),
-                            format::count(total as u64)
-                        )));
-                    }
-                });
-            }
-            _ => notice.set(Some(
+        if !matches!(
+            stop_run(phase, evaluation, "Cancelled"),
+            Phase::Resampling { .. }
+        ) {
+            notice.set(Some(
                 "Cancelled. What was shown before is unchanged.".into(),
-            )),
+            ));
         }
     };
 
@@ -345,6 +320,30 @@ pub fn TargetingPanel() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Stop the run, if one is under way: a bootstrap's evaluation says "{how}
+/// after N of M resamples: no interval." where its interval would be. The
+/// phase it was in.
+fn stop_run(phase: RwSignal<Phase>, evaluation: RwSignal<Option<Evaluation>>, how: &str) -> Phase {
+    let was = phase.get_untracked();
+    if was == Phase::Idle {
+        return was;
+    }
+    stop_job();
+    phase.set(Phase::Idle);
+    if let Phase::Resampling { done, total } = was {
+        evaluation.update(|e| {
+            if let Some(e) = e {
+                e.uncertainty = Some(Err(format!(
+                    "{how} after {} of {} resamples: no interval.",
+                    format::count(done as u64),
+                    format::count(total as u64)
+                )));
+            }
+        });
+    }
+    was
 }
 
 /// The parts' progress and draws, joined once every part has sent them.

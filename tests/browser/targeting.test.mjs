@@ -209,7 +209,7 @@ test('the last file wins: a run on the file before stops, and two files never ma
     assert.match(await page.locator('#targeting-summary').innerText(), /^200,000 users/);
     await page.waitForTimeout(1_500);
     assert.match(await page.locator('#targeting-summary').innerText(), /^200,000 users/, 'no late answer of the stopped run');
-    assert.match(await page.locator('#targeting-interval').innerText(), /^Stopped after [\d,]+ of 1,000 resamples, when other data was chosen: no interval\.$/);
+    assert.match(await page.locator('#targeting-interval').innerText(), /^Stopped, as other data was chosen, after [\d,]+ of 1,000 resamples: no interval\.$/);
     // The second file, run to the end: every number is its own.
     await page.locator('#targeting-resamples').selectOption('200');
     await page.locator('#targeting-run').click();
