@@ -19,6 +19,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 
+step "engine docs: every intra-doc link resolves (the maps stay true)"
+RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links" \
+    cargo doc -q -p uplift-engine --no-deps
+
 step "unit tests (engine and app, native)"
 cargo test --workspace
 

@@ -1,10 +1,14 @@
 //! The tools below the results — customer value from a transaction log, the
-//! test planner and warehouse SQL — as a second WebAssembly module, with the
-//! data tools the page needs only now and then: the large-file reader and
-//! the column-mapping step. Trunk builds it beside the app (index.html); the
-//! page fetches it when a visitor opens a tool (`src/more_tools.rs`), opens a
-//! large file (`src/file_loader.rs`) or has columns to name
-//! (`src/column_mapping_slot.rs`), and calls the functions exported here.
+//! test planner, warehouse SQL, targeting, the programme of experiments and
+//! the time tools (lift by day, retention, cohorts, difference in
+//! differences) — as a WebAssembly module of their own, with what the page
+//! needs only now and then: the large-file reader, the column-mapping step,
+//! the metrics panel, the choices under the verdict and the investment's
+//! figures from data. Trunk builds it beside the app (index.html); the page
+//! fetches it (`src/platform/on_demand.rs`) when a visitor opens a tool
+//! (`src/tools/tool_cards.rs`), opens a large file
+//! (`src/data/file_loader.rs`) or a slot needs its panel
+//! (`src/platform/tool_slot.rs`), and calls the functions exported here.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -2,7 +2,7 @@
 //! variant or what the rows count, the user says so per column. The choice
 //! is remembered for the next file with the same headers. Part of the tools
 //! module, which the page downloads when it first needs the step
-//! (`src/column_mapping_slot.rs`).
+//! (`src/data/column_mapping_slot.rs`).
 
 use leptos::prelude::*;
 use uplift_engine::ingest::{

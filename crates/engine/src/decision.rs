@@ -395,7 +395,7 @@ const BETA: f64 = 0.2;
 
 /// The decision on the primary metric alone, with its reason: ship when it
 /// is significantly better, don't when it is significantly worse, else keep
-/// running. With no guardrails this is the whole decision ([`decide`]); the
+/// running. With no guardrails this is the whole decision (`decide`); the
 /// page's summary computes only this, and takes a decision with guardrails
 /// from the metrics panel.
 pub fn primary_decision(

@@ -21,6 +21,11 @@
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
 //! - [`headline`] the control, every arm's decision, the value of the primary metric, what is assumed.
 //! - [`json_float`] numbers that may be NaN, carried through JSON as `null`.
+//! - [`warehouse`] SQL that reduces an experiment table in a warehouse to the CSV the app reads.
+//! - [`samples`] the seeded sample files of the "load a sample" menu.
+//! - [`decimal`] decimal numbers read from text (cells, typed fields), exactly as written.
+//! - [`units`] small domain types (rates, money, counts, intervals).
+//! - [`rng`] a small seeded random number generator: the same draws everywhere.
 //! - [`report`] runs a scenario through everything above into one result.
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]

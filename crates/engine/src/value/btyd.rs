@@ -55,7 +55,7 @@ impl BgNbd {
     /// A₂ = lnΓ(a + b) + lnΓ(b + x) − lnΓ(b) − lnΓ(a + b + x),
     /// A₃ = −(r + x)·ln(α + T),
     /// A₄ = ln a − ln(b + x − 1) − (r + x)·ln(α + tₓ) (only when x > 0);
-    /// LL = A₁ + A₂ + ln(e^A₃ + [x > 0]·e^A₄). Source: Fader, Hardie & Lee (2005), eq. 6.
+    /// LL = A₁ + A₂ + ln(e^A₃ + 𝟙(x > 0)·e^A₄). Source: Fader, Hardie & Lee (2005), eq. 6.
     pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
         let BgNbd { r, alpha, a, b } = *self;
         let a1 = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln();
@@ -72,7 +72,7 @@ impl BgNbd {
         a1 + a2 + tail
     }
 
-    /// P(alive | x, tₓ, T) = 1 / (1 + [x > 0]·a/(b + x − 1)·((α + T)/(α + tₓ))^(r + x)).
+    /// P(alive | x, tₓ, T) = 1 / (1 + 𝟙(x > 0)·a/(b + x − 1)·((α + T)/(α + tₓ))^(r + x)).
     pub fn probability_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
         if x == 0.0 {
             return 1.0;
