@@ -19,7 +19,12 @@ const MAPPING_STYLE: &str = "\
 .mapping-table { border-collapse: collapse; margin: 0.5rem 0; }\
 .mapping-table th, .mapping-table td { padding: 0.25rem 0.75rem 0.25rem 0; text-align: left; }\
 .mapping-table .why { color: var(--muted); font-size: 0.85rem; }\
-.mapping-table select { font: inherit; padding: 0.3rem; border: 1px solid var(--border); border-radius: 6px; background: var(--panel); color: var(--text); max-width: 100%; }";
+.mapping-table select { font: inherit; padding: 0.3rem; border: 1px solid var(--border); border-radius: 6px; background: var(--panel); color: var(--text); max-width: 100%; min-width: 16rem; }\
+@media (max-width: 640px) {\
+.mapping-table thead { display: none; }\
+.mapping-table tr { display: grid; gap: 0.2rem; padding: 0.4rem 0; border-bottom: 1px solid var(--border); }\
+.mapping-table select { min-width: 0; width: 100%; }\
+}";
 
 /// The most columns the step offers a select for.
 const MAX_COLUMNS: usize = 1_000;

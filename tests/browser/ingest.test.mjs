@@ -365,3 +365,23 @@ test('a large file whose variant column has 24 values is read once the column is
     await context.close();
   }
 });
+
+test('the column step shows each role in full, with its reason, on a wide screen and a phone', async () => {
+  // Before: at 1,440 px the reasons took the width and cut the selects to
+  // "Variant (g…"; at 390 px the table ran off the screen.
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    const { context, page, errors } = await openApp(env.browser, `${env.server.origin}/`, { width, height });
+    try {
+      await page.setInputFiles('#data-file', join(ROOT, 'tests/data/exports_heads/qss_star.csv'));
+      await page.locator('.mapping-table select').first().waitFor({ timeout: 20_000 });
+      const widths = await page.locator('.mapping-table select').evaluateAll((s) => s.map((x) => x.getBoundingClientRect().width));
+      assert.ok(widths.every((w) => w >= 250), `${width} px: selects ${widths.map(Math.round)}`);
+      assert.ok((await page.locator('.mapping-table .why').first().innerText()).length > 10);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${width} px: the page is ${overflow} px too wide`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
