@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
         duration: if guess.end.is_some() { None } else { guess.duration },
         event: guess.event,
         variant: guess.variant,
+        ..Default::default()
     };
     let Ok(table) = read_cohorts(&text, &columns) else {
         return;

@@ -46,6 +46,7 @@ pub fn ClvPanel() -> impl IntoView {
                     months: months.get_untracked(),
                     monthly_discount: 0.01,
                     confidence,
+                    latest: Some(crate::tools::worker_job::latest_day()),
                 };
                 ClvJob::new(&text, settings).map_err(|e| e.to_string())
             });

@@ -295,6 +295,7 @@ fn TimelineSection() -> impl IntoView {
                     metric: metric.get_untracked(),
                     users: Some(users.get_untracked()).filter(|u| !u.is_empty()),
                     sum_squares: None,
+                    latest: Some(worker_job::latest_day()),
                 },
                 options: TimelineOptions {
                     confidence,
@@ -745,6 +746,7 @@ fn CohortSection() -> impl IntoView {
             duration: some(duration),
             event: some(event),
             variant: some(variant),
+            latest: Some(worker_job::latest_day()),
         };
         let last_seen = columns.end.is_some() && columns.observed_until.is_some();
         if !last_seen && (columns.duration.is_none() || columns.event.is_none()) {
@@ -814,7 +816,7 @@ const COHORT_CHARTS: [&str; 20] =
 pub(crate) fn placeholder_note(rows: u64) -> Option<String> {
     (rows > 0).then(|| {
         format!(
-            "{} row(s) with a placeholder date (before 1900 or after 2100, such as 9999-12-31) were left out.",
+            "{} row(s) with a placeholder date (before 1900 or after 2100, such as 9999-12-31) or a date after today were left out.",
             format::count(rows)
         )
     })

@@ -88,6 +88,13 @@ pub fn start(
     Ok(())
 }
 
+/// The last day a file's dates can be from: today (days since 1970-01-01),
+/// with a day's slack for the time zones ahead of UTC. The engine has no
+/// clock, so the page says what today is.
+pub fn latest_day() -> i64 {
+    (js_sys::Date::now() / 86_400_000.0).floor() as i64 + 1
+}
+
 /// A blob of `text`, for pasted or generated data.
 pub fn blob_of(text: &str) -> Option<Blob> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

@@ -666,6 +666,7 @@ fn run(command: Command) -> Result<String, String> {
                 metric: column(metric, Some(guess.metric), "the metric", "metric")?,
                 users: users.or_else(|| said(guess.users, "the users per row", "users")),
                 sum_squares,
+                latest: Some(latest_day()),
             };
             let options = TimelineOptions {
                 control,
@@ -716,6 +717,7 @@ fn run(command: Command) -> Result<String, String> {
                 duration,
                 event,
                 variant: variant.or_else(|| said(guess.variant, "the variant", "variant")),
+                latest: Some(latest_day()),
             };
             let weeks = weeks.map(|w| w as usize);
             run_file(&AnalysisRequest::Cohorts { columns, weeks }, &text)
@@ -729,6 +731,16 @@ fn run(command: Command) -> Result<String, String> {
 fn run_file(request: &AnalysisRequest, text: &str) -> Result<String, String> {
     let done = uplift_engine::file_analysis::run(request, text)?;
     done.result.report_json().map_err(|e| e.to_string())
+}
+
+/// The last day a file's dates can be from: today (days since 1970-01-01),
+/// with a day's slack for the time zones ahead of UTC. Later dates are left
+/// out and counted, as placeholders are.
+fn latest_day() -> i64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    (seconds / 86_400) as i64 + 1
 }
 
 /// The header row of a file, for guessing its columns.
@@ -864,6 +876,7 @@ fn clv(args: ClvArgs) -> Result<String, String> {
         months: args.months,
         monthly_discount: args.discount,
         confidence: args.confidence,
+        latest: Some(latest_day()),
     };
     let report =
         analyze_transactions(&read_text(&args.file)?, settings).map_err(|e| e.to_string())?;

@@ -66,6 +66,11 @@ pub struct CohortColumns {
     pub event: Option<String>,
     /// The variant; without it, one group named "all".
     pub variant: Option<String>,
+    /// The last day a date can be (today, as the page or the command line
+    /// knows it): a user with a later date is left out and counted with the
+    /// placeholder dates.
+    #[serde(default)]
+    pub latest: Option<i64>,
 }
 
 /// One cohort's counts.
@@ -167,7 +172,10 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
             parse_date(cell(i)).ok_or_else(|| bad(i, column, "a date (YYYY-MM-DD)"))
         };
         let start = date(si, &columns.start)?;
-        if is_placeholder_date(start) {
+        let unlikely = |day: i64| {
+            is_placeholder_date(day) || columns.latest.is_some_and(|latest| day > latest)
+        };
+        if unlikely(start) {
             table.placeholder_dates += 1;
             continue;
         }
@@ -181,7 +189,7 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         match follow {
             FollowUp::LastSeen(ei, until) => {
                 let end = date(ei, columns.end.as_deref().unwrap_or_default())?;
-                if is_placeholder_date(end) {
+                if unlikely(end) {
                     table.placeholder_dates += 1;
                     continue;
                 }
@@ -464,6 +472,15 @@ mod tests {
         };
         let (a, b) = (cohort_table(&table, None), cohort_table(&without, None));
         assert_eq!(a.placeholder_dates, 3);
+        // Signed up after the day given as today: left out and counted.
+        let until = CohortColumns {
+            latest: Some(day("2024-01-20")),
+            ..last_seen()
+        };
+        let Ok(early) = read_cohorts(USERS, &until) else {
+            panic!("the users up to a day are read");
+        };
+        assert_eq!(cohort_table(&early, None).placeholder_dates, 3);
         assert_eq!((a.weeks, &a.variants), (b.weeks, &b.variants));
         let only = "signup,last_seen,arm\n9999-12-31,9999-12-31,a\n";
         let message = read_cohorts(only, &last_seen())

@@ -192,6 +192,11 @@ pub struct TimelineColumns {
     pub users: Option<String>,
     /// Per day: the sum of the squared metric over the day's users.
     pub sum_squares: Option<String>,
+    /// The last day a row can be from (today, as the page or the command
+    /// line knows it; the engine has no clock): later rows are left out and
+    /// counted with the placeholder dates.
+    #[serde(default)]
+    pub latest: Option<i64>,
 }
 
 /// The timeline in a CSV file with the named columns. Rows of the same day
@@ -249,7 +254,9 @@ fn add_rows(
                 "a date (YYYY-MM-DD, optionally with a time)",
             )
         })?;
-        if crate::value::transactions::is_placeholder_date(day) {
+        if crate::value::transactions::is_placeholder_date(day)
+            || columns.latest.is_some_and(|latest| day > latest)
+        {
             timeline.placeholder_dates += 1;
             continue;
         }
@@ -367,6 +374,11 @@ impl TimelineStream {
     pub fn finish(mut self) -> Result<Timeline, TimelineError> {
         let rest = std::mem::take(&mut self.pending);
         self.read(&rest)?;
+        if self.header.is_none() {
+            // No header at all: the whole file's reader's answer (no such
+            // column), not "no rows".
+            add_rows("", &self.columns, &mut self.timeline, 0)?;
+        }
         if self.timeline.days.is_empty() {
             return Err(TimelineError::Empty);
         }
@@ -889,7 +901,7 @@ mod tests {
             date: "exposed_at".into(),
             variant: "variant".into(),
             metric: "converted".into(),
-            ..TimelineColumns::default()
+            ..Default::default()
         }
     }
 
@@ -941,7 +953,7 @@ mod tests {
             date: "day".into(),
             variant: "arm".into(),
             metric: "revenue".into(),
-            ..TimelineColumns::default()
+            ..Default::default()
         };
         let Ok(by_user) = read_timeline(rows, &c) else {
             panic!("reads")
@@ -954,6 +966,7 @@ mod tests {
             metric: "sum".into(),
             users: Some("users".into()),
             sum_squares: Some("sum_sq".into()),
+            ..Default::default()
         };
         let Ok(by_day) = read_timeline(agg, &c) else {
             panic!("reads")
@@ -1129,7 +1142,7 @@ mod tests {
             date: "date".into(),
             variant: "variant".into(),
             metric: "converted".into(),
-            ..TimelineColumns::default()
+            ..Default::default()
         };
         let mut text = String::from("\n\"date\",variant,converted\n");
         for i in 0..300 {
@@ -1187,12 +1200,24 @@ mod tests {
             date: "date".into(),
             variant: "variant".into(),
             metric: "converted".into(),
-            ..TimelineColumns::default()
+            ..Default::default()
         };
         let Ok(data) = read_timeline(&text, &columns) else {
             panic!("the timeline reads");
         };
         assert_eq!(data.placeholder_dates, 1);
+        // Rows after the day given as today: left out and counted.
+        let until = TimelineColumns {
+            latest: Some(19_000 + 999),
+            ..columns.clone()
+        };
+        let Ok(early) = read_timeline(&text, &until) else {
+            panic!("the rows up to a day are read");
+        };
+        assert_eq!(
+            (early.placeholder_dates, early.days.len()),
+            (1 + 2 * 500, 1_000)
+        );
         let Ok(report) = timeline(&data, &TimelineOptions::default()) else {
             panic!("the timeline is computed");
         };

@@ -138,6 +138,7 @@ fn run_tool(analysis: &str, text: &str) -> Result<serde_json::Value, String> {
                 duration: g.duration,
                 event: g.event,
                 variant: g.variant,
+                ..Default::default()
             };
             Some(AnalysisRequest::Cohorts {
                 columns,
@@ -152,6 +153,7 @@ fn run_tool(analysis: &str, text: &str) -> Result<serde_json::Value, String> {
                 metric: g.metric,
                 users: g.users,
                 sum_squares: None,
+                ..Default::default()
             };
             Some(AnalysisRequest::Timeline {
                 columns,

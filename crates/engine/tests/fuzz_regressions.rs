@@ -77,7 +77,7 @@ fn cohort_durations_beyond_a_century_are_refused() {
         duration: Some("tenure_days".into()),
         event: Some("churned".into()),
         variant: Some("group".into()),
-        ..CohortColumns::default()
+        ..Default::default()
     };
     assert!(matches!(
         read_cohorts(text, &columns),
@@ -175,6 +175,7 @@ fn timelines_read_in_pieces_equal_the_whole_file() {
             metric: g.metric,
             users: g.users,
             sum_squares: None,
+            ..Default::default()
         };
         let whole = read_timeline(text, &columns);
         for cut in 0..=text.len() {

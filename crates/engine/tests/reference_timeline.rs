@@ -49,7 +49,7 @@ fn read(text: &str, metric: &str) -> Timeline {
         date: "exposed_at".into(),
         variant: "variant".into(),
         metric: metric.into(),
-        ..TimelineColumns::default()
+        ..Default::default()
     };
     read_timeline(text, &columns).unwrap()
 }
@@ -195,6 +195,7 @@ fn daily_aggregates_give_the_same_timeline() {
             metric: "total".into(),
             users: Some("users".into()),
             sum_squares: squares.then(|| "total_sq".into()),
+            ..Default::default()
         };
         let by_day = read_timeline(&csv, &columns).unwrap();
         assert_eq!(by_day.kind(), by_user.kind());

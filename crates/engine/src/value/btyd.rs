@@ -730,6 +730,9 @@ pub struct ClvSettings {
     pub months: u32,
     pub monthly_discount: f64,
     pub confidence: f64,
+    /// The last day a purchase can be from (today): later ones are left
+    /// out and counted with the placeholder dates.
+    pub latest: Option<i64>,
 }
 
 impl Default for ClvSettings {
@@ -740,6 +743,7 @@ impl Default for ClvSettings {
             months: 12,
             monthly_discount: 0.01,
             confidence: 0.95,
+            latest: None,
         }
     }
 }
@@ -753,8 +757,9 @@ impl ClvJob {
             months,
             monthly_discount,
             confidence,
+            latest,
         } = settings;
-        let summary = super::transactions::summarise_transactions(text, unit, end)?;
+        let summary = super::transactions::summarise_transactions_until(text, unit, end, latest)?;
         let histories = group_histories(&summary.customers);
         if histories.groups.is_empty() {
             return Err(ClvError::TooFewCustomers);

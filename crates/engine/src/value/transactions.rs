@@ -156,6 +156,18 @@ pub fn summarise_transactions(
     unit: TimeUnit,
     end: Option<i64>,
 ) -> Result<TransactionSummary, TransactionError> {
+    summarise_transactions_until(text, unit, end, None)
+}
+
+/// [`summarise_transactions`], with purchases dated after `latest` (today,
+/// as the page or the command line knows it; the engine has no clock) left
+/// out and counted with the placeholder dates.
+pub fn summarise_transactions_until(
+    text: &str,
+    unit: TimeUnit,
+    end: Option<i64>,
+    latest: Option<i64>,
+) -> Result<TransactionSummary, TransactionError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(TransactionError::Empty);
@@ -231,7 +243,7 @@ pub fn summarise_transactions(
             column: name(c_date),
             value: field(c_date).to_string(),
         })?;
-        if is_placeholder_date(day) {
+        if is_placeholder_date(day) || latest.is_some_and(|latest| day > latest) {
             rows -= 1;
             placeholder_dates += 1;
             continue;
@@ -417,6 +429,17 @@ mod tests {
         // The observation ends with the last real purchase, not in 9999.
         assert_eq!(s.observation_end, "2024-01-10");
         assert_eq!((s.rows, s.placeholder_dates, s.customers.len()), (3, 2, 2));
+        // A purchase after the day the page or the command line says is
+        // today is left out and counted too.
+        let Ok(until) = summarise_transactions_until(
+            log,
+            TimeUnit::Days,
+            None,
+            Some(days_from_civil(2024, 1, 7)),
+        ) else {
+            panic!("the log reads up to a day");
+        };
+        assert_eq!((until.rows, until.placeholder_dates), (2, 3));
         assert!(is_placeholder_date(days_from_civil(1899, 12, 31)));
         assert!(!is_placeholder_date(days_from_civil(1970, 1, 1)));
     }
