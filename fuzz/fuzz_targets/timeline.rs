@@ -35,8 +35,10 @@ fuzz_target!(|data: &[u8]| {
     // reader ends rows at line ends outside quotes by counting them, which
     // differs from CSV only for a quote inside an unquoted field (`a"b`):
     // such files are left out of the comparison (they must still not
-    // panic). An error's line can differ where lines end in a lone CR.
-    if !text.contains('"') {
+    // panic), as are files with a byte-order mark anywhere but at their
+    // very start. An error's line can differ where lines end in a lone CR.
+    let stray_mark = text.char_indices().any(|(i, c)| c == '\u{feff}' && i > 0);
+    if !text.contains('"') && !stray_mark {
         match (&whole, &streamed) {
             (Ok(a), Ok(b)) => assert_eq!(a, b),
             (a, b) => assert_eq!(a.is_ok(), b.is_ok(), "{a:?} / {b:?}"),
