@@ -12,16 +12,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((head, text)) = common::split(data) else {
         return;
     };
-    let guess = cohort_columns(&header_fields(&text));
-    let columns = CohortColumns {
-        start: guess.start,
-        end: guess.end.clone(),
-        observed_until: (head % 2 == 1).then(|| 19_000 + i64::from(head)),
-        duration: if guess.end.is_some() { None } else { guess.duration },
-        event: guess.event,
-        variant: guess.variant,
-        ..Default::default()
-    };
+    let mut columns = CohortColumns::from(cohort_columns(&header_fields(&text)));
+    columns.observed_until = (head % 2 == 1).then(|| 19_000 + i64::from(head));
+    if columns.end.is_some() {
+        columns.duration = None;
+    }
     let Ok(table) = read_cohorts(&text, &columns) else {
         return;
     };

@@ -13,17 +13,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((head, text)) = common::split(data) else {
         return;
     };
-    let guess = panel_columns(&header_fields(&text));
+    let mut columns = PanelColumns::from(panel_columns(&header_fields(&text)));
     // Without an after-launch flag, the first period after launch is "2".
-    let launch = guess.post.is_none().then(|| "2".to_string());
-    let columns = PanelColumns {
-        outcome: guess.outcome,
-        treated: guess.treated,
-        unit: guess.unit,
-        period: guess.period,
-        post: guess.post,
-        launch,
-    };
+    if columns.post.is_none() {
+        columns.launch = Some("2".to_string());
+    }
     let Ok(panel) = read_panel(&text, &columns) else {
         return;
     };

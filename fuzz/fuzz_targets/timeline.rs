@@ -15,15 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((head, text)) = common::split(data) else {
         return;
     };
-    let guess = timeline_columns(&header_fields(&text));
-    let columns = TimelineColumns {
-        date: guess.date,
-        variant: guess.variant,
-        metric: guess.metric,
-        users: guess.users,
-        sum_squares: None,
-        ..Default::default()
-    };
+    let columns = TimelineColumns::from(timeline_columns(&header_fields(&text)));
     let whole = read_timeline(&text, &columns);
     let cut = usize::from(head) % (text.len() + 1);
     let mut stream = TimelineStream::new(columns);

@@ -73,6 +73,21 @@ pub struct CohortColumns {
     pub latest: Option<i64>,
 }
 
+impl From<crate::ingest::CohortGuess> for CohortColumns {
+    /// The columns guessed from a file's header, with no day the data
+    /// ends and no last day.
+    fn from(g: crate::ingest::CohortGuess) -> CohortColumns {
+        CohortColumns {
+            start: g.start,
+            end: g.end,
+            duration: g.duration,
+            event: g.event,
+            variant: g.variant,
+            ..CohortColumns::default()
+        }
+    }
+}
+
 /// One cohort's counts.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Cohort {

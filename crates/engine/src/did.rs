@@ -146,6 +146,20 @@ fn period_key(raw: &str, numbers: bool, dates: bool) -> Key {
     }
 }
 
+impl From<crate::ingest::PanelGuess> for PanelColumns {
+    /// The columns guessed from a file's header, with no launch period.
+    fn from(g: crate::ingest::PanelGuess) -> PanelColumns {
+        PanelColumns {
+            outcome: g.outcome,
+            treated: g.treated,
+            unit: g.unit,
+            period: g.period,
+            post: g.post,
+            launch: None,
+        }
+    }
+}
+
 /// The panel in a CSV file with the named columns. Rows whose outcome cell
 /// is empty are left out (and counted), as statsmodels' formulas drop
 /// missing values; any other cell that cannot be read is reported with its

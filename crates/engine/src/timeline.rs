@@ -199,6 +199,20 @@ pub struct TimelineColumns {
     pub latest: Option<i64>,
 }
 
+impl From<crate::ingest::TimelineGuess> for TimelineColumns {
+    /// The columns guessed from a file's header, no sum of squares and no
+    /// last day.
+    fn from(g: crate::ingest::TimelineGuess) -> TimelineColumns {
+        TimelineColumns {
+            date: g.date,
+            variant: g.variant,
+            metric: g.metric,
+            users: g.users,
+            ..TimelineColumns::default()
+        }
+    }
+}
+
 /// The timeline in a CSV file with the named columns. Rows of the same day
 /// and variant are added up. A cell that cannot be read is reported with
 /// its line and column.

@@ -114,52 +114,19 @@ fn run_tool(analysis: &str, text: &str) -> Result<serde_json::Value, String> {
                 confidence: 0.95,
             })
         }
-        "did" => {
-            let g = ingest::panel_columns(&headers);
-            Some(AnalysisRequest::Did {
-                columns: uplift_engine::did::PanelColumns {
-                    outcome: g.outcome,
-                    treated: g.treated,
-                    unit: g.unit,
-                    period: g.period,
-                    post: g.post,
-                    launch: None,
-                },
-                event_study: false,
-                confidence: 0.95,
-            })
-        }
-        "cohorts" => {
-            let g = ingest::cohort_columns(&headers);
-            let columns = uplift_engine::cohorts::CohortColumns {
-                start: g.start,
-                end: g.end,
-                observed_until: None,
-                duration: g.duration,
-                event: g.event,
-                variant: g.variant,
-                ..Default::default()
-            };
-            Some(AnalysisRequest::Cohorts {
-                columns,
-                weeks: Some(26),
-            })
-        }
-        "timeline" => {
-            let g = ingest::timeline_columns(&headers);
-            let columns = uplift_engine::timeline::TimelineColumns {
-                date: g.date,
-                variant: g.variant,
-                metric: g.metric,
-                users: g.users,
-                sum_squares: None,
-                ..Default::default()
-            };
-            Some(AnalysisRequest::Timeline {
-                columns,
-                options: Default::default(),
-            })
-        }
+        "did" => Some(AnalysisRequest::Did {
+            columns: ingest::panel_columns(&headers).into(),
+            event_study: false,
+            confidence: 0.95,
+        }),
+        "cohorts" => Some(AnalysisRequest::Cohorts {
+            columns: ingest::cohort_columns(&headers).into(),
+            weeks: Some(26),
+        }),
+        "timeline" => Some(AnalysisRequest::Timeline {
+            columns: ingest::timeline_columns(&headers).into(),
+            options: Default::default(),
+        }),
         _ => None,
     };
     if let Some(request) = request {

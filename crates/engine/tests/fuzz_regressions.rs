@@ -168,15 +168,7 @@ fn timelines_read_in_pieces_equal_the_whole_file() {
         "  \ndate,variant,converted\n2024-01-01,a,1\n",
     ];
     for text in files {
-        let g = timeline_columns(&header_fields(text));
-        let columns = TimelineColumns {
-            date: g.date,
-            variant: g.variant,
-            metric: g.metric,
-            users: g.users,
-            sum_squares: None,
-            ..Default::default()
-        };
+        let columns = TimelineColumns::from(timeline_columns(&header_fields(text)));
         let whole = read_timeline(text, &columns);
         for cut in 0..=text.len() {
             let mut stream = TimelineStream::new(columns.clone());
