@@ -1,7 +1,9 @@
 // Benchmarks for the figures the issues name: bundle size (raw and gzip),
-// time to interactive in headless Chromium, rows/second parsed and analysed
-// in the browser (pasted, and streamed through the worker: 1M rows and 1 GiB,
-// side by side with pandas + gbstats and the native CLI). Run: scripts/bench.sh (after a release build).
+// time to interactive in headless Chromium, the first visit on a slow phone
+// (bench/slow-phone.mjs), rows/second parsed and analysed in the browser
+// (pasted, and streamed through the worker: 1M rows and 1 GiB, side by side
+// with pandas + gbstats and the native CLI). Run: scripts/bench.sh (after a
+// release build).
 // `scripts/bench.sh --quick` skips the large-file streams and the native comparison.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { DIST, ROOT, serveStatic, launch } from '../tests/browser/harness.mjs';
 import { writeRows } from './gen-rows.mjs';
 import { benchTools } from './tools-bench.mjs';
+import { benchSlowPhone } from './slow-phone.mjs';
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -128,6 +131,10 @@ try {
   }
   console.log(`time to interactive (navigation → demo results painted, in the page): median ${median(tti)} ms over ${tti.length} loads [${tti.join(', ')}]`);
   console.log(`  the same loads by the driver's wall clock (goto → verdict found): median ${median(wall)} ms [${wall.join(', ')}]`);
+
+  // 2b. The first visit on a slow phone (bench/slow-phone.mjs): the verdict
+  //     on screen and the first input usable, 5 fresh loads.
+  await benchSlowPhone(browser, server.origin);
 
   // 3. Rows per second: paste a row-level export and wait for its results.
   for (const rows of [10_000, 100_000]) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the release site and report the figures the issues name
-# (bench/bench.mjs): initial download, time to interactive, rows/second
+# (bench/bench.mjs): initial download, time to interactive, the verdict
+# and the first input on a slow phone (bench/slow-phone.mjs), rows/second
 # pasted and streamed in the browser (1M rows and a 1 GiB file) side by
 # side with pandas + gbstats and the native CLI, and the CLV fit.
 # Not part of the tests: timings go in notes and the README, not pass/fail.

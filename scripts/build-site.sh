@@ -16,6 +16,13 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # shellcheck source=scripts/toolchains.sh
 . scripts/toolchains.sh
 
+# The demo's summary that a first visit sees before the app has
+# downloaded (src/bin/prerender.rs), from the engine's own report, built
+# natively with the stable toolchain; scripts/prerender.mjs puts it into
+# the built index.html.
+mkdir -p target/prerender
+cargo run --quiet -p uplift-roi-app --bin prerender > target/prerender/demo-summary.html
+
 export RUSTUP_TOOLCHAIN="$SIZE_TOOLCHAIN"
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size

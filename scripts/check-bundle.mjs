@@ -22,13 +22,15 @@
 // else of it (the comparisons, the decision, the metric chooser) is in the
 // tools module. Room was made by handing the charts module the scenario
 // instead of the whole report (−3.0 KiB) and building without Debug
-// formatting (−2.8 KiB).
+// formatting (−2.8 KiB). Lowered to 249.5 KiB (249.9 → 249.0 KiB) when the
+// demo's summary went into index.html for the first paint (+1.1 KiB) and
+// the investment case's tables went into the tools module (−2.0 KiB).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const BUDGET_KIB = 250;
-const CEILING_KIB = Math.min(250, BUDGET_KIB);
+const CEILING_KIB = Math.min(249.5, BUDGET_KIB);
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';

@@ -18,6 +18,11 @@ use crate::state::{start_autosave, AppState};
 use crate::tools::tool_cards::MoreTools;
 use uplift_engine::Scenario;
 
+/// What the page is for, under its title (also in the demo's summary
+/// written into the page at build time, src/bin/prerender.rs).
+pub const TAGLINE: &str = "Does your AI-personalization spend pay off? Paste an A/B test, add what it costs, and see uplift, customer value and ROI. ";
+pub const PROMISE: &str = "Your data never leaves this browser.";
+
 /// The page, starting from `initial` (see [`crate::state::initial_scenario`]).
 #[component]
 pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
@@ -35,10 +40,7 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     view! {
         <header class="site-header">
             <h1>"Uplift ROI"</h1>
-            <p class="tagline">
-                "Does your AI-personalization spend pay off? Paste an A/B test, add what it costs, and see uplift, customer value and ROI. "
-                <strong>"Your data never leaves this browser."</strong>
-            </p>
+            <p class="tagline">{TAGLINE}<strong>{PROMISE}</strong></p>
             <ShareBar/>
             <DisplaySettings/>
         </header>

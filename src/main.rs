@@ -12,6 +12,14 @@ fn main() {
     // so neither the demo nor autosave ever replaces what the link holds.
     wasm_bindgen_futures::spawn_local(async {
         let (initial, link_error) = uplift_roi_app::state::initial_scenario().await;
+        // The demo's summary written into the page at build time
+        // (src/bin/prerender.rs) goes in the same frame as the app comes.
+        if let Some(copy) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("prerendered"))
+        {
+            copy.remove();
+        }
         leptos::mount::mount_to_body(move || view! { <App initial link_error/> });
         // Lets the browser tests prove that a panic, and running out of
         // stack (the module's own in memory, or the browser's call stack),

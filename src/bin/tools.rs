@@ -3,9 +3,9 @@
 //! the time tools (lift by day, retention, cohorts, difference in
 //! differences) — as a WebAssembly module of their own, with what the page
 //! needs only now and then: the large-file reader, the column-mapping step,
-//! the metrics panel, the choices under the verdict and the investment's
-//! figures from data. Trunk builds it beside the app (index.html); the page
-//! fetches it (`src/platform/on_demand.rs`) when a visitor opens a tool
+//! the metrics panel, the choices under the verdict, the investment's
+//! figures from data and the investment case's details. Trunk builds it
+//! beside the app (index.html); the page fetches it (`src/platform/on_demand.rs`) when a visitor opens a tool
 //! (`src/tools/tool_cards.rs`), opens a large file
 //! (`src/data/file_loader.rs`) or a slot needs its panel
 //! (`src/platform/tool_slot.rs`), and calls the functions exported here.
@@ -35,6 +35,7 @@ mod tools {
     use uplift_roi_app::data::large_file_reader::LargeFileReader;
     use uplift_roi_app::investment::from_data_panel::FromDataPanel;
     use uplift_roi_app::platform::format;
+    use uplift_roi_app::results::investment_details::InvestmentDetails;
     use uplift_roi_app::results::verdict_choices::{ChoicesRequest, VerdictChoices};
     use uplift_roi_app::tools::clv_panel::ClvPanel;
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
@@ -56,6 +57,8 @@ mod tools {
         static METRICS: OnceCell<RwSignal<MetricsRequest>> = const { OnceCell::new() };
         /// The scenario the investment case's inputs from data show, once shown.
         static FROM_DATA: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
+        /// The scenario the investment case's details show, once shown.
+        static DETAILS: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
         /// The choices under the verdict, once shown (`None` when hidden).
         static CHOICES: OnceCell<RwSignal<Option<ChoicesRequest>>> = const { OnceCell::new() };
     }
@@ -333,6 +336,28 @@ mod tools {
         };
         show_or_update(&FROM_DATA, slot, scenario, |scenario| {
             view! { <FromDataPanel scenario/> }
+        });
+    }
+
+    /// Show (or update) the investment case's details for `scenario_json`
+    /// (its data as sums) in `slot`. An empty request (the page's data has
+    /// a problem) keeps the last details.
+    #[wasm_bindgen]
+    pub fn show_investment_details(
+        slot: web_sys::HtmlElement,
+        scenario_json: &str,
+        context_json: &str,
+        format: &str,
+        on_event: js_sys::Function,
+    ) {
+        if !accept(on_event, format, context_json) {
+            return;
+        }
+        let Ok(scenario) = Scenario::from_json(scenario_json) else {
+            return;
+        };
+        show_or_update(&DETAILS, slot, scenario, |scenario| {
+            view! { <InvestmentDetails scenario/> }
         });
     }
 }

@@ -8,11 +8,15 @@
 //! verdict (the control when no name says it, the arm the money rests on,
 //! the value of one unit of the primary metric) are a panel of the tools
 //! module (`verdict_choices`), shown in its slot only for data that needs
-//! them; it writes them back as a `DataEvent`. Charts come from
-//! `crate::charts`.
+//! them; it writes them back as a `DataEvent`. The investment case's
+//! details (its tables) are another panel of the tools module
+//! (`investment_details`), shown once the charts around them are drawn.
+//! Charts come from `crate::charts`.
 
 pub mod analysis_controls;
 pub mod glossary;
+pub mod investment_details;
+pub mod investment_details_slot;
 pub mod investment_results;
 pub mod results_panel;
 pub mod summary;

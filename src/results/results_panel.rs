@@ -21,7 +21,8 @@ use crate::charts::{interval_label, posterior_metric, ChartFigure, ChartKind, Ta
 use crate::platform::format;
 use crate::results::analysis_controls::AnalysisControls;
 use crate::results::glossary::Term;
-use crate::results::investment_results::InvestmentResults;
+use crate::results::investment_details_slot::InvestmentDetailsSlot;
+use crate::results::investment_results::{InvestmentCharts, InvestmentResults};
 use crate::state::{use_app_state, ResultView};
 
 /// The uplift the key figures show: the primary metric's, for the arm the
@@ -324,6 +325,10 @@ pub fn ResultsPanel() -> impl IntoView {
             <section class="result-view" id=case_id aria-labelledby=case_title tabindex="-1">
                 <h2 id=case_title>{case_label}</h2>
                 {move || state.first_paint_done.get().then(|| shown.get().map(|r| view! { <InvestmentResults report=r/> }))}
+                // Made once, not per report: the tools module keeps its panel
+                // in this slot and updates it.
+                <InvestmentDetailsSlot/>
+                {move || state.first_paint_done.get().then(|| shown.get().map(|r| view! { <InvestmentCharts report=r/> }))}
             </section>
         </div>
     }

@@ -35,7 +35,7 @@ pub fn Summary() -> impl IntoView {
                     .into_any(),
                     Some(r) => view! {
                         <p class="verdict" id="verdict">{verdict(r, full().as_deref())}</p>
-                        {(!r.headline.control_assumed).then(|| key_figures(r, full().as_deref()))}
+                        {(!r.headline.control_assumed).then(|| key_figures_view(r, full().as_deref()))}
                     }
                     .into_any(),
                 })}
@@ -60,23 +60,19 @@ fn capitalised(s: &str) -> String {
     out
 }
 
-/// One figure; the investment case below explains each term.
-fn key_figure(
-    label: String,
-    id: &'static str,
-    value: String,
-    detail: Option<String>,
-) -> impl IntoView {
-    view! {
-        <div class="kpi">
-            <dt>{label}</dt>
-            <dd id=id>{value}{detail.map(|d| view! { <span class="ci">{d}</span> })}</dd>
-        </div>
-    }
+/// One of the key figures: what it is, the id tests and links use, the
+/// value and an optional line under it (the uplift's interval).
+pub struct KeyFigure {
+    pub label: String,
+    pub id: &'static str,
+    pub value: String,
+    pub detail: Option<String>,
 }
 
-/// The figures a budget owner asks for first, after the decision.
-fn key_figures(r: &Report, full: Option<&str>) -> impl IntoView {
+/// The figures a budget owner asks for first, after the decision; the
+/// investment case below explains each term. Also written into the page
+/// at build time for the demo (src/bin/prerender.rs).
+pub fn key_figures(r: &Report, full: Option<&str>) -> [KeyFigure; 5] {
     let (name, headline) = headline_uplift(r);
     let (lift, interval) = match headline {
         Some(VsControl {
@@ -91,18 +87,52 @@ fn key_figures(r: &Report, full: Option<&str>) -> impl IntoView {
     };
     let unvalued = r.headline.value == uplift_engine::headline::ValueBasis::Needed;
     let money = |text: String| if unvalued { "—".to_string() } else { text };
+    let figure = |label: &str, id, value, detail| KeyFigure {
+        label: label.to_string(),
+        id,
+        value,
+        detail,
+    };
+    [
+        figure(
+            "Decision",
+            "key-decision",
+            decision_text(r, full)
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            None,
+        ),
+        figure(
+            &format!("{} uplift", capitalised(&name)),
+            "key-uplift",
+            lift,
+            interval,
+        ),
+        figure("ROI", "key-roi", money(headline_roi(r)), None),
+        figure("Payback", "key-payback", money(payback_text(r)), None),
+        figure(
+            "Chance ROI > 0",
+            "key-chance",
+            money(chance_roi_positive(r)),
+            None,
+        ),
+    ]
+}
+
+fn key_figures_view(r: &Report, full: Option<&str>) -> impl IntoView {
     view! {
         <dl class="kpis key-figures" aria-label="Key figures">
-            {key_figure(
-                "Decision".into(),
-                "key-decision",
-                decision_text(r, full).split(':').next().unwrap_or_default().to_string(),
-                None,
-            )}
-            {key_figure(format!("{} uplift", capitalised(&name)), "key-uplift", lift, interval)}
-            {key_figure("ROI".into(), "key-roi", money(headline_roi(r)), None)}
-            {key_figure("Payback".into(), "key-payback", money(payback_text(r)), None)}
-            {key_figure("Chance ROI > 0".into(), "key-chance", money(chance_roi_positive(r)), None)}
+            {key_figures(r, full)
+                .into_iter()
+                .map(|f| view! {
+                    <div class="kpi">
+                        <dt>{f.label}</dt>
+                        <dd id=f.id>{f.value}{f.detail.map(|d| view! { <span class="ci">{d}</span> })}</dd>
+                    </div>
+                })
+                .collect_view()}
         </dl>
     }
 }

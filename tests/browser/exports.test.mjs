@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, ARTIFACTS, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
+import { ROOT, ARTIFACTS, useBrowser, openApp, screenshot, showCharts, showInvestmentDetails } from './harness.mjs';
 
 const env = useBrowser();
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
@@ -136,7 +136,9 @@ test('every results table downloads as CSV with the numbers it shows', async () 
     assert.equal(personalized?.[1], '24,000');
     assert.ok(rows.every((r) => r.length === rows[0].length), text);
 
-    // Every results table has its button, and each file parses with the table's shape.
+    // Every results table has its button, and each file parses with the table's shape
+    // (the investment case's tables come with the tools module, once the charts are on their way).
+    await showInvestmentDetails(page);
     const tables = await page.locator('#results table.data-table').evaluateAll((ts) => ts.map((t) => [t.id, t.rows.length]));
     assert.ok(tables.length >= 7, JSON.stringify(tables));
     for (const [id, rowCount] of tables) {
@@ -346,6 +348,7 @@ test('names that a spreadsheet would run as formulas leave every CSV export as t
   try {
     await page.locator('#data-input').fill(data);
     await page.locator('#conversion-table tbody tr:nth-child(5)').waitFor();
+    await showInvestmentDetails(page);
     const tables = await page.locator('#results table.data-table').evaluateAll((ts) => ts.map((t) => t.id));
     assert.ok(tables.length >= 5, tables.join());
     const formulaStart = /^[=+\-−@\t\r]/;

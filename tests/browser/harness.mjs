@@ -92,3 +92,15 @@ export async function showCharts(page) {
   await page.locator('figure.chart .chart-svg svg').first().waitFor({ timeout: 30_000 });
   await page.evaluate(() => window.scrollTo(0, 0));
 }
+
+/**
+ * Bring the investment case's tables in as a reader does: scroll to its
+ * charts, which loads the charts and, with them, the tools module that
+ * draws the tables (src/results/investment_details_slot.rs); wait for the
+ * last table, and scroll back to the top.
+ */
+export async function showInvestmentDetails(page) {
+  await page.locator('#cost-chart').scrollIntoViewIfNeeded();
+  await page.locator('#tei-table').waitFor({ timeout: 30_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+}

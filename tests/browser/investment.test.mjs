@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp, screenshot, showCharts } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot, showCharts, showInvestmentDetails } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
@@ -45,6 +45,7 @@ test('savings and retention benefits add to the case, with risk adjustment', asy
     await page.locator('#retention-variant').fill('70');
     await page.getByLabel(/Forrester TEI form/).check();
     await page.locator('dt', { hasText: 'ROI (TEI)' }).waitFor();
+    await showInvestmentDetails(page);
     const teiNote = await page.locator('.table-wrap:has(#tei-table) + .export-buttons + p').innerText();
     const teiRoi = teiNote.match(/ROI = NPV \/ PV\(costs\) = (\d+%)/)[1];
     assert.equal(await text(page, '#roi'), teiRoi);

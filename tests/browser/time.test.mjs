@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, openApp, useBrowser } from './harness.mjs';
+import { ROOT, openApp, useBrowser, showInvestmentDetails } from './harness.mjs';
 
 const env = useBrowser();
 const dir = mkdtempSync(join(tmpdir(), 'time-'));
@@ -315,6 +315,8 @@ test('jtrain: the launch\'s effect as the investment case\'s uplift, marked quas
     await page.locator('#did-use').click();
     await page.locator('#from-data-did').filter({ hasText: 'In use' }).waitFor({ timeout: 30_000 });
     assert.match(await page.locator('#from-data-did').innerText(), /“hrsemp” in “jtrain\.csv”.*Quasi-experimental/);
+    // The investment case's note on its benefits is with its tables, drawn once its charts come near.
+    await showInvestmentDetails(page);
     await page.getByText(/from the difference-in-differences uplift, quasi-experimental/).waitFor();
     assert.equal(await page.locator('#did-sent').count(), 1);
 
