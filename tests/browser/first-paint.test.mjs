@@ -26,8 +26,8 @@ const readSummary = (page, root) => page.evaluate((root) => {
   };
 }, root);
 
-for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
-  test(`at ${viewport.width} px the summary in the page says what the app draws, where it draws it`, async () => {
+for (const [viewport, query] of [[{ width: 390, height: 844 }, ''], [{ width: 1280, height: 900 }, ''], [{ width: 600, height: 800 }, '?embed']]) {
+  test(`at ${viewport.width} px${query && `, embedded (${query})`}, the summary in the page says what the app draws, where it draws it`, async () => {
     const context = await env.browser.newContext({ viewport });
     const page = await context.newPage();
     const errors = [];
@@ -40,11 +40,11 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 
       await route.continue();
     });
     try {
-      await page.goto(`${env.server.origin}/`);
+      await page.goto(`${env.server.origin}/${query}`);
       await page.locator('#prerendered .verdict').waitFor();
       assert.equal(await page.locator('#data-input').count(), 0, 'the app has not started');
       const copy = await readSummary(page, 'prerendered');
-      await screenshot(page, `first-paint-${viewport.width}-static`);
+      await screenshot(page, `first-paint-${viewport.width}${query ? '-embed' : ''}-static`);
       assert.match(copy.verdict, /^Ship personalized: .* These are the demo's numbers/);
       assert.equal(copy.figures.length, 5);
       release();
@@ -52,7 +52,7 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 
       await page.locator('#verdict').waitFor();
       assert.equal(await page.locator('#prerendered').count(), 0, 'the app removed the copy');
       const app = await readSummary(page, null);
-      await screenshot(page, `first-paint-${viewport.width}-app`);
+      await screenshot(page, `first-paint-${viewport.width}${query ? '-embed' : ''}-app`);
       assert.equal(copy.verdict, app.verdict);
       assert.deepEqual(copy.figures, app.figures);
       assert.deepEqual(copy.views, app.views);
