@@ -7,8 +7,9 @@
 //! `DataEvent::Choices`.
 
 use leptos::prelude::*;
+use uplift_engine::decision::every_arm;
 use uplift_engine::decision::{analyze_metrics, Outcome};
-use uplift_engine::headline::{arm_label, best_arm, every_arm, Arm, ValueBasis};
+use uplift_engine::headline::{arm_label, best_arm, Arm, ValueBasis};
 use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::{analyze_experiment, Report, Scenario};
 

@@ -1,5 +1,7 @@
-//! Metrics beyond the fixed ones, the primary metric, guardrails, and the
-//! one decision the page states: ship, don't ship, or keep running.
+//! Metrics beyond the fixed ones (metric columns and ratios), guardrails,
+//! and the one decision the page states with them: ship, don't ship, or
+//! keep running; every arm's lift and decision. Built on the report (the
+//! primary metric's decision alone is the headline's, `headline`).
 //!
 //! The decision rule follows Schultzberg, Ankargren & Frånberg, "Risk-aware
 //! product decisions in A/B tests with multiple metrics" (Spotify, 2024):
@@ -11,14 +13,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::{Experiment, MetricColumn, ValueKind, VariantStats};
-use crate::report::{
-    analyze_experiment, mean_only, metric_result, ordered_variants, AnalysisError, Metric,
-    MetricInput, MetricInputs, MetricResult, MetricSpec,
-};
-use crate::scenario::{Method, MetricChoices, MetricPlan, Scenario};
+use crate::comparison::{metric_result, MetricResult, MetricSpec, VsControl};
+use crate::headline::{arm_label, Arm};
+pub use crate::headline::{primary_decision, Outcome};
+use crate::ingest::{Experiment, ValueKind, VariantStats};
+use crate::metric_source::{metric_input, source, stats_by_key};
+use crate::report::{analyze_experiment, ordered_variants, AnalysisError, Report};
+use crate::scenario::{MetricChoices, Scenario};
 use crate::stats::noninferiority::{non_inferiority, NonInferiority};
-use crate::stats::{wilson_interval, Difference, SampleStats};
+use crate::stats::Difference;
 
 /// How a metric column is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,137 +38,10 @@ pub enum MetricKind {
 /// The comparison of one metric column or ratio across variants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnMetric {
-    /// The header, or the ratio's name: the key in a [`MetricPlan`].
+    /// The header, or the ratio's name: the key in a [`crate::scenario::MetricPlan`].
     pub key: String,
     pub kind: MetricKind,
     pub result: MetricResult,
-}
-
-/// Where a metric's per-user statistics come from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Source {
-    Fixed(Metric),
-    Column(usize, ValueKind),
-    Ratio(usize, usize),
-}
-
-fn column_index(e: &Experiment, name: &str) -> Option<usize> {
-    e.metric_columns.iter().position(|c| c.name == name)
-}
-
-/// A fixed metric or a metric column by its key: what a primary metric
-/// can be (a ratio is a secondary metric or a guardrail).
-pub(crate) fn primary_source(key: &str, e: &Experiment) -> Option<Source> {
-    let fixed = [
-        Metric::ConversionRate,
-        Metric::RevenuePerUser,
-        Metric::AverageOrderValue,
-        Metric::ClickThroughRate,
-    ];
-    if let Some(m) = fixed.into_iter().find(|m| m.key() == key) {
-        return Some(Source::Fixed(m));
-    }
-    let i = column_index(e, key)?;
-    e.metric_columns.get(i).map(|c| Source::Column(i, c.kind))
-}
-
-/// Any metric by its key, the plan's ratios included.
-fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
-    if let Some(src) = primary_source(key, e) {
-        return Some(src);
-    }
-    let r = plan.ratio(key)?;
-    Some(Source::Ratio(
-        column_index(e, &r.numerator)?,
-        column_index(e, &r.denominator)?,
-    ))
-}
-
-/// Per-user statistics of one variant on a metric, with the successes and
-/// trials of a proportion (for the Wilson interval on its own value).
-/// `None` when the variant lacks the metric.
-fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Option<(u64, u64)>)> {
-    let plain = |sum: f64, sq: Option<f64>| match sq {
-        Some(sq) => SampleStats::from_sums(v.users, sum, sq),
-        None => Some(mean_only(v.users, sum)),
-    };
-    match src {
-        Source::Fixed(Metric::ConversionRate) => proportion(v.conversions?, v.users),
-        Source::Fixed(Metric::ClickThroughRate) => proportion(v.clicks?, v.impressions?),
-        Source::Fixed(Metric::RevenuePerUser) => plain(v.revenue?, v.revenue_sq).map(|s| (s, None)),
-        Source::Fixed(Metric::AverageOrderValue) => {
-            let (r, o) = (v.revenue?, v.orders? as f64);
-            let ratio = match (v.revenue_sq, v.orders_sq, v.revenue_x_orders) {
-                (Some(rsq), Some(osq), Some(rxo)) => {
-                    SampleStats::ratio(v.users, (r, rsq), (o, osq), rxo)
-                }
-                _ => None,
-            };
-            let s = ratio.unwrap_or(SampleStats {
-                n: v.users as f64,
-                mean: r / o,
-                variance: f64::NAN,
-            });
-            (o > 0.0).then_some((s, None))
-        }
-        Source::Column(i, ValueKind::Binary) => {
-            proportion(v.columns.get(i)?.sum.round() as u64, v.users)
-        }
-        Source::Column(i, ValueKind::Numeric) => {
-            let c = v.columns.get(i)?;
-            plain(c.sum, c.sum_sq).map(|s| (s, None))
-        }
-        Source::Ratio(a, b) => {
-            let (m, d) = (v.columns.get(a)?, v.columns.get(b)?);
-            if d.sum == 0.0 {
-                return None;
-            }
-            let exact = match (m.sum_sq, d.sum_sq, v.cross_sum(a, b)) {
-                (Some(msq), Some(dsq), Some(md)) => {
-                    SampleStats::ratio(v.users, (m.sum, msq), (d.sum, dsq), md)
-                }
-                _ => None,
-            };
-            let s = exact.unwrap_or(SampleStats {
-                n: v.users as f64,
-                mean: m.sum / d.sum,
-                variance: f64::NAN,
-            });
-            Some((s, None))
-        }
-    }
-}
-
-fn proportion(successes: u64, n: u64) -> Option<(SampleStats, Option<(u64, u64)>)> {
-    SampleStats::proportion(successes, n).map(|s| (s, Some((successes, n))))
-}
-
-/// What [`metric_result`] compares for one variant: its statistics, and
-/// the Wilson interval on a proportion's own value.
-pub(crate) fn metric_input(src: Source, v: &VariantStats, confidence: f64) -> MetricInputs {
-    match stats_of(src, v) {
-        Some((s, Some((k, n)))) => (
-            Some(MetricInput::Plain(s)),
-            wilson_interval(k, n, confidence),
-        ),
-        Some((s, None)) => (Some(MetricInput::Plain(s)), None),
-        None => (None, None),
-    }
-}
-
-/// Per-user statistics of a metric named by key, for one variant.
-fn stats_by_key(
-    key: &str,
-    v: &VariantStats,
-    e: &Experiment,
-    plan: &MetricPlan,
-) -> Option<SampleStats> {
-    stats_of(source(key, e, plan)?, v).map(|(s, _)| s)
-}
-
-/// Per-user statistics of the primary metric, for one variant.
-pub(crate) fn primary_stats(key: &str, v: &VariantStats, e: &Experiment) -> Option<SampleStats> {
-    stats_of(primary_source(key, e)?, v).map(|(s, _)| s)
 }
 
 /// Every metric column and ratio of the plan, compared across variants the
@@ -214,36 +90,6 @@ fn column_metrics(
             Some(ColumnMetric { key, kind, result })
         })
         .collect()
-}
-
-/// The primary metric's key: the plan's choice when the data has it (a
-/// fixed metric or a metric column), else
-/// revenue per user, conversion rate, a column named like a conversion or
-/// revenue, the first yes/no column, the first column.
-pub(crate) fn primary_key(
-    plan: &MetricPlan,
-    fixed: &[Metric],
-    columns: &[MetricColumn],
-) -> Option<String> {
-    let known = |k: &str| fixed.iter().any(|m| m.key() == k) || columns.iter().any(|c| c.name == k);
-    if let Some(p) = plan.primary().filter(|p| known(p)) {
-        return Some(p.to_string());
-    }
-    for m in [Metric::RevenuePerUser, Metric::ConversionRate] {
-        if fixed.contains(&m) {
-            return Some(m.key().to_string());
-        }
-    }
-    let named = columns.iter().find(|c| {
-        let n = crate::ingest::normalise_header(&c.name);
-        ["conver", "revenue", "purchase", "spend", "sales"]
-            .iter()
-            .any(|w| n.contains(w))
-    });
-    named
-        .or_else(|| columns.iter().find(|c| c.kind == ValueKind::Binary))
-        .or_else(|| columns.first())
-        .map(|c| c.name.clone())
 }
 
 /// Metric columns, ratios and the decision: what the metrics panel shows.
@@ -322,25 +168,6 @@ pub fn analyze_metrics(
     })
 }
 
-/// What the page recommends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Ship,
-    DontShip,
-    KeepRunning,
-}
-
-impl Outcome {
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::Ship => "Ship",
-            Outcome::DontShip => "Don't ship",
-            Outcome::KeepRunning => "Keep running",
-        }
-    }
-}
-
 /// Where a guardrail stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -393,46 +220,6 @@ pub fn decision_rule(primary: &str, confidence: f64, power_needed: f64) -> Strin
 /// Type II error allowed over all guardrails together.
 const BETA: f64 = 0.2;
 
-/// The decision on the primary metric alone, with its reason: ship when it
-/// is significantly better, don't when it is significantly worse, else keep
-/// running. With no guardrails this is the whole decision (`decide`); the
-/// page's summary computes only this, and takes a decision with guardrails
-/// from the metrics panel.
-pub fn primary_decision(
-    scenario: &Scenario,
-    primary: &str,
-    primary_vs: Option<&crate::report::VsControl>,
-) -> (Outcome, String) {
-    // The significant lift's sign; 0 when there is none.
-    let lift = primary_vs
-        .filter(|v| v.significant)
-        .and_then(|v| v.relative)
-        .unwrap_or(0.0);
-    let evidence = match scenario.analysis.method {
-        Method::Bayesian => format!(
-            "a chance to beat control of at least {:.0}%",
-            scenario.confidence * 100.0
-        ),
-        _ => format!(
-            "p < {}",
-            ((1.0 - scenario.confidence) * 1000.0).round() / 1000.0
-        ),
-    };
-    if lift > 0.0 {
-        (Outcome::Ship, format!("{primary} is better ({evidence})."))
-    } else if lift < 0.0 {
-        (
-            Outcome::DontShip,
-            format!("{primary} is worse ({evidence})."),
-        )
-    } else {
-        (
-            Outcome::KeepRunning,
-            format!("{primary} has not changed significantly yet."),
-        )
-    }
-}
-
 /// Decide from the primary metric's comparison (treatment vs control) and
 /// each guardrail's non-inferiority test.
 pub(crate) fn decide(
@@ -441,7 +228,7 @@ pub(crate) fn decide(
     control: &VariantStats,
     treatment: &VariantStats,
     primary: &str,
-    primary_vs: Option<&crate::report::VsControl>,
+    primary_vs: Option<&VsControl>,
 ) -> Decision {
     let plan = &scenario.analysis.metrics;
     let choices: MetricChoices = plan.choices().unwrap_or_default();
@@ -535,6 +322,38 @@ pub(crate) fn decide(
         // show it, so its first download does not carry it.
         rule: String::new(),
     }
+}
+
+/// Every arm but the control against the control, in the report's order
+/// (the treatment first), with its decision: `decisions` holds one per
+/// arm, as [`MetricsReport::arms`] gives them.
+pub fn every_arm(
+    report: &Report,
+    decisions: &[(String, Outcome)],
+    variant_column: Option<&str>,
+) -> Vec<Arm> {
+    let Some(result) = report.primary_result() else {
+        return Vec::new();
+    };
+    result
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let vs = v.vs_control.as_ref()?;
+            let outcome = decisions
+                .iter()
+                .find(|(n, _)| *n == v.name)
+                .map_or(Outcome::KeepRunning, |(_, o)| *o);
+            Some(Arm {
+                name: v.name.clone(),
+                label: arm_label(&v.name, variant_column),
+                relative: vs.relative,
+                relative_ci: vs.relative_ci,
+                significant: vs.significant,
+                outcome,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

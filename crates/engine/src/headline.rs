@@ -1,12 +1,12 @@
 //! What the summary leads with, beyond the numbers: which arm is the
-//! control and whether the data said so, every arm's lift and decision,
-//! what one unit of the primary metric is worth and where that comes from,
+//! control and whether the data said so, the primary metric's decision
+//! (the whole decision when there are no guardrails), what one unit of the primary metric is worth and where that comes from,
 //! and which inputs are still the demo's assumptions.
 
 use serde::{Deserialize, Serialize};
 
-use crate::decision::Outcome;
-use crate::scenario::{Assumptions, Scenario};
+use crate::comparison::VsControl;
+use crate::scenario::{Assumptions, Method, Scenario};
 use crate::units::Interval;
 
 pub use crate::ingest::control_like;
@@ -139,38 +139,6 @@ pub struct Headline {
     pub demo: bool,
 }
 
-/// Every arm but the control against the control, in the report's order
-/// (the treatment first), with its decision: `decisions` holds one per
-/// arm, as [`crate::decision::MetricsReport::arms`] gives them.
-pub fn every_arm(
-    report: &crate::Report,
-    decisions: &[(String, Outcome)],
-    variant_column: Option<&str>,
-) -> Vec<Arm> {
-    let Some(result) = report.primary_result() else {
-        return Vec::new();
-    };
-    result
-        .variants
-        .iter()
-        .filter_map(|v| {
-            let vs = v.vs_control.as_ref()?;
-            let outcome = decisions
-                .iter()
-                .find(|(n, _)| *n == v.name)
-                .map_or(Outcome::KeepRunning, |(_, o)| *o);
-            Some(Arm {
-                name: v.name.clone(),
-                label: arm_label(&v.name, variant_column),
-                relative: vs.relative,
-                relative_ci: vs.relative_ci,
-                significant: vs.significant,
-                outcome,
-            })
-        })
-        .collect()
-}
-
 /// The arm with the highest lift on the primary metric.
 pub fn best_arm(arms: &[Arm]) -> Option<&Arm> {
     arms.iter()
@@ -180,6 +148,65 @@ pub fn best_arm(arms: &[Arm]) -> Option<&Arm> {
                 .unwrap_or(0.0)
                 .total_cmp(&y.relative.unwrap_or(0.0))
         })
+}
+
+/// What the page recommends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ship,
+    DontShip,
+    KeepRunning,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Ship => "Ship",
+            Outcome::DontShip => "Don't ship",
+            Outcome::KeepRunning => "Keep running",
+        }
+    }
+}
+
+/// The decision on the primary metric alone, with its reason: ship when it
+/// is significantly better, don't when it is significantly worse, else keep
+/// running. With no guardrails this is the whole decision (`decide`); the
+/// page's summary computes only this, and takes a decision with guardrails
+/// from the metrics panel.
+pub fn primary_decision(
+    scenario: &Scenario,
+    primary: &str,
+    primary_vs: Option<&VsControl>,
+) -> (Outcome, String) {
+    // The significant lift's sign; 0 when there is none.
+    let lift = primary_vs
+        .filter(|v| v.significant)
+        .and_then(|v| v.relative)
+        .unwrap_or(0.0);
+    let evidence = match scenario.analysis.method {
+        Method::Bayesian => format!(
+            "a chance to beat control of at least {:.0}%",
+            scenario.confidence * 100.0
+        ),
+        _ => format!(
+            "p < {}",
+            ((1.0 - scenario.confidence) * 1000.0).round() / 1000.0
+        ),
+    };
+    if lift > 0.0 {
+        (Outcome::Ship, format!("{primary} is better ({evidence})."))
+    } else if lift < 0.0 {
+        (
+            Outcome::DontShip,
+            format!("{primary} is worse ({evidence})."),
+        )
+    } else {
+        (
+            Outcome::KeepRunning,
+            format!("{primary} has not changed significantly yet."),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -232,118 +259,6 @@ mod tests {
         assert_eq!(arm_label("B", Some("group")), "group B");
         assert_eq!(arm_label("personalized", Some("variant")), "personalized");
         assert_eq!(arm_label("3", None), "3");
-    }
-
-    fn report(data: &str, edit: impl Fn(&mut Scenario)) -> crate::Report {
-        let mut s = Scenario::demo();
-        s.data = data.to_string();
-        // The column step's answer: which column names the arms.
-        let variant = data.split(',').next().unwrap_or_default().to_string();
-        s.columns = [(variant, crate::ingest::ColumnRole::Variant)].into();
-        edit(&mut s);
-        match crate::analyze(&s) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    /// Three promotions by store-week: no arm is named like a control, so
-    /// the first is taken and the page asks; each arm has its decision.
-    const PROMOTIONS: &str = "Promotion,users,SalesInThousands,SalesInThousands_sq\n\
-        3,188,10000,560000\n1,172,10500,680000\n2,188,8900,440000\n";
-
-    #[test]
-    fn every_arm_has_its_lift_and_decision_and_the_control_is_asked_for() {
-        let arms_of = |r: &crate::Report, s: &Scenario| {
-            let e = match crate::ingest::parse_experiment_with(&s.data, &s.columns) {
-                Ok(e) => e,
-                Err(e) => panic!("{e}"),
-            };
-            let m = match crate::decision::analyze_metrics(s, &e) {
-                Ok(m) => m,
-                Err(e) => panic!("{e}"),
-            };
-            every_arm(r, &m.arms, e.variant_column.as_deref())
-        };
-        let mut s = Scenario::demo();
-        s.data = PROMOTIONS.to_string();
-        s.columns = [("Promotion".to_string(), crate::ingest::ColumnRole::Variant)].into();
-        let r = report(PROMOTIONS, |_| {});
-        let h = &r.headline;
-        assert!(h.control_assumed);
-        assert_eq!(h.control_label, "Promotion 3");
-        assert_eq!(h.treatment_label, "Promotion 1");
-        assert_eq!(h.metric, "SalesInThousands");
-        let arms = arms_of(&r, &s);
-        let labels: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
-        assert_eq!(labels, ["Promotion 1", "Promotion 2"]);
-        // Promotion 1 sells more per store-week than 3, Promotion 2 less.
-        let lift = |name: &str| {
-            arms.iter()
-                .find(|a| a.name == name)
-                .and_then(|a| a.relative)
-                .unwrap_or(f64::NAN)
-        };
-        assert!(lift("1") > 0.0 && lift("2") < 0.0, "{arms:?}");
-        assert_eq!(best_arm(&arms).map(|a| a.name.as_str()), Some("1"));
-        // Sales are not revenue per user: the value of one unit is asked for.
-        assert_eq!(h.value, ValueBasis::Needed);
-
-        s.control = Some("1".into());
-        s.treatment = Some("2".into());
-        let chosen = report(PROMOTIONS, |t| {
-            t.control = Some("1".into());
-            t.treatment = Some("2".into());
-        });
-        let h = &chosen.headline;
-        assert!(!h.control_assumed);
-        assert_eq!(chosen.treatment, "2");
-        assert_eq!(h.treatment_label, "Promotion 2");
-        let arms = arms_of(&chosen, &s);
-        // The treatment comes first, and its decision is the report's.
-        assert_eq!(arms.first().map(|a| a.name.as_str()), Some("2"));
-        assert_eq!(
-            h.decision.as_ref().map(|d| d.0),
-            arms.first().map(|a| a.outcome)
-        );
-        assert_eq!(arms.first().map(|a| a.outcome), Some(Outcome::DontShip));
-    }
-
-    #[test]
-    fn a_survey_answer_is_worth_what_the_user_says_and_nothing_before() {
-        let survey = "experiment,users,yes\ncontrol,4000,264\nexposed,4000,308\n";
-        let r = report(survey, |_| {});
-        assert_eq!(r.headline.value, ValueBasis::Needed);
-        assert_eq!(r.monthly_benefit.0, 0.0);
-        assert!(!r.headline.assumed.contains(&Assumed::OrderValue));
-        let valued = report(survey, |s| {
-            s.assumptions.metric_value = Some(crate::units::Money(2.0))
-        });
-        assert_eq!(valued.headline.value, ValueBasis::Typed);
-        assert!(!valued.headline.assumed.contains(&Assumed::OrderValue));
-        // Valued at the demo's order value: still an assumption.
-        let confirmed = report(survey, |s| {
-            s.assumptions.metric_value = Some(crate::units::Money(80.0))
-        });
-        assert!(confirmed.headline.assumed.contains(&Assumed::OrderValue));
-        // 100,000 users × 6.6% × $2 × 40% margin × the relative lift.
-        let lift = valued
-            .primary_vs_control()
-            .and_then(|v| v.relative)
-            .unwrap_or(f64::NAN);
-        let expected = 100_000.0 * 0.066 * 2.0 * 0.4 * lift;
-        assert!((valued.monthly_benefit.0 - expected).abs() < 1e-6 * expected.abs());
-        // Conversions are purchases: valued at the order value.
-        let demo = report(
-            "variant,users,conversions\ncontrol,24000,480\npersonalized,24000,624\n",
-            |_| {},
-        );
-        assert_eq!(demo.headline.value, ValueBasis::OrderValue);
-        assert!(demo.headline.assumed.contains(&Assumed::OrderValue));
-        assert_eq!(
-            report(crate::scenario::DEMO_DATA, |_| {}).headline.value,
-            ValueBasis::Revenue
-        );
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! - [`value`] customer value: AOV, CLV, retention, churn, CTR, cost savings.
 //! - [`finance`] costs, benefits, ROI, payback and cumulative cash flow.
 //! - [`scenario`] the one serialisable description of a user's inputs.
-//! - [`decision`] metric columns, the primary metric, guardrails and the decision.
+//! - [`comparison`] one metric compared between variants, by the chosen method.
+//! - [`decision`] metric columns, guardrails and the decision with them.
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`segments`] the analysis within each value of a segment column.
 //! - [`file_analysis`] one request, `run` and result for the analyses of a file of its own shape.
@@ -19,7 +20,8 @@
 //! - [`timeline`] the lift day by day: always-valid intervals, novelty trend, days to go.
 //! - [`cohorts`] signup-week cohorts: the share still active each week since signup.
 //! - [`targeting`] how well a model's score ranks users by their uplift (Qini, uplift curves).
-//! - [`headline`] the control, every arm's decision, the value of the primary metric, what is assumed.
+//! - [`headline`] the control, the primary metric's decision, the value of the primary metric, what is assumed.
+//! - [`metric_source`] where a metric's statistics come from, and which is the primary one.
 //! - [`json_float`] numbers that may be NaN, carried through JSON as `null`.
 //! - [`warehouse`] SQL that reduces an experiment table in a warehouse to the CSV the app reads.
 //! - [`samples`] the seeded sample files of the "load a sample" menu.
@@ -31,6 +33,7 @@
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
 pub mod cohorts;
+pub mod comparison;
 pub mod decimal;
 pub mod decision;
 pub mod did;
@@ -39,6 +42,7 @@ pub mod finance;
 pub mod headline;
 pub mod ingest;
 pub mod json_float;
+pub mod metric_source;
 mod named;
 pub mod programme;
 pub mod report;

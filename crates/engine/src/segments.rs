@@ -9,10 +9,10 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::decision::primary_stats;
 use crate::finance::model::UpliftEstimate;
 use crate::ingest::{parse_experiment_with, ColumnMapping, IngestError};
 use crate::ingest::{Experiment, ValueKind, VariantStats};
+use crate::metric_source::primary_stats;
 use crate::report::{analyze_experiment, primary_uplift, AnalysisError};
 use crate::scenario::Scenario;
 use crate::stats::heterogeneity::{cochran_q, Heterogeneity};
