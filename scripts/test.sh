@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, then run every check: formatting, clippy (native
-# and wasm32), engine and app unit tests, the release build and its size
-# gate, and the browser tests in Debian's headless Chromium.
+# and wasm32), the import rules, engine and app unit tests, the release
+# build and its size gate, and the browser tests in Debian's headless
+# Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
@@ -18,6 +19,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "clippy (wasm32)"
 cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "import rules: the app's folders in layers, no circles in the engine (scripts/check-layers.py)"
+python3 scripts/check-layers.py
 
 step "engine docs: every intra-doc link resolves (the maps stay true)"
 RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links" \

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use crate::data::data_panel::DataPanel;
 use crate::data::drop_zone::DropZone;
+use crate::header::display_settings::DisplaySettings;
+use crate::header::share_bar::ShareBar;
 use crate::investment::investment_panel::InvestmentPanel;
-use crate::platform::display_settings::DisplaySettings;
 use crate::platform::embed::{is_embed, start_embed};
-use crate::platform::share_bar::ShareBar;
 use crate::results::results_panel::ResultsPanel;
 use crate::results::summary::{open_linked_view, Summary};
 use crate::state::{start_autosave, AppState};
@@ -29,6 +29,7 @@ pub fn App(initial: Scenario, link_error: Option<String>) -> impl IntoView {
     let state = AppState::new(initial);
     state.load_error.set(link_error);
     provide_context(state);
+    provide_context(crate::charts::lazy::Charts::new());
     start_autosave(state);
     start_embed();
     let full = !is_embed();

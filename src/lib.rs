@@ -3,6 +3,7 @@
 //! The app owns state, layout and formatting only; every number it shows is
 //! computed by the engine. The folders mirror the page:
 //! - [`app`] the page layout: the inputs beside the results on wide screens;
+//! - [`header`] the title, saving and sharing, the number style;
 //! - [`state`] the shared state: the scenario, the experiment read from its
 //!   data, and the report (data flows one way: state → views, events → state);
 //! - [`data`] step 1, experiment data in (paste, file, drop, large files,
@@ -12,12 +13,19 @@
 //! - [`charts`] plotters charts rendered to SVG (drawn by the charts module);
 //! - [`tools`] the tools opened on request (a module of their own);
 //! - [`platform`] on-demand modules, embed, offline, share links, downloads,
-//!   number formatting.
+//!   number formatting, what the browser remembers, and the messages to the
+//!   other modules.
+//!
+//! Each folder uses only the ones below it, so there are no import circles:
+//! `platform` uses nothing of the app; `state` uses `platform`; `data` and
+//! `charts` use those two; `tools` adds `data` and `charts`; `header`,
+//! `investment`, `results` and `analyses` sit above them, and `app` on top.
 
 pub mod analyses;
 pub mod app;
 pub mod charts;
 pub mod data;
+pub mod header;
 pub mod investment;
 pub mod platform;
 pub mod results;

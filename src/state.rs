@@ -9,8 +9,7 @@ use uplift_engine::ingest::{parse_experiment_with, ColumnMapping, Experiment, In
 use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze_experiment, Report, Scenario};
 
-use crate::charts::lazy::Charts;
-use crate::data::ingest_protocol::ReadSummary;
+use crate::platform::ingest_protocol::ReadSummary;
 
 /// The views of the results, in the order their index lists them. Each is
 /// a section whose id is its fragment (`#metrics`), so a link opens on it,
@@ -107,8 +106,6 @@ pub struct AppState {
     /// charts and later tables wait for it, so the first paint (verdict and
     /// experiment table) is not held up by them.
     pub first_paint_done: RwSignal<bool>,
-    /// The charts module, downloaded when the charts come near the screen.
-    pub charts: Charts,
     /// The result view last chosen in the index (or opened by the link).
     pub view: RwSignal<ResultView>,
     /// The metrics panel's decision with guardrails, as the verdict states
@@ -165,7 +162,6 @@ impl AppState {
             opening_file: RwSignal::new(None),
             file_note: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
-            charts: Charts::new(),
             view: RwSignal::new(ResultView::default()),
             decision: RwSignal::new(None),
             shown_json: Memo::new(move |prev: Option<&Option<String>>| {
@@ -274,7 +270,7 @@ pub fn clear_saved() {
     if let Some(store) = storage() {
         let _ = store.remove_item(STORAGE_KEY);
     }
-    crate::data::column_memory::forget_all();
+    crate::platform::column_memory::forget_all();
     if let Some(w) = web_sys::window() {
         if let Ok(history) = w.history() {
             let path = w.location().pathname().unwrap_or_default()

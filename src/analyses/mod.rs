@@ -5,9 +5,10 @@
 //!
 //! The panel lives in the tools module (`src/bin/tools.rs`), downloaded when
 //! the data has metric columns, a metric plan is set, or the visitor opens
-//! it; the page keeps only its slot (`metrics_slot`). The panel reads the
+//! it; the page keeps only its slot (`crate::results::metrics_slot`, in
+//! the metrics view: the results use nothing of this folder, so the
+//! dependency runs one way, analyses → results). The panel reads the
 //! scenario the page sends and writes back one thing, the metric plan, as a
 //! `DataEvent`.
 
 pub mod metrics_panel;
-pub mod metrics_slot;

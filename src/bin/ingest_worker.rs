@@ -22,7 +22,7 @@ mod worker {
     use uplift_engine::ingest::{to_aggregated_csv, DataShape, ExperimentReader, IngestError};
     use uplift_engine::segments::{SegmentError, SegmentReader};
     use uplift_engine::targeting::{evaluate, profit_curve, QiniBootstrap, Units};
-    use uplift_roi_app::data::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
+    use uplift_roi_app::platform::ingest_protocol::{ReadRequest, ReadSummary, WorkerMessage};
     use uplift_roi_app::tools::analysis_protocol::{
         thin_curves, AnalysisMessage, AnalysisRequest, AnalysisResult,
     };

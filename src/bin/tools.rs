@@ -35,6 +35,7 @@ mod tools {
     use uplift_roi_app::data::large_file_reader::LargeFileReader;
     use uplift_roi_app::investment::from_data_panel::FromDataPanel;
     use uplift_roi_app::platform::format;
+    use uplift_roi_app::platform::tools_context::ToolsContext;
     use uplift_roi_app::results::investment_details::InvestmentDetails;
     use uplift_roi_app::results::verdict_choices::{ChoicesRequest, VerdictChoices};
     use uplift_roi_app::tools::clv_panel::ClvPanel;
@@ -42,7 +43,6 @@ mod tools {
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
     use uplift_roi_app::tools::time_panel::TimePanel;
-    use uplift_roi_app::tools::tools_context::ToolsContext;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;
 

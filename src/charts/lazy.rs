@@ -25,9 +25,6 @@ pub enum ChartsStatus {
     Failed(String),
 }
 
-/// How far outside the viewport (and outside the results' scroll area) a
-/// chart starts the download: one screen height, so the charts are drawn
-/// before they scroll into view.
 /// The charts module on the page: whether it has arrived, and the width
 /// the charts are drawn at (see [`follow_resizes`]).
 #[derive(Clone, Copy)]
@@ -45,12 +42,20 @@ impl Charts {
     }
 }
 
+/// The charts module's state, provided by the page (`crate::app::App`).
+pub fn use_charts() -> Charts {
+    expect_context::<Charts>()
+}
+
 impl Default for Charts {
     fn default() -> Self {
         Charts::new()
     }
 }
 
+/// How far outside the viewport (and outside the results' scroll area) a
+/// chart starts the download: one screen height, so the charts are drawn
+/// before they scroll into view.
 const ROOT_MARGIN: &str = "100% 0px";
 
 thread_local! {

@@ -244,11 +244,12 @@ pub fn anchored_text(font: FontDesc<'static>, h: HPos, v: VPos) -> TextStyle<'st
 #[component]
 pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl IntoView {
     let state = crate::state::use_app_state();
+    let charts = lazy::use_charts();
     let id = kind.id();
     let figure = NodeRef::<leptos::html::Figure>::new();
     Effect::new(move || {
         if let Some(el) = figure.get() {
-            lazy::watch(&el, state.charts);
+            lazy::watch(&el, charts);
         }
     });
     on_cleanup(move || {
@@ -262,16 +263,16 @@ pub fn ChartFigure(kind: ChartKind, summary: String, name: &'static str) -> impl
         if let Some(el) = figure.get_untracked() {
             let _ = el.focus();
         }
-        lazy::request(state.charts);
+        lazy::request(charts);
     };
     let label = summary.clone();
     // Redrawn when the module arrives. The report is read untracked: the
     // section holding this chart is redrawn (with a new figure) when its
     // part of the report changes.
-    let picture = move || match state.charts.status.get() {
+    let picture = move || match charts.status.get() {
         lazy::ChartsStatus::Ready => {
             // Redrawn when the window's width passes a step.
-            let width = state.charts.width.get();
+            let width = charts.width.get();
             let drawn = state.shown_json.with_untracked(|json| {
                 lazy::draw(kind, json.as_deref().unwrap_or_default(), width)
             });

@@ -9,9 +9,9 @@ use uplift_engine::ingest::{
     guess_columns, guess_roles, guessed_mapping, ColumnMapping, ColumnRole,
 };
 
-use crate::data::column_memory;
 use crate::data::data_events::{DataEvent, MappingRequest};
 use crate::data::file_reader::{shared_reader, tell_page};
+use crate::platform::column_memory;
 
 /// The step's own styles, added with it (the tools module): only visits
 /// that need the step carry them.

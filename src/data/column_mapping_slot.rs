@@ -10,7 +10,7 @@ use uplift_engine::report::AnalysisError;
 use wasm_bindgen::prelude::*;
 
 use crate::data::data_events::MappingRequest;
-use crate::platform::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{ShowPanel, ToolSlot};
 use crate::state::use_app_state;
 
 #[wasm_bindgen]

@@ -9,7 +9,7 @@ use uplift_engine::ingest::ColumnMapping;
 use uplift_engine::scenario::MetricChoices;
 use uplift_engine::scenario::MetricPlan;
 
-use crate::data::ingest_protocol::ReadSummary;
+use crate::platform::ingest_protocol::ReadSummary;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -19,14 +19,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use crate::data::column_memory;
 use crate::data::data_events::DataEvent;
+use crate::platform::column_memory;
 use crate::platform::format;
 use crate::platform::on_demand::{
     describe as js_error, load_tools, tools_ready as load_tools_ready,
 };
+use crate::platform::tools_context::ToolsContext;
 use crate::state::{AppState, FileNote};
-use crate::tools::tools_context::ToolsContext;
 
 /// Files up to this size are read whole into the text area.
 pub const SMALL_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;

@@ -17,9 +17,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Worker};
 
-use crate::data::column_memory;
 use crate::data::data_events::DataEvent;
-use crate::data::ingest_protocol::{ReadRequest, WorkerMessage};
+use crate::platform::column_memory;
+use crate::platform::ingest_protocol::{ReadRequest, WorkerMessage};
 
 /// The worker's script, next to the page (Trunk writes it; relative, so the
 /// site works from any sub-path).

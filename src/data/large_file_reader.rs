@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use uplift_engine::ingest::ColumnRole;
 
 use crate::data::column_mapping::ColumnMappingForm;
-use crate::data::column_memory;
 use crate::data::file_progress::FileProgress;
 use crate::data::file_reader::{read_pending, Reader};
+use crate::platform::column_memory;
 
 /// Progress of the file being read, or the column-mapping step for a file
 /// whose headers were not recognised.

@@ -9,8 +9,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::charts::lazy::ChartsStatus;
-use crate::platform::tool_slot::{ShowPanel, ToolSlot};
+use crate::charts::lazy::{use_charts, ChartsStatus};
+use crate::data::tool_slot::{ShowPanel, ToolSlot};
 use crate::state::{use_app_state, ResultView};
 
 #[wasm_bindgen]
@@ -28,10 +28,11 @@ extern "C" {
 #[component]
 pub fn InvestmentDetailsSlot() -> impl IntoView {
     let state = use_app_state();
+    let charts = use_charts();
     // A frame after the charts have been drawn.
     let charts_drawn = RwSignal::new(false);
     Effect::new(move || {
-        if state.charts.status.with(|s| *s == ChartsStatus::Ready) {
+        if charts.status.with(|s| *s == ChartsStatus::Ready) {
             leptos::task::spawn_local(async move {
                 crate::platform::embed::after_paint().await;
                 charts_drawn.set(true);

@@ -11,13 +11,15 @@
 //! them; it writes them back as a `DataEvent`. The investment case's
 //! details (its tables) are another panel of the tools module
 //! (`investment_details`), shown once the charts around them are drawn.
-//! Charts come from `crate::charts`.
+//! The metrics panel (`crate::analyses`) has its slot here too
+//! (`metrics_slot`). Charts come from `crate::charts`.
 
 pub mod analysis_controls;
 pub mod glossary;
 pub mod investment_details;
 pub mod investment_details_slot;
 pub mod investment_results;
+pub mod metrics_slot;
 pub mod results_panel;
 pub mod summary;
 pub mod verdict_choices;

@@ -12,7 +12,6 @@ use uplift_engine::report::{Metric, MetricVariant, Report, VsControl};
 use uplift_engine::scenario::Method;
 use uplift_engine::units::Interval;
 
-use crate::analyses::metrics_slot::MetricsSlot;
 use crate::charts::conversion_chart::ConversionChart;
 use crate::charts::forest_chart::forest_summary;
 use crate::charts::posterior_chart::posterior_summary;
@@ -23,6 +22,7 @@ use crate::results::analysis_controls::AnalysisControls;
 use crate::results::glossary::Term;
 use crate::results::investment_details_slot::InvestmentDetailsSlot;
 use crate::results::investment_results::{InvestmentCharts, InvestmentResults};
+use crate::results::metrics_slot::MetricsSlot;
 use crate::state::{use_app_state, ResultView};
 
 /// The uplift the key figures show: the primary metric's, for the arm the

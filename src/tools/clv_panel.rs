@@ -8,7 +8,7 @@ use uplift_engine::value::transactions::{demo_transaction_log, parse_date, TimeU
 
 use crate::platform::embed::next_frame;
 use crate::platform::format;
-use crate::tools::tools_context::use_tools_context;
+use crate::platform::tools_context::use_tools_context;
 
 #[component]
 pub fn ClvPanel() -> impl IntoView {

@@ -2,7 +2,7 @@
 //! (`tool_cards`, in the first download) and the tools themselves (CLV from
 //! a transaction log, the test planner, the warehouse SQL), which live in
 //! the tools module (`src/bin/tools.rs`) and learn what they need from the
-//! page through [`tools_context::ToolsContext`].
+//! page through [`crate::platform::tools_context::ToolsContext`].
 //!
 //! The tools read that context only; they never touch the page's state:
 //! what they keep in the scenario (the programme's inputs, the offers to
@@ -18,6 +18,5 @@ pub mod targeting_protocol;
 pub mod time_panel;
 pub mod tool_cards;
 pub mod tool_choices;
-pub mod tools_context;
 pub mod warehouse_panel;
 pub mod worker_job;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use uplift_engine::stats::power::{minimum_detectable_effect, sample_size};
 
 use crate::platform::format;
-use crate::tools::tools_context::use_tools_context;
+use crate::platform::tools_context::use_tools_context;
 
 fn parse_percent(text: &str) -> Option<f64> {
     format::read_number(text).map(|p| p / 100.0)

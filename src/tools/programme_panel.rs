@@ -12,7 +12,7 @@ use crate::charts::programme_chart::{cumulative_summary, cumulative_svg};
 use crate::data::data_events::DataEvent;
 use crate::data::file_reader::tell_page;
 use crate::platform::format;
-use crate::tools::tools_context::use_tools_context;
+use crate::platform::tools_context::use_tools_context;
 
 /// What the scenario keeps of this tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

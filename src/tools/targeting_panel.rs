@@ -16,9 +16,9 @@ use web_sys::Blob;
 
 use crate::charts::targeting_chart::{profit_summary, profit_svg, qini_summary, qini_svg};
 use crate::platform::format;
+use crate::platform::tools_context::use_tools_context;
 use crate::tools::file_columns::column_select;
 use crate::tools::targeting_protocol::{TargetingMessage, TargetingRequest};
-use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, blob_of, chart_width, headers_of};
 
 /// The worker jobs' names. The bootstrap can be shared by several workers

@@ -77,7 +77,7 @@ impl TargetingMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::ingest_protocol::WorkerMessage;
+    use crate::platform::ingest_protocol::WorkerMessage;
 
     #[test]
     fn ready_is_the_file_readers_ready() {

@@ -19,9 +19,9 @@ use crate::charts::time_charts::{
     lift_summary, lift_svg,
 };
 use crate::platform::format;
+use crate::platform::tools_context::use_tools_context;
 use crate::tools::analysis_protocol::{AnalysisMessage, AnalysisRequest, AnalysisResult};
 use crate::tools::file_columns::column_select;
-use crate::tools::tools_context::use_tools_context;
 use crate::tools::worker_job::{self, chart_width, headers_of};
 
 /// How a run went: rows read, the worker's time and its memory at the end,
@@ -44,7 +44,7 @@ type Kept = Vec<(&'static str, RwSignal<String>, bool)>;
 /// its last result. (Copy whatever `T` is: it holds signals only.)
 struct Analysis<T: Send + Sync + 'static> {
     job: &'static str,
-    context: RwSignal<crate::tools::tools_context::ToolsContext>,
+    context: RwSignal<crate::platform::tools_context::ToolsContext>,
     /// Kept in the scenario after each run, given back for the next file.
     kept: StoredValue<Kept>,
     file: RwSignal<Option<(String, Vec<String>)>, LocalStorage>,

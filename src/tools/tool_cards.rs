@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::platform::on_demand::{describe, load_tools};
+use crate::platform::tools_context::ToolsContext;
 use crate::state::use_app_state;
-use crate::tools::tools_context::ToolsContext;
 
 #[wasm_bindgen]
 extern "C" {

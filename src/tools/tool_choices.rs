@@ -162,7 +162,7 @@ pub fn use_retention(offer: &RetentionOffer, inputs: &mut InvestmentInputs) {
 /// panel take its pending offers (and into the shared context, so that the
 /// next offer from another tool adds to it).
 pub fn offer(
-    context: RwSignal<crate::tools::tools_context::ToolsContext>,
+    context: RwSignal<crate::platform::tools_context::ToolsContext>,
     edit: impl FnOnce(&mut ToolChoices),
 ) {
     let mut choices = context.with_untracked(|c| ToolChoices::from_json(c.tools.as_deref()));

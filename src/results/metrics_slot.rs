@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::platform::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{ShowPanel, ToolSlot};
 use crate::state::use_app_state;
 
 #[wasm_bindgen]

@@ -1,8 +1,8 @@
 //! What the tools below the results need from the page: the confidence level,
 //! the loaded experiment's control conversion rate and users, and how numbers
-//! are written. The tools are a separate WebAssembly module (see
-//! [`crate::tools::tool_cards`]), so the page hands them this small summary as JSON
-//! instead of sharing its state.
+//! are written. The tools are a separate WebAssembly module (see the tool
+//! cards, `tools::tool_cards`), so the page hands them this small summary
+//! as JSON instead of sharing its state.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ pub struct ToolsContext {
     #[serde(default)]
     pub programme: Option<String>,
     /// What the time and targeting tools offered the investment case
-    /// ([`crate::tools::tool_choices::ToolChoices`]), if anything.
+    /// (`tools::tool_choices::ToolChoices`), if anything.
     #[serde(default)]
     pub tools: Option<String>,
 }
