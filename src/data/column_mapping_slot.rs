@@ -7,23 +7,10 @@
 use leptos::prelude::*;
 use uplift_engine::ingest::{header_fields, IngestError};
 use uplift_engine::report::AnalysisError;
-use wasm_bindgen::prelude::*;
 
 use crate::data::data_events::MappingRequest;
-use crate::data::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{show_column_mapping, ShowPanel, ToolSlot};
 use crate::state::use_app_state;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_column_mapping, catch)]
-    fn show_column_mapping(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
-}
 
 /// Lines of the data the column step looks at to guess the roles.
 const SAMPLE_LINES: usize = 300;
@@ -72,8 +59,6 @@ pub fn ColumnMappingSlot() -> impl IntoView {
     });
     let request = Memo::new(move |_| mapping.with(MappingRequest::to_json));
     let needed = Memo::new(move |_| mapping.with(|r| !r.headers.is_empty()));
-    let show: ShowPanel = |slot, request, context, format, on_event| {
-        show_column_mapping(slot, request, context, format, on_event)
-    };
+    let show: ShowPanel = show_column_mapping;
     view! { <ToolSlot request needed show what="column chooser" failed_id="mapping-failed"/> }
 }

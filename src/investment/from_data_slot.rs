@@ -5,22 +5,9 @@
 //! something; the numbers in use live in the investment inputs.
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
-use crate::data::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{show_from_data, ShowPanel, ToolSlot};
 use crate::state::use_app_state;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_from_data, catch)]
-    fn show_from_data(
-        slot: &web_sys::HtmlElement,
-        scenario: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
-}
 
 #[component]
 pub fn FromDataSlot() -> impl IntoView {
@@ -47,8 +34,6 @@ pub fn FromDataSlot() -> impl IntoView {
             state.scenario.with(|s| s.json_with_sums(e))
         })
     });
-    let show: ShowPanel = |slot, request, context, format, on_event| {
-        show_from_data(slot, request, context, format, on_event)
-    };
+    let show: ShowPanel = show_from_data;
     view! { <ToolSlot request needed show what="inputs from data" failed_id="from-data-failed"/> }
 }

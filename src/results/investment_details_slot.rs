@@ -7,23 +7,10 @@
 //! together).
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
 use crate::charts::lazy::{use_charts, ChartsStatus};
-use crate::data::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{show_investment_details, ShowPanel, ToolSlot};
 use crate::state::{use_app_state, ResultView};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_investment_details, catch)]
-    fn show_investment_details(
-        slot: &web_sys::HtmlElement,
-        scenario: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
-}
 
 #[component]
 pub fn InvestmentDetailsSlot() -> impl IntoView {
@@ -43,8 +30,6 @@ pub fn InvestmentDetailsSlot() -> impl IntoView {
         Memo::new(move |_| charts_drawn.get() || state.view.get() == ResultView::InvestmentCase);
     // The scenario the report on screen was computed from, its data as sums.
     let request = Memo::new(move |_| state.shown_json.get().unwrap_or_default());
-    let show: ShowPanel = |slot, request, context, format, on_event| {
-        show_investment_details(slot, request, context, format, on_event)
-    };
+    let show: ShowPanel = show_investment_details;
     view! { <ToolSlot request needed show what="investment case's details" failed_id="investment-details-failed"/> }
 }

@@ -4,22 +4,9 @@
 //! or when the visitor asks for it; until then a button stands in its place.
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
-use crate::data::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{show_metrics, ShowPanel, ToolSlot};
 use crate::state::use_app_state;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_metrics, catch)]
-    fn show_metrics(
-        slot: &web_sys::HtmlElement,
-        scenario: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
-}
 
 #[component]
 pub fn MetricsSlot() -> impl IntoView {
@@ -57,9 +44,7 @@ pub fn MetricsSlot() -> impl IntoView {
             })
         })
     });
-    let show: ShowPanel = |slot, request, context, format, on_event| {
-        show_metrics(slot, request, context, format, on_event)
-    };
+    let show: ShowPanel = show_metrics;
     view! {
         {move || (!wanted.get()).then(|| view! {
             <button type="button" class="button secondary" id="open-metrics" on:click=move |_| opened.set(true)>

@@ -6,22 +6,9 @@
 
 use leptos::prelude::*;
 use uplift_engine::headline::ValueBasis;
-use wasm_bindgen::prelude::*;
 
-use crate::data::tool_slot::{ShowPanel, ToolSlot};
+use crate::data::tool_slot::{show_verdict_choices, ShowPanel, ToolSlot};
 use crate::state::use_app_state;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_verdict_choices, catch)]
-    fn show_verdict_choices(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
-}
 
 #[component]
 pub fn VerdictChoicesSlot() -> impl IntoView {
@@ -52,8 +39,6 @@ pub fn VerdictChoicesSlot() -> impl IntoView {
             .get()
             .map_or(String::new(), |json| format!("{json}\n{column}"))
     });
-    let show: ShowPanel = |slot, request, context, format, on_event| {
-        show_verdict_choices(slot, request, context, format, on_event)
-    };
+    let show: ShowPanel = show_verdict_choices;
     view! { <ToolSlot request needed show what="choices under the verdict" failed_id="verdict-choices-failed"/> }
 }
