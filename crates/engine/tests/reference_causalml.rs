@@ -15,6 +15,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::assert_close_or_not_finite as close;
+
 use std::io::Read;
 
 use serde_json::Value;
@@ -26,20 +29,6 @@ use uplift_engine::targeting::{
 const FIXTURE: &str = include_str!("../../../tests/reference/causalml_fixture.json");
 const CASES: &str = include_str!("../../../tests/reference/targeting_fixture.json");
 const SCORED: &[u8] = include_bytes!("../../../tests/data/hillstrom_targeting.csv.gz");
-
-fn close(got: f64, want: &Value, what: &str) {
-    match want.as_f64() {
-        // null: causalml's value was not finite (a division by zero).
-        None => assert!(
-            !got.is_finite(),
-            "{what}: got {got}, want a non-finite value"
-        ),
-        Some(w) => assert!(
-            (got - w).abs() <= 1e-9 * w.abs().max(1.0),
-            "{what}: got {got}, want {w}"
-        ),
-    }
-}
 
 fn check(u: &Units, want: &Value, name: &str) {
     let qini = causalml_qini_score(u).unwrap();

@@ -5,7 +5,9 @@
 //! lifetimes' parameters, to 1e-6.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use serde_json::Value;
+mod common;
+use common::{assert_close as close, json, number as f};
+
 use uplift_engine::value::btyd::{
     customer_lifetime_value, fit_bgnbd, fit_gamma_gamma, BgNbd, GammaGamma,
 };
@@ -14,29 +16,13 @@ use uplift_engine::value::transactions::{summarise_transactions, CustomerSummary
 const LOG: &str = include_str!("../../../tests/reference/cdnow_sample.csv");
 const FIXTURE: &str = include_str!("../../../tests/reference/clv_fixture.json");
 
-fn fixture() -> Value {
-    serde_json::from_str(FIXTURE).unwrap()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
-#[track_caller]
-fn close(got: f64, want: f64, rel: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= rel * want.abs().max(1e-12),
-        "{what}: got {got}, lifetimes {want}"
-    );
-}
-
 fn summary(unit: TimeUnit) -> Vec<CustomerSummary> {
     summarise_transactions(LOG, unit, None).unwrap().customers
 }
 
 #[test]
 fn summaries_match_lifetimes_in_weeks_and_days() {
-    let fx = fixture();
+    let fx = json(FIXTURE);
     for (unit, key) in [
         (TimeUnit::Weeks, "summary_weeks"),
         (TimeUnit::Days, "summary_days"),
@@ -71,7 +57,7 @@ fn summaries_match_lifetimes_in_weeks_and_days() {
 
 #[test]
 fn fitted_parameters_match_lifetimes() {
-    let fx = fixture();
+    let fx = json(FIXTURE);
     let customers = summary(TimeUnit::Weeks);
     let bg = fit_bgnbd(&customers).unwrap();
     let want = &fx["bgnbd"]["params"];
@@ -95,7 +81,7 @@ fn fitted_parameters_match_lifetimes() {
 
 #[test]
 fn predictions_match_lifetimes() {
-    let fx = fixture();
+    let fx = json(FIXTURE);
     let p = &fx["bgnbd"]["params"];
     let theirs_bg = BgNbd {
         r: f(&p["r"]),

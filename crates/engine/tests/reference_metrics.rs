@@ -11,6 +11,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::assert_close;
+
 use std::io::Read;
 
 use serde_json::Value;
@@ -31,11 +34,7 @@ fn f(v: &Value) -> f64 {
 
 #[track_caller]
 fn close(got: f64, want: f64, what: &str) {
-    let tol = 1e-6 * want.abs().max(1e-12);
-    assert!(
-        (got - want).abs() <= tol,
-        "{what}: got {got:e}, reference {want:e}"
-    );
+    assert_close(got, want, 1e-6, what);
 }
 
 const HILLSTROM: &[u8] = include_bytes!("../../../tests/data/hillstrom.csv.gz");

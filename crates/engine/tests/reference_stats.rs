@@ -11,6 +11,9 @@
 //! solutions hit the target power to 1e-10.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::{assert_close, json, number as f};
+
 use serde_json::Value;
 use uplift_engine::stats::bayesian::{bayesian_relative, beta_chance_to_beat, Prior};
 use uplift_engine::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
@@ -22,24 +25,6 @@ use uplift_engine::stats::{
 };
 
 const FIXTURE: &str = include_str!("../../../tests/reference/stats_fixture.json");
-
-fn fixture() -> Value {
-    serde_json::from_str(FIXTURE).expect("fixture is valid JSON")
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
-#[track_caller]
-fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
-    let tol = rel * want.abs().max(1e-12);
-    assert!(
-        (got - want).abs() <= tol,
-        "{what}: got {got:e}, reference {want:e} (diff {:e}, tol {tol:e})",
-        (got - want).abs()
-    );
-}
 
 fn stats_of(v: &Value) -> SampleStats {
     let n = v["n"].as_u64().unwrap();
@@ -99,7 +84,7 @@ fn check_frequentist(case: &Value, key: &str, options: FrequentistOptions) {
 
 #[test]
 fn at_least_thirty_cases_from_three_engines() {
-    let fx = fixture();
+    let fx = json(FIXTURE);
     let cases = fx["cases"].as_array().unwrap().len();
     let others = ["srm", "multiple_comparisons", "power"]
         .iter()
@@ -111,7 +96,7 @@ fn at_least_thirty_cases_from_three_engines() {
 
 #[test]
 fn fixed_horizon_relative_and_absolute_match_gbstats() {
-    for case in fixture()["cases"].as_array().unwrap() {
+    for case in json(FIXTURE)["cases"].as_array().unwrap() {
         let confidence = 1.0 - f(&case["alpha"]);
         let relative = FrequentistOptions {
             confidence,
@@ -128,7 +113,7 @@ fn fixed_horizon_relative_and_absolute_match_gbstats() {
 
 #[test]
 fn sequential_matches_gbstats() {
-    for case in fixture()["cases"].as_array().unwrap() {
+    for case in json(FIXTURE)["cases"].as_array().unwrap() {
         let options = FrequentistOptions {
             confidence: 1.0 - f(&case["alpha"]),
             sequential_tuning: Some(5000.0),
@@ -140,7 +125,7 @@ fn sequential_matches_gbstats() {
 
 #[test]
 fn bayesian_matches_gbstats_with_flat_and_normal_priors() {
-    for case in fixture()["cases"].as_array().unwrap() {
+    for case in json(FIXTURE)["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let confidence = 1.0 - f(&case["alpha"]);
         for (key, prior) in [
@@ -203,7 +188,7 @@ fn bayesian_matches_gbstats_with_flat_and_normal_priors() {
 
 #[test]
 fn log_ratio_interval_agrees_with_its_own_p_value() {
-    for case in fixture()["cases"].as_array().unwrap() {
+    for case in json(FIXTURE)["cases"].as_array().unwrap() {
         let options = FrequentistOptions {
             confidence: 1.0 - f(&case["alpha"]),
             interval: IntervalKind::LogRatio,
@@ -228,7 +213,7 @@ fn log_ratio_interval_agrees_with_its_own_p_value() {
 #[test]
 fn exact_beta_chance_to_beat_matches_scipy_integration() {
     let mut checked = 0;
-    for case in fixture()["cases"].as_array().unwrap() {
+    for case in json(FIXTURE)["cases"].as_array().unwrap() {
         let Some(want) = case.get("beta_chance_to_beat").and_then(Value::as_f64) else {
             continue;
         };
@@ -252,7 +237,7 @@ fn exact_beta_chance_to_beat_matches_scipy_integration() {
 
 #[test]
 fn wilson_matches_statsmodels() {
-    for case in fixture()["cases"].as_array().unwrap() {
+    for case in json(FIXTURE)["cases"].as_array().unwrap() {
         let Some(w) = case.get("wilson_variant") else {
             continue;
         };
@@ -270,7 +255,7 @@ fn wilson_matches_statsmodels() {
 
 #[test]
 fn srm_matches_scipy_chisquare() {
-    for case in fixture()["srm"].as_array().unwrap() {
+    for case in json(FIXTURE)["srm"].as_array().unwrap() {
         let users: Vec<u64> = case["users"]
             .as_array()
             .unwrap()
@@ -287,7 +272,7 @@ fn srm_matches_scipy_chisquare() {
 
 #[test]
 fn multiple_comparisons_match_statsmodels() {
-    for case in fixture()["multiple_comparisons"].as_array().unwrap() {
+    for case in json(FIXTURE)["multiple_comparisons"].as_array().unwrap() {
         let p: Vec<f64> = case["p_values"].as_array().unwrap().iter().map(f).collect();
         for (got, key) in [
             (holm(&p), "holm"),
@@ -304,7 +289,7 @@ fn multiple_comparisons_match_statsmodels() {
 
 #[test]
 fn power_planner_matches_statsmodels() {
-    for case in fixture()["power"].as_array().unwrap() {
+    for case in json(FIXTURE)["power"].as_array().unwrap() {
         let (baseline, alpha, target) =
             (f(&case["baseline"]), f(&case["alpha"]), f(&case["power"]));
         if let Some(h) = case.get("cohens_h").and_then(Value::as_f64) {
@@ -372,7 +357,7 @@ fn check_against(got: &Comparison, reference: &Value, what: &str) {
 
 #[test]
 fn cuped_matches_current_gbstats() {
-    let fx = fixture();
+    let fx = json(FIXTURE);
     let cases = fx["cuped"].as_array().unwrap();
     assert!(cases.len() >= 5);
     for case in cases {
@@ -403,7 +388,7 @@ fn cuped_matches_current_gbstats() {
 
 #[test]
 fn ratio_metric_matches_current_gbstats() {
-    let fx = fixture();
+    let fx = json(FIXTURE);
     for case in fx["ratio"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let stats = |v: &Value| {

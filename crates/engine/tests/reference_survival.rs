@@ -6,6 +6,9 @@
 //! (survival_fixture.json), to 1e-9 (p-values 1e-9 relative).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::assert_close_to;
+
 use serde_json::Value;
 use uplift_engine::survival::{kaplan_meier, log_rank, rmst};
 
@@ -20,10 +23,7 @@ fn numbers(v: &Value) -> Vec<f64> {
 }
 
 fn close(got: f64, want: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
-        "{what}: got {got}, want {want}"
-    );
+    assert_close_to(got, want, 1e-9, 1.0, what);
 }
 
 fn data(g: &Value) -> (Vec<f64>, Vec<bool>) {
