@@ -42,7 +42,7 @@ mod tools {
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
-    use uplift_roi_app::tools::time_panel::TimePanel;
+    use uplift_roi_app::tools::time::TimePanel;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;
 

@@ -185,7 +185,7 @@ fn ClvResults(report: ClvReport) -> impl IntoView {
                 report.observation_end,
                 report.horizon_months,
             )}
-            {super::time_panel::placeholder_note(report.placeholder_dates as u64).map(|t| format!(" {t}"))}
+            {super::time::placeholder_note(report.placeholder_dates as u64).map(|t| format!(" {t}"))}
         </p>
         {uplift.map(|u| view! { <p class="verdict" id="clv-uplift">{u}</p> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Predicted customer lifetime value">

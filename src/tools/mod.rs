@@ -15,7 +15,7 @@ pub mod planner_panel;
 pub mod programme_panel;
 pub mod targeting_panel;
 pub mod targeting_protocol;
-pub mod time_panel;
+pub mod time;
 pub mod tool_cards;
 pub mod tool_choices;
 pub mod warehouse_panel;
