@@ -29,202 +29,32 @@ pub enum Command {
     /// to the aggregated CSV the app reads
     Sql(SqlArgs),
     /// Print a row-level file reduced to the aggregated CSV (streamed, any size)
-    Reduce {
-        /// Row-level CSV, one row per user ('-' for standard input)
-        file: String,
-        /// One row per value of COLUMN and variant, that column first
-        #[arg(long, value_name = "COLUMN")]
-        segment: Option<String>,
-        /// The column that names the variant, when its header is not recognised
-        #[arg(long, value_name = "COLUMN")]
-        variant_column: Option<String>,
-    },
+    Reduce(ReduceArgs),
     /// How well a model's score ranks users by their uplift: Qini and uplift
     /// curves, their normalised areas and the uplift per score bin, as JSON
-    Targeting {
-        /// One row per user ('-' for standard input)
-        file: String,
-        /// The model's score (predicted uplift or propensity): higher first
-        /// (default: a column named like a score)
-        #[arg(long, value_name = "COLUMN")]
-        score: Option<String>,
-        /// Treated or not: 1/0, true/false or yes/no (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        treatment: Option<String>,
-        /// The response: 1/0, true/false or yes/no (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        outcome: Option<String>,
-        /// Bins of the score for the uplift per bin
-        #[arg(long, default_value_t = 10)]
-        bins: usize,
-        /// Bootstrap resamples (and random rankings) for the Qini
-        /// coefficient's 95% interval and p-value; 0 for none
-        #[arg(long, default_value_t = 1000)]
-        bootstrap: usize,
-        /// Seed of the resampling (the same seed, the same interval)
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// A value per user (revenue) for the profit curve; without it, each
-        /// response is worth --value-per-response
-        #[arg(long, value_name = "COLUMN")]
-        revenue: Option<String>,
-        /// What one response is worth, for the profit curve
-        #[arg(long, value_name = "X", default_value_t = 1.0)]
-        value_per_response: f64,
-        /// What personalizing for one user costs, for the profit curve
-        #[arg(long, value_name = "X", default_value_t = 0.0)]
-        cost_per_user: f64,
-    },
+    Targeting(TargetingArgs),
     /// A programme of experiments (name, lift, std_error or ci_low and
     /// ci_high; optionally cost, share and date): each lift shrunk toward the
     /// programme's mean, and the shipped winners' impact, NPV and chance of
     /// paying off, as JSON
-    Programme {
-        /// One row per experiment ('-' for standard input)
-        file: String,
-        /// What a year of all the traffic is worth on the lifts' metric
-        #[arg(long, value_name = "X", default_value_t = 10_000_000.0)]
-        annual_value: f64,
-        /// Months a shipped change is counted for
-        #[arg(long, default_value_t = 12)]
-        months: u32,
-        /// Annual discount rate for the NPV (0.08 = 8%)
-        #[arg(long, value_name = "RATE", default_value_t = 0.08)]
-        discount_rate: f64,
-        /// Seed of the draws for the chance of paying off
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
+    Programme(ProgrammeArgs),
     /// Retention measured from data: Kaplan-Meier curves per group, median,
     /// RMST up to a horizon and the log-rank test, as JSON
-    Retention {
-        /// One row per user ('-' for standard input)
-        file: String,
-        /// Time followed (days, weeks: any unit) (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        duration: Option<String>,
-        /// 1 if the event (churn) was seen, 0 if the user was still there
-        /// (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        event: Option<String>,
-        /// The variant or cohort; the first two found are compared
-        #[arg(long, value_name = "COLUMN")]
-        group: Option<String>,
-        /// The horizon of the restricted mean survival time, in the
-        /// duration's unit (default: the follow-up every group has)
-        #[arg(long, value_name = "T")]
-        horizon: Option<f64>,
-        /// Confidence level of the curves' bands, between 0.5 and 1
-        #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
-        confidence: f64,
-    },
+    Retention(RetentionArgs),
     /// A launch without a randomised control group: difference in
     /// differences between treated and untreated units, before and after,
     /// with cluster-robust errors, and optionally the event study and its
     /// pre-trend test, as JSON
-    Did {
-        /// One row per unit and period ('-' for standard input)
-        file: String,
-        /// The number measured (sales, visits, hours); rows without it are
-        /// left out (default: guessed by name, else the first column left)
-        #[arg(long, value_name = "COLUMN")]
-        outcome: Option<String>,
-        /// 1 if the row's unit is in the treated group, before the launch as
-        /// after (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        treated: Option<String>,
-        /// The unit (store, region, user): standard errors are clustered by
-        /// it; without it, rows are independent (HC1)
-        #[arg(long, value_name = "COLUMN")]
-        unit: Option<String>,
-        /// 1 on rows after the launch (instead of --launch)
-        #[arg(long, value_name = "COLUMN")]
-        post: Option<String>,
-        /// The period: a number, a date or a label
-        #[arg(long, value_name = "COLUMN")]
-        period: Option<String>,
-        /// The first period after the launch: rows with period >= it are after
-        #[arg(long, value_name = "VALUE", conflicts_with = "post")]
-        launch: Option<String>,
-        /// Also the effect period by period and the pre-trend test
-        #[arg(long)]
-        event_study: bool,
-        /// Confidence level of intervals, between 0.5 and 1
-        #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
-        confidence: f64,
-    },
+    Did(DidArgs),
     /// The lift day by day: users and the metric per variant, the
     /// cumulative relative lift with fixed-horizon and always-valid
     /// (sequential) intervals, the trend of the daily lift (novelty or
     /// primacy) and the days the experiment still needs, as JSON
-    Timeline {
-        /// One row per user, or with --users one row per day and variant
-        /// ('-' for standard input)
-        file: String,
-        /// The date (or timestamp) of exposure: YYYY-MM-DD, the time ignored
-        /// (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        date: Option<String>,
-        /// The variant (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        variant: Option<String>,
-        /// The metric per user: 1/0 (a conversion) or a number (revenue);
-        /// with --users, its sum over the day's users (default: a
-        /// conversion's or revenue's column)
-        #[arg(long, value_name = "COLUMN")]
-        metric: Option<String>,
-        /// A file of daily aggregates: the users of each day and variant
-        #[arg(long, value_name = "COLUMN")]
-        users: Option<String>,
-        /// Daily aggregates of a metric that is not 1/0: the sum of its squares
-        #[arg(long, value_name = "COLUMN", requires = "users")]
-        sum_squares: Option<String>,
-        /// The control (default: the variant named control, else the first)
-        #[arg(long, value_name = "NAME")]
-        control: Option<String>,
-        /// The treatment, when there are more than two variants
-        #[arg(long, value_name = "NAME")]
-        treatment: Option<String>,
-        /// Tuning parameter of the always-valid intervals (GrowthBook's default)
-        #[arg(long, value_name = "TAU", default_value_t = 5000.0, value_parser = parse_tau)]
-        tau: f64,
-        /// Confidence level of intervals, between 0.5 and 1
-        #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
-        confidence: f64,
-        /// The smallest relative lift worth detecting, for the days to go
-        /// (default: the observed lift if positive, else 0.05)
-        #[arg(long, value_name = "LIFT", value_parser = parse_lift)]
-        min_lift: Option<f64>,
-    },
+    Timeline(TimelineArgs),
     /// Signup-week cohorts: the share of each cohort still active 0, 1, 2,
     /// ... weeks after signing up, per variant, with the weeks a cohort is
     /// too young to show left empty (null), as JSON
-    Cohorts {
-        /// One row per user ('-' for standard input)
-        file: String,
-        /// The signup (or first exposure) date (default: guessed by name)
-        #[arg(long, value_name = "COLUMN")]
-        start: Option<String>,
-        /// The date the user was last seen (or churned) (default: guessed
-        /// by name, unless --duration is given)
-        #[arg(long, value_name = "COLUMN")]
-        end: Option<String>,
-        /// The day the data ends: users last seen then are still active
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-        observed_until: Option<i64>,
-        /// Days from signup to churn, or to the end of the user's follow-up
-        #[arg(long, value_name = "COLUMN", conflicts_with = "end")]
-        duration: Option<String>,
-        /// 1 if the user churned after --duration days, 0 if still active then
-        #[arg(long, value_name = "COLUMN")]
-        event: Option<String>,
-        /// The variant; without it, one table for all users
-        #[arg(long, value_name = "COLUMN")]
-        variant: Option<String>,
-        /// At most this many weeks since signup (columns 0 to N - 1)
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
-        weeks: Option<u32>,
-    },
+    Cohorts(CohortsArgs),
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -468,4 +298,202 @@ pub fn parse_dialect(text: &str) -> Result<Dialect, String> {
         let ids: Vec<&str> = Dialect::ALL.iter().map(|d| d.id()).collect();
         format!("is not one of {}", ids.join(", "))
     })
+}
+
+// The arguments of `uplift-roi reduce` (its help is the variant's).
+#[derive(Args)]
+pub struct ReduceArgs {
+    /// Row-level CSV, one row per user ('-' for standard input)
+    pub file: String,
+    /// One row per value of COLUMN and variant, that column first
+    #[arg(long, value_name = "COLUMN")]
+    pub segment: Option<String>,
+    /// The column that names the variant, when its header is not recognised
+    #[arg(long, value_name = "COLUMN")]
+    pub variant_column: Option<String>,
+}
+
+// The arguments of `uplift-roi targeting` (its help is the variant's).
+#[derive(Args)]
+pub struct TargetingArgs {
+    /// One row per user ('-' for standard input)
+    pub file: String,
+    /// The model's score (predicted uplift or propensity): higher first
+    /// (default: a column named like a score)
+    #[arg(long, value_name = "COLUMN")]
+    pub score: Option<String>,
+    /// Treated or not: 1/0, true/false or yes/no (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub treatment: Option<String>,
+    /// The response: 1/0, true/false or yes/no (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub outcome: Option<String>,
+    /// Bins of the score for the uplift per bin
+    #[arg(long, default_value_t = 10)]
+    pub bins: usize,
+    /// Bootstrap resamples (and random rankings) for the Qini
+    /// coefficient's 95% interval and p-value; 0 for none
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Seed of the resampling (the same seed, the same interval)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// A value per user (revenue) for the profit curve; without it, each
+    /// response is worth --value-per-response
+    #[arg(long, value_name = "COLUMN")]
+    pub revenue: Option<String>,
+    /// What one response is worth, for the profit curve
+    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    pub value_per_response: f64,
+    /// What personalizing for one user costs, for the profit curve
+    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    pub cost_per_user: f64,
+}
+
+// The arguments of `uplift-roi programme` (its help is the variant's).
+#[derive(Args)]
+pub struct ProgrammeArgs {
+    /// One row per experiment ('-' for standard input)
+    pub file: String,
+    /// What a year of all the traffic is worth on the lifts' metric
+    #[arg(long, value_name = "X", default_value_t = 10_000_000.0)]
+    pub annual_value: f64,
+    /// Months a shipped change is counted for
+    #[arg(long, default_value_t = 12)]
+    pub months: u32,
+    /// Annual discount rate for the NPV (0.08 = 8%)
+    #[arg(long, value_name = "RATE", default_value_t = 0.08)]
+    pub discount_rate: f64,
+    /// Seed of the draws for the chance of paying off
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+// The arguments of `uplift-roi retention` (its help is the variant's).
+#[derive(Args)]
+pub struct RetentionArgs {
+    /// One row per user ('-' for standard input)
+    pub file: String,
+    /// Time followed (days, weeks: any unit) (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub duration: Option<String>,
+    /// 1 if the event (churn) was seen, 0 if the user was still there
+    /// (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub event: Option<String>,
+    /// The variant or cohort; the first two found are compared
+    #[arg(long, value_name = "COLUMN")]
+    pub group: Option<String>,
+    /// The horizon of the restricted mean survival time, in the
+    /// duration's unit (default: the follow-up every group has)
+    #[arg(long, value_name = "T")]
+    pub horizon: Option<f64>,
+    /// Confidence level of the curves' bands, between 0.5 and 1
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+    pub confidence: f64,
+}
+
+// The arguments of `uplift-roi did` (its help is the variant's).
+#[derive(Args)]
+pub struct DidArgs {
+    /// One row per unit and period ('-' for standard input)
+    pub file: String,
+    /// The number measured (sales, visits, hours); rows without it are
+    /// left out (default: guessed by name, else the first column left)
+    #[arg(long, value_name = "COLUMN")]
+    pub outcome: Option<String>,
+    /// 1 if the row's unit is in the treated group, before the launch as
+    /// after (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub treated: Option<String>,
+    /// The unit (store, region, user): standard errors are clustered by
+    /// it; without it, rows are independent (HC1)
+    #[arg(long, value_name = "COLUMN")]
+    pub unit: Option<String>,
+    /// 1 on rows after the launch (instead of --launch)
+    #[arg(long, value_name = "COLUMN")]
+    pub post: Option<String>,
+    /// The period: a number, a date or a label
+    #[arg(long, value_name = "COLUMN")]
+    pub period: Option<String>,
+    /// The first period after the launch: rows with period >= it are after
+    #[arg(long, value_name = "VALUE", conflicts_with = "post")]
+    pub launch: Option<String>,
+    /// Also the effect period by period and the pre-trend test
+    #[arg(long)]
+    pub event_study: bool,
+    /// Confidence level of intervals, between 0.5 and 1
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+    pub confidence: f64,
+}
+
+// The arguments of `uplift-roi timeline` (its help is the variant's).
+#[derive(Args)]
+pub struct TimelineArgs {
+    /// One row per user, or with --users one row per day and variant
+    /// ('-' for standard input)
+    pub file: String,
+    /// The date (or timestamp) of exposure: YYYY-MM-DD, the time ignored
+    /// (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub date: Option<String>,
+    /// The variant (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub variant: Option<String>,
+    /// The metric per user: 1/0 (a conversion) or a number (revenue);
+    /// with --users, its sum over the day's users (default: a
+    /// conversion's or revenue's column)
+    #[arg(long, value_name = "COLUMN")]
+    pub metric: Option<String>,
+    /// A file of daily aggregates: the users of each day and variant
+    #[arg(long, value_name = "COLUMN")]
+    pub users: Option<String>,
+    /// Daily aggregates of a metric that is not 1/0: the sum of its squares
+    #[arg(long, value_name = "COLUMN", requires = "users")]
+    pub sum_squares: Option<String>,
+    /// The control (default: the variant named control, else the first)
+    #[arg(long, value_name = "NAME")]
+    pub control: Option<String>,
+    /// The treatment, when there are more than two variants
+    #[arg(long, value_name = "NAME")]
+    pub treatment: Option<String>,
+    /// Tuning parameter of the always-valid intervals (GrowthBook's default)
+    #[arg(long, value_name = "TAU", default_value_t = 5000.0, value_parser = parse_tau)]
+    pub tau: f64,
+    /// Confidence level of intervals, between 0.5 and 1
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+    pub confidence: f64,
+    /// The smallest relative lift worth detecting, for the days to go
+    /// (default: the observed lift if positive, else 0.05)
+    #[arg(long, value_name = "LIFT", value_parser = parse_lift)]
+    pub min_lift: Option<f64>,
+}
+
+// The arguments of `uplift-roi cohorts` (its help is the variant's).
+#[derive(Args)]
+pub struct CohortsArgs {
+    /// One row per user ('-' for standard input)
+    pub file: String,
+    /// The signup (or first exposure) date (default: guessed by name)
+    #[arg(long, value_name = "COLUMN")]
+    pub start: Option<String>,
+    /// The date the user was last seen (or churned) (default: guessed
+    /// by name, unless --duration is given)
+    #[arg(long, value_name = "COLUMN")]
+    pub end: Option<String>,
+    /// The day the data ends: users last seen then are still active
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub observed_until: Option<i64>,
+    /// Days from signup to churn, or to the end of the user's follow-up
+    #[arg(long, value_name = "COLUMN", conflicts_with = "end")]
+    pub duration: Option<String>,
+    /// 1 if the user churned after --duration days, 0 if still active then
+    #[arg(long, value_name = "COLUMN")]
+    pub event: Option<String>,
+    /// The variant; without it, one table for all users
+    #[arg(long, value_name = "COLUMN")]
+    pub variant: Option<String>,
+    /// At most this many weeks since signup (columns 0 to N - 1)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
+    pub weeks: Option<u32>,
 }

@@ -44,227 +44,246 @@ fn run(command: Command) -> Result<String, CliError> {
         Command::Analyze(args) => analyze_file(args),
         Command::Clv(args) => clv(args),
         Command::Sql(args) => sql(args),
-        Command::Reduce {
-            file,
-            segment,
-            variant_column,
-        } => {
-            let mut mapping = ColumnMapping::new();
-            if let Some(col) = variant_column {
-                mapping.insert(col, ColumnRole::Variant);
-            }
-            reduce(&file, segment.as_deref(), mapping)
-        }
-        Command::Targeting {
-            file,
-            score,
-            treatment,
-            outcome,
-            bins,
-            bootstrap,
-            seed,
-            revenue,
-            value_per_response,
-            cost_per_user,
-        } => {
-            use uplift_engine::targeting::{
-                evaluate, guess_columns, profit_curve, QiniBootstrap, Units,
-            };
-            let text = read_text(&file)?;
-            let guess = guess_columns(&header_fields(&text));
-            let score = column(score, guess.score, "the score", "score")?;
-            let treatment = column(treatment, guess.treatment, "the treatment", "treatment")?;
-            let outcome = column(outcome, guess.outcome, "the outcome", "outcome")?;
-            let units = Units::read(&text, &treatment, &outcome, &score)?;
-            let report = evaluate(&units, bins)?;
-            let value = match &revenue {
-                Some(column) => Units::read_values(&text, column)?,
-                None => units
-                    .outcome
-                    .iter()
-                    .map(|y| y * value_per_response)
-                    .collect(),
-            };
-            let profit = profit_curve(&units, &value, cost_per_user)?;
-            let mut json = serde_json::to_value(&report)?;
-            if let Some(map) = json.as_object_mut() {
-                let p = serde_json::to_value(profit)?;
-                map.insert("profit_curve".into(), p);
-            }
-            if bootstrap > 0 {
-                let mut b = QiniBootstrap::new(&units, seed)?;
-                b.run(bootstrap);
-                if let Some(map) = json.as_object_mut() {
-                    let u = serde_json::to_value(b.result(0.95))?;
-                    map.insert("qini_uncertainty".into(), u);
-                }
-            }
-            Ok(serde_json::to_string_pretty(&json)?)
-        }
-        Command::Programme {
-            file,
-            annual_value,
-            months,
-            discount_rate,
-            seed,
-        } => {
-            use uplift_engine::programme::{read, report, worth, Valuation};
-            let experiments = read(&read_text(&file)?)?;
-            let r = report(experiments)?;
-            let valuation = Valuation {
-                annual_value,
-                months,
-                discount_rate,
-                seed,
-                ..Valuation::default()
-            };
-            let w = worth(&r, &valuation)?;
-            let mut json = serde_json::to_value(&r)?;
-            if let Some(map) = json.as_object_mut() {
-                let w = serde_json::to_value(w)?;
-                map.insert("worth".into(), w);
-            }
-            Ok(serde_json::to_string_pretty(&json)?)
-        }
-        Command::Retention {
-            file,
-            duration,
-            event,
-            group,
-            horizon,
-            confidence,
-        } => {
-            let text = read_text(&file)?;
-            let guess = uplift_engine::ingest::retention_columns(&header_fields(&text));
-            let request = AnalysisRequest::Retention {
-                duration: column(duration, Some(guess.duration), "the duration", "duration")?,
-                event: column(event, Some(guess.event), "the event (churn)", "event")?,
-                group: group.or_else(|| said(guess.group, "the group", "group")),
-                // 0: the follow-up every group has, as on the page.
-                horizon: horizon.unwrap_or(0.0),
-                confidence,
-            };
-            run_file(&request, &text)
-        }
-        Command::Did {
-            file,
-            outcome,
-            treated,
-            unit,
-            post,
-            period,
-            launch,
-            event_study,
-            confidence,
-        } => {
-            use uplift_engine::did::PanelColumns;
-            let text = read_text(&file)?;
-            let guess = uplift_engine::ingest::panel_columns(&header_fields(&text));
-            let post = match (post, &launch) {
-                (Some(p), _) => Some(p),
-                (None, Some(_)) => None,
-                (None, None) => Some(column(
-                    None,
-                    guess.post,
-                    "the after-launch flag",
-                    "post (or say the first period after it with --launch)",
-                )?),
-            };
-            let columns = PanelColumns {
-                treated: column(treated, Some(guess.treated), "the treated flag", "treated")?,
-                unit: unit.or_else(|| said(guess.unit, "the unit", "unit")),
-                period: period.or_else(|| said(guess.period, "the period", "period")),
-                outcome: column(outcome, Some(guess.outcome), "the outcome", "outcome")?,
-                post,
-                launch,
-            };
-            let request = AnalysisRequest::Did {
-                columns,
-                event_study,
-                confidence,
-            };
-            run_file(&request, &text)
-        }
-        Command::Timeline {
-            file,
-            date,
-            variant,
-            metric,
-            users,
-            sum_squares,
-            control,
-            treatment,
-            tau,
-            confidence,
-            min_lift,
-        } => {
-            use uplift_engine::timeline::{TimelineColumns, TimelineOptions};
-            let text = read_text(&file)?;
-            let guess = uplift_engine::ingest::timeline_columns(&header_fields(&text));
-            let columns = TimelineColumns {
-                date: column(date, Some(guess.date), "the date", "date")?,
-                variant: column(variant, Some(guess.variant), "the variant", "variant")?,
-                metric: column(metric, Some(guess.metric), "the metric", "metric")?,
-                users: users.or_else(|| said(guess.users, "the users per row", "users")),
-                sum_squares,
-                latest: Some(latest_day()),
-            };
-            let options = TimelineOptions {
-                control,
-                treatment,
-                confidence,
-                tau,
-                min_lift,
-                ..TimelineOptions::default()
-            };
-            run_file(&AnalysisRequest::Timeline { columns, options }, &text)
-        }
-        Command::Cohorts {
-            file,
-            start,
-            end,
-            observed_until,
-            duration,
-            event,
-            variant,
-            weeks,
-        } => {
-            use uplift_engine::cohorts::CohortColumns;
-            let text = read_text(&file)?;
-            let guess = uplift_engine::ingest::cohort_columns(&header_fields(&text));
-            // The follow-up the flags chose, else the one the names suggest.
-            let chosen = end.is_some() || duration.is_some();
-            let start = column(start, Some(guess.start), "the signup date", "start")?;
-            let end = end.or_else(|| {
-                (!chosen)
-                    .then(|| said(guess.end, "the last-seen date", "end"))
-                    .flatten()
-            });
-            let duration = duration.or_else(|| {
-                (!chosen)
-                    .then(|| said(guess.duration, "the duration", "duration"))
-                    .flatten()
-            });
-            let event = event.or_else(|| {
-                duration
-                    .is_some()
-                    .then(|| said(guess.event, "the churn flag", "event"))
-                    .flatten()
-            });
-            let columns = CohortColumns {
-                start,
-                end,
-                observed_until,
-                duration,
-                event,
-                variant: variant.or_else(|| said(guess.variant, "the variant", "variant")),
-                latest: Some(latest_day()),
-            };
-            let weeks = weeks.map(|w| w as usize);
-            run_file(&AnalysisRequest::Cohorts { columns, weeks }, &text)
-        }
+        Command::Reduce(args) => reduce_command(args),
+        Command::Targeting(args) => targeting_command(args),
+        Command::Programme(args) => programme_command(args),
+        Command::Retention(args) => retention_command(args),
+        Command::Did(args) => did_command(args),
+        Command::Timeline(args) => timeline_command(args),
+        Command::Cohorts(args) => cohorts_command(args),
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }
+}
+
+fn cohorts_command(args: CohortsArgs) -> Result<String, CliError> {
+    let CohortsArgs {
+        file,
+        start,
+        end,
+        observed_until,
+        duration,
+        event,
+        variant,
+        weeks,
+    } = args;
+    use uplift_engine::cohorts::CohortColumns;
+    let text = read_text(&file)?;
+    let guess = uplift_engine::ingest::cohort_columns(&header_fields(&text));
+    // The follow-up the flags chose, else the one the names suggest.
+    let chosen = end.is_some() || duration.is_some();
+    let start = column(start, Some(guess.start), "the signup date", "start")?;
+    let end = end.or_else(|| {
+        (!chosen)
+            .then(|| said(guess.end, "the last-seen date", "end"))
+            .flatten()
+    });
+    let duration = duration.or_else(|| {
+        (!chosen)
+            .then(|| said(guess.duration, "the duration", "duration"))
+            .flatten()
+    });
+    let event = event.or_else(|| {
+        duration
+            .is_some()
+            .then(|| said(guess.event, "the churn flag", "event"))
+            .flatten()
+    });
+    let columns = CohortColumns {
+        start,
+        end,
+        observed_until,
+        duration,
+        event,
+        variant: variant.or_else(|| said(guess.variant, "the variant", "variant")),
+        latest: Some(latest_day()),
+    };
+    let weeks = weeks.map(|w| w as usize);
+    run_file(&AnalysisRequest::Cohorts { columns, weeks }, &text)
+}
+
+fn timeline_command(args: TimelineArgs) -> Result<String, CliError> {
+    let TimelineArgs {
+        file,
+        date,
+        variant,
+        metric,
+        users,
+        sum_squares,
+        control,
+        treatment,
+        tau,
+        confidence,
+        min_lift,
+    } = args;
+    use uplift_engine::timeline::{TimelineColumns, TimelineOptions};
+    let text = read_text(&file)?;
+    let guess = uplift_engine::ingest::timeline_columns(&header_fields(&text));
+    let columns = TimelineColumns {
+        date: column(date, Some(guess.date), "the date", "date")?,
+        variant: column(variant, Some(guess.variant), "the variant", "variant")?,
+        metric: column(metric, Some(guess.metric), "the metric", "metric")?,
+        users: users.or_else(|| said(guess.users, "the users per row", "users")),
+        sum_squares,
+        latest: Some(latest_day()),
+    };
+    let options = TimelineOptions {
+        control,
+        treatment,
+        confidence,
+        tau,
+        min_lift,
+        ..TimelineOptions::default()
+    };
+    run_file(&AnalysisRequest::Timeline { columns, options }, &text)
+}
+
+fn did_command(args: DidArgs) -> Result<String, CliError> {
+    let DidArgs {
+        file,
+        outcome,
+        treated,
+        unit,
+        post,
+        period,
+        launch,
+        event_study,
+        confidence,
+    } = args;
+    use uplift_engine::did::PanelColumns;
+    let text = read_text(&file)?;
+    let guess = uplift_engine::ingest::panel_columns(&header_fields(&text));
+    let post = match (post, &launch) {
+        (Some(p), _) => Some(p),
+        (None, Some(_)) => None,
+        (None, None) => Some(column(
+            None,
+            guess.post,
+            "the after-launch flag",
+            "post (or say the first period after it with --launch)",
+        )?),
+    };
+    let columns = PanelColumns {
+        treated: column(treated, Some(guess.treated), "the treated flag", "treated")?,
+        unit: unit.or_else(|| said(guess.unit, "the unit", "unit")),
+        period: period.or_else(|| said(guess.period, "the period", "period")),
+        outcome: column(outcome, Some(guess.outcome), "the outcome", "outcome")?,
+        post,
+        launch,
+    };
+    let request = AnalysisRequest::Did {
+        columns,
+        event_study,
+        confidence,
+    };
+    run_file(&request, &text)
+}
+
+fn retention_command(args: RetentionArgs) -> Result<String, CliError> {
+    let RetentionArgs {
+        file,
+        duration,
+        event,
+        group,
+        horizon,
+        confidence,
+    } = args;
+    let text = read_text(&file)?;
+    let guess = uplift_engine::ingest::retention_columns(&header_fields(&text));
+    let request = AnalysisRequest::Retention {
+        duration: column(duration, Some(guess.duration), "the duration", "duration")?,
+        event: column(event, Some(guess.event), "the event (churn)", "event")?,
+        group: group.or_else(|| said(guess.group, "the group", "group")),
+        // 0: the follow-up every group has, as on the page.
+        horizon: horizon.unwrap_or(0.0),
+        confidence,
+    };
+    run_file(&request, &text)
+}
+
+fn programme_command(args: ProgrammeArgs) -> Result<String, CliError> {
+    let ProgrammeArgs {
+        file,
+        annual_value,
+        months,
+        discount_rate,
+        seed,
+    } = args;
+    use uplift_engine::programme::{read, report, worth, Valuation};
+    let experiments = read(&read_text(&file)?)?;
+    let r = report(experiments)?;
+    let valuation = Valuation {
+        annual_value,
+        months,
+        discount_rate,
+        seed,
+        ..Valuation::default()
+    };
+    let w = worth(&r, &valuation)?;
+    let mut json = serde_json::to_value(&r)?;
+    if let Some(map) = json.as_object_mut() {
+        let w = serde_json::to_value(w)?;
+        map.insert("worth".into(), w);
+    }
+    Ok(serde_json::to_string_pretty(&json)?)
+}
+
+fn targeting_command(args: TargetingArgs) -> Result<String, CliError> {
+    let TargetingArgs {
+        file,
+        score,
+        treatment,
+        outcome,
+        bins,
+        bootstrap,
+        seed,
+        revenue,
+        value_per_response,
+        cost_per_user,
+    } = args;
+    use uplift_engine::targeting::{evaluate, guess_columns, profit_curve, QiniBootstrap, Units};
+    let text = read_text(&file)?;
+    let guess = guess_columns(&header_fields(&text));
+    let score = column(score, guess.score, "the score", "score")?;
+    let treatment = column(treatment, guess.treatment, "the treatment", "treatment")?;
+    let outcome = column(outcome, guess.outcome, "the outcome", "outcome")?;
+    let units = Units::read(&text, &treatment, &outcome, &score)?;
+    let report = evaluate(&units, bins)?;
+    let value = match &revenue {
+        Some(column) => Units::read_values(&text, column)?,
+        None => units
+            .outcome
+            .iter()
+            .map(|y| y * value_per_response)
+            .collect(),
+    };
+    let profit = profit_curve(&units, &value, cost_per_user)?;
+    let mut json = serde_json::to_value(&report)?;
+    if let Some(map) = json.as_object_mut() {
+        let p = serde_json::to_value(profit)?;
+        map.insert("profit_curve".into(), p);
+    }
+    if bootstrap > 0 {
+        let mut b = QiniBootstrap::new(&units, seed)?;
+        b.run(bootstrap);
+        if let Some(map) = json.as_object_mut() {
+            let u = serde_json::to_value(b.result(0.95))?;
+            map.insert("qini_uncertainty".into(), u);
+        }
+    }
+    Ok(serde_json::to_string_pretty(&json)?)
+}
+
+fn reduce_command(args: ReduceArgs) -> Result<String, CliError> {
+    let ReduceArgs {
+        file,
+        segment,
+        variant_column,
+    } = args;
+    let mut mapping = ColumnMapping::new();
+    if let Some(col) = variant_column {
+        mapping.insert(col, ColumnRole::Variant);
+    }
+    reduce(&file, segment.as_deref(), mapping)
 }
 
 /// A file analysis run by the engine's one `run` (as the page's worker
