@@ -13,56 +13,40 @@ use crate::data::file_loader::{data_tools_callback, tools_context};
 use crate::platform::on_demand::{describe, load_tools};
 use crate::state::use_app_state;
 
-// The tools module's functions that show (or update) a panel in a slot,
-// each with the slot, its request, the page's context as JSON, the page's
-// format and the callback for its `DataEvent`s (src/bin/tools.rs).
-#[wasm_bindgen]
-extern "C" {
+/// Declares the tools module's functions that show (or update) a panel in
+/// a slot (src/bin/tools.rs), each with the slot, its request, the page's
+/// context as JSON, the page's format and the callback for its
+/// `DataEvent`s: the signature of [`ShowPanel`].
+macro_rules! panels_of_the_tools_module {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        #[wasm_bindgen]
+        extern "C" {
+            $(
+                $(#[$doc])*
+                #[wasm_bindgen(js_namespace = wasm_bindgen, catch)]
+                pub fn $name(
+                    slot: &web_sys::HtmlElement,
+                    request: &str,
+                    context: &str,
+                    format: &str,
+                    on_event: &js_sys::Function,
+                ) -> Result<(), JsValue>;
+            )*
+        }
+    };
+}
+
+panels_of_the_tools_module! {
     /// The column-mapping step under the text area (`column_mapping_slot`).
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_column_mapping, catch)]
-    pub fn show_column_mapping(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
+    show_column_mapping;
     /// The metrics panel in the metrics view (`results::metrics_slot`).
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_metrics, catch)]
-    pub fn show_metrics(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
+    show_metrics;
     /// The choices under the verdict (`results::verdict_choices_slot`).
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_verdict_choices, catch)]
-    pub fn show_verdict_choices(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
+    show_verdict_choices;
     /// The investment case's inputs from data (`investment::from_data_slot`).
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_from_data, catch)]
-    pub fn show_from_data(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
+    show_from_data;
     /// The investment case's tables (`results::investment_details_slot`).
-    #[wasm_bindgen(js_namespace = wasm_bindgen, js_name = show_investment_details, catch)]
-    pub fn show_investment_details(
-        slot: &web_sys::HtmlElement,
-        request: &str,
-        context: &str,
-        format: &str,
-        on_event: &js_sys::Function,
-    ) -> Result<(), JsValue>;
+    show_investment_details;
 }
 
 /// A tools-module function that shows its panel in a slot: (slot, request

@@ -7,20 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-use common::assert_close_to;
+use common::{assert_close_to, numbers};
 
 use serde_json::Value;
 use uplift_engine::survival::{kaplan_meier, log_rank, rmst};
 
 const FIXTURE: &str = include_str!("../../../tests/reference/survival_fixture.json");
-
-fn numbers(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 fn close(got: f64, want: f64, what: &str) {
     assert_close_to(got, want, 1e-9, 1.0, what);

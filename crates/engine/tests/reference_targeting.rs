@@ -10,9 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-use common::assert_close_or_not_finite as close;
-
-use std::io::Read;
+use common::{assert_close_or_not_finite as close, hillstrom_scored};
 
 use serde_json::Value;
 use uplift_engine::targeting::{
@@ -162,22 +160,9 @@ fn small_cases_agree_with_scikit_uplift() {
 fn hillstrom_scored_by_a_two_model_regression_agrees_with_scikit_uplift() {
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let h = &fixture["hillstrom"];
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(SCORED)
-        .read_to_string(&mut text)
-        .unwrap();
-    let rows: Vec<Vec<&str>> = text
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').collect())
-        .collect();
-    assert_eq!(rows.len() as u64, h["rows"].as_u64().unwrap());
-    for (column, outcome) in [(1, "visit"), (2, "conversion")] {
-        let u = Units {
-            treated: rows.iter().map(|r| r[0] == "1").collect(),
-            outcome: rows.iter().map(|r| r[column].parse().unwrap()).collect(),
-            score: rows.iter().map(|r| r[4].parse().unwrap()).collect(),
-        };
+    let (rows, users) = hillstrom_scored(SCORED);
+    assert_eq!(rows, h["rows"].as_u64().unwrap());
+    for (outcome, u) in users {
         evaluate(
             &u,
             &h["outcomes"][outcome],

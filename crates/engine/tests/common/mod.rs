@@ -52,3 +52,48 @@ pub fn assert_close_or_not_finite(got: f64, want: &Value, what: &str) {
         Some(w) => assert_close_to(got, w, 1e-9, 1.0, what),
     }
 }
+
+/// A fixture's array of numbers.
+#[track_caller]
+pub fn numbers(v: &Value) -> Vec<f64> {
+    match v.as_array() {
+        Some(items) => items.iter().map(number).collect(),
+        None => panic!("not an array: {v}"),
+    }
+}
+
+/// Hillstrom's e-mail test scored by a two-model regression (the gzipped
+/// `tests/data/hillstrom_targeting.csv.gz`: treatment, visit, conversion,
+/// spend, score): its number of rows, and its users for each outcome
+/// ("visit", "conversion") with their treatment flag and score.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn hillstrom_scored(gz: &[u8]) -> (u64, Vec<(&'static str, uplift_engine::targeting::Units)>) {
+    use std::io::Read;
+    let mut text = String::new();
+    if let Err(e) = flate2::read::GzDecoder::new(gz).read_to_string(&mut text) {
+        panic!("the scored Hillstrom file cannot be read: {e}");
+    }
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let cell = |r: &Vec<&str>, i: usize| -> f64 {
+        match r.get(i).map(|c| c.parse()) {
+            Some(Ok(v)) => v,
+            _ => panic!("row {r:?} has no number in column {i}"),
+        }
+    };
+    let users = [(1, "visit"), (2, "conversion")]
+        .into_iter()
+        .map(|(column, outcome)| {
+            let units = uplift_engine::targeting::Units {
+                treated: rows.iter().map(|r| r.first() == Some(&"1")).collect(),
+                outcome: rows.iter().map(|r| cell(r, column)).collect(),
+                score: rows.iter().map(|r| cell(r, 4)).collect(),
+            };
+            (outcome, units)
+        })
+        .collect();
+    (rows.len() as u64, users)
+}
