@@ -1,7 +1,7 @@
 //! Where the investment case's details appear (`investment_details`, a
 //! panel of the tools module): under its key figures, once the charts have
-//! been drawn (a chart came near the screen) or the visitor opens the
-//! investment case. Until then the key figures and charts stand alone.
+//! been drawn, or could not be (a chart came near the screen), or the
+//! visitor opens the investment case. Until then the key figures and charts stand alone.
 //! Not sooner: downloading the tools module beside the charts module slows
 //! the charts (all drawn 150 → 270 ms after the scroll when both start
 //! together).
@@ -19,7 +19,12 @@ pub fn InvestmentDetailsSlot() -> impl IntoView {
     // A frame after the charts have been drawn.
     let charts_drawn = RwSignal::new(false);
     Effect::new(move || {
-        if charts.status.with(|s| *s == ChartsStatus::Ready) {
+        // A failed download of the charts leaves the figures to the text:
+        // the tables come then too.
+        if charts
+            .status
+            .with(|s| matches!(s, ChartsStatus::Ready | ChartsStatus::Failed(_)))
+        {
             leptos::task::spawn_local(async move {
                 crate::platform::embed::after_paint().await;
                 charts_drawn.set(true);
