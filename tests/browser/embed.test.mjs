@@ -7,6 +7,29 @@ import { useBrowser, screenshot } from './harness.mjs';
 const PREFIX = '/docs/tools/uplift/';
 const env = useBrowser(PREFIX);
 
+// The iframe's styled height and its content's height, read once the content
+// has kept one height for 500 ms and the iframe fits it, or after 30 s
+// whatever they are (the caller's assert then names both).
+async function settledFit(page) {
+  await page.evaluate(() => { delete window.__fit; });
+  await page.waitForFunction(() => {
+    const f = document.getElementById('uplift-roi');
+    const inner = f.contentDocument.documentElement.scrollHeight;
+    const fits = Math.abs(parseFloat(f.style.height) - inner) <= 4;
+    const now = performance.now();
+    const last = window.__fit;
+    if (!fits || !last || last.inner !== inner) {
+      window.__fit = { inner, since: now };
+      return false;
+    }
+    return now - last.since >= 500;
+  }, null, { timeout: 30_000, polling: 50 }).catch(() => {});
+  return page.evaluate(() => {
+    const f = document.getElementById('uplift-roi');
+    return { styled: parseFloat(f.style.height), inner: f.contentDocument.documentElement.scrollHeight };
+  });
+}
+
 test('the example docs page embeds the calculator from a sub-path and fits its height', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
@@ -19,17 +42,11 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     const frame = page.frameLocator('#uplift-roi');
     await frame.locator('#verdict').waitFor({ timeout: 30_000 });
     // The parent resized the iframe to the height the page reported. The
-    // page reports again once the charts are drawn (their height depends on
-    // the width they are given), so wait for the last report.
+    // page reports again as later parts arrive (the investment case's
+    // tables, the charts, whose height depends on their width), so the fit
+    // is checked once the content's height has held still for half a second.
     await page.waitForFunction(() => document.getElementById('uplift-roi').style.height !== '');
-    await page.waitForFunction(() => {
-      const f = document.getElementById('uplift-roi');
-      return Math.abs(parseFloat(f.style.height) - f.contentDocument.documentElement.scrollHeight) <= 4;
-    }, null, { timeout: 30_000 }).catch(() => {});
-    const { styled, inner } = await page.evaluate(() => {
-      const f = document.getElementById('uplift-roi');
-      return { styled: parseFloat(f.style.height), inner: f.contentDocument.documentElement.scrollHeight };
-    });
+    const { styled, inner } = await settledFit(page);
     assert.ok(Math.abs(styled - inner) <= 4, `iframe ${styled}px vs content ${inner}px`);
     assert.ok(styled > 800, `${styled}`);
     // Compact: no tagline, share bar, CLV or planner panels.
@@ -48,11 +65,7 @@ test('the example docs page embeds the calculator from a sub-path and fits its h
     const before = await fits();
     await frame.locator('#add-cost').click();
     await page.waitForFunction((h) => document.getElementById('uplift-roi').contentDocument.documentElement.scrollHeight > h, before.inner);
-    await page.waitForFunction(() => {
-      const f = document.getElementById('uplift-roi');
-      return Math.abs(parseFloat(f.style.height) - f.contentDocument.documentElement.scrollHeight) <= 4;
-    }, null, { timeout: 5_000 }).catch(() => {});
-    const after = await fits();
+    const after = await settledFit(page);
     assert.ok(Math.abs(after.styled - after.inner) <= 4, `after a cost line: iframe ${after.styled}px vs content ${after.inner}px`);
     // Scrolling the host page to the charts loads them in the frame, from
     // under the sub-path.
