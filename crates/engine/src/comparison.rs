@@ -13,7 +13,8 @@ use crate::scenario::{Correction, Method, Scenario};
 use crate::stats::bayesian::{bayesian_relative, beta_chance_to_beat};
 use crate::stats::cuped::{bayesian_cuped, compare_cuped, CupedSums};
 use crate::stats::multiple::{benjamini_hochberg, holm};
-use crate::stats::{compare, Difference, FrequentistOptions, SampleStats};
+use crate::stats::nps::{nps_difference, nps_estimate, NpsInterval, ScoreCounts};
+use crate::stats::{compare, z_critical, Difference, FrequentistOptions, SampleStats};
 use crate::units::Interval;
 use crate::value::relative_uplift;
 
@@ -133,6 +134,27 @@ pub struct VsControl {
     pub posterior: Option<Posterior>,
 }
 
+impl VsControl {
+    /// A difference with nothing yet known about its uncertainty.
+    fn point(absolute: f64) -> VsControl {
+        VsControl {
+            absolute,
+            absolute_ci: None,
+            relative: None,
+            relative_ci: None,
+            p_value: None,
+            p_value_adjusted: None,
+            chance_to_beat_control: None,
+            expected_loss: None,
+            beta_chance_to_beat_control: None,
+            significant: false,
+            note: None,
+            cuped: None,
+            posterior: None,
+        }
+    }
+}
+
 /// A normal posterior N(mean, std_dev²) of the relative lift.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Posterior {
@@ -211,11 +233,7 @@ pub(crate) fn metric_result(
         .flatten()
         .filter_map(|vs| vs.p_value)
         .collect();
-    let adjusted = match scenario.analysis.correction {
-        Correction::Holm => holm(&raw),
-        Correction::BenjaminiHochberg => benjamini_hochberg(&raw),
-        Correction::None => raw.clone(),
-    };
+    let adjusted = adjust(&raw, scenario.analysis.correction);
     let alpha = 1.0 - scenario.confidence;
     let mut next = adjusted.into_iter();
     for (slot, (_, stats, _)) in comparisons.iter_mut().zip(&rows) {
@@ -260,6 +278,85 @@ pub(crate) fn metric_result(
     }
 }
 
+/// P-values adjusted for comparing several variants with the control.
+fn adjust(raw: &[f64], correction: Correction) -> Vec<f64> {
+    match correction {
+        Correction::Holm => holm(raw),
+        Correction::BenjaminiHochberg => benjamini_hochberg(raw),
+        Correction::None => raw.to_vec(),
+    }
+}
+
+/// An NPS question compared between variants (`stats::nps`): each
+/// variant's NPS with its own interval, and each arm's difference from the
+/// control in NPS, with its interval and p-value, whatever the method (NPS
+/// has no relative lift). With several arms the p-values are adjusted as
+/// for any metric and each interval widened to agree with its adjusted
+/// p-value. `answers` holds each variant's name and answers, control first.
+pub(crate) fn nps_result(
+    label: &str,
+    answers: &[(&str, ScoreCounts)],
+    interval: NpsInterval,
+    confidence: f64,
+    correction: Correction,
+) -> MetricResult {
+    let alpha = 1.0 - confidence;
+    let control = answers.first().map(|(_, c)| *c);
+    let difference =
+        |c: &ScoreCounts, level: f64| control.and_then(|a| nps_difference(&a, c, interval, level));
+    let raw: Vec<f64> = answers
+        .iter()
+        .skip(1)
+        .filter_map(|(_, c)| difference(c, confidence).map(|d| d.p_value))
+        .collect();
+    let mut adjusted = adjust(&raw, correction).into_iter();
+    let variants = answers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (name, c))| {
+            let own = nps_estimate(c, interval)?;
+            let half = z_critical(confidence) * own.std_error;
+            let vs_control = (i > 0).then(|| {
+                let a = control.and_then(|a| nps_estimate(&a, interval));
+                let mut vs = VsControl::point(a.map_or(f64::NAN, |a| own.nps - a.nps));
+                match difference(c, confidence) {
+                    Some(d) => {
+                        let p_adj = adjusted.next().unwrap_or(d.p_value);
+                        let level = if p_adj > d.p_value && d.p_value > 0.0 {
+                            1.0 - alpha * d.p_value / p_adj
+                        } else {
+                            confidence
+                        };
+                        vs.absolute = d.difference;
+                        vs.absolute_ci = difference(c, level).map(|w| w.ci);
+                        vs.p_value = Some(d.p_value);
+                        vs.p_value_adjusted = Some(p_adj);
+                        vs.significant = p_adj < alpha;
+                    }
+                    None => {
+                        vs.note = Some("Every answer is the same in both groups, or a group has none, so there is no variation to measure uncertainty from.".into());
+                    }
+                }
+                vs
+            });
+            Some(MetricVariant {
+                name: name.to_string(),
+                users: c.answers,
+                value: own.nps,
+                ci: Some(Interval {
+                    low: own.nps - half,
+                    high: own.nps + half,
+                }),
+                vs_control,
+            })
+        })
+        .collect();
+    MetricResult {
+        label: label.to_string(),
+        variants,
+    }
+}
+
 /// A mean whose variance is unknown (no sum of squares in the data).
 pub(crate) fn mean_only(users: u64, sum: f64) -> SampleStats {
     SampleStats {
@@ -278,21 +375,8 @@ fn vs_control(
 ) -> VsControl {
     let settings = &scenario.analysis;
     let (shown_a, shown_b) = (control.shown(), variant.shown());
-    let mut out = VsControl {
-        absolute: shown_b.mean - shown_a.mean,
-        absolute_ci: None,
-        relative: relative_uplift(shown_a.mean, shown_b.mean).map(|r| r.fraction()),
-        relative_ci: None,
-        p_value: None,
-        p_value_adjusted: None,
-        chance_to_beat_control: None,
-        expected_loss: None,
-        beta_chance_to_beat_control: None,
-        significant: false,
-        note: None,
-        cuped: None,
-        posterior: None,
-    };
+    let mut out = VsControl::point(shown_b.mean - shown_a.mean);
+    out.relative = relative_uplift(shown_a.mean, shown_b.mean).map(|r| r.fraction());
     if shown_a.variance.is_nan() || shown_b.variance.is_nan() {
         out.note = Some(missing_variance.into());
         return out;

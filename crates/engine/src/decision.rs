@@ -13,14 +13,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::comparison::{metric_result, MetricResult, MetricSpec, VsControl};
+use crate::comparison::{metric_result, nps_result, MetricResult, MetricSpec, VsControl};
 use crate::headline::{arm_label, Arm};
 pub use crate::headline::{primary_decision, Outcome};
 use crate::ingest::{Experiment, ValueKind, VariantStats};
-use crate::metric_source::{metric_input, source, stats_by_key};
+use crate::metric_source::{is_nps, metric_input, source, stats_by_key};
 use crate::report::{analyze_experiment, ordered_variants, AnalysisError, Report};
 use crate::scenario::{MetricChoices, Scenario};
 use crate::stats::noninferiority::{non_inferiority, NonInferiority};
+use crate::stats::nps::ScoreCounts;
 use crate::stats::Difference;
 
 /// How a metric column is compared.
@@ -33,6 +34,8 @@ pub enum MetricKind {
     Mean,
     /// Σ numerator / Σ denominator.
     Ratio,
+    /// Net Promoter Score of 0–10 answers: promoters − detractors.
+    Nps,
 }
 
 /// The comparison of one metric column or ratio across variants.
@@ -42,11 +45,15 @@ pub struct ColumnMetric {
     pub key: String,
     pub kind: MetricKind,
     pub result: MetricResult,
+    /// NPS only: each variant's answers, in the order of the result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<ScoreCounts>,
 }
 
 /// Every metric column and ratio of the plan, compared across variants the
 /// same way as the fixed metrics (proportions with Wilson intervals on
-/// their own value, means and ratios by the delta method).
+/// their own value, means and ratios by the delta method); NPS questions
+/// by their own test.
 fn column_metrics(
     e: &Experiment,
     ordered: &[&VariantStats],
@@ -58,8 +65,10 @@ fn column_metrics(
     let mut keys: Vec<(String, MetricKind)> = e
         .metric_columns
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let kind = match c.kind {
+                _ if is_nps(e, i, plan) => MetricKind::Nps,
                 ValueKind::Binary => MetricKind::Proportion,
                 ValueKind::Numeric => MetricKind::Mean,
             };
@@ -74,6 +83,9 @@ fn column_metrics(
     );
     keys.into_iter()
         .filter_map(|(key, kind)| {
+            if kind == MetricKind::Nps {
+                return Some(nps_metric(key, e, ordered, scenario, &choices));
+            }
             let src = source(&key, e, plan)?;
             let missing = match kind {
                 MetricKind::Ratio => {
@@ -87,9 +99,50 @@ fn column_metrics(
                 beta: false,
             };
             let result = metric_result(&spec, ordered, scenario, &|v| metric_input(src, v, conf));
-            Some(ColumnMetric { key, kind, result })
+            Some(ColumnMetric {
+                key,
+                kind,
+                result,
+                answers: Vec::new(),
+            })
         })
         .collect()
+}
+
+/// An NPS question's table: each variant's answers and their comparison.
+fn nps_metric(
+    key: String,
+    e: &Experiment,
+    ordered: &[&VariantStats],
+    scenario: &Scenario,
+    choices: &MetricChoices,
+) -> ColumnMetric {
+    let i = e.metric_columns.iter().position(|c| c.name == key);
+    let answers: Vec<(&str, ScoreCounts)> = ordered
+        .iter()
+        .filter_map(|v| {
+            let scores = v.columns.get(i?)?.scores?;
+            Some((v.name.as_str(), scores))
+        })
+        .collect();
+    let result = nps_result(
+        &key,
+        &answers,
+        choices.nps_interval,
+        scenario.confidence,
+        scenario.analysis.correction,
+    );
+    ColumnMetric {
+        key,
+        kind: MetricKind::Nps,
+        // As the result lists them: the variants with answers.
+        answers: answers
+            .iter()
+            .map(|(_, c)| *c)
+            .filter(|c| c.answers > 0)
+            .collect(),
+        result,
+    }
 }
 
 /// Metric columns, ratios and the decision: what the metrics panel shows.
@@ -380,7 +433,7 @@ mod tests {
                 margin: 0.01,
             }],
             ratios: Vec::new(),
-            segment: None,
+            ..MetricChoices::default()
         }
         .into();
         match analyze_metrics(&s, &e).map(|m| m.decision) {
@@ -441,7 +494,7 @@ mod tests {
                 },
             ],
             ratios: Vec::new(),
-            segment: None,
+            ..MetricChoices::default()
         }
         .into();
         let Ok(Some(d)) = analyze_metrics(&s, &e).map(|m| m.decision) else {

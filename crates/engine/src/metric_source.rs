@@ -1,12 +1,13 @@
 //! Where a metric's per-user statistics come from: a fixed metric
 //! (conversion, revenue per user, order value, click-through), a metric
-//! column of the data (a share of yes, or a mean), or a ratio of two
+//! column of the data (a share of yes, a mean, or NPS), or a ratio of two
 //! columns; and which metric is the primary one. The report reads the
 //! primary metric through it, the decision its guardrails.
 
 use crate::comparison::{mean_only, Metric, MetricInput, MetricInputs};
 use crate::ingest::{Experiment, MetricColumn, ValueKind, VariantStats};
 use crate::scenario::MetricPlan;
+use crate::stats::nps::named_like_nps;
 use crate::stats::{wilson_interval, SampleStats};
 
 /// Where a metric's per-user statistics come from.
@@ -14,6 +15,8 @@ use crate::stats::{wilson_interval, SampleStats};
 pub(crate) enum Source {
     Fixed(Metric),
     Column(usize, ValueKind),
+    /// A column of 0–10 answers read as NPS: the answers recoded +1/0/−1.
+    Nps(usize),
     Ratio(usize, usize),
 }
 
@@ -21,9 +24,23 @@ pub(crate) fn column_index(e: &Experiment, name: &str) -> Option<usize> {
     e.metric_columns.iter().position(|c| c.name == name)
 }
 
+/// Whether metric column `i` is an NPS question: every answer a whole
+/// number from 0 to 10 (row-level data), and a header that says NPS or a
+/// plan that names the column.
+pub(crate) fn is_nps(e: &Experiment, i: usize, plan: &MetricPlan) -> bool {
+    let Some(c) = e.metric_columns.get(i) else {
+        return false;
+    };
+    let answers = e
+        .variants
+        .iter()
+        .all(|v| v.columns.get(i).is_some_and(|s| s.scores.is_some()));
+    answers && (named_like_nps(&c.name) || plan.is_nps(&c.name))
+}
+
 /// A fixed metric or a metric column by its key: what a primary metric
 /// can be (a ratio is a secondary metric or a guardrail).
-pub(crate) fn primary_source(key: &str, e: &Experiment) -> Option<Source> {
+pub(crate) fn primary_source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
     let fixed = [
         Metric::ConversionRate,
         Metric::RevenuePerUser,
@@ -34,12 +51,15 @@ pub(crate) fn primary_source(key: &str, e: &Experiment) -> Option<Source> {
         return Some(Source::Fixed(m));
     }
     let i = column_index(e, key)?;
+    if is_nps(e, i, plan) {
+        return Some(Source::Nps(i));
+    }
     e.metric_columns.get(i).map(|c| Source::Column(i, c.kind))
 }
 
 /// Any metric by its key, the plan's ratios included.
 pub(crate) fn source(key: &str, e: &Experiment, plan: &MetricPlan) -> Option<Source> {
-    if let Some(src) = primary_source(key, e) {
+    if let Some(src) = primary_source(key, e, plan) {
         return Some(src);
     }
     let r = plan.ratio(key)?;
@@ -83,6 +103,7 @@ pub(crate) fn stats_of(src: Source, v: &VariantStats) -> Option<(SampleStats, Op
             let c = v.columns.get(i)?;
             plain(c.sum, c.sum_sq).map(|s| (s, None))
         }
+        Source::Nps(i) => v.columns.get(i)?.scores?.recoded().map(|s| (s, None)),
         Source::Ratio(a, b) => {
             let (m, d) = (v.columns.get(a)?, v.columns.get(b)?);
             if d.sum == 0.0 {
@@ -132,8 +153,13 @@ pub(crate) fn stats_by_key(
 }
 
 /// Per-user statistics of the primary metric, for one variant.
-pub(crate) fn primary_stats(key: &str, v: &VariantStats, e: &Experiment) -> Option<SampleStats> {
-    stats_of(primary_source(key, e)?, v).map(|(s, _)| s)
+pub(crate) fn primary_stats(
+    key: &str,
+    v: &VariantStats,
+    e: &Experiment,
+    plan: &MetricPlan,
+) -> Option<SampleStats> {
+    stats_of(primary_source(key, e, plan)?, v).map(|(s, _)| s)
 }
 
 /// The primary metric's key: the plan's choice when the data has it (a

@@ -16,7 +16,7 @@ use crate::finance::InvestmentSummary;
 use crate::headline::{Headline, ValueBasis};
 use crate::ingest::{parse_experiment_with, DataShape, Experiment, IngestError, VariantStats};
 use crate::metric_source::{metric_input, primary_key, primary_source, primary_stats, Source};
-use crate::scenario::{Method, Scenario, ScenarioError};
+use crate::scenario::{Method, MetricPlan, Scenario, ScenarioError};
 use crate::stats::cuped::CupedSums;
 use crate::stats::{compare, sample_ratio_mismatch, FrequentistOptions, Srm};
 use crate::units::{Money, Rate};
@@ -213,7 +213,7 @@ pub fn analyze_experiment(
     let plan = &scenario.analysis.metrics;
     let primary = primary_key(plan, &fixed, &experiment.metric_columns);
     let primary_metric = primary.as_deref().and_then(|key| {
-        let src = primary_source(key, experiment)?;
+        let src = primary_source(key, experiment, plan)?;
         if let Source::Fixed(_) = src {
             return None;
         }
@@ -428,9 +428,10 @@ pub(crate) fn primary_uplift(
     treatment: &VariantStats,
     experiment: &Experiment,
     primary: Option<&str>,
+    plan: &MetricPlan,
     confidence: f64,
 ) -> UpliftEstimate {
-    let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment));
+    let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment, plan));
     let (stats_c, stats_t) = (stats(control), stats(treatment));
     let options = FrequentistOptions {
         confidence,
@@ -468,7 +469,8 @@ fn investment_model(
 ) -> InvestmentModel {
     let a = &scenario.assumptions;
     let aov = a.average_order_value.0;
-    let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment));
+    let plan = &scenario.analysis.metrics;
+    let stats = |v: &VariantStats| primary.and_then(|k| primary_stats(k, v, experiment, plan));
     let basis = value_basis(control, primary, a.metric_value.is_some());
     let value_per_user = |v: &VariantStats| -> f64 {
         let users = v.users as f64;
@@ -491,7 +493,14 @@ fn investment_model(
             std_error: inv.did_uplift_se,
         }
     } else {
-        primary_uplift(control, treatment, experiment, primary, scenario.confidence)
+        primary_uplift(
+            control,
+            treatment,
+            experiment,
+            primary,
+            &scenario.analysis.metrics,
+            scenario.confidence,
+        )
     };
     InvestmentModel {
         horizon_months: a.horizon_months,

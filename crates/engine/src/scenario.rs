@@ -9,6 +9,7 @@ use thiserror::Error;
 use crate::finance::model::InvestmentInputs;
 use crate::finance::{CostCategory, CostItem, Frequency};
 use crate::stats::bayesian::Prior;
+use crate::stats::nps::NpsInterval;
 use crate::stats::IntervalKind;
 use crate::units::{Money, Rate};
 
@@ -162,6 +163,11 @@ pub struct MetricChoices {
     pub ratios: Vec<RatioMetric>,
     /// The column the segment view splits by.
     pub segment: Option<String>,
+    /// Columns of 0–10 answers compared as NPS although their headers do
+    /// not say so (a header with "nps", "recommend" or "promoter" needs none).
+    pub nps: Vec<String>,
+    /// The interval NPS differences use.
+    pub nps_interval: NpsInterval,
 }
 
 impl MetricPlan {
@@ -190,6 +196,11 @@ impl MetricPlan {
     /// The primary metric's key, if one was chosen.
     pub fn primary(&self) -> Option<&str> {
         self.lines("primary").last()
+    }
+
+    /// Whether the column is named in an `nps:` line.
+    pub fn is_nps(&self, column: &str) -> bool {
+        self.lines("nps").any(|c| c == column)
     }
 
     /// The ratio metric called `name`.
@@ -221,6 +232,14 @@ impl MetricPlan {
                 }
                 "ratio" => c.ratios.push(parse_ratio(rest).ok_or_else(bad)?),
                 "segment" => c.segment = Some(rest.to_string()),
+                "nps" => c.nps.push(rest.to_string()),
+                "nps interval" => {
+                    c.nps_interval = match rest {
+                        "wald" => NpsInterval::Wald,
+                        "adjusted wald" => NpsInterval::AdjustedWald,
+                        _ => return Err(bad()),
+                    }
+                }
                 _ => return Err(bad()),
             }
         }
@@ -258,6 +277,12 @@ impl From<MetricChoices> for MetricPlan {
         }
         if let Some(col) = &c.segment {
             lines.push(format!("segment: {col}"));
+        }
+        for col in &c.nps {
+            lines.push(format!("nps: {col}"));
+        }
+        if c.nps_interval == NpsInterval::AdjustedWald {
+            lines.push("nps interval: adjusted wald".into());
         }
         MetricPlan {
             text: lines.join("\n"),
@@ -1016,6 +1041,8 @@ mod tests {
                 denominator: "retention_1".into(),
             }],
             segment: Some("channel".into()),
+            nps: vec!["q3 score".into()],
+            nps_interval: NpsInterval::AdjustedWald,
         };
         let mut s = Scenario::demo();
         s.analysis.metrics = choices.clone().into();
@@ -1033,6 +1060,7 @@ mod tests {
             Some("retention_1".into())
         );
         assert_eq!(plan.ratio("rounds"), None);
+        assert!(plan.is_nps("q3 score") && !plan.is_nps("rounds"));
         assert_eq!(plan.segment(), Some("channel"));
         assert!(plan.has_guardrails());
         for bad in [

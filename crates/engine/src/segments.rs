@@ -247,7 +247,14 @@ pub fn segment_report_with(
                 .and_then(|(c, t)| {
                     let (a, b) = (
                         report.roi.uplift,
-                        primary_uplift(c, t, &rest, key, scenario.confidence),
+                        primary_uplift(
+                            c,
+                            t,
+                            &rest,
+                            key,
+                            &scenario.analysis.metrics,
+                            scenario.confidence,
+                        ),
                     );
                     cochran_q(&[a.mean, b.mean], &[a.std_error, b.std_error]).map(|q| q.p_value)
                 })
@@ -262,7 +269,7 @@ pub fn segment_report_with(
         let arm = |name: &str| {
             let key = report.primary.as_deref()?;
             let v = e.variants.iter().find(|v| v.name == name)?;
-            primary_stats(key, v, e)
+            primary_stats(key, v, e, &scenario.analysis.metrics)
         };
         if let (Some(c), Some(t)) = (arm(&report.control), arm(&report.treatment)) {
             strata.push((c, t));

@@ -281,7 +281,7 @@ fn guardrails_decide_the_cookie_cats_test() {
             margin: 0.01,
         }],
         ratios: Vec::new(),
-        segment: None,
+        ..MetricChoices::default()
     }
     .into();
     let m = analyze_metrics(&s, &e).unwrap();

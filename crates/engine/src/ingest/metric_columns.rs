@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::columns::normalise_header;
 use super::numbers::{parse_bool, parse_number, NumberStyle};
 use super::VariantStats;
+pub use crate::stats::nps::ScoreCounts;
 
 /// What a metric column holds, told from its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +42,10 @@ pub struct ColumnSums {
     /// `None` in an aggregated file without an `X_sq` column: the mean is
     /// known, its variance is not.
     pub sum_sq: Option<f64>,
+    /// Row-level files whose every answer is a whole number from 0 to 10:
+    /// the answers as a survey scale (blank cells are no answer), for NPS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<ScoreCounts>,
 }
 
 /// Row-level files keep the products of every pair of metric columns up to
@@ -107,9 +112,13 @@ pub(super) struct MetricTracker {
     cross: Vec<(usize, usize, usize)>,
     not_numbers: Vec<u64>,
     non_binary: Vec<bool>,
+    /// A cell that is not blank and not a whole number from 0 to 10.
+    off_scale: Vec<bool>,
     /// This row's values, read before anything is added.
     row: Vec<f64>,
     row_sq: Vec<Option<f64>>,
+    /// This row's answers on the 0–10 scale (`None`: blank or not one).
+    row_score: Vec<Option<u8>>,
     row_cross: Vec<f64>,
 }
 
@@ -179,7 +188,9 @@ impl MetricTracker {
             cross,
             not_numbers: vec![0; k],
             non_binary: vec![false; k],
+            off_scale: vec![false; k],
             row: vec![0.0; k],
+            row_score: vec![None; k],
             row_sq: vec![None; k],
             row_cross: Vec::new(),
             cols,
@@ -200,7 +211,8 @@ impl MetricTracker {
     pub(super) fn read<'a>(&mut self, field: &dyn Fn(usize) -> &'a str, style: NumberStyle) {
         let value = |raw: &str| cell_value(raw, style);
         for (k, &(i, _)) in self.cols.iter().enumerate() {
-            let v = match value(field(i)) {
+            let raw = field(i);
+            let v = match value(raw) {
                 Some(v) => v,
                 None => {
                     if let Some(n) = self.not_numbers.get_mut(k) {
@@ -216,6 +228,13 @@ impl MetricTracker {
             }
             if let Some(slot) = self.row.get_mut(k) {
                 *slot = v;
+            }
+            let score = (v.fract() == 0.0 && (0.0..=10.0).contains(&v)).then_some(v as u8);
+            if score.is_none() && !raw.is_empty() {
+                mark(&mut self.off_scale, k);
+            }
+            if let Some(slot) = self.row_score.get_mut(k) {
+                *slot = score.filter(|_| !raw.is_empty());
             }
             let sq = match self.sq.get(k).copied().flatten() {
                 Some(j) => value(field(j)),
@@ -248,12 +267,22 @@ impl MetricTracker {
                 ColumnSums {
                     sum: 0.0,
                     sum_sq: Some(0.0),
+                    scores: (!self.aggregated).then(ScoreCounts::default),
                 };
                 k
             ];
         }
-        for ((sums, &x), &sq) in v.columns.iter_mut().zip(&self.row).zip(&self.row_sq) {
+        for (((sums, &x), &sq), &score) in v
+            .columns
+            .iter_mut()
+            .zip(&self.row)
+            .zip(&self.row_sq)
+            .zip(&self.row_score)
+        {
             sums.sum += x;
+            if let (Some(counts), Some(score)) = (sums.scores.as_mut(), score) {
+                counts.add(score);
+            }
             sums.sum_sq = match (sums.sum_sq, sq) {
                 (Some(a), Some(b)) => Some(a + b),
                 _ => None,
@@ -336,19 +365,28 @@ impl MetricTracker {
             .collect();
         let m = kept.len();
         let binary: Vec<bool> = kept.iter().map(|&c| kind(c) == ValueKind::Binary).collect();
+        let on_scale: Vec<bool> = kept
+            .iter()
+            .zip(&binary)
+            .map(|(&c, &b)| !b && !self.off_scale.get(c).copied().unwrap_or(true))
+            .collect();
         for v in variants.iter_mut() {
             let had_cross = v.cross.len() == k * k.saturating_sub(1) / 2 && !v.cross.is_empty();
             v.columns = kept
                 .iter()
-                .zip(&binary)
-                .map(|(&c, &is_binary)| {
+                .zip(binary.iter().zip(&on_scale))
+                .map(|(&c, (&is_binary, &is_scale))| {
                     let mut s = v.columns.get(c).copied().unwrap_or(ColumnSums {
                         sum: 0.0,
                         sum_sq: Some(0.0),
+                        scores: None,
                     });
                     // 0/1 values are their own squares.
                     if is_binary {
                         s.sum_sq = Some(s.sum);
+                    }
+                    if !is_scale {
+                        s.scores = None;
                     }
                     s
                 })

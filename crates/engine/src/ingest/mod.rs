@@ -565,14 +565,16 @@ A,500,60,2500,45000,2000,FR\nB,500,70,3000,50000,2400,FR\n",
             b.columns[0],
             ColumnSums {
                 sum: 220.0,
-                sum_sq: Some(220.0)
+                sum_sq: Some(220.0),
+                scores: None
             }
         );
         assert_eq!(
             b.columns[1],
             ColumnSums {
                 sum: 9000.0,
-                sum_sq: Some(149_000.0)
+                sum_sq: Some(149_000.0),
+                scores: None
             }
         );
         assert_eq!(b.cross_sum(0, 1), Some(7500.0));

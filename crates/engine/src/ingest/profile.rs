@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::columns::{guess_roles, normalise_header, ColumnMapping, ColumnRole};
 use super::numbers::{parse_bool, parse_number, NumberStyle};
+use crate::stats::nps::named_like_nps;
 
 /// Rows of the sample the guesses look at.
 pub const SAMPLE_ROWS: usize = 2_000;
@@ -201,9 +202,22 @@ impl Sample {
         const PERIODS: [&str; 8] = [
             "hour", "day", "week", "month", "year", "weekday", "quarter", "period",
         ];
-        const MEASURES: [&str; 12] = [
-            "count", "orders", "items", "qty", "quantity", "score", "rating", "nps", "stars",
-            "visits", "rounds", "spend",
+        const MEASURES: [&str; 15] = [
+            "count",
+            "orders",
+            "items",
+            "qty",
+            "quantity",
+            "score",
+            "rating",
+            "nps",
+            "stars",
+            "visits",
+            "rounds",
+            "spend",
+            "csat",
+            "satisf",
+            "recommend",
         ];
         if PERIODS.iter().any(|p| h == *p || h.ends_with(p)) {
             return true;
@@ -215,6 +229,11 @@ impl Sample {
         // Codes repeat: on average each value is on two rows or more.
         !zero && !MEASURES.iter().any(|m| h.contains(m)) && self.all.len() * 2 <= self.cells
     }
+}
+
+/// A whole number from 0 to 10: an answer to an NPS question.
+fn on_0_to_10(cell: &str) -> bool {
+    cell.trim().parse::<u8>().is_ok_and(|v| v <= 10)
 }
 
 /// `2020-07-03`, `2020-07-03 10:15:00`, `2020-07-03T10:15Z`, `7/3/2020`,
@@ -294,6 +313,12 @@ fn unnamed_role(header: &str, kind: CellKind, sample: &Sample) -> (ColumnRole, S
             ColumnRole::Metric,
             format!("{header}: yes/no per row, compared as a proportion"),
         ),
+        CellKind::Numbers if named_like_nps(header) && sample.all.iter().all(|v| on_0_to_10(v)) => {
+            (
+                ColumnRole::Metric,
+                format!("{header}: answers from 0 to 10, compared as NPS (promoters − detractors)"),
+            )
+        }
         CellKind::Numbers => (
             ColumnRole::Metric,
             format!("{header}: numbers, compared as a mean"),

@@ -17,6 +17,7 @@
 //! - [`heterogeneity`] Cochran's Q: does the uplift differ between segments;
 //! - [`multiple`] Holm–Bonferroni and Benjamini–Hochberg adjustments;
 //! - [`noninferiority`] one-sided test of a guardrail against its margin;
+//! - [`nps`] Net Promoter Score per variant and its difference (Wald, adjusted Wald);
 //! - [`poststrat`] the overall effect post-stratified on a segment column;
 //! - [`power`] sample size and minimum detectable effect.
 
@@ -26,6 +27,7 @@ pub mod frequentist;
 pub mod heterogeneity;
 pub mod multiple;
 pub mod noninferiority;
+pub mod nps;
 pub mod poststrat;
 pub mod power;
 pub mod srm;
