@@ -121,7 +121,8 @@ pub fn nps_difference(
 ) -> Option<NpsDifference> {
     let (ea, eb) = (nps_estimate(a, interval)?, nps_estimate(b, interval)?);
     let se = (ea.std_error.powi(2) + eb.std_error.powi(2)).sqrt();
-    if !(se > 0.0) || !(confidence > 0.0 && confidence < 1.0) {
+    let valid = se > 0.0 && confidence > 0.0 && confidence < 1.0;
+    if !valid {
         return None;
     }
     let difference = eb.nps - ea.nps;
