@@ -4,6 +4,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uplift_engine::scenario::{Guardrail, Method, RatioMetric};
+use uplift_engine::stats::nps::NpsInterval;
 use uplift_engine::warehouse::{Dialect, SqlMetric};
 
 #[derive(Parser)]
@@ -106,6 +107,31 @@ pub struct AnalyzeArgs {
     /// Also analyse each value of COLUMN on its own: uplift, ROI, against the rest
     #[arg(long, value_name = "COLUMN")]
     pub segment: Option<String>,
+    /// Compare COLUMN's 0–10 answers as NPS (promoters − detractors), although
+    /// its header does not say so (repeatable; "nps", "recommend" and
+    /// "promoter" in a header need none)
+    #[arg(long, value_name = "COLUMN")]
+    pub nps: Vec<String>,
+    /// The interval of NPS differences (default: the scenario's, else wald)
+    #[arg(long, value_enum)]
+    pub nps_interval: Option<NpsIntervalArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum NpsIntervalArg {
+    /// Wald on the observed shares of promoters and detractors
+    Wald,
+    /// Wald after adding 3 answers (¾ promoter, ¾ detractor): better at small samples
+    AdjustedWald,
+}
+
+impl From<NpsIntervalArg> for NpsInterval {
+    fn from(m: NpsIntervalArg) -> NpsInterval {
+        match m {
+            NpsIntervalArg::Wald => NpsInterval::Wald,
+            NpsIntervalArg::AdjustedWald => NpsInterval::AdjustedWald,
+        }
+    }
 }
 
 /// `METRIC:MARGIN`, the margin as a percent (`1%`) or a fraction (`0.01`).

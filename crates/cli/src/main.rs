@@ -385,6 +385,10 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
     }
     plan.guardrails.extend(args.guardrail);
     plan.ratios.extend(args.ratio);
+    plan.nps.extend(args.nps);
+    if let Some(interval) = args.nps_interval {
+        plan.nps_interval = interval.into();
+    }
     scenario.analysis.metrics = plan.into();
     if args.sequential {
         scenario.analysis.method = Method::Sequential;

@@ -905,3 +905,81 @@ fn analyze_guesses_the_columns_from_their_values_and_says_so() {
         "{err}"
     );
 }
+
+/// A survey export: the NPS question is told by its header; `--nps` makes
+/// another 0–10 column one, and `--nps-interval` picks the interval.
+#[test]
+fn nps_columns_by_header_and_by_flag() {
+    let dir = std::env::temp_dir().join("uplift-roi-cli-nps");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("survey.csv");
+    let mut text = String::from("id,variant,likely_to_recommend,q7\n");
+    for i in 0..600 {
+        let arm = if i % 2 == 0 { "control" } else { "new" };
+        let score = (i * 7 + i / 2) % 11;
+        let answer = if i % 13 == 0 {
+            String::new()
+        } else {
+            score.to_string()
+        };
+        text.push_str(&format!("{i},{arm},{answer},{}\n", (i / 3) % 11));
+    }
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let kinds = |out: &str| -> Vec<(String, String)> {
+        let r: Value = serde_json::from_str(out).unwrap();
+        r["column_metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["key"].as_str().unwrap().to_string(),
+                    c["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (ok, out, err) = run(&["analyze", path]);
+    assert!(ok, "{err}");
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert_eq!(
+        kinds(&out),
+        [pair("likely_to_recommend", "nps"), pair("q7", "mean")]
+    );
+    let (ok, plain, err) = run(&["analyze", path, "--nps", "q7"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kinds(&plain),
+        [pair("likely_to_recommend", "nps"), pair("q7", "nps")]
+    );
+    // The blank answers are not answers: 600 rows, 46 blanks.
+    let r: Value = serde_json::from_str(&plain).unwrap();
+    let answers: u64 = r["column_metrics"][0]["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["answers"].as_u64().unwrap())
+        .sum();
+    assert_eq!(answers, 600 - 47);
+    let (ok, adjusted, err) = run(&[
+        "analyze",
+        path,
+        "--nps",
+        "q7",
+        "--nps-interval",
+        "adjusted-wald",
+    ]);
+    assert!(ok, "{err}");
+    let nps = |out: &str| -> f64 {
+        let r: Value = serde_json::from_str(out).unwrap();
+        r["column_metrics"][0]["result"]["variants"][1]["vs_control"]["absolute"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_ne!(
+        nps(&plain),
+        nps(&adjusted),
+        "the adjusted Wald form counts 3 more answers per group"
+    );
+}
