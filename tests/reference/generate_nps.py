@@ -14,9 +14,7 @@ the adjusted Wald of Lewis & Sauro, MeasuringU: +3 answers, +¾ promoters,
 - the seeded survey export tests/data/nps_survey.csv (make_nps_survey.py):
   each variant's answers, promoters and detractors counted here (blank
   cells are no answer), each arm against the control with Holm-adjusted
-  p-values (statsmodels `multipletests`), and Welch's t-test on the answers
-  recoded +1/0/−1 (scipy `ttest_ind(equal_var=False)`), the test a
-  guardrail or primary metric on NPS runs; the 1–5 `csat` column as a mean.
+  p-values (statsmodels `multipletests`); the 1–5 `csat` column as a mean.
 
 Runs in the private venv with the pins of pinned.py:
 
@@ -110,12 +108,6 @@ def survey():
         for d, p in zip(diffs, holm):
             d["p_value_holm"] = float(p)
         arms.append(diffs)
-    recode = lambda v: np.where(np.array(answers[v]) >= 9, 1.0, np.where(np.array(answers[v]) <= 6, -1.0, 0.0))  # noqa: E731
-    welch = []
-    for v in order[1:]:
-        a, b = recode("control"), recode(v)
-        t = stats.ttest_ind(b, a, equal_var=False)
-        welch.append({"difference": float(b.mean() - a.mean()), "p_value": float(t.pvalue)})
     return {
         "file": "tests/data/nps_survey.csv",
         "column": "likelihood_to_recommend",
@@ -124,7 +116,6 @@ def survey():
         "nps": [estimate(*counts[v], False)[0] for v in order],
         "wald": arms[0],
         "adjusted_wald": arms[1],
-        "welch_recoded": welch,
         "csat_means": [float(np.mean(csat[v])) for v in order],
     }
 

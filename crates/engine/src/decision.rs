@@ -150,8 +150,9 @@ fn nps_metric(
 pub struct MetricsReport {
     /// Why the stored metric choices could not be read, if they could not.
     pub plan_problem: Option<String>,
-    /// Every metric the data offers, key and label: the fixed ones, the
-    /// metric columns, the plan's ratios.
+    /// Every metric the data offers as a primary metric or guardrail, key
+    /// and label: the fixed ones, the metric columns but NPS questions, the
+    /// plan's ratios.
     pub available: Vec<(String, String)>,
     pub primary: Option<String>,
     pub column_metrics: Vec<ColumnMetric>,
@@ -207,6 +208,9 @@ pub fn analyze_metrics(
         .chain(
             column_metrics
                 .iter()
+                // NPS is compared in points only: no primary metric or
+                // guardrail with a relative margin (`primary_key`).
+                .filter(|c| c.kind != MetricKind::Nps)
                 .map(|c| (c.key.clone(), c.result.label.clone())),
         )
         .collect();
@@ -472,6 +476,26 @@ mod tests {
         assert_eq!(d.outcome, Outcome::KeepRunning);
         // One guardrail needs the whole 80% power.
         assert!((d.guardrail_power - 0.8).abs() < 1e-12);
+    }
+
+    /// A primary metric whose control is below 0 (a profit per user): a
+    /// rise is better although its relative lift is negative.
+    #[test]
+    fn a_rise_from_below_zero_is_better() {
+        let text = "variant,users,profit,profit_sq\ncontrol,1000,-500,1000\nnew,1000,500,1000\n";
+        let Ok(e) = parse_experiment(text) else {
+            panic!("the file reads")
+        };
+        let mut s = Scenario::demo();
+        s.analysis.metrics = MetricChoices {
+            primary: Some("profit".into()),
+            ..MetricChoices::default()
+        }
+        .into();
+        let Ok(Some(d)) = analyze_metrics(&s, &e).map(|m| m.decision) else {
+            panic!("a decision")
+        };
+        assert_eq!(d.outcome, Outcome::Ship, "{:?}", d.reasons);
     }
 
     #[test]

@@ -179,11 +179,12 @@ pub fn primary_decision(
     primary: &str,
     primary_vs: Option<&VsControl>,
 ) -> (Outcome, String) {
-    // The significant lift's sign; 0 when there is none.
+    // The significant difference's sign; 0 when there is none. The
+    // absolute difference, not the relative lift: it keeps its sign when
+    // the control's value is below 0.
     let lift = primary_vs
         .filter(|v| v.significant)
-        .and_then(|v| v.relative)
-        .unwrap_or(0.0);
+        .map_or(0.0, |v| v.absolute);
     let evidence = match scenario.analysis.method {
         Method::Bayesian => format!(
             "a chance to beat control of at least {:.0}%",

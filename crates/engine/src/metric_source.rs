@@ -5,9 +5,8 @@
 //! primary metric through it, the decision its guardrails.
 
 use crate::comparison::{mean_only, Metric, MetricInput, MetricInputs};
-use crate::ingest::{Experiment, MetricColumn, ValueKind, VariantStats};
+use crate::ingest::{named_like_nps, Experiment, MetricColumn, ValueKind, VariantStats};
 use crate::scenario::MetricPlan;
-use crate::stats::nps::named_like_nps;
 use crate::stats::{wilson_interval, SampleStats};
 
 /// Where a metric's per-user statistics come from.
@@ -165,12 +164,17 @@ pub(crate) fn primary_stats(
 /// The primary metric's key: the plan's choice when the data has it (a
 /// fixed metric or a metric column), else
 /// revenue per user, conversion rate, a column named like a conversion or
-/// revenue, the first yes/no column, the first column.
-pub(crate) fn primary_key(
-    plan: &MetricPlan,
-    fixed: &[Metric],
-    columns: &[MetricColumn],
-) -> Option<String> {
+/// revenue, the first yes/no column, the first column. An NPS question is
+/// never the primary metric: its relative lift, which the verdict and the
+/// investment case rest on, means nothing near or below a score of 0.
+pub(crate) fn primary_key(plan: &MetricPlan, fixed: &[Metric], e: &Experiment) -> Option<String> {
+    let columns: Vec<&MetricColumn> = e
+        .metric_columns
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !is_nps(e, i, plan))
+        .map(|(_, c)| c)
+        .collect();
     let known = |k: &str| fixed.iter().any(|m| m.key() == k) || columns.iter().any(|c| c.name == k);
     if let Some(p) = plan.primary().filter(|p| known(p)) {
         return Some(p.to_string());

@@ -211,7 +211,7 @@ pub fn analyze_experiment(
 
     let fixed: Vec<Metric> = metrics.keys().copied().collect();
     let plan = &scenario.analysis.metrics;
-    let primary = primary_key(plan, &fixed, &experiment.metric_columns);
+    let primary = primary_key(plan, &fixed, experiment);
     let primary_metric = primary.as_deref().and_then(|key| {
         let src = primary_source(key, experiment, plan)?;
         if let Source::Fixed(_) = src {

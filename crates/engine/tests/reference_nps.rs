@@ -148,34 +148,74 @@ fn a_survey_export_gives_numpys_nps_per_variant_and_difference() {
     }
 }
 
-/// As a primary metric or guardrail, NPS is the mean of the answers
-/// recoded +1/0/−1, compared by Welch's t-test (scipy's `ttest_ind`).
+/// An NPS question is never the primary metric (its relative lift means
+/// nothing near 0): the survey's default primary metric is the next
+/// column, CSAT, even when the plan names the NPS question.
 #[test]
-fn as_the_primary_metric_nps_is_welchs_test_on_the_recoded_answers() {
-    let f = json(FIXTURE);
-    let want = &f["survey"]["welch_recoded"];
+fn nps_is_not_the_primary_metric() {
     let Ok(e) = parse_experiment(SURVEY) else {
         panic!("the survey reads")
     };
-    let mut s = Scenario::demo();
-    s.analysis.metrics = MetricChoices {
-        primary: Some("likelihood_to_recommend".into()),
-        ..MetricChoices::default()
+    for named in [None, Some("likelihood_to_recommend".to_string())] {
+        let mut s = Scenario::demo();
+        s.analysis.metrics = MetricChoices {
+            primary: named.clone(),
+            ..MetricChoices::default()
+        }
+        .into();
+        let Ok(report) = uplift_engine::analyze_experiment(&s, &e) else {
+            panic!("the survey is analysed")
+        };
+        assert_eq!(report.primary.as_deref(), Some("csat"), "{named:?}");
+        let Ok(metrics) = analyze_metrics(&s, &e) else {
+            panic!("the survey is analysed")
+        };
+        assert!(metrics
+            .available
+            .iter()
+            .all(|(k, _)| k != "likelihood_to_recommend"));
     }
-    .into();
-    let Ok(report) = uplift_engine::analyze_experiment(&s, &e) else {
-        panic!("the survey is analysed")
+}
+
+/// The survey as the page keeps a large file (its sums per variant,
+/// `to_aggregated_csv`) gives the same NPS as the rows: the answers,
+/// promoters and detractors travel as `X_answers`, `X_promoters` and
+/// `X_detractors`.
+#[test]
+fn the_survey_as_sums_keeps_its_nps() {
+    let Ok(rows) = parse_experiment(SURVEY) else {
+        panic!("the survey reads")
     };
-    let Some(primary) = report.primary_result() else {
-        panic!("a primary metric")
+    let sums = uplift_engine::ingest::to_aggregated_csv(&rows.variants, &rows.metric_columns);
+    assert!(
+        sums.lines()
+            .next()
+            .is_some_and(|h| h.contains("likelihood_to_recommend_promoters")),
+        "{sums}"
+    );
+    let Ok(aggregated) = parse_experiment(&sums) else {
+        panic!("the sums read: {sums}")
     };
-    for (i, v) in primary.variants.iter().skip(1).enumerate() {
-        let Some(vs) = &v.vs_control else { panic!() };
-        close(vs.absolute, &want[i]["difference"], "recoded difference");
-        // The relative test's p-value differs from the absolute one; the
-        // absolute interval excludes 0 exactly when scipy's p < 5%.
-        let p = number(&want[i]["p_value"]);
-        let excludes = vs.absolute_ci.is_some_and(|c| c.low > 0.0 || c.high < 0.0);
-        assert_eq!(excludes, p < 0.05, "arm {i}: p {p}, {:?}", vs.absolute_ci);
-    }
+    let s = Scenario::demo();
+    let (Ok(a), Ok(b)) = (analyze_metrics(&s, &rows), analyze_metrics(&s, &aggregated)) else {
+        panic!("both are analysed")
+    };
+    let nps = |r: &uplift_engine::decision::MetricsReport| {
+        r.column_metrics
+            .iter()
+            .find(|c| c.kind == MetricKind::Nps)
+            .cloned()
+    };
+    let (Some(a), Some(b)) = (nps(&a), nps(&b)) else {
+        panic!("NPS in both")
+    };
+    assert_eq!(a, b);
+    // A 0–10 column that is not an NPS question stays a mean in both.
+    let kinds = |e: &uplift_engine::ingest::Experiment| {
+        e.metric_columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&rows), kinds(&aggregated));
 }

@@ -6,7 +6,8 @@
 //! sum of products with every other metric column (for ratio metrics).
 //! Aggregated files carry the sums under a naming convention: `X` is the
 //! sum of metric X over the row's users, `X_sq` the sum of its squares and
-//! `X_x_Y` the sum of X × Y per user.
+//! `X_x_Y` the sum of X × Y per user; an NPS question's answers, promoters
+//! and detractors are `X_answers`, `X_promoters` and `X_detractors`.
 
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,9 @@ pub struct ColumnSums {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<ScoreCounts>,
 }
+
+/// The suffixes of an NPS question's counts in aggregated files.
+const ANSWER_SUFFIXES: [&str; 3] = ["_answers", "_promoters", "_detractors"];
 
 /// Row-level files keep the products of every pair of metric columns up to
 /// this many columns (120 pairs); beyond it ratio metrics are not offered.
@@ -101,6 +105,16 @@ fn is_label(header: &str) -> bool {
             .any(|end| lower.ends_with(end))
 }
 
+/// A column holds an NPS question when its header says so: "nps",
+/// "recommend" or "promoter" in it, whatever the case and punctuation (its
+/// values must also be 0–10 answers).
+pub fn named_like_nps(header: &str) -> bool {
+    let h = normalise_header(header);
+    ["nps", "recommend", "promoter"]
+        .iter()
+        .any(|w| h.contains(w))
+}
+
 /// The metric columns of one file while it is read.
 pub(super) struct MetricTracker {
     aggregated: bool,
@@ -112,13 +126,17 @@ pub(super) struct MetricTracker {
     cross: Vec<(usize, usize, usize)>,
     not_numbers: Vec<u64>,
     non_binary: Vec<bool>,
-    /// A cell that is not blank and not a whole number from 0 to 10.
+    /// Aggregated files: file indices of each candidate's `X_answers`,
+    /// `X_promoters` and `X_detractors` columns.
+    answer_cols: Vec<Option<[usize; 3]>>,
+    /// Row-level: a cell that is not blank and not a whole number from 0
+    /// to 10; aggregated: a row without its counts of answers.
     off_scale: Vec<bool>,
     /// This row's values, read before anything is added.
     row: Vec<f64>,
     row_sq: Vec<Option<f64>>,
     /// This row's answers on the 0–10 scale (`None`: blank or not one).
-    row_score: Vec<Option<u8>>,
+    row_answers: Vec<Option<ScoreCounts>>,
     row_cross: Vec<f64>,
 }
 
@@ -149,6 +167,12 @@ impl MetricTracker {
                     if named(a).is_some() && named(b).is_some() {
                         mark(&mut helper, i);
                     }
+                }
+                if ANSWER_SUFFIXES
+                    .iter()
+                    .any(|s| h.strip_suffix(s).and_then(named).is_some())
+                {
+                    mark(&mut helper, i);
                 }
             }
         }
@@ -182,15 +206,23 @@ impl MetricTracker {
             }
         }
         let k = cols.len();
+        let answer_cols = cols
+            .iter()
+            .map(|(_, name)| {
+                let [a, p, d] = ANSWER_SUFFIXES.map(|s| named(&format!("{name}{s}")));
+                Some([a?, p?, d?]).filter(|_| aggregated)
+            })
+            .collect();
         MetricTracker {
             aggregated,
             sq,
             cross,
+            answer_cols,
             not_numbers: vec![0; k],
             non_binary: vec![false; k],
             off_scale: vec![false; k],
             row: vec![0.0; k],
-            row_score: vec![None; k],
+            row_answers: vec![None; k],
             row_sq: vec![None; k],
             row_cross: Vec::new(),
             cols,
@@ -229,12 +261,28 @@ impl MetricTracker {
             if let Some(slot) = self.row.get_mut(k) {
                 *slot = v;
             }
-            let score = (v.fract() == 0.0 && (0.0..=10.0).contains(&v)).then_some(v as u8);
-            if score.is_none() && !raw.is_empty() {
+            let answers = match self.answer_cols.get(k).copied().flatten() {
+                Some(cols) => {
+                    let [a, p, d] =
+                        cols.map(|j| value(field(j)).filter(|x| x.fract() == 0.0 && *x >= 0.0));
+                    match (a, p, d) {
+                        (Some(a), Some(p), Some(d)) => Some(ScoreCounts {
+                            answers: a as u64,
+                            promoters: p as u64,
+                            detractors: d as u64,
+                        }),
+                        _ => None,
+                    }
+                }
+                None if raw.is_empty() && !self.aggregated => None,
+                None => (v.fract() == 0.0 && (0.0..=10.0).contains(&v) && !self.aggregated)
+                    .then(|| ScoreCounts::of(v as u8)),
+            };
+            if answers.is_none() && (self.aggregated || !raw.is_empty()) {
                 mark(&mut self.off_scale, k);
             }
-            if let Some(slot) = self.row_score.get_mut(k) {
-                *slot = score.filter(|_| !raw.is_empty());
+            if let Some(slot) = self.row_answers.get_mut(k) {
+                *slot = answers;
             }
             let sq = match self.sq.get(k).copied().flatten() {
                 Some(j) => value(field(j)),
@@ -267,21 +315,21 @@ impl MetricTracker {
                 ColumnSums {
                     sum: 0.0,
                     sum_sq: Some(0.0),
-                    scores: (!self.aggregated).then(ScoreCounts::default),
+                    scores: Some(ScoreCounts::default()),
                 };
                 k
             ];
         }
-        for (((sums, &x), &sq), &score) in v
+        for (((sums, &x), &sq), &answers) in v
             .columns
             .iter_mut()
             .zip(&self.row)
             .zip(&self.row_sq)
-            .zip(&self.row_score)
+            .zip(&self.row_answers)
         {
             sums.sum += x;
-            if let (Some(counts), Some(score)) = (sums.scores.as_mut(), score) {
-                counts.add(score);
+            if let (Some(counts), Some(answers)) = (sums.scores.as_mut(), answers) {
+                counts.merge(answers);
             }
             sums.sum_sq = match (sums.sum_sq, sq) {
                 (Some(a), Some(b)) => Some(a + b),
@@ -442,6 +490,23 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&n| n == 1));
+    }
+
+    #[test]
+    fn named_by_its_header() {
+        for h in [
+            "nps",
+            "NPS score",
+            "likely_to_recommend",
+            "Promoter score",
+            "npsScore",
+            "q_NPS",
+        ] {
+            assert!(named_like_nps(h), "{h}");
+        }
+        for h in ["csat", "satisfaction", "score", "snaps", "synapse"] {
+            assert!(!named_like_nps(h), "{h}");
+        }
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub(crate) use columns::normalise_header;
 pub use columns::{control_like, guess_roles, ColumnMapping, ColumnRole};
 pub(crate) use decode::Decoder;
 pub use metric_columns::{
-    pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS,
+    named_like_nps, pair_index, ColumnSums, MetricColumn, ValueKind, MAX_CROSS_COLUMNS,
+    MAX_METRIC_COLUMNS,
 };
 pub(crate) use numbers::parse_bool;
 pub use profile::{guess_columns, guessed_mapping, CellKind, ColumnGuess, SAMPLE_ROWS};
@@ -411,6 +412,22 @@ pub fn to_aggregated_csv(variants: &[VariantStats], metric_columns: &[MetricColu
         if c.kind == ValueKind::Numeric {
             let sq = each(&|v| v.columns.get(i).and_then(|s| s.sum_sq));
             extra.push((format!("{}_sq", c.name), sq));
+        }
+        // An NPS question's answers, when its header says it is one and
+        // every variant has them.
+        let scores = |v: &VariantStats| v.columns.get(i).and_then(|s| s.scores);
+        let nps = named_like_nps(&c.name);
+        if nps && c.kind == ValueKind::Numeric && variants.iter().all(|v| scores(v).is_some()) {
+            type Count = fn(&crate::stats::nps::ScoreCounts) -> u64;
+            let counts: [(&str, Count); 3] = [
+                ("answers", |s| s.answers),
+                ("promoters", |s| s.promoters),
+                ("detractors", |s| s.detractors),
+            ];
+            for (suffix, count) in counts {
+                let values = each(&|v| scores(v).map(|s| count(&s) as f64));
+                extra.push((format!("{}_{suffix}", c.name), values));
+            }
         }
         for (j, d) in metric_columns.iter().enumerate().skip(i + 1) {
             let p = pair_index(i, j, k);

@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::columns::{guess_roles, normalise_header, ColumnMapping, ColumnRole};
+use super::metric_columns::named_like_nps;
 use super::numbers::{parse_bool, parse_number, NumberStyle};
-use crate::stats::nps::named_like_nps;
 
 /// Rows of the sample the guesses look at.
 pub const SAMPLE_ROWS: usize = 2_000;

@@ -33,14 +33,20 @@ pub struct ScoreCounts {
 }
 
 impl ScoreCounts {
-    /// Count one answer on the 0–10 scale.
-    pub fn add(&mut self, score: u8) {
-        self.answers += 1;
-        if score >= 9 {
-            self.promoters += 1;
-        } else if score <= 6 {
-            self.detractors += 1;
+    /// One answer on the 0–10 scale.
+    pub fn of(score: u8) -> ScoreCounts {
+        ScoreCounts {
+            answers: 1,
+            promoters: u64::from(score >= 9),
+            detractors: u64::from(score <= 6),
         }
+    }
+
+    /// Add other answers to these.
+    pub fn merge(&mut self, other: ScoreCounts) {
+        self.answers += other.answers;
+        self.promoters += other.promoters;
+        self.detractors += other.detractors;
     }
 
     /// Answers of 7 or 8.
@@ -140,17 +146,6 @@ pub fn nps_difference(
     })
 }
 
-/// A column holds an NPS question when its header says so: a word that
-/// starts with "nps", or "recommend" or "promoter" in it (its values must
-/// also be 0–10 answers).
-pub fn named_like_nps(header: &str) -> bool {
-    let h = header.to_ascii_lowercase();
-    h.contains("recommend")
-        || h.contains("promoter")
-        || h.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w.starts_with("nps"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,7 +162,7 @@ mod tests {
     fn answers_fall_into_three_groups() {
         let mut c = ScoreCounts::default();
         for s in 0..=10 {
-            c.add(s);
+            c.merge(ScoreCounts::of(s));
         }
         assert_eq!(c, counts(11, 2, 7));
         assert_eq!(c.passives(), 2);
@@ -186,15 +181,5 @@ mod tests {
         assert_eq!(nps_difference(&all, &all, NpsInterval::Wald, 0.95), None);
         // The adjusted form has a variance even then.
         assert!(nps_difference(&all, &all, NpsInterval::AdjustedWald, 0.95).is_some());
-    }
-
-    #[test]
-    fn named_by_its_header() {
-        for h in ["nps", "NPS score", "likely_to_recommend", "Promoter score"] {
-            assert!(named_like_nps(h), "{h}");
-        }
-        for h in ["csat", "satisfaction", "score", "snaps", "synapse"] {
-            assert!(!named_like_nps(h), "{h}");
-        }
     }
 }
