@@ -3,7 +3,7 @@
 //! the time tools (lift by day, retention, cohorts, difference in
 //! differences) — as a WebAssembly module of their own, with what the page
 //! needs only now and then: the large-file reader, the column-mapping step,
-//! the metrics panel, the choices under the verdict, the investment's
+//! the metrics panel, the analysis settings, the choices under the verdict, the investment's
 //! figures from data and the investment case's details. Trunk builds it
 //! beside the app (index.html); the page fetches it (`src/platform/on_demand.rs`) when a visitor opens a tool
 //! (`src/tools/tool_cards.rs`), opens a large file
@@ -36,6 +36,7 @@ mod tools {
     use uplift_roi_app::investment::from_data_panel::FromDataPanel;
     use uplift_roi_app::platform::format;
     use uplift_roi_app::platform::tools_context::ToolsContext;
+    use uplift_roi_app::results::analysis_controls::AnalysisControls;
     use uplift_roi_app::results::investment_details::InvestmentDetails;
     use uplift_roi_app::results::verdict_choices::{ChoicesRequest, VerdictChoices};
     use uplift_roi_app::tools::clv_panel::ClvPanel;
@@ -59,6 +60,8 @@ mod tools {
         static FROM_DATA: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
         /// The scenario the investment case's details show, once shown.
         static DETAILS: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
+        /// The scenario the analysis settings show, once shown.
+        static SETTINGS: OnceCell<RwSignal<Scenario>> = const { OnceCell::new() };
         /// The choices under the verdict, once shown (`None` when hidden).
         static CHOICES: OnceCell<RwSignal<Option<ChoicesRequest>>> = const { OnceCell::new() };
     }
@@ -358,6 +361,28 @@ mod tools {
         };
         show_or_update(&DETAILS, slot, scenario, |scenario| {
             view! { <InvestmentDetails scenario/> }
+        });
+    }
+
+    /// Show (or update) the analysis settings for `scenario_json` (its data
+    /// as sums) in `slot`; each change goes to `on_event` as a `DataEvent`.
+    /// An empty request (the page's data has a problem) keeps the last bar.
+    #[wasm_bindgen]
+    pub fn show_analysis_controls(
+        slot: web_sys::HtmlElement,
+        scenario_json: &str,
+        context_json: &str,
+        format: &str,
+        on_event: js_sys::Function,
+    ) {
+        if !accept(on_event, format, context_json) {
+            return;
+        }
+        let Ok(scenario) = Scenario::from_json(scenario_json) else {
+            return;
+        };
+        show_or_update(&SETTINGS, slot, scenario, |scenario| {
+            view! { <AnalysisControls scenario/> }
         });
     }
 }

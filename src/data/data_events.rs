@@ -41,6 +41,9 @@ pub enum DataEvent {
     /// The metrics panel's decision with guardrails, as the verdict states
     /// it, for the scenario (JSON, data as sums) it was made on.
     Decision(String, String),
+    /// The analysis settings (method, confidence, control and the method's
+    /// options), as a scenario (JSON) of which the page takes them.
+    Settings(String),
 }
 
 impl DataEvent {
@@ -105,6 +108,7 @@ mod tests {
             DataEvent::Text("user_id,variant,converted\n1,A,1\n".into()),
             DataEvent::Investment("{}".into(), "{}".into()),
             DataEvent::Choices("{}".into()),
+            DataEvent::Settings("{}".into()),
             DataEvent::Decision("{}".into(), "Keep running: …".into()),
             DataEvent::Metrics(
                 MetricChoices {

@@ -88,6 +88,18 @@ fn apply_event(state: AppState, event: DataEvent) {
                 });
             }
         }
+        DataEvent::Settings(json) => {
+            if let Ok(c) = Scenario::from_json(&json) {
+                state.scenario.update(|s| {
+                    s.control = c.control;
+                    s.confidence = c.confidence;
+                    // The metric plan is the metrics panel's to change.
+                    let plan = std::mem::take(&mut s.analysis.metrics);
+                    s.analysis = c.analysis;
+                    s.analysis.metrics = plan;
+                });
+            }
+        }
         DataEvent::Text(text) => set_text_data(state, text),
         DataEvent::Programme(p) => state
             .scenario

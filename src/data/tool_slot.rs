@@ -43,6 +43,9 @@ panels_of_the_tools_module! {
     show_metrics;
     /// The choices under the verdict (`results::verdict_choices_slot`).
     show_verdict_choices;
+    /// The analysis settings above the experiment's tables
+    /// (`results::analysis_controls_slot`).
+    show_analysis_controls;
     /// The investment case's inputs from data (`investment::from_data_slot`).
     show_from_data;
     /// The investment case's tables (`results::investment_details_slot`).

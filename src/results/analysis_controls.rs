@@ -1,12 +1,18 @@
-//! The bar above the results: which method, which confidence level, which
-//! variant is the control, and the method's own options.
+//! The bar above the experiment's tables: which method, which confidence
+//! level, which variant is the control, and the method's own options. A
+//! panel of the tools module (its slot: `analysis_controls_slot`), shown
+//! once the page has painted; each change goes to the page as one
+//! `DataEvent::Settings`.
 
 use leptos::prelude::*;
+use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::scenario::{AnalysisSettings, Correction, Method};
 use uplift_engine::stats::bayesian::Prior;
 use uplift_engine::stats::IntervalKind;
+use uplift_engine::{analyze_experiment, Scenario};
 
-use crate::state::use_app_state;
+use crate::data::data_events::DataEvent;
+use crate::data::file_reader::tell_page;
 
 const METHODS: [(Method, &str, &str); 3] = [
     (
@@ -36,28 +42,33 @@ fn parse_split(text: &str) -> Vec<f64> {
         .collect()
 }
 
+/// The variants in the report's order and the control the report took,
+/// or nothing while the data cannot be analysed.
+fn variants(s: &Scenario) -> Option<(Vec<String>, String)> {
+    let e = parse_experiment_with(&s.data, &s.columns).ok()?;
+    let r = analyze_experiment(s, &e).ok()?;
+    Some((r.value.iter().map(|v| v.name.clone()).collect(), r.control))
+}
+
+/// Send the settings, `edit` applied to the page's current scenario.
+fn send(scenario: RwSignal<Scenario>, edit: impl FnOnce(&mut Scenario)) {
+    let mut s = scenario.get_untracked();
+    edit(&mut s);
+    // The whole scenario goes; the page takes only the settings from it.
+    tell_page(&DataEvent::Settings(
+        serde_json::to_string(&s).unwrap_or_default(),
+    ));
+}
+
+/// The bar for the page's scenario (its data as sums).
 #[component]
-pub fn AnalysisControls() -> impl IntoView {
-    let state = use_app_state();
-    let settings = move || state.scenario.with(|s| s.analysis.clone());
-    let edit =
-        move |f: &dyn Fn(&mut AnalysisSettings)| state.scenario.update(|s| f(&mut s.analysis));
+pub fn AnalysisControls(scenario: RwSignal<Scenario>) -> impl IntoView {
+    let settings = move || scenario.with(|s| s.analysis.clone());
+    let edit = move |f: &dyn Fn(&mut AnalysisSettings)| send(scenario, |s| f(&mut s.analysis));
     let method = move || settings().method;
-    let variant_names = move || {
-        state
-            .shown
-            .with(|r| {
-                r.as_ref()
-                    .map(|r| r.value.iter().map(|v| v.name.clone()).collect::<Vec<_>>())
-            })
-            .unwrap_or_default()
-    };
-    let control = move || {
-        state
-            .shown
-            .with(|r| r.as_ref().map(|r| r.control.clone()))
-            .unwrap_or_default()
-    };
+    let arms = Memo::new(move |_| scenario.with(variants).unwrap_or_default());
+    let variant_names = move || arms.with(|(names, _)| names.clone());
+    let control = move || arms.with(|(_, control)| control.clone());
     let several = move || variant_names().len() > 2;
 
     view! {
@@ -89,7 +100,7 @@ pub fn AnalysisControls() -> impl IntoView {
                     id="confidence"
                     on:change=move |ev| {
                         if let Some(c) = uplift_engine::decimal::parse_f64(&event_target_value(&ev)) {
-                            state.scenario.update(|s| s.confidence = c);
+                            send(scenario, |s| s.confidence = c);
                         }
                     }
                 >
@@ -98,7 +109,7 @@ pub fn AnalysisControls() -> impl IntoView {
                         .map(|&c| view! {
                             <option
                                 value=c.to_string()
-                                prop:selected=move || state.scenario.with(|s| (s.confidence - c).abs() < 1e-9)
+                                prop:selected=move || scenario.with(|s| (s.confidence - c).abs() < 1e-9)
                             >
                                 {format!("{:.0}%", c * 100.0)}
                             </option>
@@ -112,7 +123,7 @@ pub fn AnalysisControls() -> impl IntoView {
                     id="control-variant"
                     on:change=move |ev| {
                         let name = event_target_value(&ev);
-                        state.scenario.update(|s| s.control = Some(name));
+                        send(scenario, |s| s.control = Some(name));
                     }
                 >
                     {move || {

@@ -3,8 +3,10 @@
 //! experiment and customer-value tables, the investment case, and the
 //! glossary terms their headings explain.
 //!
-//! Reads the report from the shared state; the only thing it writes is the
-//! analysis settings (method, confidence, control). The choices under the
+//! Reads the report from the shared state and writes nothing itself. The
+//! analysis settings (method, confidence, control) are a panel of the tools
+//! module (`analysis_controls`), shown in its slot once the page has
+//! painted; it writes them back as a `DataEvent`. The choices under the
 //! verdict (the control when no name says it, the arm the money rests on,
 //! the value of one unit of the primary metric) are a panel of the tools
 //! module (`verdict_choices`), shown in its slot only for data that needs
@@ -15,6 +17,7 @@
 //! (`metrics_slot`). Charts come from `crate::charts`.
 
 pub mod analysis_controls;
+pub mod analysis_controls_slot;
 pub mod glossary;
 pub mod investment_details;
 pub mod investment_details_slot;

@@ -18,7 +18,7 @@ use crate::charts::posterior_chart::posterior_summary;
 use crate::charts::value_chart::value_summary;
 use crate::charts::{interval_label, posterior_metric, ChartFigure, ChartKind, TableDownload};
 use crate::platform::format;
-use crate::results::analysis_controls::AnalysisControls;
+use crate::results::analysis_controls_slot::AnalysisControlsSlot;
 use crate::results::glossary::Term;
 use crate::results::investment_details_slot::InvestmentDetailsSlot;
 use crate::results::investment_results::{InvestmentCharts, InvestmentResults};
@@ -308,7 +308,7 @@ pub fn ResultsPanel() -> impl IntoView {
         <div class="panel results" id="results">
             <section class="result-view" id=metrics_id aria-labelledby=metrics_title tabindex="-1">
                 <h2 id=metrics_title>{metrics_label}</h2>
-                <AnalysisControls/>
+                <AnalysisControlsSlot/>
                 {move || experiment.get().map(|r| view! { <ExperimentTable report=r/> })}
                 // Drawn a frame after the first paint on page load; immediately
                 // on every later change.

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, ARTIFACTS, useBrowser, openApp, screenshot, showCharts, showInvestmentDetails } from './harness.mjs';
+import { ROOT, ARTIFACTS, useBrowser, openApp, screenshot, showCharts, showInvestmentDetails, showSettings } from './harness.mjs';
 
 const env = useBrowser();
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
@@ -204,6 +204,7 @@ test('the conversion chart follows the confidence level even when the rounded fi
     const title = () => page.locator('#conversion-chart svg').textContent();
     await page.waitForFunction(() => document.querySelector('#conversion-chart svg')?.textContent.includes('95% confidence'));
     const caption = await page.locator('#conversion-chart figcaption').innerText();
+    await showSettings(page);
     await page.locator('#confidence').selectOption('0.99');
     await page.waitForFunction(() => document.querySelector('#conversion-chart svg')?.textContent.includes('99% confidence'));
     assert.match(await title(), /99% confidence intervals/);
@@ -266,6 +267,7 @@ test('the Bayesian method shows the posterior of the lift', async () => {
   const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`);
   try {
     assert.equal(await page.locator('#posterior-chart').count(), 0);
+    await showSettings(page);
     await page.locator('#method-bayesian').check();
     // Charts are drawn when they come near the screen, as a reader scrolls.
     await page.locator('#posterior-chart').scrollIntoViewIfNeeded();

@@ -104,3 +104,14 @@ export async function showInvestmentDetails(page) {
   await page.locator('#tei-table').waitFor({ timeout: 30_000 });
   await page.evaluate(() => window.scrollTo(0, 0));
 }
+
+/**
+ * Bring the analysis settings bar (a panel of the tools module): press
+ * "Change the method, confidence or control" when the page shows the line
+ * that stands in for it, and wait for the bar.
+ */
+export async function showSettings(page) {
+  const button = page.locator('#change-settings');
+  if (await button.count()) await button.click();
+  await page.locator('.analysis-controls .method-switch').waitFor({ timeout: 30_000 });
+}

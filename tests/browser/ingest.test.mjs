@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot, showSettings } from './harness.mjs';
 import { writeRows } from '../../bench/gen-rows.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
@@ -49,6 +49,7 @@ test('a 1,000,000-row export loads in the worker, the page answers meanwhile, an
     await page.setInputFiles('#data-file', BIG);
     await page.locator('#file-progress').waitFor({ timeout: 10_000 });
     // The page answers while the file is read: switching the method re-renders at once.
+    await showSettings(page);
     await page.locator('label:has-text("Bayesian")').click();
     await page.locator('#verdict:has-text("chance")').waitFor({ timeout: 2_000 });
     await page.locator('label:has-text("Frequentist")').click();

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp, screenshot, showCharts, showInvestmentDetails } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot, showCharts, showInvestmentDetails, showSettings } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 
@@ -161,6 +161,7 @@ test('fitting 20,000 customers shows progress and the page keeps responding', as
     await page.locator('#clv-fit').click();
     await page.locator('#clv-progress').waitFor();
     // While the fit runs, switch the statistics method: the page answers.
+    await showSettings(page);
     await page.locator('label.segment', { hasText: 'Bayesian' }).click();
     await page.waitForFunction(() => document.querySelector('#conversion-table thead')?.textContent.includes('Chance to beat control'));
     await page.waitForFunction(() => document.querySelector('#clv-summary')?.textContent.includes('20,000 customers'), null, { timeout: 60_000 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, useBrowser, screenshot, showCharts } from './harness.mjs';
+import { ROOT, useBrowser, screenshot, showCharts, showSettings } from './harness.mjs';
 
 const env = useBrowser();
 const AXE = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -133,10 +133,14 @@ test('the keyboard alone reaches every control, shows where focus is, and change
     reached((s) => s.id === 'data-input', 'the data text area');
     reached((s) => s.id === 'data-file', 'the file button');
     reached((s) => s.cls === 'cost-amount', 'the cost amounts');
-    reached((s) => s.id.startsWith('method-'), 'the method switch');
+    reached((s) => s.id === 'change-settings', 'the button that brings the analysis settings');
     for (const id of ['copy-link', 'save-scenario', 'open-scenario', 'clear-my-data']) reached((s) => s.id === id, `#${id}`);
     const unseen = seen.filter((s) => !s.visible || !s.focusVisible);
     assert.deepEqual(unseen.map((s) => s.name), [], 'every focused control shows a focus indicator');
+    // Enter on it brings the settings bar, with the focus on the method in use.
+    await page.locator('#change-settings').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'method-frequentist', null, { timeout: 30_000 });
 
     // Change the second cost with keys only: Tab to it, select, type.
     await page.locator('body').focus();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, useBrowser, openApp, screenshot } from './harness.mjs';
+import { ROOT, useBrowser, openApp, screenshot, showSettings } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
 const engine = (csv, ...args) =>
@@ -27,6 +27,7 @@ test('Bayesian method shows chance to beat control as the engine computes it', a
     const demo = execFileSync(CLI, ['demo-scenario'], { encoding: 'utf8' });
     const csv = JSON.parse(demo).data;
     const want = engine(csv, '--method', 'bayesian').metrics.conversion_rate.variants[1].vs_control;
+    await showSettings(page);
     await page.locator('label.segment', { hasText: 'Bayesian' }).click();
     await page.waitForFunction(() => document.querySelector('#conversion-table thead')?.textContent.includes('Chance to beat control'));
     const c = want.chance_to_beat_control;
@@ -53,6 +54,7 @@ test('an unequal split raises the sample-ratio-mismatch warning', async () => {
     // Its p-value reads as a sentence: "χ² p < 0.001" or "χ² p = 0.004".
     assert.match(await warning.innerText(), /\(χ² p (< 0\.001|= 0\.\d{3})\)/);
     // Declaring the planned 10:11 split clears it.
+    await showSettings(page);
     await page.locator('#expected-split').fill('10, 11');
     await page.locator('#expected-split').press('Tab');
     await warning.waitFor({ state: 'detached' });
