@@ -14,6 +14,7 @@ use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport};
 use uplift_engine::Scenario;
 
+use crate::analyses::nps_view;
 use crate::data::data_events::DataEvent;
 use crate::data::file_progress::FileProgress;
 use crate::data::file_reader::{large_file_of, read_split, shared_reader, tell_page};
@@ -166,7 +167,7 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
             }
         })
     };
-    let style = view! { <style>{STYLE}</style> };
+    let style = view! { <style>{STYLE}{nps_view::STYLE}</style> };
     let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
         Ok(r) => {
@@ -203,7 +204,7 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
                     {r.decision.clone().map(decision_view)}
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     <SegmentView request column=segment_column/>
-                    {column_tables(&r.column_metrics, confidence.get())}
+                    {column_tables(&r.column_metrics, confidence.get(), plan.get())}
                 </section>
             }
             .into_any()
@@ -483,16 +484,19 @@ fn MetricChoices(
 
 /// One table per metric column or ratio: each variant's value and its
 /// comparison with the control.
-fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
+fn column_tables(metrics: &[ColumnMetric], confidence: f64, plan: MetricChoices) -> impl IntoView {
     let conf = format::percent(confidence, 0);
     metrics
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let kind = m.kind;
+            if kind == MetricKind::Nps {
+                return nps_view::nps_table(i, m, confidence, plan.clone(), choose).into_any();
+            }
             let value = move |x: f64| match kind {
                 MetricKind::Proportion => format::percent(x, 2),
-                MetricKind::Mean | MetricKind::Ratio => format::number(x, 3),
+                _ => format::number(x, 3),
             };
             let rows = m
                 .result
@@ -532,7 +536,7 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
             let kind_label = match kind {
                 MetricKind::Proportion => "share of users",
                 MetricKind::Mean => "mean per user",
-                MetricKind::Ratio => "ratio of sums",
+                _ => "ratio of sums",
             };
             view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=m.key.clone()>
@@ -555,6 +559,7 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64) -> impl IntoView {
                     <p class="method-note" id=format!("metric-note-{i}")>{note}</p>
                 })}
             }
+            .into_any()
         })
         .collect_view()
 }

@@ -1,5 +1,6 @@
 //! Analyses beyond the fixed metrics: the metrics panel, where every metric
-//! column of the data is compared across variants, the user picks the
+//! column of the data is compared across variants (an NPS question by its
+//! own table and bars, `nps_view`), the user picks the
 //! primary metric, guardrails and ratio metrics, and the page states its
 //! decision (ship, don't ship, keep running).
 //!
@@ -12,3 +13,4 @@
 //! `DataEvent`.
 
 pub mod metrics_panel;
+pub mod nps_view;
