@@ -25,12 +25,16 @@
 // formatting (−2.8 KiB). Lowered to 249.5 KiB (249.9 → 249.0 KiB) when the
 // demo's summary went into index.html for the first paint (+1.1 KiB) and
 // the investment case's tables went into the tools module (−2.0 KiB).
+// Lowered to 249.0 KiB (249.3 → 248.6 KiB) when the analysis settings bar
+// went into the tools module (−5.1 KiB) and the page learnt to read NPS
+// questions where it reads the data, and metrics that should fall (+1.0
+// KiB), with the settings in use said in a line until the bar is asked for.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const BUDGET_KIB = 250;
-const CEILING_KIB = Math.min(249.5, BUDGET_KIB);
+const CEILING_KIB = Math.min(249.0, BUDGET_KIB);
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';

@@ -241,12 +241,16 @@ fn decision_view(d: Decision) -> impl IntoView {
                 ) -> String| {
                     g.test.as_ref().map_or("—".to_string(), f)
                 };
+                // The test is on the change towards better: shown as the
+                // change itself, and its bound as the worst change it allows.
+                let sign = if g.lower_is_better { -1.0 } else { 1.0 };
+                let margin = format::percent(g.margin, 1);
                 view! {
                     <tr>
                         <th scope="row">{g.metric.clone()}</th>
-                        <td class="num">{format!("−{}", format::percent(g.margin, 1))}</td>
-                        <td class="num">{cell(&|t| format::signed_percent(t.estimate, 2))}</td>
-                        <td class="num">{cell(&|t| format::signed_percent(t.lower_bound, 2))}</td>
+                        <td class="num">{if g.lower_is_better { format!("+{margin}") } else { format!("−{margin}") }}</td>
+                        <td class="num">{cell(&|t| format::signed_percent(sign * t.estimate, 2))}</td>
+                        <td class="num">{cell(&|t| format::signed_percent(sign * t.lower_bound, 2))}</td>
                         <td class="num">{cell(&|t| format::p_value(t.p_value))}</td>
                         <td class="num">{cell(&|t| format::percent(t.power, 0))}</td>
                         <td>{status}</td>
@@ -261,9 +265,9 @@ fn decision_view(d: Decision) -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">"Metric"</th>
-                            <th scope="col" class="num">"May drop by"</th>
+                            <th scope="col" class="num">"May get worse by"</th>
                             <th scope="col" class="num">"Change"</th>
-                            <th scope="col" class="num">"Lower bound"</th>
+                            <th scope="col" class="num">"Worst change shown"</th>
                             <th scope="col" class="num">"p-value"</th>
                             <th scope="col" class="num">"Power"</th>
                             <th scope="col">"Status"</th>
@@ -352,7 +356,7 @@ fn MetricChoices(
                     <div class="guardrail-row">
                         <label for=metric_id.clone()>"Guardrail"</label>
                         <select id=metric_id class="guardrail-metric" on:change=on_metric>{options}</select>
-                        <label for=margin_id.clone()>"may drop by at most (%)"</label>
+                        <label for=margin_id.clone()>"may get worse (drop, or rise if it should fall) by at most (%)"</label>
                         <input id=margin_id class="guardrail-margin" type="number" inputmode="decimal"
                             min="0.1" max="99" step="0.1" value=format::number(g.margin * 100.0, 1)
                             on:change=on_margin/>
@@ -558,10 +562,38 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64, plan: MetricChoices)
                 {(kind == MetricKind::Proportion).then(|| retention_caveat(&m.key)).flatten().map(|note| view! {
                     <p class="method-note" id=format!("metric-note-{i}")>{note}</p>
                 })}
+                {direction_choice(i, &m.key, m.lower_is_better, plan.clone())}
             }
             .into_any()
         })
         .collect_view()
+}
+
+/// Whether a metric is better when it rises or falls (churn, cost), as
+/// guessed from its name or chosen; a choice goes into the plan.
+fn direction_choice(i: usize, key: &str, lower: bool, plan: MetricChoices) -> impl IntoView {
+    let id = format!("direction-{i}");
+    let key = key.to_string();
+    let on_change = move |ev: leptos::ev::Event| {
+        let mut next = plan.clone();
+        next.lower_is_better.retain(|k| *k != key);
+        next.higher_is_better.retain(|k| *k != key);
+        if event_target_value(&ev) == "lower" {
+            next.lower_is_better.push(key.clone());
+        } else {
+            next.higher_is_better.push(key.clone());
+        }
+        choose(next);
+    };
+    view! {
+        <p class="direction">
+            <label for=id.clone()>"Better when it "</label>
+            <select id=id on:change=on_change>
+                <option value="higher" selected=!lower>"rises"</option>
+                <option value="lower" selected=lower>"falls (churn, cost, tickets)"</option>
+            </select>
+        </p>
+    }
 }
 
 /// The censoring caveat of a retention flag (`retention_7`, `retained_d30`):

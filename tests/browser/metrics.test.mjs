@@ -371,3 +371,37 @@ test('a variant column with more than 20 values is asked about before it is anal
     await context.close();
   }
 });
+
+test('a churn guardrail may not rise: read the right way round from its name, and switchable', async () => {
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    // Buying up 20%, churn up 5% (10% → 10.5%) on 200,000 users a side.
+    await page.locator('#data-input').fill('variant,users,buy,churned\ncontrol,200000,10000,20000\nnew,200000,12000,21000\n');
+    const churnTable = page.locator('table.metric-table[data-metric="churned"]');
+    await churnTable.waitFor({ timeout: 30_000 });
+    const direction = churnTable.locator('xpath=../following-sibling::p[contains(@class, "direction")][1]//select');
+    assert.equal(await direction.inputValue(), 'lower', 'churn is guessed to be better when it falls');
+    await page.locator('#primary-metric').selectOption('buy');
+    await page.locator('#add-guardrail').click();
+    await page.locator('#guardrail-metric-0').waitFor();
+    await page.locator('#guardrail-metric-0').selectOption('churned');
+    const row = page.locator('#guardrail-table tbody tr', { has: page.locator('th:text-is("churned")') });
+    await row.locator('td:text-is("Breached")').waitFor({ timeout: 15_000 });
+    const cells = await row.locator('td').allInnerTexts();
+    assert.equal(cells[0].trim(), '+1.0%', 'the margin is a rise');
+    assert.equal(cells[1].trim(), '+5.00%', 'the change is churn’s own');
+    assert.match(await page.locator('#decision').innerText(), /Don't ship[\s\S]*churned rises by more than 1%/);
+    await page.locator('#verdict:has-text("Don\'t ship")').waitFor({ timeout: 15_000 });
+    await page.locator('#guardrail-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-churn-guardrail');
+    // Told that churned is better when it rises, the same data ships.
+    await direction.selectOption('higher');
+    await row.locator('td:text-is("Holds")').waitFor({ timeout: 15_000 });
+    await page.locator('#decision:has-text("Ship")').waitFor();
+    assert.match(await page.locator('#decision').innerText(), /churned does not drop by more than 1%/);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin(requests), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -112,6 +112,13 @@ pub struct AnalyzeArgs {
     /// "promoter" in a header need none)
     #[arg(long, value_name = "COLUMN")]
     pub nps: Vec<String>,
+    /// COLUMN is better when it falls (churn, cost), whatever its name says (repeatable;
+    /// churn, cost, ticket, bounce, refund, complaint… in a name need none)
+    #[arg(long, value_name = "COLUMN")]
+    pub lower_is_better: Vec<String>,
+    /// COLUMN is better when it rises, although its name sounds like a cost (repeatable)
+    #[arg(long, value_name = "COLUMN")]
+    pub higher_is_better: Vec<String>,
     /// The interval of NPS differences (default: the scenario's, else wald)
     #[arg(long, value_enum)]
     pub nps_interval: Option<NpsIntervalArg>,

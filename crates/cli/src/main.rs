@@ -386,6 +386,8 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
     plan.guardrails.extend(args.guardrail);
     plan.ratios.extend(args.ratio);
     plan.nps.extend(args.nps);
+    plan.lower_is_better.extend(args.lower_is_better);
+    plan.higher_is_better.extend(args.higher_is_better);
     if let Some(interval) = args.nps_interval {
         plan.nps_interval = interval.into();
     }

@@ -983,3 +983,48 @@ fn nps_columns_by_header_and_by_flag() {
         "the adjusted Wald form counts 3 more answers per group"
     );
 }
+
+/// A churn guardrail may not rise: its name says so, and `--higher-is-better`
+/// turns it round.
+#[test]
+fn a_churn_guardrail_may_not_rise() {
+    let dir = std::env::temp_dir().join("uplift-roi-cli-churn");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("churn.csv");
+    std::fs::write(
+        &file,
+        "variant,users,buy,churned\ncontrol,200000,10000,20000\nnew,200000,12000,21000\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let decide = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "analyze",
+            path,
+            "--primary",
+            "buy",
+            "--guardrail",
+            "churned:1%",
+        ];
+        args.extend_from_slice(extra);
+        let (ok, out, err) = run(&args);
+        assert!(ok, "{err}");
+        let r: Value = serde_json::from_str(&out).unwrap();
+        r["decision"].clone()
+    };
+    let d = decide(&[]);
+    assert_eq!(d["guardrails"][0]["status"], "breached", "{d}");
+    assert_eq!(d["outcome"], "dont_ship");
+    let d = decide(&["--higher-is-better", "churned"]);
+    assert_eq!(d["guardrails"][0]["status"], "holds", "{d}");
+    assert_eq!(d["outcome"], "ship");
+    let r = run(&[
+        "analyze",
+        path,
+        "--primary",
+        "churned",
+        "--lower-is-better",
+        "buy",
+    ]);
+    assert!(r.0, "{}", r.2);
+}

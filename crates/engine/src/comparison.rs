@@ -61,6 +61,7 @@ impl Metric {
             label: self.label().to_string(),
             missing_variance: self.missing_variance_note(),
             beta: self == Metric::ConversionRate,
+            lower_is_better: false,
         }
     }
 }
@@ -71,6 +72,9 @@ pub(crate) struct MetricSpec {
     pub(crate) missing_variance: &'static str,
     /// Add the exact Beta–binomial chance to beat control (conversion counts).
     pub(crate) beta: bool,
+    /// Better when it falls: the chance to beat control is that of a fall,
+    /// and the expected losses trade places.
+    pub(crate) lower_is_better: bool,
 }
 
 /// What a metric's comparison runs on.
@@ -261,6 +265,16 @@ pub(crate) fn metric_result(
                         v.conversions.unwrap_or(0),
                         v.users,
                     );
+                }
+                if spec.lower_is_better {
+                    let fall = |p: Option<f64>| p.map(|p| 1.0 - p);
+                    vs.chance_to_beat_control = fall(vs.chance_to_beat_control);
+                    vs.beta_chance_to_beat_control = fall(vs.beta_chance_to_beat_control);
+                    // E[max(0, lift)] = E[max(0, −lift)] + E[lift].
+                    vs.expected_loss = vs
+                        .expected_loss
+                        .zip(vs.posterior)
+                        .map(|(loss, p)| (loss + p.mean).max(0.0));
                 }
             }
             MetricVariant {

@@ -20,7 +20,7 @@ use crate::ingest::{Experiment, ValueKind, VariantStats};
 use crate::metric_source::{is_nps, metric_input, source, stats_by_key};
 use crate::report::{analyze_experiment, ordered_variants, AnalysisError, Report};
 use crate::scenario::{MetricChoices, Scenario};
-use crate::stats::noninferiority::{non_inferiority, NonInferiority};
+use crate::stats::noninferiority::{non_inferiority, non_inferiority_falling, NonInferiority};
 use crate::stats::nps::ScoreCounts;
 use crate::stats::Difference;
 
@@ -45,6 +45,9 @@ pub struct ColumnMetric {
     pub key: String,
     pub kind: MetricKind,
     pub result: MetricResult,
+    /// Better when it falls (churn, cost): named so in the plan, or by its name.
+    #[serde(default)]
+    pub lower_is_better: bool,
     /// NPS only: each variant's answers, in the order of the result.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<ScoreCounts>,
@@ -93,16 +96,19 @@ fn column_metrics(
                 }
                 _ => "Add a column of its sums of squares (X_sq) to get an interval.",
             };
+            let lower_is_better = plan.lower_is_better(&key);
             let spec = MetricSpec {
                 label: key.clone(),
                 missing_variance: missing,
                 beta: false,
+                lower_is_better,
             };
             let result = metric_result(&spec, ordered, scenario, &|v| metric_input(src, v, conf));
             Some(ColumnMetric {
                 key,
                 kind,
                 result,
+                lower_is_better,
                 answers: Vec::new(),
             })
         })
@@ -135,6 +141,7 @@ fn nps_metric(
     ColumnMetric {
         key,
         kind: MetricKind::Nps,
+        lower_is_better: false,
         // As the result lists them: the variants with answers.
         answers: answers
             .iter()
@@ -246,6 +253,10 @@ pub enum GuardrailStatus {
 pub struct GuardrailCheck {
     pub metric: String,
     pub margin: f64,
+    /// The metric should fall (churn, cost): it may not rise by more than
+    /// the margin, and the test's estimate and bound are of its fall.
+    #[serde(default)]
+    pub lower_is_better: bool,
     pub test: Option<NonInferiority>,
     pub status: GuardrailStatus,
 }
@@ -268,7 +279,7 @@ pub struct Decision {
 pub fn decision_rule(primary: &str, confidence: f64, power_needed: f64) -> String {
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     format!(
-        "Ship when {primary} is significantly better and every guardrail is shown not to drop by more than its margin (one-sided tests at α = {a} each; they must all pass, so they need no correction, but each needs {p} power so that all together have 80%). Don't ship when {primary} is significantly worse or a guardrail fails. Otherwise keep running. (Schultzberg, Ankargren & Frånberg, Spotify, 2024.)",
+        "Ship when {primary} is significantly better and every guardrail is shown not to get worse (drop, or rise for one that should fall) by more than its margin (one-sided tests at α = {a} each; they must all pass, so they need no correction, but each needs {p} power so that all together have 80%). Don't ship when {primary} is significantly worse or a guardrail fails. Otherwise keep running. (Schultzberg, Ankargren & Frånberg, Spotify, 2024.)",
         a = pct(1.0 - confidence),
         p = pct(power_needed),
     )
@@ -298,12 +309,18 @@ pub(crate) fn decide(
         .iter()
         .map(|gr| {
             let margin_ok = gr.margin > 0.0 && gr.margin < 1.0;
+            let lower_is_better = plan.lower_is_better(&gr.metric);
+            let test_of = if lower_is_better {
+                non_inferiority_falling
+            } else {
+                non_inferiority
+            };
             let test = match (
                 stats_by_key(&gr.metric, control, e, plan),
                 stats_by_key(&gr.metric, treatment, e, plan),
             ) {
                 (Some(a), Some(b)) if margin_ok => {
-                    non_inferiority(&a, &b, gr.margin, Difference::Relative, alpha).ok()
+                    test_of(&a, &b, gr.margin, Difference::Relative, alpha).ok()
                 }
                 _ => None,
             };
@@ -319,6 +336,7 @@ pub(crate) fn decide(
             GuardrailCheck {
                 metric: gr.metric.clone(),
                 margin: gr.margin,
+                lower_is_better,
                 test,
                 status,
             }
@@ -331,9 +349,11 @@ pub(crate) fn decide(
     let mut reasons = vec![first];
     for c in &guardrails {
         let m = pct(c.margin);
+        // The way the metric may not go: down, or up for one that should fall.
+        let worse = if c.lower_is_better { "rise" } else { "drop" };
         reasons.push(match c.status {
-            GuardrailStatus::Holds => format!("{} does not drop by more than {m}.", c.metric),
-            GuardrailStatus::Breached => format!("{} drops by more than {m}.", c.metric),
+            GuardrailStatus::Holds => format!("{} does not {worse} by more than {m}.", c.metric),
+            GuardrailStatus::Breached => format!("{} {worse}s by more than {m}.", c.metric),
             GuardrailStatus::Failed => format!(
                 "{} was not shown to stay within {m}, although the test had enough users to show it.",
                 c.metric
@@ -476,6 +496,86 @@ mod tests {
         assert_eq!(d.outcome, Outcome::KeepRunning);
         // One guardrail needs the whole 80% power.
         assert!((d.guardrail_power - 0.8).abs() < 1e-12);
+    }
+
+    /// Churn should fall: a fall of the primary metric ships, a rise of a
+    /// guardrail on it breaches its margin ("may not rise by more than 1%"),
+    /// and a `higher:` line turns the guess round.
+    #[test]
+    fn a_metric_that_should_fall_is_read_the_right_way_round() {
+        let text =
+            "variant,users,buy,churned\ncontrol,200000,10000,20000\nnew,200000,12000,21000\n";
+        let Ok(e) = parse_experiment(text) else {
+            panic!("the file reads")
+        };
+        let decide_with = |choices: MetricChoices| {
+            let mut s = Scenario::demo();
+            s.analysis.metrics = choices.into();
+            match analyze_metrics(&s, &e).map(|m| m.decision) {
+                Ok(Some(d)) => d,
+                other => panic!("no decision: {other:?}"),
+            }
+        };
+        // Churn up 5% against a 1% margin: breached.
+        let d = decide_with(MetricChoices {
+            primary: Some("buy".into()),
+            guardrails: vec![Guardrail {
+                metric: "churned".into(),
+                margin: 0.01,
+            }],
+            ..MetricChoices::default()
+        });
+        assert_eq!(
+            d.guardrails[0].status,
+            GuardrailStatus::Breached,
+            "{:?}",
+            d.guardrails
+        );
+        assert_eq!(d.outcome, Outcome::DontShip);
+        assert!(
+            d.reasons[1].contains("churned rises by more than 1%"),
+            "{:?}",
+            d.reasons
+        );
+        // As the primary metric, churn's rise is worse: don't ship.
+        let d = decide_with(MetricChoices {
+            primary: Some("churned".into()),
+            ..MetricChoices::default()
+        });
+        assert_eq!(d.outcome, Outcome::DontShip, "{:?}", d.reasons);
+        assert!(d.reasons[0].contains("churned is worse"), "{:?}", d.reasons);
+        // Told that churned is better when it rises, the same data ships.
+        let d = decide_with(MetricChoices {
+            primary: Some("churned".into()),
+            higher_is_better: vec!["churned".into()],
+            ..MetricChoices::default()
+        });
+        assert_eq!(d.outcome, Outcome::Ship, "{:?}", d.reasons);
+        // Bayesian: the chance to beat control of a metric that should fall
+        // is the chance that it fell.
+        let mut s = Scenario::demo();
+        s.analysis.method = crate::scenario::Method::Bayesian;
+        let Ok(m) = analyze_metrics(&s, &e) else {
+            panic!("analysed")
+        };
+        let Some(churn) = m.column_metrics.iter().find(|c| c.key == "churned") else {
+            panic!("churned is a metric")
+        };
+        assert!(churn.lower_is_better);
+        let Some(vs) = churn
+            .result
+            .variants
+            .get(1)
+            .and_then(|v| v.vs_control.as_ref())
+        else {
+            panic!("compared")
+        };
+        assert!(vs.relative.is_some_and(|r| r > 0.04), "{vs:?}");
+        assert!(
+            vs.chance_to_beat_control.is_some_and(|p| p < 0.01),
+            "{vs:?}"
+        );
+        assert!(vs.expected_loss.is_some_and(|l| l > 0.04), "{vs:?}");
     }
 
     /// A primary metric whose control is below 0 (a profit per user): a

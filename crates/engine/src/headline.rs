@@ -179,12 +179,18 @@ pub fn primary_decision(
     primary: &str,
     primary_vs: Option<&VsControl>,
 ) -> (Outcome, String) {
-    // The significant difference's sign; 0 when there is none. The
-    // absolute difference, not the relative lift: it keeps its sign when
-    // the control's value is below 0.
+    // The significant difference's sign, + when it is an improvement; 0
+    // when there is none. The absolute difference, not the relative lift:
+    // it keeps its sign when the control's value is below 0. A metric that
+    // is better when it falls (churn, cost) improves when it falls.
+    let direction = if scenario.analysis.metrics.lower_is_better(primary) {
+        -1.0
+    } else {
+        1.0
+    };
     let lift = primary_vs
         .filter(|v| v.significant)
-        .map_or(0.0, |v| v.absolute);
+        .map_or(0.0, |v| direction * v.absolute);
     let evidence = match scenario.analysis.method {
         Method::Bayesian => format!(
             "a chance to beat control of at least {:.0}%",

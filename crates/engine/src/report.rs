@@ -221,6 +221,7 @@ pub fn analyze_experiment(
             label: key.to_string(),
             missing_variance: "Add its sums of squares to get an interval.",
             beta: false,
+            lower_is_better: plan.lower_is_better(key),
         };
         Some(metric_result(&spec, &ordered, scenario, &|v| {
             metric_input(src, v, conf)

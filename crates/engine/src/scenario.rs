@@ -168,6 +168,35 @@ pub struct MetricChoices {
     pub nps: Vec<String>,
     /// The interval NPS differences use.
     pub nps_interval: NpsInterval,
+    /// Metrics that are better when they fall, or rise, against the guess
+    /// from their names ([`guess_lower_is_better`]).
+    pub lower_is_better: Vec<String>,
+    pub higher_is_better: Vec<String>,
+}
+
+/// Whether a metric's name says it should fall: churn, cost, tickets,
+/// bounces, refunds, complaints, escalations, time to resolve, cancels,
+/// unsubscribes, abandons, errors, latency.
+pub fn guess_lower_is_better(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "churn",
+        "cost",
+        "ticket",
+        "bounce",
+        "refund",
+        "complain",
+        "escalat",
+        "resolve",
+        "cancel",
+        "unsubscri",
+        "abandon",
+        "attrition",
+        "error",
+        "latency",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 impl MetricPlan {
@@ -196,6 +225,13 @@ impl MetricPlan {
     /// The primary metric's key, if one was chosen.
     pub fn primary(&self) -> Option<&str> {
         self.lines("primary").last()
+    }
+
+    /// Whether a metric is better when it falls: named in a `lower:` line,
+    /// or guessed from its name and not named in a `higher:` line.
+    pub fn lower_is_better(&self, key: &str) -> bool {
+        let named = |kind| self.lines(kind).any(|k| k == key);
+        named("lower") || !named("higher") && guess_lower_is_better(key)
     }
 
     /// Whether the column is named in an `nps:` line.
@@ -233,6 +269,8 @@ impl MetricPlan {
                 "ratio" => c.ratios.push(parse_ratio(rest).ok_or_else(bad)?),
                 "segment" => c.segment = Some(rest.to_string()),
                 "nps" => c.nps.push(rest.to_string()),
+                "lower" => c.lower_is_better.push(rest.to_string()),
+                "higher" => c.higher_is_better.push(rest.to_string()),
                 "nps interval" => {
                     c.nps_interval = match rest {
                         "wald" => NpsInterval::Wald,
@@ -283,6 +321,12 @@ impl From<MetricChoices> for MetricPlan {
         }
         if c.nps_interval == NpsInterval::AdjustedWald {
             lines.push("nps interval: adjusted wald".into());
+        }
+        for key in &c.lower_is_better {
+            lines.push(format!("lower: {key}"));
+        }
+        for key in &c.higher_is_better {
+            lines.push(format!("higher: {key}"));
         }
         MetricPlan {
             text: lines.join("\n"),
@@ -1043,6 +1087,8 @@ mod tests {
             segment: Some("channel".into()),
             nps: vec!["q3 score".into()],
             nps_interval: NpsInterval::AdjustedWald,
+            lower_is_better: Vec::new(),
+            higher_is_better: Vec::new(),
         };
         let mut s = Scenario::demo();
         s.analysis.metrics = choices.clone().into();
@@ -1061,6 +1107,21 @@ mod tests {
         );
         assert_eq!(plan.ratio("rounds"), None);
         assert!(plan.is_nps("q3 score") && !plan.is_nps("rounds"));
+        assert!(!plan.lower_is_better("rounds"));
+        let mut c = MetricChoices {
+            lower_is_better: vec!["rounds".into()],
+            higher_is_better: vec!["refund_rate".into()],
+            ..MetricChoices::default()
+        };
+        let directed: MetricPlan = c.clone().into();
+        assert_eq!(directed.choices(), Ok(c.clone()));
+        assert!(directed.lower_is_better("rounds") && directed.lower_is_better("churned"));
+        assert!(
+            !directed.lower_is_better("refund_rate"),
+            "a `higher:` line wins over the name"
+        );
+        c.higher_is_better.clear();
+        assert!(MetricPlan::from(c).lower_is_better("refund_rate"));
         assert_eq!(plan.segment(), Some("channel"));
         assert!(plan.has_guardrails());
         for bad in [

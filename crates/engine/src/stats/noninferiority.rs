@@ -11,7 +11,8 @@ use super::{CompareError, Difference, SampleStats};
 /// The outcome of a non-inferiority test of variant `b` against control `a`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NonInferiority {
-    /// Δ: μ_b/μ_a − 1 (relative) or μ_b − μ_a (absolute).
+    /// Δ: μ_b/μ_a − 1 (relative) or μ_b − μ_a (absolute), in the direction
+    /// of better: negated for a metric that is better when it falls.
     pub estimate: f64,
     pub std_error: f64,
     /// One-sided lower confidence bound of Δ at level 1 − α.
@@ -38,11 +39,36 @@ pub fn non_inferiority(
     difference: Difference,
     alpha: f64,
 ) -> Result<NonInferiority, CompareError> {
+    directed(a, b, margin, difference, alpha, 1.0)
+}
+
+/// [`non_inferiority`] for a metric that is better when it falls (churn,
+/// cost): "it may not rise by more than `margin`", the same test on −Δ.
+pub fn non_inferiority_falling(
+    a: &SampleStats,
+    b: &SampleStats,
+    margin: f64,
+    difference: Difference,
+    alpha: f64,
+) -> Result<NonInferiority, CompareError> {
+    directed(a, b, margin, difference, alpha, -1.0)
+}
+
+/// The test on `better` · Δ (+1 or −1): the variance is the same.
+fn directed(
+    a: &SampleStats,
+    b: &SampleStats,
+    margin: f64,
+    difference: Difference,
+    alpha: f64,
+    better: f64,
+) -> Result<NonInferiority, CompareError> {
     check_inputs(a, b)?;
-    let estimate = match difference {
-        Difference::Relative => (b.mean - a.mean) / a.mean,
-        Difference::Absolute => b.mean - a.mean,
-    };
+    let estimate = better
+        * match difference {
+            Difference::Relative => (b.mean - a.mean) / a.mean,
+            Difference::Absolute => b.mean - a.mean,
+        };
     let variance = estimate_variance(a, b, difference);
     if !(variance > 0.0 && variance.is_finite()) {
         return Err(CompareError::NoVariance);
