@@ -423,7 +423,8 @@ fn clv_section(
 /// The treatment's relative uplift on the primary metric over the control,
 /// with its delta-method standard error (the Welch test of
 /// [`crate::stats::compare`]); without a variance only the point estimate,
-/// with a standard error of 0.
+/// with a standard error of 0. The gain the investment case values: for a
+/// metric that should fall (tickets, churn) its fall, so the sign turns.
 pub(crate) fn primary_uplift(
     control: &VariantStats,
     treatment: &VariantStats,
@@ -438,7 +439,7 @@ pub(crate) fn primary_uplift(
         confidence,
         ..FrequentistOptions::default()
     };
-    match (stats_c, stats_t) {
+    let u = match (stats_c, stats_t) {
         (Some(c), Some(t)) => compare(&c, &t, &options).ok().map(|cmp| UpliftEstimate {
             mean: cmp.estimate,
             std_error: cmp.std_error,
@@ -452,7 +453,12 @@ pub(crate) fn primary_uplift(
             _ => 0.0,
         },
         std_error: 0.0,
-    })
+    });
+    if primary.is_some_and(|p| plan.lower_is_better(p)) {
+        UpliftEstimate { mean: -u.mean, ..u }
+    } else {
+        u
+    }
 }
 
 /// What the investment case rests on: the treatment's relative uplift on

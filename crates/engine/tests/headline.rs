@@ -123,3 +123,31 @@ fn a_survey_answer_is_worth_what_the_user_says_and_nothing_before() {
         ValueBasis::Revenue
     );
 }
+
+/// Support tickets per user should fall: a fall of 20% is a gain in the
+/// investment case (each ticket avoided saves what the user says one costs),
+/// and the verdict ships.
+#[test]
+fn a_fall_in_a_metric_that_should_fall_is_the_gain() {
+    let tickets = "variant,users,tickets\ncontrol,50000,5000\nassistant,50000,4000\n";
+    let r = report(tickets, |s| {
+        s.assumptions.metric_value = Some(uplift_engine::units::Money(12.0))
+    });
+    assert_eq!(r.primary.as_deref(), Some("tickets"));
+    let lift = r
+        .primary_vs_control()
+        .and_then(|v| v.relative)
+        .unwrap_or(f64::NAN);
+    assert!((lift + 0.2).abs() < 1e-9, "{lift}");
+    // 100,000 users × 0.1 tickets × $12 × 40% margin × the 20% fall.
+    let expected = 100_000.0 * 0.1 * 12.0 * 0.4 * 0.2;
+    assert!(
+        (r.monthly_benefit.0 - expected).abs() < 1e-6 * expected,
+        "{} vs {expected}",
+        r.monthly_benefit.0
+    );
+    assert_eq!(
+        r.headline.decision.as_ref().map(|d| d.0),
+        Some(Outcome::Ship)
+    );
+}
