@@ -119,6 +119,10 @@ pub struct AnalyzeArgs {
     /// COLUMN is better when it rises, although its name sounds like a cost (repeatable)
     #[arg(long, value_name = "COLUMN")]
     pub higher_is_better: Vec<String>,
+    /// A quantile of a numeric column compared across variants, e.g.
+    /// order_value:0.9 or order_value:50% for the median (repeatable; row-level data)
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_quantile)]
+    pub quantile: Vec<(String, f64)>,
     /// The interval of NPS differences (default: the scenario's, else wald)
     #[arg(long, value_enum)]
     pub nps_interval: Option<NpsIntervalArg>,
@@ -139,6 +143,19 @@ impl From<NpsIntervalArg> for NpsInterval {
             NpsIntervalArg::AdjustedWald => NpsInterval::AdjustedWald,
         }
     }
+}
+
+/// `COLUMN:LEVEL`, the level as a fraction (`0.9`) or a percent (`90%`).
+pub fn parse_quantile(text: &str) -> Result<(String, f64), String> {
+    let bad = || format!("\"{text}\": write COLUMN:LEVEL, e.g. order_value:0.9 or order_value:50%");
+    let (column, level) = text.rsplit_once(':').ok_or_else(bad)?;
+    let level = match level.trim().strip_suffix('%') {
+        Some(pct) => uplift_engine::decimal::parse_f64(pct.trim()).map(|p| p / 100.0),
+        None => uplift_engine::decimal::parse_f64(level.trim()),
+    }
+    .filter(|l| (0.001..=0.999).contains(l))
+    .ok_or_else(bad)?;
+    Ok((column.trim().to_string(), level))
 }
 
 /// `METRIC:MARGIN`, the margin as a percent (`1%`) or a fraction (`0.01`).

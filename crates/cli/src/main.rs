@@ -422,6 +422,15 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
             serde_json::to_value(&metrics.column_metrics)?,
         );
         map.insert("decision".into(), serde_json::to_value(&metrics.decision)?);
+        if !args.quantile.is_empty() {
+            let mut quantiles = Vec::new();
+            for (column, level) in &args.quantile {
+                let q = uplift_engine::quantile_metric::quantile_metric(&scenario, column, *level)
+                    .map_err(|e| format!("--quantile {column}: {e}"))?;
+                quantiles.push(q);
+            }
+            map.insert("quantile_metrics".into(), serde_json::to_value(&quantiles)?);
+        }
         if let Some(column) = &args.segment {
             let segments = uplift_engine::segments::segment_report(&scenario, column)?;
             map.insert("segments".into(), serde_json::to_value(&segments)?);

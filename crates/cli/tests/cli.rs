@@ -1028,3 +1028,41 @@ fn a_churn_guardrail_may_not_rise() {
     ]);
     assert!(r.0, "{}", r.2);
 }
+
+/// `--quantile COL:LEVEL` compares a quantile of a numeric column; a level
+/// outside 0.1%–99.9% is a usage error, a missing column is said in words.
+#[test]
+fn quantiles_of_a_column() {
+    let dir = std::env::temp_dir().join("uplift-roi-cli-quantile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("orders.csv");
+    let mut text = String::from("user_id,variant,order_value\n");
+    for i in 0..1000 {
+        let arm = if i % 2 == 0 { "control" } else { "new" };
+        let value = (i % 97) as f64 * if i % 2 == 0 { 1.0 } else { 1.2 };
+        text.push_str(&format!("{i},{arm},{value}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = run(&[
+        "analyze",
+        path,
+        "--quantile",
+        "order_value:50%",
+        "--quantile",
+        "order_value:0.9",
+    ]);
+    assert!(ok, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let q = r["quantile_metrics"].as_array().unwrap();
+    assert_eq!(q[0]["label"], "Median of order_value");
+    assert_eq!(q[1]["label"], "p90 of order_value");
+    let lift = q[1]["variants"][1]["vs_control"]["relative"]
+        .as_f64()
+        .unwrap();
+    assert!((lift - 0.2).abs() < 0.05, "{lift}");
+    let (ok, _, err) = run(&["analyze", path, "--quantile", "order_value:1.5"]);
+    assert!(!ok && err.contains("COLUMN:LEVEL"), "{err}");
+    let (ok, _, err) = run(&["analyze", path, "--quantile", "basket:0.5"]);
+    assert!(!ok && err.contains("no column 'basket'"), "{err}");
+}

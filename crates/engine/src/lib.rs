@@ -13,6 +13,7 @@
 //! - [`comparison`] one metric compared between variants, by the chosen method.
 //! - [`decision`] metric columns, guardrails and the decision with them.
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
+//! - [`quantile_metric`] the median or p90 of a numeric column, compared across variants;
 //! - [`segments`] the analysis within each value of a segment column.
 //! - [`file_analysis`] one request, `run` and result for the analyses of a file of its own shape.
 //! - [`did`] a launch without a control group: difference in differences, event study, pre-trends.
@@ -45,6 +46,7 @@ pub mod json_float;
 pub mod metric_source;
 mod named;
 pub mod programme;
+pub mod quantile_metric;
 pub mod report;
 pub mod rng;
 pub mod samples;

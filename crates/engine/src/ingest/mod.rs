@@ -24,6 +24,7 @@ mod numbers;
 mod profile;
 mod reader;
 mod users;
+mod values;
 
 pub use analysis_columns::{
     cohort_columns, guess_header, panel_columns, retention_columns, timeline_columns, CohortGuess,
@@ -41,6 +42,7 @@ pub use profile::{guess_columns, guessed_mapping, CellKind, ColumnGuess, SAMPLE_
 pub(crate) use reader::header_line;
 pub use reader::{ExperimentReader, ASK_VARIANTS, MAX_PROBLEMS, MAX_VARIANTS};
 pub use users::{user_checks, without_repeated_users, UserChecks, WithoutRepeats};
+pub use values::column_values;
 
 /// Sufficient statistics of one variant: counts and sums, never raw rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

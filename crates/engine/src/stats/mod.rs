@@ -18,6 +18,7 @@
 //! - [`multiple`] Holm–Bonferroni and Benjamini–Hochberg adjustments;
 //! - [`noninferiority`] one-sided test of a guardrail against its margin;
 //! - [`nps`] Net Promoter Score per variant and its difference (Wald, adjusted Wald);
+//! - [`quantile`] quantile metrics (median, p90) with gbstats' variance;
 //! - [`poststrat`] the overall effect post-stratified on a segment column;
 //! - [`power`] sample size and minimum detectable effect.
 
@@ -30,6 +31,7 @@ pub mod noninferiority;
 pub mod nps;
 pub mod poststrat;
 pub mod power;
+pub mod quantile;
 pub mod srm;
 
 use serde::{Deserialize, Serialize};
