@@ -3,6 +3,7 @@
 //! module; the page sends the scenario, the panel sends back the plan.
 
 use leptos::prelude::*;
+use uplift_engine::comparison::MetricResult;
 use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
@@ -14,7 +15,7 @@ use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport};
 use uplift_engine::Scenario;
 
-use crate::analyses::nps_view;
+use crate::analyses::{nps_view, quantile_view};
 use crate::data::data_events::DataEvent;
 use crate::data::file_progress::FileProgress;
 use crate::data::file_reader::{large_file_of, read_split, shared_reader, tell_page};
@@ -167,7 +168,7 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
             }
         })
     };
-    let style = view! { <style>{STYLE}{nps_view::STYLE}</style> };
+    let style = view! { <style>{STYLE}{nps_view::STYLE}{quantile_view::STYLE}</style> };
     let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
         Ok(r) => {
@@ -205,6 +206,17 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     <SegmentView request column=segment_column/>
                     {column_tables(&r.column_metrics, confidence.get(), plan.get())}
+                    {quantile_view::quantile_section(
+                        request,
+                        plan.get(),
+                        r.column_metrics
+                            .iter()
+                            .filter(|c| c.kind == MetricKind::Mean)
+                            .map(|c| c.key.clone())
+                            .collect(),
+                        confidence.get(),
+                        choose,
+                    )}
                 </section>
             }
             .into_any()
@@ -489,7 +501,6 @@ fn MetricChoices(
 /// One table per metric column or ratio: each variant's value and its
 /// comparison with the control.
 fn column_tables(metrics: &[ColumnMetric], confidence: f64, plan: MetricChoices) -> impl IntoView {
-    let conf = format::percent(confidence, 0);
     metrics
         .iter()
         .enumerate()
@@ -498,68 +509,15 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64, plan: MetricChoices)
             if kind == MetricKind::Nps {
                 return nps_view::nps_table(i, m, confidence, plan.clone(), choose).into_any();
             }
-            let value = move |x: f64| match kind {
-                MetricKind::Proportion => format::percent(x, 2),
-                _ => format::number(x, 3),
-            };
-            let rows = m
-                .result
-                .variants
-                .iter()
-                .map(|v| {
-                    let (uplift, interval, p) = match &v.vs_control {
-                        None => ("control".to_string(), "—".to_string(), "—".to_string()),
-                        Some(vs) => (
-                            vs.relative.map_or("—".into(), |r| format::signed_percent(r, 2)),
-                            match (vs.relative_ci, &vs.note) {
-                                (Some(ci), _) => format!(
-                                    "{} to {}",
-                                    format::signed_percent(ci.low, 2),
-                                    format::signed_percent(ci.high, 2)
-                                ),
-                                (None, Some(note)) => note.clone(),
-                                (None, None) => "—".into(),
-                            },
-                            vs.p_value_adjusted
-                                .or(vs.p_value)
-                                .map_or("—".into(), format::p_value),
-                        ),
-                    };
-                    view! {
-                        <tr>
-                            <th scope="row">{v.name.clone()}</th>
-                            <td class="num">{format::count(v.users)}</td>
-                            <td class="num value">{value(v.value)}</td>
-                            <td class="num uplift">{uplift}</td>
-                            <td class="num ci">{interval}</td>
-                            <td class="num p">{p}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
             let kind_label = match kind {
                 MetricKind::Proportion => "share of users",
                 MetricKind::Mean => "mean per user",
                 _ => "ratio of sums",
             };
+            let percent = kind == MetricKind::Proportion;
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label=m.key.clone()>
-                    <table class="data-table metric-table" id=format!("metric-table-{i}") data-metric=m.key.clone()>
-                        <caption>{format!("{} ({kind_label})", m.key)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Variant"</th>
-                                <th scope="col" class="num">"Users"</th>
-                                <th scope="col" class="num">"Value"</th>
-                                <th scope="col" class="num">"Uplift vs control"</th>
-                                <th scope="col" class="num">{format!("{conf} confidence interval")}</th>
-                                <th scope="col" class="num">"p-value"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-                {(kind == MetricKind::Proportion).then(|| retention_caveat(&m.key)).flatten().map(|note| view! {
+                {result_table(format!("metric-table-{i}"), &m.key, &format!("{} ({kind_label})", m.key), percent, &m.result, confidence)}
+                {percent.then(|| retention_caveat(&m.key)).flatten().map(|note| view! {
                     <p class="method-note" id=format!("metric-note-{i}")>{note}</p>
                 })}
                 {direction_choice(i, &m.key, m.lower_is_better, plan.clone())}
@@ -567,6 +525,79 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64, plan: MetricChoices)
             .into_any()
         })
         .collect_view()
+}
+
+/// One metric's table: each variant's value (a share when `percent`) and
+/// its relative uplift on the control with interval and p-value.
+pub(crate) fn result_table(
+    id: String,
+    key: &str,
+    caption: &str,
+    percent: bool,
+    result: &MetricResult,
+    confidence: f64,
+) -> impl IntoView {
+    let conf = format::percent(confidence, 0);
+    let value = move |x: f64| {
+        if percent {
+            format::percent(x, 2)
+        } else {
+            format::number(x, 3)
+        }
+    };
+    let rows = result
+        .variants
+        .iter()
+        .map(|v| {
+            let (uplift, interval, p) = match &v.vs_control {
+                None => ("control".to_string(), "—".to_string(), "—".to_string()),
+                Some(vs) => (
+                    vs.relative
+                        .map_or("—".into(), |r| format::signed_percent(r, 2)),
+                    match (vs.relative_ci, &vs.note) {
+                        (Some(ci), _) => format!(
+                            "{} to {}",
+                            format::signed_percent(ci.low, 2),
+                            format::signed_percent(ci.high, 2)
+                        ),
+                        (None, Some(note)) => note.clone(),
+                        (None, None) => "—".into(),
+                    },
+                    vs.p_value_adjusted
+                        .or(vs.p_value)
+                        .map_or("—".into(), format::p_value),
+                ),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{v.name.clone()}</th>
+                    <td class="num">{format::count(v.users)}</td>
+                    <td class="num value">{value(v.value)}</td>
+                    <td class="num uplift">{uplift}</td>
+                    <td class="num ci">{interval}</td>
+                    <td class="num p">{p}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=key.to_string()>
+            <table class="data-table metric-table" id=id data-metric=key.to_string()>
+                <caption>{caption.to_string()}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Variant"</th>
+                        <th scope="col" class="num">"Users"</th>
+                        <th scope="col" class="num">"Value"</th>
+                        <th scope="col" class="num">"Uplift vs control"</th>
+                        <th scope="col" class="num">{format!("{conf} confidence interval")}</th>
+                        <th scope="col" class="num">"p-value"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
 }
 
 /// Whether a metric is better when it rises or falls (churn, cost), as

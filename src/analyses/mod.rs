@@ -1,6 +1,7 @@
 //! Analyses beyond the fixed metrics: the metrics panel, where every metric
 //! column of the data is compared across variants (an NPS question by its
-//! own table and bars, `nps_view`), the user picks the
+//! own table and bars, `nps_view`; quantiles of a numeric column,
+//! `quantile_view`), the user picks the
 //! primary metric, guardrails and ratio metrics, and the page states its
 //! decision (ship, don't ship, keep running).
 //!
@@ -14,3 +15,4 @@
 
 pub mod metrics_panel;
 pub mod nps_view;
+pub mod quantile_view;

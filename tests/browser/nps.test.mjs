@@ -82,3 +82,50 @@ test('a survey export: NPS per variant in points, its difference and interval eq
     await context.close();
   }
 });
+
+test('the same survey: p90 of the basket value per variant as the command line computes it, added and removed on the page; a 1–5 score’s p90 is said to be unbounded', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const cli = JSON.parse(execFileSync(join(ROOT, 'target', 'debug', 'uplift-roi'), ['analyze', SURVEY, '--quantile', 'basket_value:0.9'], { encoding: 'utf8' }));
+  const want = cli.quantile_metrics[0];
+  assert.equal(want.variants.length, 3, 'every variant has its p90');
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.setInputFiles('#data-file', SURVEY);
+    await page.locator('#add-quantile').waitFor({ timeout: 30_000 });
+    await page.locator('#quantile-column').selectOption('basket_value');
+    await page.locator('#quantile-level').selectOption('0.9');
+    await page.locator('#add-quantile').click();
+    const table = page.locator('#quantile-table-0');
+    await table.waitFor({ timeout: 15_000 });
+    assert.equal(await table.locator('caption').innerText(), 'p90 of basket_value (quantile per user)');
+    assert.equal(await table.locator('tbody tr').count(), 3);
+    for (const v of want.variants) {
+      const tr = table.locator('tbody tr', { has: page.locator(`th:text-is("${v.name}")`) });
+      assert.equal((await tr.locator('td.value').innerText()).trim(), v.value.toFixed(3), `${v.name} p90`);
+      if (v.vs_control?.relative != null) {
+        const r = v.vs_control.relative;
+        assert.equal((await tr.locator('td.uplift').innerText()).trim(), `${r > 0 ? '+' : r < 0 ? '−' : ''}${(Math.abs(r) * 100).toFixed(2)}%`);
+      }
+    }
+    await table.scrollIntoViewIfNeeded();
+    await screenshot(page, 'quantile-basket');
+    // CSAT (1–5) has no spread around its p90: said in words, in place.
+    await page.locator('#quantile-column').selectOption('csat');
+    await page.locator('#quantile-level').selectOption('0.9');
+    await page.locator('#add-quantile').click();
+    await page.locator('#quantile-error-1').waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('#quantile-error-1').innerText(), /^The p90 of csat cannot be compared in control: too few users, or too many with the same value/);
+    await page.locator('#remove-quantile-1').click();
+    await page.locator('#quantile-error-1').waitFor({ state: 'detached', timeout: 15_000 });
+    // The choice is in the scenario: it comes back after a reload, and goes.
+    await page.reload();
+    await page.locator('#quantile-table-0').waitFor({ timeout: 30_000 });
+    await page.locator('#remove-quantile-0').click();
+    await page.locator('#quantile-table-0').waitFor({ state: 'detached', timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    const off = requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+    assert.deepEqual(off, []);
+  } finally {
+    await context.close();
+  }
+});

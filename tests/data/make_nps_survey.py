@@ -7,7 +7,8 @@ test of two personalised recommendation designs against the control:
 `response_id, variant, likelihood_to_recommend, csat, channel, comment`.
 `likelihood_to_recommend` is the 0–10 NPS question (blank when skipped),
 `csat` a 1–5 satisfaction score (a mean, not NPS), `channel` a segment and
-`comment` free text with commas and quotes.
+`comment` free text with commas and quotes, `basket_value` the order
+value of the purchase the survey followed (lognormal, a few large ones).
 
     python3 tests/data/make_nps_survey.py
 """
@@ -29,6 +30,8 @@ COMMENTS = ["", "", "", "Great picks, thanks", "Too many emails, \"spammy\"", "o
 
 def main():
     rng = random.Random(41)
+    # A second generator, so the first's answers stay as they were.
+    baskets = random.Random(43)
     rows = []
     for i in range(2400):
         variant = rng.choice(list(WEIGHTS))
@@ -42,10 +45,11 @@ def main():
             csat,
             rng.choice(["email", "app", "web"]),
             rng.choice(COMMENTS),
+            round(baskets.lognormvariate(3.6 + (0.1 if variant == "recs_a" else 0.0), 0.8), 2),
         ])
     with open(HERE / "nps_survey.csv", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["response_id", "variant", "likelihood_to_recommend", "csat", "channel", "comment"])
+        w.writerow(["response_id", "variant", "likelihood_to_recommend", "csat", "channel", "comment", "basket_value"])
         w.writerows(rows)
 
 

@@ -27,15 +27,17 @@ pub enum QuantileError {
     Level,
     #[error("A quantile needs one row per user: these rows are already sums per variant.")]
     Aggregated,
+    #[error("The {label} cannot be compared in {variant}: too few users, or too many with the same value around it (as in a 1–5 score), to bound it.")]
+    Unbounded { label: String, variant: String },
 }
 
 /// The quantile at level `nu` (0.001 to 0.999) of `column` in each variant
 /// of the scenario's row-level data, compared with the control: the
 /// quantile as each variant's value, its difference from the control's
 /// (relative, with interval and p-value; absolute with its interval) by
-/// the scenario's method, confidence and correction. A variant with too
-/// few users to bound the quantile shows no comparison (Deng, Knoblich &
-/// Lu 2018; gbstats 0.8.0 `QuantileStatistic`).
+/// the scenario's method, confidence and correction (Deng, Knoblich & Lu
+/// 2018; gbstats 0.8.0 `QuantileStatistic`). An error when a variant has
+/// too few users, or too little spread, to bound its quantile.
 pub fn quantile_metric(
     scenario: &Scenario,
     column: &str,
@@ -51,18 +53,30 @@ pub fn quantile_metric(
     let values = column_values(&scenario.data, &scenario.columns, column)?
         .ok_or_else(|| QuantileError::NoColumn(column.to_string()))?;
     let ordered = ordered_variants(scenario, &e)?;
+    let label = format!("{} of {column}", level_label(nu));
+    let stats: Vec<_> = ordered
+        .iter()
+        .map(|v| {
+            values
+                .iter()
+                .find(|(name, _)| *name == v.name)
+                .and_then(|(_, x)| quantile_stats(x, nu))
+                .map(|s| (v.name.as_str(), s))
+                .ok_or_else(|| QuantileError::Unbounded {
+                    label: label.clone(),
+                    variant: v.name.clone(),
+                })
+        })
+        .collect::<Result<_, _>>()?;
     let spec = MetricSpec {
-        label: format!("{} of {column}", level_label(nu)),
+        label,
         missing_variance: "Too few users to bound this quantile.",
         beta: false,
         lower_is_better: scenario.analysis.metrics.lower_is_better(column),
     };
     Ok(metric_result(&spec, &ordered, scenario, &|v| {
-        let stats = values
-            .iter()
-            .find(|(name, _)| *name == v.name)
-            .and_then(|(_, x)| quantile_stats(x, nu));
-        (stats.map(MetricInput::Plain), None)
+        let s = stats.iter().find(|(name, _)| *name == v.name);
+        (s.map(|(_, s)| MetricInput::Plain(*s)), None)
     }))
 }
 

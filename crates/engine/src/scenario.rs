@@ -172,6 +172,9 @@ pub struct MetricChoices {
     /// from their names ([`guess_lower_is_better`]).
     pub lower_is_better: Vec<String>,
     pub higher_is_better: Vec<String>,
+    /// Quantiles of numeric columns to compare: (column, level), e.g.
+    /// ("order_value", 0.9) for p90.
+    pub quantiles: Vec<(String, f64)>,
 }
 
 /// Whether a metric's name says it should fall: churn, cost, tickets,
@@ -271,6 +274,14 @@ impl MetricPlan {
                 "nps" => c.nps.push(rest.to_string()),
                 "lower" => c.lower_is_better.push(rest.to_string()),
                 "higher" => c.higher_is_better.push(rest.to_string()),
+                "quantile" => {
+                    let (column, level) = rest.rsplit_once(' ').ok_or_else(bad)?;
+                    let pct = level
+                        .strip_suffix('%')
+                        .and_then(crate::decimal::parse_f64)
+                        .ok_or_else(bad)?;
+                    c.quantiles.push((column.trim().to_string(), pct / 100.0));
+                }
                 "nps interval" => {
                     c.nps_interval = match rest {
                         "wald" => NpsInterval::Wald,
@@ -327,6 +338,9 @@ impl From<MetricChoices> for MetricPlan {
         }
         for key in &c.higher_is_better {
             lines.push(format!("higher: {key}"));
+        }
+        for (column, level) in &c.quantiles {
+            lines.push(format!("quantile: {column} {}%", level * 100.0));
         }
         MetricPlan {
             text: lines.join("\n"),
@@ -1089,6 +1103,7 @@ mod tests {
             nps_interval: NpsInterval::AdjustedWald,
             lower_is_better: Vec::new(),
             higher_is_better: Vec::new(),
+            quantiles: vec![("order value".into(), 0.9), ("basket".into(), 0.5)],
         };
         let mut s = Scenario::demo();
         s.analysis.metrics = choices.clone().into();

@@ -190,4 +190,23 @@ fn the_entry_point_reads_the_rows_and_equals_gbstats() {
     );
     let level = uplift_engine::quantile_metric::quantile_metric(&s, "sum_gamerounds", 1.0);
     assert!(level.is_err());
+    // A 1–5 score's p90 has no spread to bound it: said, with the variant.
+    let mut scores = uplift_engine::Scenario::demo();
+    scores.data = "variant,csat\n".to_string()
+        + &(0..400)
+            .map(|i| {
+                format!(
+                    "{},{}\n",
+                    if i % 2 == 0 { "control" } else { "new" },
+                    1 + i % 5
+                )
+            })
+            .collect::<String>();
+    let flat = uplift_engine::quantile_metric::quantile_metric(&scores, "csat", 0.9);
+    assert!(
+        flat.as_ref().err().is_some_and(|e| e
+            .to_string()
+            .starts_with("The p90 of csat cannot be compared in control")),
+        "{flat:?}"
+    );
 }
