@@ -3,7 +3,7 @@
 //! module; the page sends the scenario, the panel sends back the plan.
 
 use leptos::prelude::*;
-use uplift_engine::comparison::MetricResult;
+use uplift_engine::comparison::{MetricResult, VsControl};
 use uplift_engine::decision::{
     analyze_metrics, ColumnMetric, Decision, GuardrailStatus, MetricKind, MetricsReport, Outcome,
 };
@@ -13,6 +13,7 @@ use uplift_engine::ingest::{
 };
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport};
+use uplift_engine::units::Interval;
 use uplift_engine::Scenario;
 
 use crate::analyses::{nps_view, quantile_view};
@@ -527,46 +528,39 @@ fn column_tables(metrics: &[ColumnMetric], confidence: f64, plan: MetricChoices)
         .collect_view()
 }
 
-/// One metric's table: each variant's value (a share when `percent`) and
-/// its relative uplift on the control with interval and p-value.
-pub(crate) fn result_table(
-    id: String,
-    key: &str,
-    caption: &str,
-    percent: bool,
+/// Which difference a table shows: the estimate and its interval.
+pub(crate) type ChangeOf = dyn Fn(&VsControl) -> (Option<f64>, Option<Interval>);
+
+/// One row per variant: its name, users, `value`, and the difference from
+/// the control that `change` picks (estimate and interval, written by
+/// `signed`), or the note that says why there is none, and the p-value
+/// (adjusted when several arms are compared).
+pub(crate) fn comparison_rows(
     result: &MetricResult,
-    confidence: f64,
+    value: &dyn Fn(f64) -> String,
+    change: &ChangeOf,
+    signed: &dyn Fn(f64) -> String,
 ) -> impl IntoView {
-    let conf = format::percent(confidence, 0);
-    let value = move |x: f64| {
-        if percent {
-            format::percent(x, 2)
-        } else {
-            format::number(x, 3)
-        }
-    };
-    let rows = result
+    result
         .variants
         .iter()
         .map(|v| {
             let (uplift, interval, p) = match &v.vs_control {
                 None => ("control".to_string(), "—".to_string(), "—".to_string()),
-                Some(vs) => (
-                    vs.relative
-                        .map_or("—".into(), |r| format::signed_percent(r, 2)),
-                    match (vs.relative_ci, &vs.note) {
-                        (Some(ci), _) => format!(
-                            "{} to {}",
-                            format::signed_percent(ci.low, 2),
-                            format::signed_percent(ci.high, 2)
-                        ),
-                        (None, Some(note)) => note.clone(),
-                        (None, None) => "—".into(),
-                    },
-                    vs.p_value_adjusted
-                        .or(vs.p_value)
-                        .map_or("—".into(), format::p_value),
-                ),
+                Some(vs) => {
+                    let (estimate, ci) = change(vs);
+                    (
+                        estimate.map_or("—".into(), signed),
+                        match (ci, &vs.note) {
+                            (Some(ci), _) => format!("{} to {}", signed(ci.low), signed(ci.high)),
+                            (None, Some(note)) => note.clone(),
+                            (None, None) => "—".into(),
+                        },
+                        vs.p_value_adjusted
+                            .or(vs.p_value)
+                            .map_or("—".into(), format::p_value),
+                    )
+                }
             };
             view! {
                 <tr>
@@ -579,7 +573,29 @@ pub(crate) fn result_table(
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+}
+
+/// One metric's table: each variant's value (a share when `percent`) and
+/// its relative uplift on the control with interval and p-value.
+pub(crate) fn result_table(
+    id: String,
+    key: &str,
+    caption: &str,
+    percent: bool,
+    result: &MetricResult,
+    confidence: f64,
+) -> impl IntoView {
+    let conf = format::percent(confidence, 0);
+    let value = |x: f64| {
+        if percent {
+            format::percent(x, 2)
+        } else {
+            format::number(x, 3)
+        }
+    };
+    let relative = |vs: &VsControl| (vs.relative, vs.relative_ci);
+    let rows = comparison_rows(result, &value, &relative, &|x| format::signed_percent(x, 2));
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label=key.to_string()>
             <table class="data-table metric-table" id=id data-metric=key.to_string()>

@@ -5,10 +5,12 @@
 //! and detractors as one stacked bar per variant.
 
 use leptos::prelude::*;
+use uplift_engine::comparison::VsControl;
 use uplift_engine::decision::ColumnMetric;
 use uplift_engine::scenario::MetricChoices;
 use uplift_engine::stats::nps::{NpsInterval, ScoreCounts};
 
+use crate::analyses::metrics_panel::comparison_rows;
 use crate::platform::format;
 
 pub const STYLE: &str = "\
@@ -47,39 +49,10 @@ pub fn nps_table(
     choose: fn(MetricChoices),
 ) -> impl IntoView {
     let conf = format::percent(confidence, 0);
-    let rows = m
-        .result
-        .variants
-        .iter()
-        .map(|v| {
-            let (difference, interval, p) = match &v.vs_control {
-                None => ("control".to_string(), "—".to_string(), "—".to_string()),
-                Some(vs) => (
-                    points(vs.absolute, true),
-                    match (vs.absolute_ci, &vs.note) {
-                        (Some(ci), _) => {
-                            format!("{} to {}", points(ci.low, true), points(ci.high, true))
-                        }
-                        (None, Some(note)) => note.clone(),
-                        (None, None) => "—".into(),
-                    },
-                    vs.p_value_adjusted
-                        .or(vs.p_value)
-                        .map_or("—".into(), format::p_value),
-                ),
-            };
-            view! {
-                <tr>
-                    <th scope="row">{v.name.clone()}</th>
-                    <td class="num">{format::count(v.users)}</td>
-                    <td class="num value">{points(v.value, false)}</td>
-                    <td class="num uplift">{difference}</td>
-                    <td class="num ci">{interval}</td>
-                    <td class="num p">{p}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let absolute = |vs: &VsControl| (Some(vs.absolute), vs.absolute_ci);
+    let rows = comparison_rows(&m.result, &|x| points(x, false), &absolute, &|x| {
+        points(x, true)
+    });
     let names: Vec<String> = m.result.variants.iter().map(|v| v.name.clone()).collect();
     let adjusted = plan.nps_interval == NpsInterval::AdjustedWald;
     let select_id = format!("nps-interval-{i}");

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::data::tool_slot::{show_analysis_controls, ShowPanel, ToolSlot};
 use crate::platform::embed::next_frame;
+use crate::results::metrics_slot::metrics_wanted;
 use crate::state::use_app_state;
 
 #[component]
@@ -18,13 +19,7 @@ pub fn AnalysisControlsSlot() -> impl IntoView {
     let state = use_app_state();
     let opened = RwSignal::new(false);
     // The metrics panel's own reason to download the tools module.
-    let needed = Memo::new(move |_| {
-        let columns = state
-            .experiment
-            .with(|e| e.as_ref().is_ok_and(|e| !e.metric_columns.is_empty()));
-        let plan = state.scenario.with(|s| !s.analysis.metrics.is_empty());
-        opened.get() || columns || plan
-    });
+    let needed = Memo::new(move |_| opened.get() || metrics_wanted(state));
     // The scenario with its data as sums; the bar keeps its last settings
     // while the data has a problem.
     let request = Memo::new(move |_| state.shown_json.get().unwrap_or_default());

@@ -6,19 +6,22 @@
 use leptos::prelude::*;
 
 use crate::data::tool_slot::{show_metrics, ShowPanel, ToolSlot};
-use crate::state::use_app_state;
+use crate::state::{use_app_state, AppState};
+
+/// Whether the data asks for the metrics panel by itself: it has metric
+/// columns beyond the fixed ones, or a metric plan is set.
+pub fn metrics_wanted(state: AppState) -> bool {
+    let columns = state
+        .experiment
+        .with(|e| e.as_ref().is_ok_and(|e| !e.metric_columns.is_empty()));
+    columns || state.scenario.with(|s| !s.analysis.metrics.is_empty())
+}
 
 #[component]
 pub fn MetricsSlot() -> impl IntoView {
     let state = use_app_state();
     let opened = RwSignal::new(false);
-    let wanted = Memo::new(move |_| {
-        let columns = state
-            .experiment
-            .with(|e| e.as_ref().is_ok_and(|e| !e.metric_columns.is_empty()));
-        let plan = state.scenario.with(|s| !s.analysis.metrics.is_empty());
-        opened.get() || columns || plan
-    });
+    let wanted = Memo::new(move |_| opened.get() || metrics_wanted(state));
     // Shown while the data can be analysed; the panel keeps its last
     // analysis while the data has a problem (its request is then empty).
     let needed = Memo::new(move |_| wanted.get() && state.analysis.with(Result::is_ok));
