@@ -586,7 +586,6 @@ pub(crate) fn result_table(
     result: &MetricResult,
     confidence: f64,
 ) -> impl IntoView {
-    let conf = format::percent(confidence, 0);
     let value = |x: f64| {
         if percent {
             format::percent(x, 2)
@@ -596,16 +595,34 @@ pub(crate) fn result_table(
     };
     let relative = |vs: &VsControl| (vs.relative, vs.relative_ci);
     let rows = comparison_rows(result, &value, &relative, &|x| format::signed_percent(x, 2));
+    let heads = ["Users", "Value", "Uplift vs control"];
+    comparison_table(id, key, "metric-table", caption, heads, rows, confidence)
+}
+
+/// A comparison table around `rows` (see [`comparison_rows`]): `heads`
+/// names the users, value and difference columns; the interval's column
+/// says its confidence level.
+pub(crate) fn comparison_table(
+    id: String,
+    key: &str,
+    class: &'static str,
+    caption: &str,
+    heads: [&'static str; 3],
+    rows: impl IntoView,
+    confidence: f64,
+) -> impl IntoView {
+    let conf = format::percent(confidence, 0);
+    let [users, value, change] = heads;
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label=key.to_string()>
-            <table class="data-table metric-table" id=id data-metric=key.to_string()>
+            <table class=format!("data-table {class}") id=id data-metric=key.to_string()>
                 <caption>{caption.to_string()}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Variant"</th>
-                        <th scope="col" class="num">"Users"</th>
-                        <th scope="col" class="num">"Value"</th>
-                        <th scope="col" class="num">"Uplift vs control"</th>
+                        <th scope="col" class="num">{users}</th>
+                        <th scope="col" class="num">{value}</th>
+                        <th scope="col" class="num">{change}</th>
                         <th scope="col" class="num">{format!("{conf} confidence interval")}</th>
                         <th scope="col" class="num">"p-value"</th>
                     </tr>

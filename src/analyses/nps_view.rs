@@ -10,7 +10,7 @@ use uplift_engine::decision::ColumnMetric;
 use uplift_engine::scenario::MetricChoices;
 use uplift_engine::stats::nps::{NpsInterval, ScoreCounts};
 
-use crate::analyses::metrics_panel::comparison_rows;
+use crate::analyses::metrics_panel::{comparison_rows, comparison_table};
 use crate::platform::format;
 
 pub const STYLE: &str = "\
@@ -48,7 +48,6 @@ pub fn nps_table(
     plan: MetricChoices,
     choose: fn(MetricChoices),
 ) -> impl IntoView {
-    let conf = format::percent(confidence, 0);
     let absolute = |vs: &VsControl| (Some(vs.absolute), vs.absolute_ci);
     let rows = comparison_rows(&m.result, &|x| points(x, false), &absolute, &|x| {
         points(x, true)
@@ -66,22 +65,15 @@ pub fn nps_table(
         choose(next);
     };
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label=m.key.clone()>
-            <table class="data-table metric-table nps-table" id=format!("metric-table-{i}") data-metric=m.key.clone()>
-                <caption>{format!("{} (Net Promoter Score, in points)", m.key)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Variant"</th>
-                        <th scope="col" class="num">"Answers"</th>
-                        <th scope="col" class="num">"NPS"</th>
-                        <th scope="col" class="num">"Difference vs control"</th>
-                        <th scope="col" class="num">{format!("{conf} confidence interval")}</th>
-                        <th scope="col" class="num">"p-value"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {comparison_table(
+            format!("metric-table-{i}"),
+            &m.key,
+            "metric-table nps-table",
+            &format!("{} (Net Promoter Score, in points)", m.key),
+            ["Answers", "NPS", "Difference vs control"],
+            rows,
+            confidence,
+        )}
         <p class="method-note">
             "NPS = % promoters (9–10) − % detractors (0–6); blank answers are left out. Differences are in points, not percent. "
             <label for=select_id.clone()>"Interval: "</label>
