@@ -256,7 +256,9 @@ fn autosave(scenario: &Scenario, experiment: &Result<Arc<Experiment>, IngestErro
         small.columns.clear();
         small.data = experiment
             .as_ref()
-            .map(|e| uplift_engine::ingest::to_aggregated_csv(&e.variants, &e.metric_columns))
+            .map(|e| {
+                uplift_engine::ingest::to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps)
+            })
             .unwrap_or_default();
         small.to_json()
     } else {

@@ -309,7 +309,7 @@ mod worker {
                         .map_err(ingest_failed)
                 })?;
                 let e = reader.finish().map_err(ingest_failed)?;
-                let data = to_aggregated_csv(&e.variants, &e.metric_columns);
+                let data = to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps);
                 (
                     data,
                     e.shape == DataShape::RowLevel,

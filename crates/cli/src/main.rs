@@ -411,8 +411,7 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
             h.metric
         );
     }
-    let experiment =
-        uplift_engine::ingest::parse_experiment_with(&scenario.data, &scenario.columns)?;
+    let experiment = scenario.experiment()?;
     let metrics = analyze_metrics(&scenario, &experiment)?;
     // The report, with the metric columns and the decision beside it.
     let mut out = serde_json::to_value(&report)?;
@@ -537,7 +536,7 @@ fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<S
         let mut reader = ExperimentReader::new(mapping);
         chunks(&mut |c| Ok(reader.feed(c)?))?;
         let e = reader.finish()?;
-        to_aggregated_csv(&e.variants, &e.metric_columns)
+        to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps)
     };
     Ok(out.trim_end().to_string())
 }

@@ -14,7 +14,7 @@ use crate::finance::model::{
 use crate::finance::tei::{tei_from_cash_flow, tei_summary, TeiSummary};
 use crate::finance::InvestmentSummary;
 use crate::headline::{Headline, ValueBasis};
-use crate::ingest::{parse_experiment_with, DataShape, Experiment, IngestError, VariantStats};
+use crate::ingest::{DataShape, Experiment, IngestError, VariantStats};
 use crate::metric_source::{metric_input, primary_key, primary_source, primary_stats, Source};
 use crate::scenario::{Method, MetricPlan, Scenario, ScenarioError};
 use crate::stats::cuped::CupedSums;
@@ -135,15 +135,15 @@ pub enum AnalysisError {
 }
 
 /// Analyse a scenario end to end: read its data
-/// ([`parse_experiment_with`]), then [`analyze_experiment`].
+/// ([`Scenario::experiment`]), then [`analyze_experiment`].
 pub fn analyze(scenario: &Scenario) -> Result<Report, AnalysisError> {
     scenario.validate()?;
-    let experiment = parse_experiment_with(&scenario.data, &scenario.columns)?;
+    let experiment = scenario.experiment()?;
     analyze_experiment(scenario, &experiment)
 }
 
 /// Analyse a scenario whose data has already been read into `experiment`
-/// (the result of [`parse_experiment_with`] on `scenario.data` and
+/// (the result of [`Scenario::experiment`]: `scenario.data` read with
 /// `scenario.columns`). Reading is most of the work for a large paste, so
 /// a caller that keeps the parsed experiment recomputes a cost or
 /// assumption edit without reading the data again. `scenario.data` itself
@@ -663,7 +663,7 @@ mod tests {
             let mut s = Scenario::demo();
             s.data = sample.csv();
             s.assumptions.monthly_users *= 3.0;
-            let experiment = match parse_experiment_with(&s.data, &s.columns) {
+            let experiment = match s.experiment() {
                 Ok(e) => e,
                 Err(e) => panic!("{e}"),
             };
@@ -676,7 +676,7 @@ mod tests {
         // Invalid inputs are still refused before the data is used.
         let mut s = Scenario::demo();
         s.confidence = 2.0;
-        let experiment = parse_experiment_with(&s.data, &s.columns);
+        let experiment = s.experiment();
         assert!(matches!(
             experiment.map(|e| analyze_experiment(&s, &e)),
             Ok(Err(AnalysisError::Inputs(_)))

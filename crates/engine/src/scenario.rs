@@ -8,6 +8,7 @@ use thiserror::Error;
 
 use crate::finance::model::InvestmentInputs;
 use crate::finance::{CostCategory, CostItem, Frequency};
+use crate::ingest::{parse_experiment_capped, CapSpec, Experiment, IngestError, Tail};
 use crate::stats::bayesian::Prior;
 use crate::stats::nps::NpsInterval;
 use crate::stats::IntervalKind;
@@ -175,6 +176,8 @@ pub struct MetricChoices {
     /// Quantiles of numeric columns to compare: (column, level), e.g.
     /// ("order_value", 0.9) for p90.
     pub quantiles: Vec<(String, f64)>,
+    /// Caps (and floors) on per-user values, applied before the sums.
+    pub caps: Vec<CapSpec>,
 }
 
 /// Whether a metric's name says it should fall: churn, cost, tickets,
@@ -237,6 +240,17 @@ impl MetricPlan {
         named("lower") || !named("higher") && guess_lower_is_better(key)
     }
 
+    /// The caps and floors of `cap:` and `floor:` lines that can be read.
+    pub fn caps(&self) -> Vec<CapSpec> {
+        let caps = self
+            .lines("cap")
+            .filter_map(|l| CapSpec::parse(Tail::Upper, l));
+        let floors = self
+            .lines("floor")
+            .filter_map(|l| CapSpec::parse(Tail::Lower, l));
+        caps.chain(floors).collect()
+    }
+
     /// Whether the column is named in an `nps:` line.
     pub fn is_nps(&self, column: &str) -> bool {
         self.lines("nps").any(|c| c == column)
@@ -282,6 +296,12 @@ impl MetricPlan {
                         .ok_or_else(bad)?;
                     c.quantiles.push((column.trim().to_string(), pct / 100.0));
                 }
+                "cap" => c
+                    .caps
+                    .push(CapSpec::parse(Tail::Upper, rest).ok_or_else(bad)?),
+                "floor" => c
+                    .caps
+                    .push(CapSpec::parse(Tail::Lower, rest).ok_or_else(bad)?),
                 "nps interval" => {
                     c.nps_interval = match rest {
                         "wald" => NpsInterval::Wald,
@@ -341,6 +361,13 @@ impl From<MetricChoices> for MetricPlan {
         }
         for (column, level) in &c.quantiles {
             lines.push(format!("quantile: {column} {}%", level * 100.0));
+        }
+        for cap in &c.caps {
+            let kind = match cap.tail {
+                Tail::Upper => "cap",
+                Tail::Lower => "floor",
+            };
+            lines.push(format!("{kind}: {}", cap.text()));
         }
         MetricPlan {
             text: lines.join("\n"),
@@ -571,10 +598,16 @@ impl Scenario {
     /// cannot is not opened, so it never replaces the user's work with
     /// results that cannot be shown.
     pub fn with_readable_data(self) -> Result<Scenario, ScenarioError> {
-        match crate::ingest::parse_experiment_with(&self.data, &self.columns) {
+        match self.experiment() {
             Ok(_) => Ok(self),
             Err(e) => Err(ScenarioError::Data(e.to_string())),
         }
+    }
+
+    /// The experiment in the scenario's data, its capped metrics capped
+    /// ([`parse_experiment_capped`]).
+    pub fn experiment(&self) -> Result<Experiment, IngestError> {
+        parse_experiment_capped(&self.data, &self.columns, &self.analysis.metrics.caps())
     }
 
     /// The scenario as indented JSON, for files and this browser's storage.
@@ -784,9 +817,10 @@ impl Scenario {
     pub fn shared_json(&self, include_rows: bool) -> String {
         let mut shared = self.clone();
         if !include_rows {
-            if let Ok(e) = crate::ingest::parse_experiment_with(&self.data, &self.columns) {
+            if let Ok(e) = self.experiment() {
                 if e.shape == crate::ingest::DataShape::RowLevel {
-                    shared.data = crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns);
+                    shared.data =
+                        crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps);
                     shared.columns.clear();
                 }
             }
@@ -799,8 +833,11 @@ impl Scenario {
     /// it again to the same report, without re-reading a large paste.
     pub fn json_with_sums(&self, experiment: &crate::ingest::Experiment) -> String {
         let mut small = self.clone();
-        small.data =
-            crate::ingest::to_aggregated_csv(&experiment.variants, &experiment.metric_columns);
+        small.data = crate::ingest::to_aggregated_csv(
+            &experiment.variants,
+            &experiment.metric_columns,
+            &experiment.caps,
+        );
         small.columns.clear();
         serde_json::to_string(&small).unwrap_or_default()
     }
@@ -1104,6 +1141,20 @@ mod tests {
             lower_is_better: Vec::new(),
             higher_is_better: Vec::new(),
             quantiles: vec![("order value".into(), 0.9), ("basket".into(), 0.5)],
+            caps: vec![
+                CapSpec {
+                    metric: "spend".into(),
+                    tail: Tail::Upper,
+                    at: crate::ingest::CapAt::Percentile(0.99),
+                    ignore_zeros: true,
+                },
+                CapSpec {
+                    metric: "minutes".into(),
+                    tail: Tail::Lower,
+                    at: crate::ingest::CapAt::Value(2.5),
+                    ignore_zeros: false,
+                },
+            ],
         };
         let mut s = Scenario::demo();
         s.analysis.metrics = choices.clone().into();
@@ -1113,7 +1164,10 @@ mod tests {
             "{json}"
         );
         let back = Scenario::from_json(&json).map(|s| s.analysis.metrics);
-        assert_eq!(back.as_ref().map(MetricPlan::choices), Ok(Ok(choices)));
+        assert_eq!(
+            back.as_ref().map(MetricPlan::choices),
+            Ok(Ok(choices.clone()))
+        );
         let plan = back.unwrap_or_default();
         assert_eq!(plan.primary(), Some("retention_7"));
         assert_eq!(
@@ -1122,6 +1176,7 @@ mod tests {
         );
         assert_eq!(plan.ratio("rounds"), None);
         assert!(plan.is_nps("q3 score") && !plan.is_nps("rounds"));
+        assert_eq!(plan.caps(), choices.caps);
         assert!(!plan.lower_is_better("rounds"));
         let mut c = MetricChoices {
             lower_is_better: vec!["rounds".into()],

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::finance::model::UpliftEstimate;
-use crate::ingest::{parse_experiment_with, ColumnMapping, IngestError};
+use crate::ingest::{ColumnMapping, IngestError};
 use crate::ingest::{Experiment, ValueKind, VariantStats};
 use crate::metric_source::primary_stats;
 use crate::report::{analyze_experiment, primary_uplift, AnalysisError};
@@ -189,7 +189,7 @@ fn without(whole: &Experiment, part: &Experiment) -> Experiment {
 /// the segments; over all segments, Cochran's Q (Cochran 1954), as
 /// statsmodels' `combine_effects` with fixed effects.
 pub fn segment_report(scenario: &Scenario, column: &str) -> Result<SegmentReport, SegmentError> {
-    let whole = parse_experiment_with(&scenario.data, &scenario.columns)?;
+    let whole = scenario.experiment()?;
     segment_report_with(scenario, column, &whole)
 }
 
@@ -200,7 +200,14 @@ pub fn segment_report_with(
     column: &str,
     whole: &Experiment,
 ) -> Result<SegmentReport, SegmentError> {
-    let split = read_by_segment(&scenario.data, column, &scenario.columns)?;
+    let caps = crate::ingest::resolve_caps(
+        &scenario.data,
+        &scenario.columns,
+        &scenario.analysis.metrics.caps(),
+    )?;
+    let mut reader = SegmentReader::new(&scenario.columns, column).capped(caps);
+    reader.feed(scenario.data.as_bytes())?;
+    let split = reader.finish()?;
     // Variants in the order of the whole file, so every segment compares
     // the same treatment with the control whichever row comes first in it.
     let order: Vec<&str> = whole.variants.iter().map(|v| v.name.as_str()).collect();
@@ -316,10 +323,10 @@ pub fn segment_report_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{parse_experiment, to_aggregated_csv};
+    use crate::ingest::{parse_experiment, parse_experiment_with, to_aggregated_csv};
 
     fn sums(e: &Experiment) -> String {
-        to_aggregated_csv(&e.variants, &e.metric_columns)
+        to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps)
     }
 
     #[test]
@@ -442,8 +449,8 @@ mod tests {
             panic!("both read")
         };
         assert_eq!(
-            to_aggregated_csv(&whole.variants, &whole.metric_columns),
-            to_aggregated_csv(&back.variants, &back.metric_columns)
+            to_aggregated_csv(&whole.variants, &whole.metric_columns, &whole.caps),
+            to_aggregated_csv(&back.variants, &back.metric_columns, &back.caps)
         );
     }
 }

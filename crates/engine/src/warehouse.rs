@@ -948,7 +948,7 @@ mod tests {
         ) else {
             panic!("reads")
         };
-        let app = crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns);
+        let app = crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps);
         let app_header = app.lines().next().unwrap_or("");
         for d in Dialect::ALL {
             let s = sql(d, &q);

@@ -53,7 +53,7 @@ proptest! {
     fn aggregated_csv_round_trips(variants in proptest::collection::vec(variant(), 2..5)) {
         let mut seen = std::collections::HashSet::new();
         prop_assume!(variants.iter().all(|v| seen.insert(v.name.clone())));
-        let csv = to_aggregated_csv(&variants, &[]);
+        let csv = to_aggregated_csv(&variants, &[], &[]);
         let back = parse_experiment(&csv);
         prop_assert!(back.is_ok(), "{csv}\n{back:?}");
         prop_assert_eq!(back.unwrap().variants, variants);

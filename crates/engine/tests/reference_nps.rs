@@ -186,7 +186,7 @@ fn the_survey_as_sums_keeps_its_nps() {
     let Ok(rows) = parse_experiment(SURVEY) else {
         panic!("the survey reads")
     };
-    let sums = uplift_engine::ingest::to_aggregated_csv(&rows.variants, &rows.metric_columns);
+    let sums = uplift_engine::ingest::to_aggregated_csv(&rows.variants, &rows.metric_columns, &[]);
     assert!(
         sums.lines()
             .next()

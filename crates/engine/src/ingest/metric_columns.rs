@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::caps::{AppliedCap, Bounds};
 use super::columns::normalise_header;
 use super::numbers::{parse_bool, parse_number, NumberStyle};
 use super::VariantStats;
@@ -138,6 +139,8 @@ pub(super) struct MetricTracker {
     /// This row's answers on the 0–10 scale (`None`: blank or not one).
     row_answers: Vec<Option<ScoreCounts>>,
     row_cross: Vec<f64>,
+    /// Row-level: the bounds each column's values are clamped to.
+    bounds: Vec<Bounds>,
 }
 
 impl MetricTracker {
@@ -170,6 +173,7 @@ impl MetricTracker {
                 }
                 if ANSWER_SUFFIXES
                     .iter()
+                    .chain(&["_cap", "_floor"])
                     .any(|s| h.strip_suffix(s).and_then(named).is_some())
                 {
                     mark(&mut helper, i);
@@ -225,8 +229,21 @@ impl MetricTracker {
             row_answers: vec![None; k],
             row_sq: vec![None; k],
             row_cross: Vec::new(),
+            bounds: vec![Bounds::default(); k],
             cols,
         }
+    }
+
+    /// Clamp the capped columns' values to their caps from now on.
+    pub(super) fn cap(&mut self, caps: &[AppliedCap]) {
+        for ((_, name), b) in self.cols.iter().zip(self.bounds.iter_mut()) {
+            *b = Bounds::of(caps, name);
+        }
+    }
+
+    /// Whether `name` is one of the candidate columns.
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.cols.iter().any(|(_, h)| h == name)
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -258,8 +275,11 @@ impl MetricTracker {
                     *b = true;
                 }
             }
+            // The answers and the yes/no test read the value as written;
+            // the sums, the capped one.
+            let capped = self.bounds.get(k).map_or(v, |b| b.clamp(v));
             if let Some(slot) = self.row.get_mut(k) {
-                *slot = v;
+                *slot = capped;
             }
             let answers = match self.answer_cols.get(k).copied().flatten() {
                 Some(cols) => {
@@ -287,7 +307,7 @@ impl MetricTracker {
             let sq = match self.sq.get(k).copied().flatten() {
                 Some(j) => value(field(j)),
                 None if self.aggregated => None,
-                None => Some(v * v),
+                None => Some(capped * capped),
             };
             if let Some(slot) = self.row_sq.get_mut(k) {
                 *slot = sq;

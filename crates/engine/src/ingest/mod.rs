@@ -15,6 +15,7 @@ use thiserror::Error;
 
 mod accumulate;
 mod analysis_columns;
+mod caps;
 mod columns;
 mod decode;
 mod metric_columns;
@@ -30,6 +31,7 @@ pub use analysis_columns::{
     cohort_columns, guess_header, panel_columns, retention_columns, timeline_columns, CohortGuess,
     PanelGuess, RetentionGuess, TimelineGuess,
 };
+pub use caps::{resolve_caps, AppliedCap, CapAt, CapSpec, Tail, REVENUE_KEY};
 pub(crate) use columns::normalise_header;
 pub use columns::{control_like, guess_roles, ColumnMapping, ColumnRole};
 pub(crate) use decode::Decoder;
@@ -115,6 +117,9 @@ pub struct Experiment {
     /// a numeric arm can be called "Promotion 3".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_column: Option<String>,
+    /// The caps its per-user values were clamped to before summing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caps: Vec<AppliedCap>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +174,10 @@ pub enum IngestError {
         column: String,
         value: String,
     },
+    #[error("There is no column '{column}' of numbers per user to cap.")]
+    NoCapColumn { column: String },
+    #[error("Every value of '{column}' is 0, so it has no percentile to cap at without the zeros: count the zeros in, or cap at an amount.")]
+    NothingToCap { column: String },
     #[error("Line {line}: the variant name is empty.")]
     EmptyVariant { line: u64 },
     #[error("Line {line}: the row has {found} fields but the header has {expected}; check for a missing or extra separator.")]
@@ -289,6 +298,24 @@ pub fn parse_experiment_with(
     parse_bytes(text.as_bytes(), mapping)
 }
 
+/// [`parse_experiment_with`], each capped metric's per-user values clamped
+/// to its cap first ([`resolve_caps`]: an amount, or a percentile of every
+/// user's value). Sums are read as they are, with the caps they say were
+/// applied.
+pub fn parse_experiment_capped(
+    text: &str,
+    mapping: &ColumnMapping,
+    caps: &[CapSpec],
+) -> Result<Experiment, IngestError> {
+    if caps.is_empty() {
+        return parse_experiment_with(text, mapping);
+    }
+    let applied = resolve_caps(text, mapping, caps)?;
+    let mut reader = ExperimentReader::new(mapping.clone()).capped(applied);
+    reader.feed(text.as_bytes())?;
+    reader.finish()
+}
+
 /// Parse a whole file's bytes (UTF-8 or UTF-16 with a byte-order mark).
 pub fn parse_bytes(bytes: &[u8], mapping: &ColumnMapping) -> Result<Experiment, IngestError> {
     let mut reader = ExperimentReader::new(mapping.clone());
@@ -379,7 +406,11 @@ pub(crate) fn push_field(out: &mut String, field: &str, delimiter: char) {
     }
 }
 
-pub fn to_aggregated_csv(variants: &[VariantStats], metric_columns: &[MetricColumn]) -> String {
+pub fn to_aggregated_csv(
+    variants: &[VariantStats],
+    metric_columns: &[MetricColumn],
+    caps: &[AppliedCap],
+) -> String {
     type Column = (&'static str, fn(&VariantStats) -> Option<f64>);
     let columns: [Column; 11] = [
         ("conversions", |v| v.conversions.map(|c| c as f64)),
@@ -436,6 +467,20 @@ pub fn to_aggregated_csv(variants: &[VariantStats], metric_columns: &[MetricColu
             let cross = each(&|v| v.cross.get(p).copied().flatten());
             extra.push((format!("{}_x_{}", c.name, d.name), cross));
         }
+    }
+    // Each cap as `X_cap` (`X_floor`), the same on every row: these sums
+    // are capped already.
+    for cap in caps {
+        let base = if cap.metric == REVENUE_KEY {
+            "revenue"
+        } else {
+            cap.metric.as_str()
+        };
+        let value = Some(cap.value);
+        extra.push((
+            format!("{base}{}", cap.tail.suffix()),
+            vec![value; variants.len()],
+        ));
     }
     extra.retain(|(_, values)| values.iter().all(Option::is_some));
     let mut out = String::from("variant,users");
@@ -629,7 +674,7 @@ B,4,5,6
     #[test]
     fn metric_columns_survive_the_aggregated_csv() {
         let e = ok("version,rounds,retained,later\nA,3,True,1\nA,38,True,0\nB,165,False,1\nB,1,True,1\nB,0,False,0\n");
-        let csv = to_aggregated_csv(&e.variants, &e.metric_columns);
+        let csv = to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps);
         assert!(csv.starts_with("variant,users,rounds,rounds_sq,rounds_x_retained,rounds_x_later,retained,retained_x_later,later\n"), "{csv}");
         let back = ok(&csv);
         assert_eq!(back.metric_columns, e.metric_columns);
@@ -907,7 +952,7 @@ B,4,5,6
     #[test]
     fn aggregated_csv_round_trips() {
         let e = ok("variant,orders,revenue,pre_revenue,clicks,impressions\nA,2,30.25,10,1,4\n\"B, new\",1,8,4,0,1\nA,0,0,1,0,2\n");
-        let csv = to_aggregated_csv(&e.variants, &e.metric_columns);
+        let csv = to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps);
         let back = ok(&csv);
         assert_eq!(back.shape, DataShape::Aggregated);
         assert_eq!(back.variants, e.variants);

@@ -3,6 +3,7 @@
 //! file is.
 
 use super::accumulate::{add_count, add_sum, add_u64, Accumulator};
+use super::caps::{AppliedCap, Bounds, Tail, REVENUE_KEY};
 use super::columns::{ColumnMapping, ColumnRole, Columns};
 use super::decode::Decoder;
 use super::metric_columns::MetricTracker;
@@ -33,6 +34,7 @@ const MAX_HEADER_BYTES: usize = 1 << 20;
 /// [`finish`]: ExperimentReader::finish
 pub struct ExperimentReader {
     mapping: ColumnMapping,
+    caps: Vec<AppliedCap>,
     decoder: Decoder,
     /// Text before the header line is complete.
     head: Vec<u8>,
@@ -59,6 +61,7 @@ struct Parser {
     cells: Vec<(usize, usize)>,
     style: NumberStyle,
     mapping: ColumnMapping,
+    caps: Vec<AppliedCap>,
     table: Option<Table>,
 }
 
@@ -72,6 +75,13 @@ struct Table {
     /// `revenue` column); a file of other metrics has none.
     counts_conversions: bool,
     metrics: MetricTracker,
+    /// Row-level: the bounds of the revenue column's values.
+    revenue_bounds: Bounds,
+    /// Row-level: the caps applied; aggregated: the caps its `X_cap` and
+    /// `X_floor` columns say were applied, once a row is read.
+    caps: Vec<AppliedCap>,
+    /// Aggregated: each cap column's metric key, tail and file index.
+    cap_cols: Vec<(String, Tail, usize)>,
     acc: Accumulator,
     rows: usize,
     skipped: usize,
@@ -94,12 +104,20 @@ impl ExperimentReader {
     pub fn new(mapping: ColumnMapping) -> ExperimentReader {
         ExperimentReader {
             mapping,
+            caps: Vec::new(),
             decoder: Decoder::new(),
             head: Vec::new(),
             parser: None,
             bytes: 0,
             failed: None,
         }
+    }
+
+    /// The same reader, clamping each capped metric's per-user values to
+    /// its caps (from [`super::resolve_caps`]) before they are summed.
+    pub fn capped(mut self, caps: Vec<AppliedCap>) -> ExperimentReader {
+        self.caps = caps;
+        self
     }
 
     /// Bytes fed so far.
@@ -170,7 +188,7 @@ impl ExperimentReader {
             return Ok(());
         };
         let delimiter = detect_delimiter(&String::from_utf8_lossy(first_line));
-        let mut parser = Parser::new(delimiter, self.mapping.clone());
+        let mut parser = Parser::new(delimiter, self.mapping.clone(), self.caps.clone());
         let head = std::mem::take(&mut self.head);
         parser.run(&head, false)?;
         self.parser = Some(parser);
@@ -200,7 +218,7 @@ pub(crate) fn header_line(head: &[u8], last: bool) -> Option<&[u8]> {
 }
 
 impl Parser {
-    fn new(delimiter: u8, mapping: ColumnMapping) -> Parser {
+    fn new(delimiter: u8, mapping: ColumnMapping, caps: Vec<AppliedCap>) -> Parser {
         Parser {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: vec![0; 4096],
@@ -212,6 +230,7 @@ impl Parser {
                 decimal_comma: delimiter == b';',
             },
             mapping,
+            caps,
             table: None,
         }
     }
@@ -315,7 +334,7 @@ impl Parser {
         match &mut self.table {
             None => {
                 let headers: Vec<String> = (0..count).map(|i| field(i).to_string()).collect();
-                self.table = Some(Table::new(headers, &self.mapping)?);
+                self.table = Some(Table::new(headers, &self.mapping, &self.caps)?);
                 Ok(())
             }
             Some(table) => table.row(&field, count, line, self.style),
@@ -354,7 +373,11 @@ struct RowValues {
 }
 
 impl Table {
-    fn new(headers: Vec<String>, mapping: &ColumnMapping) -> Result<Table, IngestError> {
+    fn new(
+        headers: Vec<String>,
+        mapping: &ColumnMapping,
+        caps: &[AppliedCap],
+    ) -> Result<Table, IngestError> {
         let mut cols = Columns::find(&headers, mapping);
         // Per-user flags mean nothing in an aggregated file: a header spelt
         // like one (`conversion`) is a metric's sum there, unless the user
@@ -373,7 +396,36 @@ impl Table {
         let has_converted = cols.get(ColumnRole::Converted).is_some();
         let counts_conversions = has_converted || cols.get(ColumnRole::Revenue).is_some();
         let aggregated = cols.get(ColumnRole::Users).is_some();
-        let metrics = MetricTracker::new(&cols.headers, &cols.free(mapping), aggregated);
+        let mut metrics = MetricTracker::new(&cols.headers, &cols.free(mapping), aggregated);
+        let revenue = cols
+            .get(ColumnRole::Revenue)
+            .map(|i| cols.name(i).to_string());
+        let key = |header: &str| match &revenue {
+            Some(r) if r == header => REVENUE_KEY.to_string(),
+            _ => header.to_string(),
+        };
+        let mut cap_cols = Vec::new();
+        let mut applied = Vec::new();
+        if aggregated {
+            for (i, h) in cols.headers.iter().enumerate() {
+                for tail in [Tail::Upper, Tail::Lower] {
+                    if let Some(base) = h.strip_suffix(tail.suffix()) {
+                        if cols.headers.iter().any(|b| b == base) {
+                            cap_cols.push((key(base), tail, i));
+                        }
+                    }
+                }
+            }
+        } else {
+            metrics.cap(caps);
+            applied = caps
+                .iter()
+                .filter(|c| {
+                    (c.metric == REVENUE_KEY && revenue.is_some()) || metrics.has(&c.metric)
+                })
+                .cloned()
+                .collect();
+        }
         let shape = if aggregated {
             DataShape::Aggregated
         } else if counts_conversions || !metrics.is_empty() {
@@ -390,6 +442,13 @@ impl Table {
             has_converted,
             counts_conversions,
             metrics,
+            revenue_bounds: if aggregated {
+                Bounds::default()
+            } else {
+                Bounds::of(caps, REVENUE_KEY)
+            },
+            caps: applied,
+            cap_cols,
             acc: Accumulator::default(),
             rows: 0,
             skipped: 0,
@@ -441,6 +500,21 @@ impl Table {
             });
         }
         self.rows += 1;
+        if self.caps.is_empty() {
+            for (key, tail, i) in &self.cap_cols {
+                let cell = Cell {
+                    line,
+                    column: self.cols.name(*i),
+                    raw: field(*i),
+                };
+                self.caps.push(AppliedCap {
+                    metric: key.clone(),
+                    tail: *tail,
+                    value: cell.number(style)?,
+                    beyond: 0,
+                });
+            }
+        }
         self.metrics.read(field, style);
         let v = self.acc.entry(name);
         self.metrics.add(v);
@@ -532,6 +606,9 @@ impl Table {
                     }
                 }
                 r.orders = orders;
+                // Whether the user bought is told from the value before capping.
+                let bought = revenue.is_some_and(|x| x > 0.0);
+                let revenue = revenue.map(|x| self.revenue_bounds.clamp(x));
                 if let Some(rev) = revenue {
                     r.revenue = Some(rev);
                     r.revenue_sq = Some(rev * rev);
@@ -551,7 +628,7 @@ impl Table {
                     u64::from(if self.has_converted {
                         r.converted.unwrap_or(false)
                     } else {
-                        revenue.is_some_and(|x| x > 0.0)
+                        bought
                     })
                 });
             }
@@ -607,6 +684,7 @@ impl Table {
             problems: self.problems,
             metric_columns,
             variant_column: self.cols.headers.get(self.variant_col).cloned(),
+            caps: self.caps,
         })
     }
 }

@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use crate::ingest::{
-    detect_delimiter, header_line, push_field, to_aggregated_csv, ColumnMapping, ColumnRole,
-    Decoder, Experiment, ExperimentReader, IngestError, MAX_PROBLEMS,
+    detect_delimiter, header_line, push_field, to_aggregated_csv, AppliedCap, ColumnMapping,
+    ColumnRole, Decoder, Experiment, ExperimentReader, IngestError, MAX_PROBLEMS,
 };
 
 use super::{SegmentError, MAX_SEGMENTS};
@@ -31,6 +31,7 @@ pub struct SegmentReader {
     head: Vec<u8>,
     split: Option<Split>,
     failed: Option<SegmentError>,
+    caps: Vec<AppliedCap>,
 }
 
 impl std::fmt::Debug for SegmentReader {
@@ -58,6 +59,7 @@ struct Split {
     parts: Vec<Part>,
     skipped: usize,
     problems: Vec<IngestError>,
+    caps: Vec<AppliedCap>,
 }
 
 struct Part {
@@ -95,7 +97,15 @@ impl SegmentReader {
             head: Vec::new(),
             split: None,
             failed: None,
+            caps: Vec::new(),
         }
+    }
+
+    /// The same reader, each part clamping the capped metrics' values to
+    /// caps taken over the whole file ([`crate::ingest::resolve_caps`]).
+    pub fn capped(mut self, caps: Vec<AppliedCap>) -> SegmentReader {
+        self.caps = caps;
+        self
     }
 
     /// Data rows read so far (roughly: parts read in batches).
@@ -182,6 +192,7 @@ impl SegmentReader {
             parts: Vec::new(),
             skipped: 0,
             problems: Vec::new(),
+            caps: self.caps.clone(),
         };
         let head = std::mem::take(&mut self.head);
         split.run(&head, last, &self.column, &self.mapping)?;
@@ -325,7 +336,7 @@ impl Split {
                     .unwrap_or_default();
                 self.parts.push(Part {
                     value,
-                    reader: ExperimentReader::new(mapping.clone()),
+                    reader: ExperimentReader::new(mapping.clone()).capped(self.caps.clone()),
                     lines: newlines(&header),
                     pending: header,
                 });
@@ -381,7 +392,7 @@ impl SplitRead {
                 (rank(&a.name).unwrap_or(usize::MAX), &a.name)
                     .cmp(&(rank(&b.name).unwrap_or(usize::MAX), &b.name))
             });
-            let csv = to_aggregated_csv(&ordered, &e.metric_columns);
+            let csv = to_aggregated_csv(&ordered, &e.metric_columns, &e.caps);
             let mut lines = csv.lines();
             let head = lines.next().unwrap_or("");
             match &header {
