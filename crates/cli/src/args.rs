@@ -3,6 +3,7 @@
 //! "2024-05-01", each refusing a bad value in words.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use uplift_engine::ingest::{CapSpec, Tail};
 use uplift_engine::scenario::{Guardrail, Method, RatioMetric};
 use uplift_engine::stats::nps::NpsInterval;
 use uplift_engine::warehouse::{Dialect, SqlMetric};
@@ -123,6 +124,14 @@ pub struct AnalyzeArgs {
     /// order_value:0.9 or order_value:50% for the median (repeatable; row-level data)
     #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_quantile)]
     pub quantile: Vec<(String, f64)>,
+    /// Cap a metric's per-user values before comparing them: at a percentile
+    /// of every user's value (spend:99%) or an amount (spend:500); add
+    /// :ignore-zeros to take the percentile without the zeros (repeatable; row-level data)
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_cap)]
+    pub cap: Vec<CapSpec>,
+    /// Floor a metric's per-user values (the lower tail), as --cap does the upper
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_floor)]
+    pub floor: Vec<CapSpec>,
     /// The interval of NPS differences (default: the scenario's, else wald)
     #[arg(long, value_enum)]
     pub nps_interval: Option<NpsIntervalArg>,
@@ -156,6 +165,27 @@ pub fn parse_quantile(text: &str) -> Result<(String, f64), String> {
     .filter(|l| (0.001..=0.999).contains(l))
     .ok_or_else(bad)?;
     Ok((column.trim().to_string(), level))
+}
+
+/// `COLUMN:LEVEL[:ignore-zeros]`, LEVEL a percent (`99%`) or an amount (`500`).
+fn parse_tail(tail: Tail, text: &str) -> Result<CapSpec, String> {
+    let bad = || {
+        format!("\"{text}\": write COLUMN:LEVEL, e.g. spend:99%, spend:500 or spend:99%:ignore-zeros (a percent above 0% and below 100%)")
+    };
+    let (rest, zeros) = match text.strip_suffix(":ignore-zeros") {
+        Some(rest) => (rest, " ignoring zeros"),
+        None => (text, ""),
+    };
+    let (column, level) = rest.rsplit_once(':').ok_or_else(bad)?;
+    CapSpec::parse(tail, &format!("{} {}{zeros}", column.trim(), level.trim())).ok_or_else(bad)
+}
+
+pub fn parse_cap(text: &str) -> Result<CapSpec, String> {
+    parse_tail(Tail::Upper, text)
+}
+
+pub fn parse_floor(text: &str) -> Result<CapSpec, String> {
+    parse_tail(Tail::Lower, text)
 }
 
 /// `METRIC:MARGIN`, the margin as a percent (`1%`) or a fraction (`0.01`).

@@ -388,6 +388,8 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
     plan.nps.extend(args.nps);
     plan.lower_is_better.extend(args.lower_is_better);
     plan.higher_is_better.extend(args.higher_is_better);
+    plan.caps.extend(args.cap);
+    plan.caps.extend(args.floor);
     if let Some(interval) = args.nps_interval {
         plan.nps_interval = interval.into();
     }
@@ -421,6 +423,9 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
             serde_json::to_value(&metrics.column_metrics)?,
         );
         map.insert("decision".into(), serde_json::to_value(&metrics.decision)?);
+        if !experiment.caps.is_empty() {
+            map.insert("caps".into(), serde_json::to_value(&experiment.caps)?);
+        }
         if !args.quantile.is_empty() {
             let mut quantiles = Vec::new();
             for (column, level) in &args.quantile {

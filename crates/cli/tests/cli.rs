@@ -1066,3 +1066,43 @@ fn quantiles_of_a_column() {
     let (ok, _, err) = run(&["analyze", path, "--quantile", "basket:0.5"]);
     assert!(!ok && err.contains("no column 'basket'"), "{err}");
 }
+
+/// `--cap COL:LEVEL` caps a metric's per-user values before the test: one
+/// whale makes the raw revenue lift large, the capped one small; the caps
+/// applied are in the JSON. A bad level is a usage error.
+#[test]
+fn a_cap_tames_one_whale() {
+    let dir = std::env::temp_dir().join("uplift-roi-cli-cap");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("whale.csv");
+    let mut text = String::from("variant,spend\n");
+    for i in 0..2000 {
+        let arm = if i % 2 == 0 { "control" } else { "new" };
+        let spend = if i == 1 { 50_000.0 } else { (i % 40) as f64 };
+        text.push_str(&format!("{arm},{spend}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let lift = |args: &[&str]| {
+        let mut all = vec!["analyze", path];
+        all.extend_from_slice(args);
+        let (ok, out, err) = run(&all);
+        assert!(ok, "{err}");
+        let r: Value = serde_json::from_str(&out).unwrap();
+        let vs = &r["metrics"]["revenue_per_user"]["variants"][1]["vs_control"];
+        (vs["relative"].as_f64().unwrap(), r["caps"].clone())
+    };
+    let (raw, caps) = lift(&[]);
+    assert!(raw > 1.0 && caps.is_null(), "{raw} {caps}");
+    let (capped, caps) = lift(&["--cap", "spend:99%"]);
+    assert!(capped.abs() < 0.2, "{capped}");
+    assert_eq!(caps[0]["metric"], "revenue_per_user");
+    assert_eq!(caps[0]["beyond"], 1);
+    let (ignoring, caps) = lift(&["--cap", "spend:99%:ignore-zeros", "--floor", "spend:1"]);
+    assert!(ignoring.abs() < 0.2, "{ignoring}");
+    assert_eq!(caps.as_array().map(Vec::len), Some(2));
+    let (ok, _, err) = run(&["analyze", path, "--cap", "spend:100%"]);
+    assert!(!ok && err.contains("COLUMN:LEVEL"), "{err}");
+    let (ok, _, err) = run(&["analyze", path, "--cap", "basket:99%"]);
+    assert!(!ok && err.contains("no column 'basket'"), "{err}");
+}
