@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use uplift_engine::ingest::{parse_experiment_with, ColumnMapping, Experiment, IngestError};
+use uplift_engine::ingest::{
+    parse_experiment_capped, CapSpec, ColumnMapping, Experiment, IngestError,
+};
 use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze_experiment, Report, Scenario};
 
@@ -121,11 +123,15 @@ impl AppState {
     pub fn new(initial: Scenario) -> AppState {
         let scenario = RwSignal::new(initial);
         // Copying the text to compare it is far cheaper than reading it.
-        let data: Memo<(String, ColumnMapping)> =
-            Memo::new(move |_| scenario.with(|s| (s.data.clone(), s.columns.clone())));
+        // The caps are read with the data: they change its sums.
+        let data: Memo<(String, ColumnMapping, Vec<CapSpec>)> = Memo::new(move |_| {
+            scenario.with(|s| (s.data.clone(), s.columns.clone(), s.analysis.metrics.caps()))
+        });
         let experiment = Memo::new_with_compare(
             move |_| {
-                data.with(|(text, columns)| parse_experiment_with(text, columns).map(Arc::new))
+                data.with(|(text, columns, caps)| {
+                    parse_experiment_capped(text, columns, caps).map(Arc::new)
+                })
             },
             new_result,
         );

@@ -16,7 +16,7 @@ use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport
 use uplift_engine::units::Interval;
 use uplift_engine::Scenario;
 
-use crate::analyses::{nps_view, quantile_view};
+use crate::analyses::{cap_view, nps_view, quantile_view};
 use crate::data::data_events::DataEvent;
 use crate::data::file_progress::FileProgress;
 use crate::data::file_reader::{large_file_of, read_split, shared_reader, tell_page};
@@ -56,8 +56,7 @@ pub struct MetricsRequest {
 /// The panel's analysis of a scenario, or why there is none.
 fn analyse(request: &MetricsRequest) -> Result<MetricsReport, String> {
     let scenario = &request.scenario;
-    let experiment =
-        parse_experiment_with(&scenario.data, &scenario.columns).map_err(|e| e.to_string())?;
+    let experiment = scenario.experiment().map_err(|e| e.to_string())?;
     analyze_metrics(scenario, &experiment).map_err(|e| e.to_string())
 }
 
@@ -169,7 +168,8 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
             }
         })
     };
-    let style = view! { <style>{STYLE}{nps_view::STYLE}{quantile_view::STYLE}</style> };
+    let style =
+        view! { <style>{STYLE}{nps_view::STYLE}{quantile_view::STYLE}{cap_view::STYLE}</style> };
     let body = move || match report.get() {
         Err(e) => view! { <p class="status error" id="metrics-error">{e}</p> }.into_any(),
         Ok(r) => {
@@ -207,6 +207,7 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     <SegmentView request column=segment_column/>
                     {column_tables(&r.column_metrics, confidence.get(), plan.get())}
+                    {cap_view::cap_section(request, plan.get(), cappable(&r), choose)}
                     {quantile_view::quantile_section(
                         request,
                         plan.get(),
@@ -224,6 +225,26 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
         }
     };
     view! { {style} {body} }
+}
+
+/// The metrics with numbers per user that a cap can apply to, as (key,
+/// label): revenue per user when the data has revenue, and each numeric
+/// metric column.
+fn cappable(r: &MetricsReport) -> Vec<(String, String)> {
+    let revenue = r
+        .available
+        .iter()
+        .find(|(k, _)| k == uplift_engine::ingest::REVENUE_KEY)
+        .cloned();
+    revenue
+        .into_iter()
+        .chain(
+            r.column_metrics
+                .iter()
+                .filter(|c| c.kind == MetricKind::Mean)
+                .map(|c| (c.key.clone(), c.key.clone())),
+        )
+        .collect()
 }
 
 fn decision_view(d: Decision) -> impl IntoView {

@@ -1,7 +1,7 @@
 //! Analyses beyond the fixed metrics: the metrics panel, where every metric
 //! column of the data is compared across variants (an NPS question by its
 //! own table and bars, `nps_view`; quantiles of a numeric column,
-//! `quantile_view`), the user picks the
+//! `quantile_view`; caps on outliers, `cap_view`), the user picks the
 //! primary metric, guardrails and ratio metrics, and the page states its
 //! decision (ship, don't ship, keep running).
 //!
@@ -13,6 +13,7 @@
 //! scenario the page sends and writes back one thing, the metric plan, as a
 //! `DataEvent`.
 
+pub mod cap_view;
 pub mod metrics_panel;
 pub mod nps_view;
 pub mod quantile_view;

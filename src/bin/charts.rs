@@ -17,7 +17,6 @@ mod charts {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use uplift_engine::ingest::parse_experiment_with;
     use uplift_engine::{analyze_experiment, Report, Scenario};
     use uplift_roi_app::charts::{draw, ChartKind};
     use uplift_roi_app::platform::format;
@@ -42,7 +41,8 @@ mod charts {
         let unreadable =
             |e: String| JsError::new(&format!("the results could not be read for drawing: {e}"));
         let scenario = Scenario::from_json(json).map_err(|e| unreadable(e.to_string()))?;
-        let experiment = parse_experiment_with(&scenario.data, &scenario.columns)
+        let experiment = scenario
+            .experiment()
             .map_err(|e| unreadable(e.to_string()))?;
         let r = Rc::new(
             analyze_experiment(&scenario, &experiment).map_err(|e| unreadable(e.to_string()))?,

@@ -11,7 +11,6 @@
 
 use std::fmt::Write;
 
-use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::{analyze_experiment, Scenario};
 use uplift_roi_app::app::{PROMISE, TAGLINE};
 use uplift_roi_app::platform::format::{set_display, CURRENCIES, LOCALES};
@@ -40,7 +39,7 @@ fn escape(s: &str) -> String {
 fn summary() -> Result<String, Box<dyn std::error::Error>> {
     let scenario = Scenario::demo();
     set_display(&scenario.display.locale, &scenario.display.currency);
-    let experiment = parse_experiment_with(&scenario.data, &scenario.columns)?;
+    let experiment = scenario.experiment()?;
     let report = analyze_experiment(&scenario, &experiment)?;
     let mut h = String::new();
     // Inert: its buttons and links work only once the app has replaced it.

@@ -492,7 +492,6 @@ mod tests {
     #[test]
     fn charts_drawn_from_the_scenario_of_sums_equal_the_report_charts() {
         use super::{draw, ChartKind};
-        use uplift_engine::ingest::parse_experiment_with;
         for (method, locale, currency, rows) in [
             (Method::Frequentist, "en-US", "USD", false),
             (Method::Bayesian, "de-DE", "EUR", false),
@@ -514,12 +513,12 @@ mod tests {
                 Ok(r) => r,
                 Err(e) => panic!("{e}"),
             };
-            let Ok(e) = parse_experiment_with(&s.data, &s.columns) else {
+            let Ok(e) = s.experiment() else {
                 panic!("the data reads")
             };
             let json = s.json_with_sums(&e);
             let back = Scenario::from_json(&json).ok().and_then(|b| {
-                let e = parse_experiment_with(&b.data, &b.columns).ok()?;
+                let e = b.experiment().ok()?;
                 uplift_engine::analyze_experiment(&b, &e).ok()
             });
             let Some(back) = back else {

@@ -5,7 +5,6 @@
 //! `DataEvent::Settings`.
 
 use leptos::prelude::*;
-use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::scenario::{AnalysisSettings, Correction, Method};
 use uplift_engine::stats::bayesian::Prior;
 use uplift_engine::stats::IntervalKind;
@@ -45,7 +44,7 @@ fn parse_split(text: &str) -> Vec<f64> {
 /// The variants in the report's order and the control the report took,
 /// or nothing while the data cannot be analysed.
 fn variants(s: &Scenario) -> Option<(Vec<String>, String)> {
-    let e = parse_experiment_with(&s.data, &s.columns).ok()?;
+    let e = s.experiment().ok()?;
     let r = analyze_experiment(s, &e).ok()?;
     Some((r.value.iter().map(|v| v.name.clone()).collect(), r.control))
 }

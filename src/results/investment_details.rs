@@ -6,7 +6,6 @@
 
 use leptos::prelude::*;
 
-use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::report::Report;
 use uplift_engine::{analyze_experiment, Scenario};
 
@@ -31,7 +30,7 @@ pub fn assumed_text(report: &Report) -> String {
 pub fn InvestmentDetails(scenario: RwSignal<Scenario>) -> impl IntoView {
     move || {
         scenario.with(|s| {
-            let experiment = parse_experiment_with(&s.data, &s.columns).ok()?;
+            let experiment = s.experiment().ok()?;
             analyze_experiment(s, &experiment).ok().map(|r| details(&r))
         })
     }

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use uplift_engine::decision::every_arm;
 use uplift_engine::decision::{analyze_metrics, Outcome};
 use uplift_engine::headline::{arm_label, best_arm, Arm, ValueBasis};
-use uplift_engine::ingest::parse_experiment_with;
 use uplift_engine::{analyze_experiment, Report, Scenario};
 
 use crate::data::data_events::DataEvent;
@@ -49,7 +48,7 @@ impl ChoicesRequest {
 /// The report and every arm with its decision, or nothing while the data
 /// cannot be analysed.
 fn analyse(r: &ChoicesRequest) -> Option<(Report, Vec<Arm>)> {
-    let e = parse_experiment_with(&r.scenario.data, &r.scenario.columns).ok()?;
+    let e = r.scenario.experiment().ok()?;
     let report = analyze_experiment(&r.scenario, &e).ok()?;
     let decisions = analyze_metrics(&r.scenario, &e).ok()?.arms;
     let arms = every_arm(&report, &decisions, r.variant_column.as_deref());
