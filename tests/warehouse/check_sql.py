@@ -2,7 +2,8 @@
 """Run the warehouse SQL on real engines and compare with the app's reduction.
 
 For every table of datasets.py (synthetic events, Hillstrom, Cookie Cats) and
-every case on it (order id or is-order flag, further metrics, a segment), the
+every case on it (order id or is-order flag, further metrics, a segment,
+caps and floors at an amount or a pooled percentile), the
 SQL printed by `uplift-roi sql --dialect D` is run on each engine of
 engines.py — DuckDB, PostgreSQL, Spark SQL, and BigQuery and Snowflake through
 sqlglot into DuckDB — and its result compared with `uplift-roi reduce` on the
@@ -133,7 +134,7 @@ def run(names, work):
         for case in cases:
             extra = ["--segment", case.segment] if case.segment else []
             try:
-                want[case.name] = read_csv(cli("reduce", case.users_csv, *extra))
+                want[case.name] = read_csv(cli("reduce", case.users_csv, *extra, *case.reduce_args))
             except EngineError as e:
                 tally.report(False, "app", case.name, str(e))
 

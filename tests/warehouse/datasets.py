@@ -51,6 +51,7 @@ class Case:
     users_csv: str  # the same rows, one per user, for `uplift-roi reduce`
     segment: str | None = None
     flags: list = field(default_factory=list)  # metrics given as COL:flag
+    reduce_args: list = field(default_factory=list)  # caps, named as the users file names them
 
     @property
     def name(self):
@@ -215,6 +216,10 @@ def events(work):
     return table, [
         Case(table, "order id", common + ["--order-id", "order_id"], plain),
         Case(table, "is-order flag", common + ["--is-order", "is_order"], plain),
+        # Revenue capped at an amount and floored: CUPED's sums use the capped values.
+        Case(table, "revenue capped at 150, floored at 5",
+             common + ["--order-id", "order_id", "--cap", "revenue:150", "--floor", "revenue:5"],
+             plain, reduce_args=["--cap", "revenue:150", "--floor", "revenue:5"]),
         Case(table, "metrics, by country",
              common + ["--order-id", "order_id", "--metric", "session_minutes",
                        "--metric", "clicked:flag", "--segment", "country"],
@@ -267,6 +272,12 @@ def hillstrom(work):
         Case(table, "by channel", sql + ["--segment", "channel"],
              users_csv("hillstrom-users-channel.csv", "channel"), segment="channel",
              flags=flags),
+        # Spend capped at its p95 without the zeros (pooled over every arm
+        # and channel), by channel.
+        Case(table, "spend capped at p95 of buyers, by channel",
+             sql + ["--cap", "spend:95%:ignore-zeros", "--segment", "channel"],
+             users_csv("hillstrom-users-channel.csv", "channel"), segment="channel",
+             flags=flags, reduce_args=["--cap", "revenue:95%:ignore-zeros"]),
         # A segment of numbers (months since the last purchase, 1 to 12).
         Case(table, "by recency", sql + ["--segment", "recency"],
              users_csv("hillstrom-users-recency.csv", "recency"), segment="recency",
@@ -287,8 +298,11 @@ def cookie_cats(work):
     write_csv(users, ["user_id", "variant", "sum_gamerounds", "retention_1", "retention_7"], rows)
     sql = ["--user", "userid", "--variant", "version", "--metric", "sum_gamerounds",
            "--metric", "retention_1:flag", "--metric", "retention_7:flag"]
+    caps = ["--cap", "sum_gamerounds:99%", "--floor", "sum_gamerounds:1"]
     return table, [Case(table, "all players", sql, users,
-                        flags=["retention_1", "retention_7"])]
+                        flags=["retention_1", "retention_7"]),
+                   Case(table, "rounds capped at p99, floored at 1", sql + caps, users,
+                        flags=["retention_1", "retention_7"], reduce_args=caps)]
 
 
 def all_tables(work):

@@ -321,6 +321,13 @@ pub struct SqlArgs {
     /// A per-user segment column: one row per segment and variant
     #[arg(long, value_name = "COL")]
     pub segment: Option<String>,
+    /// Cap the revenue column or a summed metric per user, named as above:
+    /// spend:99%, spend:500 or spend:99%:ignore-zeros (repeatable)
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_cap)]
+    pub cap: Vec<CapSpec>,
+    /// Floor a column's per-user values, as --cap does the upper end
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_floor)]
+    pub floor: Vec<CapSpec>,
 }
 
 pub fn parse_sql_metric(text: &str) -> Result<SqlMetric, String> {
@@ -391,6 +398,13 @@ pub struct ReduceArgs {
     /// The column that names the variant, when its header is not recognised
     #[arg(long, value_name = "COLUMN")]
     pub variant_column: Option<String>,
+    /// Cap a column's per-user values before summing, as `analyze --cap` does
+    /// (a percentile cap reads the whole file into memory first)
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_cap)]
+    pub cap: Vec<CapSpec>,
+    /// Floor a column's per-user values before summing
+    #[arg(long, value_name = "COLUMN:LEVEL", value_parser = parse_floor)]
+    pub floor: Vec<CapSpec>,
 }
 
 // The arguments of `uplift-roi targeting` (its help is the variant's).

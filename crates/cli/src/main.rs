@@ -278,12 +278,15 @@ fn reduce_command(args: ReduceArgs) -> Result<String, CliError> {
         file,
         segment,
         variant_column,
+        mut cap,
+        floor,
     } = args;
     let mut mapping = ColumnMapping::new();
     if let Some(col) = variant_column {
         mapping.insert(col, ColumnRole::Variant);
     }
-    reduce(&file, segment.as_deref(), mapping)
+    cap.extend(floor);
+    reduce(&file, segment.as_deref(), mapping, &cap)
 }
 
 /// A file analysis run by the engine's one `run` (as the page's worker
@@ -481,6 +484,7 @@ fn sql(args: SqlArgs) -> Result<String, CliError> {
         end: args.end,
         metrics: args.metric,
         segment: args.segment,
+        caps: args.cap.into_iter().chain(args.floor).collect(),
     };
     let text = uplift_engine::warehouse::warehouse_sql(args.dialect, &query)?;
     // `main` adds the final newline.
@@ -509,18 +513,40 @@ fn columns_with_guesses(data: &str, chosen: &ColumnMapping) -> ColumnMapping {
     columns
 }
 
-fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<String, CliError> {
-    use uplift_engine::ingest::{to_aggregated_csv, ExperimentReader};
+fn reduce(
+    file: &str,
+    segment: Option<&str>,
+    mapping: ColumnMapping,
+    caps: &[uplift_engine::ingest::CapSpec],
+) -> Result<String, CliError> {
+    use uplift_engine::ingest::{resolve_caps, to_aggregated_csv, ExperimentReader};
     use uplift_engine::segments::SegmentReader;
+    let open = |file: &str| -> Result<Box<dyn Read>, CliError> {
+        Ok(if file == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(std::fs::File::open(file).map_err(|source| CliError::Read {
+                file: file.into(),
+                source,
+            })?)
+        })
+    };
     // Streamed in 4 MiB chunks, as the browser's worker does: memory stays
-    // bounded however large the file.
-    let mut input: Box<dyn Read> = if file == "-" {
-        Box::new(std::io::stdin())
+    // bounded however large the file. Caps at a percentile need every
+    // user's value first: then the file is read whole, and again from memory.
+    let (mut input, applied): (Box<dyn Read>, _) = if caps.is_empty() {
+        (open(file)?, Vec::new())
     } else {
-        Box::new(std::fs::File::open(file).map_err(|source| CliError::Read {
-            file: file.into(),
-            source,
-        })?)
+        let mut bytes = Vec::new();
+        open(file)?
+            .read_to_end(&mut bytes)
+            .map_err(|source| CliError::Read {
+                file: file.into(),
+                source,
+            })?;
+        let text = uplift_engine::ingest::decode_text(&bytes)?;
+        let applied = resolve_caps(&text, &mapping, caps)?;
+        (Box::new(std::io::Cursor::new(text.into_bytes())), applied)
     };
     let mut buffer = vec![0u8; 4 << 20];
     let mut chunks = move |feed: &mut dyn FnMut(&[u8]) -> Result<(), CliError>| loop {
@@ -534,11 +560,11 @@ fn reduce(file: &str, segment: Option<&str>, mapping: ColumnMapping) -> Result<S
         }
     };
     let out = if let Some(column) = segment {
-        let mut reader = SegmentReader::new(&mapping, column);
+        let mut reader = SegmentReader::new(&mapping, column).capped(applied);
         chunks(&mut |c| Ok(reader.feed(c)?))?;
         reader.finish().and_then(|s| s.to_csv())?
     } else {
-        let mut reader = ExperimentReader::new(mapping);
+        let mut reader = ExperimentReader::new(mapping).capped(applied);
         chunks(&mut |c| Ok(reader.feed(c)?))?;
         let e = reader.finish()?;
         to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps)

@@ -61,7 +61,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::ingest::{MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS};
+use crate::ingest::{CapAt, CapSpec, Tail, MAX_CROSS_COLUMNS, MAX_METRIC_COLUMNS};
 use crate::value::transactions::{civil_from_days, parse_date};
 
 /// The SQL flavours the generator writes.
@@ -129,6 +129,16 @@ impl Dialect {
             "duckdb" | "duck" => Dialect::DuckDb,
             _ => return None,
         })
+    }
+
+    /// The exact percentile `p` of `x` over the rows (NULLs left out), by
+    /// linear interpolation: SQL's `PERCENTILE_CONT`, numpy's default. An
+    /// aggregate everywhere but in BigQuery, where it is a window function.
+    fn percentile(self, x: &str, p: f64) -> String {
+        match self {
+            Dialect::BigQuery => format!("PERCENTILE_CONT({x}, {p}) OVER ()"),
+            _ => format!("PERCENTILE_CONT({p}) WITHIN GROUP (ORDER BY {x})"),
+        }
     }
 
     fn quote_char(self) -> char {
@@ -252,7 +262,7 @@ impl SqlMetric {
 /// What the user told us about their table. Optional columns are `None` or
 /// blank when the table has no such column; see the [module docs](self) for
 /// the table's assumed shape.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WarehouseQuery {
     /// The table, possibly qualified: `project.dataset.events`.
@@ -278,6 +288,10 @@ pub struct WarehouseQuery {
     pub metrics: Vec<SqlMetric>,
     /// A per-user segment column: one result row per segment and variant.
     pub segment: Option<String>,
+    /// Caps (and floors) on the per-user revenue or a summed metric, named
+    /// as its column above: an amount, or a percentile of every kept
+    /// user's value over all variants and segments, as the app caps.
+    pub caps: Vec<CapSpec>,
 }
 
 impl WarehouseQuery {
@@ -355,6 +369,8 @@ pub enum WarehouseError {
     DuplicateName { name: String },
     #[error("At most {limit} metric columns fit in one query.")]
     TooManyMetrics { limit: usize },
+    #[error("\"{column}\" is not the revenue column or a summed metric above, so it cannot be capped (a yes/no flag never is).")]
+    CapColumn { column: String },
 }
 
 /// A blank optional entry means "no such column".
@@ -467,6 +483,46 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
         format!("{user} AS uplift_user"),
         format!("{variant} AS uplift_variant"),
     ];
+    // Each cap: the per-user column it clamps, its tail and its value's
+    // expression over the kept users (`kept`), and its output name.
+    let mut caps: Vec<(String, Tail, String, String)> = Vec::new();
+    for cap in &query.caps {
+        let wanted = cap.metric.trim();
+        let target = if given(&query.revenue) == Some(wanted) {
+            Some(("uplift_revenue".to_string(), "revenue".to_string()))
+        } else {
+            query
+                .metrics
+                .iter()
+                .position(|m| m.column.trim() == wanted && m.kind == MetricKind::Sum)
+                .map(|i| {
+                    let name = wanted.rsplit('.').next().unwrap_or("").trim();
+                    (format!("uplift_m{i}"), name.to_string())
+                })
+        };
+        let Some((column, name)) = target else {
+            return Err(WarehouseError::CapColumn {
+                column: wanted.to_string(),
+            });
+        };
+        let value = match cap.at {
+            CapAt::Value(v) => format!("CAST({v} AS {})", dialect.float_type()),
+            CapAt::Percentile(p) => {
+                let x = if cap.ignore_zeros {
+                    format!("CASE WHEN {column} <> 0 THEN {column} END")
+                } else {
+                    column.clone()
+                };
+                dialect.percentile(&x, p)
+            }
+        };
+        caps.push((
+            column,
+            cap.tail,
+            value,
+            format!("{name}{}", cap.tail.suffix()),
+        ));
+    }
     if let Some(o) = &orders {
         per_user.push(match query.orders_kind {
             OrdersKind::OrderId => format!("COUNT(DISTINCT {o}) AS uplift_orders"),
@@ -521,10 +577,11 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
     // Step 2: per variant, the app's canonical columns.
     let q = dialect.quote_char();
     let out = |expr: String, name: &str| (expr, name.to_string());
-    let converted = if orders.is_some() {
-        "uplift_orders > 0"
-    } else {
-        "uplift_revenue > 0"
+    // Whether a user bought is told from revenue before any cap.
+    let converted = match (orders.is_some(), caps.is_empty()) {
+        (true, _) => "uplift_orders > 0",
+        (false, true) => "uplift_revenue > 0",
+        (false, false) => "uplift_raw_revenue > 0",
     };
     let mut per_variant = Vec::new();
     let segment_name = given(&query.segment)
@@ -590,6 +647,10 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
             ));
         }
     }
+    // Each cap's value, the same on every row, as the app writes it.
+    for (k, (_, _, _, name)) in caps.iter().enumerate() {
+        per_variant.push(out(format!("MAX(uplift_cap{k})"), name));
+    }
     // Output names must be unique, or the app could not tell them apart.
     let mut seen = std::collections::HashSet::new();
     for (_, name) in &per_variant {
@@ -620,11 +681,21 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
     } else {
         ("uplift_variant", "")
     };
+    let (kept, from) = if caps.is_empty() {
+        (String::new(), "flagged\nWHERE uplift_variant_count = 1")
+    } else {
+        (capped_users(&per_user, &caps, dialect), "capped")
+    };
+    let caps_note = if caps.is_empty() {
+        ""
+    } else {
+        "\n-- Capped values: each user's value beyond a cap counts as the cap; a\n-- percentile cap is taken over every kept user of all variants."
+    };
     Ok(format!(
         "-- Uplift ROI: one row per variant with the sums the calculator needs.
 -- Run this in your warehouse ({dialect}), then paste the result into step 1.
 -- Users seen in more than one variant are left out: their outcome cannot be
--- credited to either arm.{orders_note}{pre_note}{segment_note}
+-- credited to either arm.{orders_note}{pre_note}{segment_note}{caps_note}
 WITH per_user AS (
   SELECT
     {per_user}
@@ -635,11 +706,10 @@ WITH per_user AS (
 flagged AS (
   SELECT *, COUNT(*) OVER (PARTITION BY uplift_user) AS uplift_variant_count
   FROM per_user
-)
+){kept}
 SELECT
   {per_variant}
-FROM flagged
-WHERE uplift_variant_count = 1
+FROM {from}
 GROUP BY {group}
 ORDER BY {group};
 ",
@@ -648,6 +718,67 @@ ORDER BY {group};
         filters = filters.join("\n    AND "),
         per_variant = per_variant.join(",\n  "),
     ))
+}
+
+/// The CTEs that cap the kept users' values: `kept` (users in one
+/// variant), `uplift_caps` (each cap's value, one row) and `capped` (each
+/// per-user column, a capped one clamped floor first, as the app does, and
+/// revenue before capping, which says whether the user bought).
+fn capped_users(
+    per_user: &[String],
+    caps: &[(String, Tail, String, String)],
+    dialect: Dialect,
+) -> String {
+    let values: Vec<String> = caps
+        .iter()
+        .enumerate()
+        .map(|(k, (_, _, value, _))| format!("{value} AS uplift_cap{k}"))
+        .collect();
+    // BigQuery's percentile is a window: the same value on every row.
+    let one_row = if dialect == Dialect::BigQuery {
+        "\n  LIMIT 1"
+    } else {
+        ""
+    };
+    let mut columns = Vec::new();
+    for alias in per_user.iter().filter_map(|c| c.rsplit(" AS ").next()) {
+        let mut expr = alias.to_string();
+        for tail in [Tail::Lower, Tail::Upper] {
+            for (k, _) in caps
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.0 == alias && c.1 == tail)
+            {
+                let beyond = if tail == Tail::Upper { ">" } else { "<" };
+                expr = format!(
+                    "CASE WHEN {expr} {beyond} uplift_cap{k} THEN uplift_cap{k} ELSE {expr} END"
+                );
+            }
+        }
+        columns.push(format!("{expr} AS {alias}"));
+        if alias == "uplift_revenue" {
+            columns.push("uplift_revenue AS uplift_raw_revenue".into());
+        }
+    }
+    columns.extend((0..caps.len()).map(|k| format!("uplift_cap{k}")));
+    format!(
+        ",
+kept AS (
+  SELECT * FROM flagged WHERE uplift_variant_count = 1
+),
+uplift_caps AS (
+  SELECT
+    {values}
+  FROM kept{one_row}
+),
+capped AS (
+  SELECT
+    {columns}
+  FROM kept CROSS JOIN uplift_caps
+)",
+        values = values.join(",\n    "),
+        columns = columns.join(",\n    "),
+    )
 }
 
 #[cfg(test)]
@@ -1052,6 +1183,63 @@ mod tests {
             serde_json::from_str(r#"{"table":"t","orders_kind":"is_order"}"#).unwrap();
         assert_eq!(q.orders_kind, OrdersKind::IsOrder);
         assert_eq!(q.revenue, None);
+    }
+
+    #[test]
+    fn caps_clamp_the_kept_users_values_and_are_written_as_the_app_writes_them() {
+        let cap = |metric: &str, tail, at, ignore_zeros| CapSpec {
+            metric: metric.into(),
+            tail,
+            at,
+            ignore_zeros,
+        };
+        let mut q = query();
+        // Without orders, buying is told from revenue: before the caps.
+        q.orders = None;
+        q.metrics = vec![
+            SqlMetric::parse("minutes").unwrap(),
+            SqlMetric::parse("clicked:flag").unwrap(),
+        ];
+        q.caps = vec![
+            cap("revenue", Tail::Upper, CapAt::Percentile(0.99), true),
+            cap("minutes", Tail::Upper, CapAt::Value(120.0), false),
+            cap("revenue", Tail::Lower, CapAt::Value(1.0), false),
+        ];
+        for d in Dialect::ALL {
+            let s = sql(d, &q);
+            let names = output_names(d, &s);
+            assert_eq!(
+                names[names.len() - 3..],
+                ["revenue_cap", "minutes_cap", "revenue_floor"],
+                "{d:?}"
+            );
+            let percentile = if d == Dialect::BigQuery {
+                "PERCENTILE_CONT(CASE WHEN uplift_revenue <> 0 THEN uplift_revenue END, 0.99) OVER ()"
+            } else {
+                "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CASE WHEN uplift_revenue <> 0 THEN uplift_revenue END)"
+            };
+            assert!(s.contains(percentile), "{d:?}: {s}");
+            // The floor first, then the cap.
+            assert!(s.contains("CASE WHEN CASE WHEN uplift_revenue < uplift_cap2 THEN uplift_cap2 ELSE uplift_revenue END > uplift_cap0"), "{s}");
+            assert!(
+                s.contains("SUM(CASE WHEN uplift_raw_revenue > 0 THEN 1 ELSE 0 END)"),
+                "{s}"
+            );
+            assert!(
+                s.contains("FROM kept CROSS JOIN uplift_caps") && s.contains("FROM capped\n"),
+                "{s}"
+            );
+        }
+        // Without caps, the query is as before.
+        assert!(!sql(Dialect::DuckDb, &query()).contains("capped"));
+        for bad in ["clicked", "visits"] {
+            let mut q = q.clone();
+            q.caps = vec![cap(bad, Tail::Upper, CapAt::Value(1.0), false)];
+            assert_eq!(
+                warehouse_sql(Dialect::DuckDb, &q),
+                Err(WarehouseError::CapColumn { column: bad.into() })
+            );
+        }
     }
 
     #[test]

@@ -50,7 +50,8 @@ impl Tail {
 }
 
 /// Where a cap sits.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CapAt {
     /// A percentile of the pooled per-user values, as a fraction (0.99).
     Percentile(f64),
@@ -60,7 +61,7 @@ pub enum CapAt {
 
 /// A cap the user asked for: `spend 99%`, `spend 500`, `spend 99%
 /// ignoring zeros`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapSpec {
     /// The metric's key: a metric column's header, or the revenue column's
     /// header (or `revenue_per_user`).
