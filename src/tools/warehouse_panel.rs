@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use uplift_engine::ingest::{CapSpec, Tail};
 use uplift_engine::warehouse::{warehouse_sql, Dialect, OrdersKind, SqlMetric, WarehouseQuery};
 use wasm_bindgen_futures::JsFuture;
 
@@ -35,9 +36,14 @@ pub fn WarehousePanel() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     // The metric list as typed; `None` while an entry cannot be read.
     let metrics = RwSignal::new((String::new(), Some(Vec::<SqlMetric>::new())));
+    // The caps as typed; `None` while one cannot be read.
+    let caps = RwSignal::new((String::new(), Some(Vec::<CapSpec>::new())));
     let sql = Memo::new(move |_| {
         if metrics.with(|(_, m)| m.is_none()) {
             return Err("Write each metric as its column name, or name:flag for a yes/no column, separated by commas (visits, minutes, retained:flag).".into());
+        }
+        if caps.with(|(_, c)| c.is_none()) {
+            return Err("Write each cap as a column and a percentile or an amount, separated by commas (revenue 99%, minutes 500, revenue 95% ignoring zeros, floor revenue 1).".into());
         }
         query.with(|q| warehouse_sql(dialect.get(), q).map_err(|e| e.to_string()))
     });
@@ -54,6 +60,22 @@ pub fn WarehousePanel() -> impl IntoView {
         metrics.set((text, parsed));
     });
     let metrics_text = Signal::derive(move || metrics.with(|(t, _)| t.clone()));
+    let set_caps = Callback::new(move |text: String| {
+        let parsed: Option<Vec<CapSpec>> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|entry| match entry.strip_prefix("floor ") {
+                Some(rest) => CapSpec::parse(Tail::Lower, rest),
+                None => CapSpec::parse(Tail::Upper, entry),
+            })
+            .collect();
+        if let Some(list) = &parsed {
+            query.update(|q| q.caps = list.clone());
+        }
+        caps.set((text, parsed));
+    });
+    let caps_text = Signal::derive(move || caps.with(|(t, _)| t.clone()));
 
     // Bind a required name (a `String` of the query) to a field.
     let required = move |get: fn(&WarehouseQuery) -> &String,
@@ -144,6 +166,9 @@ pub fn WarehousePanel() -> impl IntoView {
                 <NameField id="wh-segment" label="Segment column" placeholder="none"
                     help="One row per segment and variant, to see where the uplift is."
                     value=segment on_input=set_segment/>
+                <NameField id="wh-caps" label="Caps on outliers" placeholder="none"
+                    help="Separated by commas: the revenue column or a metric with a percentile of all users (revenue 99%) or an amount (revenue 500); “ignoring zeros” leaves non-buyers out of the percentile; “floor revenue 1” raises low values."
+                    value=caps_text on_input=set_caps/>
             </fieldset>
             <details>
                 <summary>"Orders, pre-period revenue and dates"</summary>

@@ -143,7 +143,22 @@ test('the warehouse SQL carries further metrics and a segment, and says what it 
     assert.match(await page.locator('#warehouse-error').innerText(), /name:flag/);
     await page.locator('#wh-metrics').fill('visit:flag, revenue');
     assert.match(await page.locator('#warehouse-error').innerText(), /two columns called "revenue"/);
-    await page.locator('#wh-metrics').fill('visit:flag');
+    await page.locator('#wh-metrics').fill('visit:flag, history');
+    await page.locator('#wh-sql').waitFor();
+    // Caps on outliers: revenue at its p95 without the zeros, history at an
+    // amount; each cap's value comes out under the name the app reads back.
+    await page.locator('#wh-caps').fill('revenue 95% ignoring zeros, history 500');
+    await page.waitForFunction(() => document.querySelector('#wh-sql')?.value.includes('"revenue_cap"'));
+    const capped = await page.locator('#wh-sql').inputValue();
+    const cappedNames = [...capped.matchAll(/ AS "([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(cappedNames.slice(-2), ['revenue_cap', 'history_cap']);
+    assert.match(capped, /PERCENTILE_CONT\(0\.95\) WITHIN GROUP \(ORDER BY CASE WHEN uplift_revenue <> 0 THEN uplift_revenue END\)/);
+    await page.locator('#wh-caps').fill('visit 99%');
+    await page.locator('#warehouse-error').waitFor();
+    assert.match(await page.locator('#warehouse-error').innerText(), /"visit" is not the revenue column or a summed metric/);
+    await page.locator('#wh-caps').fill('revenue lots');
+    assert.match(await page.locator('#warehouse-error').innerText(), /Write each cap as a column/);
+    await page.locator('#wh-caps').fill('revenue 95% ignoring zeros');
     await page.locator('#wh-sql').waitFor();
     await screenshot(page, 'warehouse-metrics');
     assert.deepEqual(errors, []);
