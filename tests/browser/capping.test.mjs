@@ -46,6 +46,7 @@ test('one whale: the capped revenue per user turns the verdict, and the cap is s
     await page.locator('#verdict:has-text("Ship")').waitFor({ timeout: 15_000 });
     const capped = await verdict.innerText();
     assert.doesNotMatch(capped, /Don't ship/);
+    assert.match(capped, /capped revenue per user is better/i);
     assert.notEqual(capped, raw);
     await note.scrollIntoViewIfNeeded();
     await screenshot(page, 'capping-whale');

@@ -302,6 +302,16 @@ fn headline(
         Some((m, _)) => m.label().to_ascii_lowercase(),
         None => key.unwrap_or_default().to_string(),
     };
+    // A capped metric is not the raw one: the verdict says so.
+    let metric = if experiment
+        .caps
+        .iter()
+        .any(|c| Some(c.metric.as_str()) == key)
+    {
+        format!("capped {metric}")
+    } else {
+        metric
+    };
     let column_name = experiment.variant_column.as_deref();
     let label = |v: Option<&&VariantStats>| {
         v.map_or(String::new(), |v| {

@@ -151,3 +151,51 @@ fn a_fall_in_a_metric_that_should_fall_is_the_gain() {
         Some(Outcome::Ship)
     );
 }
+
+/// One whale in the control makes the raw revenue per user worse; capped
+/// (in the metric plan), the same data is better, and the headline names
+/// the metric as capped.
+#[test]
+fn a_capped_metric_is_named_so_and_can_turn_the_verdict() {
+    let mut rows = String::from("variant,revenue\n");
+    for i in 0..4000 {
+        let arm = if i % 2 == 0 { "control" } else { "new" };
+        let bought = i % 10 == 1 || i % 10 == 3 || i % 10 == 4 || i % 20 == 6;
+        let revenue = match (i, bought) {
+            (0, _) => 30_000.0,
+            (_, true) => 40.0 + (i % 7) as f64,
+            _ => 0.0,
+        };
+        rows.push_str(&format!("{arm},{revenue}\n"));
+    }
+    let raw = report(&rows, |_| {});
+    assert_eq!(raw.headline.metric, "revenue per user");
+    let capped = report(&rows, |s| {
+        s.analysis.metrics = uplift_engine::scenario::MetricChoices {
+            caps: uplift_engine::ingest::CapSpec::parse(
+                uplift_engine::ingest::Tail::Upper,
+                "revenue 99.9%",
+            )
+            .into_iter()
+            .collect(),
+            ..Default::default()
+        }
+        .into()
+    });
+    assert_eq!(capped.headline.metric, "capped revenue per user");
+    let lift = |r: &Report| {
+        r.primary_vs_control()
+            .and_then(|v| v.relative)
+            .unwrap_or(f64::NAN)
+    };
+    assert!(
+        lift(&raw) < 0.0 && lift(&capped) > 0.0,
+        "{} {}",
+        lift(&raw),
+        lift(&capped)
+    );
+    assert_ne!(
+        raw.headline.decision.as_ref().map(|d| d.0),
+        capped.headline.decision.as_ref().map(|d| d.0)
+    );
+}

@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::columns::{ColumnMapping, ColumnRole, Columns};
-use super::values::column_values;
+use super::reader::ExperimentReader;
 use super::{header_fields, IngestError};
 use crate::stats::quantile::type7;
 
@@ -130,7 +130,8 @@ pub struct AppliedCap {
 }
 
 /// Each cap's value on the rows of a row-level file: its amount, or its
-/// percentile of the pooled values of every user (blank cells are 0). An
+/// percentile of the pooled values of every user the sums count (blank
+/// and unreadable cells are 0, as in the sums). An
 /// aggregated file gives none: its sums are capped already or cannot be.
 /// An error names a metric with no column, or one whose values (without
 /// the zeros, when asked) are all missing.
@@ -150,28 +151,36 @@ pub fn resolve_caps(
     let revenue = cols
         .get(ColumnRole::Revenue)
         .map(|i| cols.name(i).to_string());
+    // Each spec's metric key and the header of its column.
+    let targets = specs
+        .iter()
+        .map(|spec| match &revenue {
+            Some(r) if spec.metric == REVENUE_KEY || spec.metric == *r => {
+                Ok((REVENUE_KEY.to_string(), r.clone()))
+            }
+            _ if spec.metric != REVENUE_KEY && headers.contains(&spec.metric) => {
+                Ok((spec.metric.clone(), spec.metric.clone()))
+            }
+            _ => Err(IngestError::NoCapColumn {
+                column: if spec.metric == REVENUE_KEY {
+                    "revenue".into()
+                } else {
+                    spec.metric.clone()
+                },
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // One reading of the file keeps every capped column's values, pooled
+    // over the variants, as the sums see them.
+    let columns: Vec<String> = targets.iter().map(|(_, c)| c.clone()).collect();
+    let mut reader = ExperimentReader::new(mapping.clone()).collecting(columns);
+    reader.feed(text.as_bytes())?;
+    let (_, values) = reader.finish_with_values()?;
     specs
         .iter()
-        .map(|spec| {
-            let (key, column) = match &revenue {
-                Some(r) if spec.metric == REVENUE_KEY || spec.metric == *r => {
-                    (REVENUE_KEY.to_string(), r.clone())
-                }
-                _ if spec.metric == REVENUE_KEY => {
-                    return Err(IngestError::NoCapColumn {
-                        column: "revenue".into(),
-                    })
-                }
-                _ => (spec.metric.clone(), spec.metric.clone()),
-            };
-            let by_variant =
-                column_values(text, mapping, &column)?.ok_or_else(|| IngestError::NoCapColumn {
-                    column: column.clone(),
-                })?;
-            let mut pooled: Vec<f64> = by_variant
-                .into_iter()
-                .flat_map(|(_, values)| values)
-                .collect();
+        .zip(targets)
+        .zip(values)
+        .map(|((spec, (key, column)), pooled)| {
             let value = match spec.at {
                 CapAt::Value(v) => v,
                 CapAt::Percentile(p) => {
@@ -181,20 +190,21 @@ pub fn resolve_caps(
                         .filter(|&x| !(spec.ignore_zeros && x == 0.0))
                         .collect();
                     sample.sort_by(f64::total_cmp);
-                    type7(&sample, p).ok_or_else(|| IngestError::NothingToCap {
-                        column: column.clone(),
-                    })?
+                    type7(&sample, p).ok_or(IngestError::NothingToCap { column })?
                 }
             };
-            pooled.retain(|&x| match spec.tail {
-                Tail::Upper => x > value,
-                Tail::Lower => x < value,
-            });
+            let beyond = pooled
+                .iter()
+                .filter(|&&x| match spec.tail {
+                    Tail::Upper => x > value,
+                    Tail::Lower => x < value,
+                })
+                .count();
             Ok(AppliedCap {
                 metric: key,
                 tail: spec.tail,
                 value,
-                beyond: pooled.len() as u64,
+                beyond: beyond as u64,
             })
         })
         .collect()

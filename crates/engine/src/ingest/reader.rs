@@ -6,7 +6,7 @@ use super::accumulate::{add_count, add_sum, add_u64, Accumulator};
 use super::caps::{AppliedCap, Bounds, Tail, REVENUE_KEY};
 use super::columns::{ColumnMapping, ColumnRole, Columns};
 use super::decode::Decoder;
-use super::metric_columns::MetricTracker;
+use super::metric_columns::{cell_value, MetricTracker};
 use super::numbers::{Cell, NumberStyle};
 use super::{detect_delimiter, DataShape, Experiment, IngestError};
 
@@ -35,6 +35,7 @@ const MAX_HEADER_BYTES: usize = 1 << 20;
 pub struct ExperimentReader {
     mapping: ColumnMapping,
     caps: Vec<AppliedCap>,
+    collect: Vec<String>,
     decoder: Decoder,
     /// Text before the header line is complete.
     head: Vec<u8>,
@@ -62,6 +63,7 @@ struct Parser {
     style: NumberStyle,
     mapping: ColumnMapping,
     caps: Vec<AppliedCap>,
+    collect: Vec<String>,
     table: Option<Table>,
 }
 
@@ -82,6 +84,10 @@ struct Table {
     caps: Vec<AppliedCap>,
     /// Aggregated: each cap column's metric key, tail and file index.
     cap_cols: Vec<(String, Tail, usize)>,
+    /// Row-level: the file index of each column whose values are kept,
+    /// and the values.
+    collect_cols: Vec<Option<usize>>,
+    collected: Vec<Vec<f64>>,
     acc: Accumulator,
     rows: usize,
     skipped: usize,
@@ -105,6 +111,7 @@ impl ExperimentReader {
         ExperimentReader {
             mapping,
             caps: Vec::new(),
+            collect: Vec::new(),
             decoder: Decoder::new(),
             head: Vec::new(),
             parser: None,
@@ -117,6 +124,14 @@ impl ExperimentReader {
     /// its caps (from [`super::resolve_caps`]) before they are summed.
     pub fn capped(mut self, caps: Vec<AppliedCap>) -> ExperimentReader {
         self.caps = caps;
+        self
+    }
+
+    /// The same reader, also keeping every used row's value of each of
+    /// these columns (blank and unreadable cells 0, as in the sums), for
+    /// [`ExperimentReader::finish_with_values`].
+    pub(super) fn collecting(mut self, headers: Vec<String>) -> ExperimentReader {
+        self.collect = headers;
         self
     }
 
@@ -151,7 +166,16 @@ impl ExperimentReader {
     }
 
     /// The per-variant sums of the whole file.
-    pub fn finish(mut self) -> Result<Experiment, IngestError> {
+    pub fn finish(self) -> Result<Experiment, IngestError> {
+        self.finish_with_values().map(|(e, _)| e)
+    }
+
+    /// The sums, and the values of the columns it was [collecting] (in
+    /// that order; empty for a column the file does not have, and in an
+    /// aggregated file).
+    ///
+    /// [collecting]: ExperimentReader::collecting
+    pub(super) fn finish_with_values(mut self) -> Result<(Experiment, Vec<Vec<f64>>), IngestError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
@@ -161,7 +185,7 @@ impl ExperimentReader {
             return Err(IngestError::Empty);
         };
         parser.run(&[], true)?;
-        let Some(table) = parser.table else {
+        let Some(mut table) = parser.table else {
             return Err(IngestError::Empty);
         };
         // In one row per user, many values are more often an id or a date
@@ -176,7 +200,8 @@ impl ExperimentReader {
                 count,
             });
         }
-        table.into_experiment()
+        let values = std::mem::take(&mut table.collected);
+        Ok((table.into_experiment()?, values))
     }
 
     fn take_text(&mut self, text: &[u8], last: bool) -> Result<(), IngestError> {
@@ -189,6 +214,7 @@ impl ExperimentReader {
         };
         let delimiter = detect_delimiter(&String::from_utf8_lossy(first_line));
         let mut parser = Parser::new(delimiter, self.mapping.clone(), self.caps.clone());
+        parser.collect = std::mem::take(&mut self.collect);
         let head = std::mem::take(&mut self.head);
         parser.run(&head, false)?;
         self.parser = Some(parser);
@@ -231,6 +257,7 @@ impl Parser {
             },
             mapping,
             caps,
+            collect: Vec::new(),
             table: None,
         }
     }
@@ -334,7 +361,12 @@ impl Parser {
         match &mut self.table {
             None => {
                 let headers: Vec<String> = (0..count).map(|i| field(i).to_string()).collect();
-                self.table = Some(Table::new(headers, &self.mapping, &self.caps)?);
+                self.table = Some(Table::new(
+                    headers,
+                    &self.mapping,
+                    &self.caps,
+                    &self.collect,
+                )?);
                 Ok(())
             }
             Some(table) => table.row(&field, count, line, self.style),
@@ -377,6 +409,7 @@ impl Table {
         headers: Vec<String>,
         mapping: &ColumnMapping,
         caps: &[AppliedCap],
+        collect: &[String],
     ) -> Result<Table, IngestError> {
         let mut cols = Columns::find(&headers, mapping);
         // Per-user flags mean nothing in an aggregated file: a header spelt
@@ -435,6 +468,14 @@ impl Table {
                 found: cols.found_list(),
             });
         };
+        let collect_cols = collect
+            .iter()
+            .map(|c| {
+                (!aggregated)
+                    .then(|| cols.headers.iter().position(|h| h == c))
+                    .flatten()
+            })
+            .collect();
         Ok(Table {
             cols,
             shape,
@@ -449,6 +490,8 @@ impl Table {
             },
             caps: applied,
             cap_cols,
+            collect_cols,
+            collected: vec![Vec::new(); collect.len()],
             acc: Accumulator::default(),
             rows: 0,
             skipped: 0,
@@ -516,6 +559,11 @@ impl Table {
             }
         }
         self.metrics.read(field, style);
+        for (at, values) in self.collect_cols.iter().zip(self.collected.iter_mut()) {
+            if let Some(i) = at {
+                values.push(cell_value(field(*i), style).unwrap_or(0.0));
+            }
+        }
         let v = self.acc.entry(name);
         self.metrics.add(v);
         v.users = add_u64(v.users, values.users, "users")?;
