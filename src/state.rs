@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use uplift_engine::ingest::{
-    parse_experiment_capped, CapSpec, ColumnMapping, Experiment, IngestError,
+    parse_experiment_known_caps, CapSpec, ColumnMapping, Experiment, IngestError,
 };
 use uplift_engine::report::AnalysisError;
 use uplift_engine::{analyze_experiment, Report, Scenario};
@@ -123,14 +123,15 @@ impl AppState {
     pub fn new(initial: Scenario) -> AppState {
         let scenario = RwSignal::new(initial);
         // Copying the text to compare it is far cheaper than reading it.
-        // The caps are read with the data: they change its sums.
+        // The caps are read with the data: they change its sums. A
+        // percentile's value comes from the metrics panel, in the plan.
         let data: Memo<(String, ColumnMapping, Vec<CapSpec>)> = Memo::new(move |_| {
             scenario.with(|s| (s.data.clone(), s.columns.clone(), s.analysis.metrics.caps()))
         });
         let experiment = Memo::new_with_compare(
             move |_| {
                 data.with(|(text, columns, caps)| {
-                    parse_experiment_capped(text, columns, caps).map(Arc::new)
+                    parse_experiment_known_caps(text, columns, caps).map(Arc::new)
                 })
             },
             new_result,

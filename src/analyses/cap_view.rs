@@ -84,6 +84,35 @@ fn cap_sentence(spec: &CapSpec, label: &str, applied: Option<&AppliedCap>) -> St
     }
 }
 
+/// Write each percentile cap's value as taken (`applied`, one per cap in
+/// order) into the plan: the page caps with it. Whether any changed.
+fn with_values(plan: &mut MetricChoices, applied: &[AppliedCap]) -> bool {
+    if applied.len() != plan.caps.len() {
+        return false;
+    }
+    let mut changed = false;
+    for (spec, a) in plan.caps.iter_mut().zip(applied) {
+        if matches!(spec.at, CapAt::Percentile(_)) && spec.resolved != Some(a.value) {
+            spec.resolved = Some(a.value);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The plan with its percentile caps taken again from the rows the page
+/// sent, when a value differs from the one the page capped with (new data,
+/// or a plan written without values); `None` when none does.
+pub fn caps_taken_again(request: &MetricsRequest) -> Option<MetricChoices> {
+    let mut plan = request.scenario.analysis.metrics.choices().ok()?;
+    if plan.caps.is_empty() {
+        return None;
+    }
+    let (columns, text) = request.rows.as_ref()?;
+    let applied = resolve_caps(text, columns, &plan.caps).ok()?;
+    with_values(&mut plan, &applied).then_some(plan)
+}
+
 /// The plan's caps with their notes, and the form that adds one.
 /// `cappable`: each metric with numbers per user, as (key, label).
 pub fn cap_section(
@@ -198,19 +227,26 @@ pub fn cap_section(
             },
             at,
             ignore_zeros: zeros.checked(),
+            resolved: None,
         };
         let mut next = plan.clone();
         next.caps.push(spec);
-        // A cap that cannot be taken is said here and not kept: the page
-        // would otherwise have no data to show.
-        let check = request.with_untracked(|r| {
+        // A cap that cannot be taken is said here and not kept; one that
+        // can goes to the page with its value.
+        let taken = request.with_untracked(|r| {
             r.rows
                 .as_ref()
                 .map(|(columns, text)| resolve_caps(text, columns, &next.caps))
         });
-        if let Some(Err(e)) = check {
-            problem.set(Some(e.to_string()));
-            return;
+        match taken {
+            Some(Err(e)) => {
+                problem.set(Some(e.to_string()));
+                return;
+            }
+            Some(Ok(applied)) => {
+                with_values(&mut next, &applied);
+            }
+            None => {}
         }
         problem.set(None);
         choose(next);
@@ -252,6 +288,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_percentile_is_taken_again_from_the_rows_only_when_its_value_changed() {
+        let rows = "variant,revenue\nA,0\nA,10\nB,20\nB,1000\n".to_string();
+        let request = |plan: &str| {
+            let mut scenario = uplift_engine::Scenario::demo();
+            scenario.analysis.metrics = MetricChoices {
+                caps: CapSpec::parse(Tail::Upper, plan).into_iter().collect(),
+                ..MetricChoices::default()
+            }
+            .into();
+            MetricsRequest {
+                scenario,
+                rows: Some((Default::default(), rows.clone())),
+                key: String::new(),
+            }
+        };
+        // Pooled 0 10 20 1000: the median 15.
+        let Some(next) = caps_taken_again(&request("revenue 50%")) else {
+            panic!("no value taken");
+        };
+        assert_eq!(next.caps[0].resolved, Some(15.0));
+        assert_eq!(caps_taken_again(&request("revenue 50% = 15")), None);
+        assert_eq!(
+            caps_taken_again(&request("revenue 50% = 14")).map(|p| p.caps[0].resolved),
+            Some(Some(15.0))
+        );
+        // An amount needs nothing taken.
+        assert_eq!(caps_taken_again(&request("revenue 500")), None);
+    }
+
+    #[test]
     fn percentiles_are_said_as_ordinals() {
         let said: Vec<String> = [99.0, 99.9, 95.0, 1.0, 2.0, 3.0, 11.0, 12.0, 21.0, 50.0]
             .into_iter()
@@ -270,6 +336,7 @@ mod tests {
             tail,
             at,
             ignore_zeros,
+            resolved: None,
         };
         let applied = |tail, value, beyond| AppliedCap {
             metric: "spend".into(),

@@ -104,6 +104,13 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
             ));
         })
     });
+    // The page caps with the values the plan holds: when the rows give a
+    // percentile another value, the plan goes back with it.
+    Effect::new(move || {
+        if let Some(next) = request.with(cap_view::caps_taken_again) {
+            choose(next);
+        }
+    });
     let plan = Memo::new(move |_| {
         request.with(|r| r.scenario.analysis.metrics.choices().unwrap_or_default())
     });

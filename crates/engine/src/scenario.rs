@@ -8,7 +8,9 @@ use thiserror::Error;
 
 use crate::finance::model::InvestmentInputs;
 use crate::finance::{CostCategory, CostItem, Frequency};
-use crate::ingest::{parse_experiment_capped, CapSpec, Experiment, IngestError, Tail};
+use crate::ingest::{
+    parse_experiment_capped, parse_experiment_known_caps, CapSpec, Experiment, IngestError, Tail,
+};
 use crate::stats::bayesian::Prior;
 use crate::stats::nps::NpsInterval;
 use crate::stats::IntervalKind;
@@ -598,7 +600,7 @@ impl Scenario {
     /// cannot is not opened, so it never replaces the user's work with
     /// results that cannot be shown.
     pub fn with_readable_data(self) -> Result<Scenario, ScenarioError> {
-        match self.experiment() {
+        match self.experiment_as_shown() {
             Ok(_) => Ok(self),
             Err(e) => Err(ScenarioError::Data(e.to_string())),
         }
@@ -608,6 +610,12 @@ impl Scenario {
     /// ([`parse_experiment_capped`]).
     pub fn experiment(&self) -> Result<Experiment, IngestError> {
         parse_experiment_capped(&self.data, &self.columns, &self.analysis.metrics.caps())
+    }
+
+    /// The experiment as the web page shows it: capped by the caps whose
+    /// value the plan holds ([`parse_experiment_known_caps`]).
+    pub fn experiment_as_shown(&self) -> Result<Experiment, IngestError> {
+        parse_experiment_known_caps(&self.data, &self.columns, &self.analysis.metrics.caps())
     }
 
     /// The scenario as indented JSON, for files and this browser's storage.
@@ -817,7 +825,7 @@ impl Scenario {
     pub fn shared_json(&self, include_rows: bool) -> String {
         let mut shared = self.clone();
         if !include_rows {
-            if let Ok(e) = self.experiment() {
+            if let Ok(e) = self.experiment_as_shown() {
                 if e.shape == crate::ingest::DataShape::RowLevel {
                     shared.data =
                         crate::ingest::to_aggregated_csv(&e.variants, &e.metric_columns, &e.caps);
@@ -1147,12 +1155,14 @@ mod tests {
                     tail: Tail::Upper,
                     at: crate::ingest::CapAt::Percentile(0.99),
                     ignore_zeros: true,
+                    resolved: None,
                 },
                 CapSpec {
                     metric: "minutes".into(),
                     tail: Tail::Lower,
                     at: crate::ingest::CapAt::Value(2.5),
                     ignore_zeros: false,
+                    resolved: None,
                 },
             ],
         };

@@ -1192,6 +1192,7 @@ mod tests {
             tail,
             at,
             ignore_zeros,
+            resolved: None,
         };
         let mut q = query();
         // Without orders, buying is told from revenue: before the caps.

@@ -57,6 +57,7 @@ fn specs(caps: &Value, metric: &str) -> Vec<CapSpec> {
                 None => CapAt::Percentile(number(&c["level"])),
             },
             ignore_zeros: c["ignore_zeros"] == true,
+            resolved: None,
         })
         .collect()
 }
@@ -198,6 +199,7 @@ fn cuped_runs_on_the_capped_spend() {
         tail: Tail::Upper,
         at: CapAt::Percentile(0.95),
         ignore_zeros: true,
+        resolved: None,
     };
     let mut s = hillstrom_scenario(vec![cap]);
     // `history` is each customer's spend in the year before: the pre-period.
@@ -259,6 +261,7 @@ fn the_worked_example_capped_at_its_pooled_p95() {
         tail: Tail::Upper,
         at: CapAt::Percentile(0.95),
         ignore_zeros: false,
+        resolved: None,
     };
     let s = scenario(text, vec![cap]);
     let e = experiment(&s);

@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::columns::{ColumnMapping, ColumnRole, Columns};
-use super::reader::ExperimentReader;
+use super::values::column_values;
 use super::{header_fields, IngestError};
 use crate::stats::quantile::type7;
 
@@ -71,18 +71,32 @@ pub struct CapSpec {
     /// Take the percentile without the users whose value is 0 (mostly
     /// non-buyers, who would otherwise pull a revenue percentile to 0).
     pub ignore_zeros: bool,
+    /// A percentile's value when it was last taken from the data, written
+    /// `= 122.8` after the level: the web page caps with it, and the
+    /// metrics panel takes the percentile again when the data changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<f64>,
 }
 
 const IGNORING_ZEROS: &str = " ignoring zeros";
 
 impl CapSpec {
-    /// `COLUMN LEVEL[ ignoring zeros]`, LEVEL a percentage (`99%`, `99.9%`)
-    /// or an amount (`500`); `None` when it cannot be read.
+    /// `COLUMN LEVEL[ ignoring zeros][ = VALUE]`, LEVEL a percentage
+    /// (`99%`, `99.9%`) or an amount (`500`), VALUE a percentile's value
+    /// when last taken; `None` when it cannot be read.
     pub fn parse(tail: Tail, text: &str) -> Option<CapSpec> {
-        let text = text.trim();
-        let (text, ignore_zeros) = match text.strip_suffix(IGNORING_ZEROS) {
-            Some(rest) => (rest, true),
-            None => (text, false),
+        // Word by word from the end, with char patterns only: a `&str`
+        // pattern's searcher would cost the web page's download a kilobyte.
+        let (rest, value) = text.trim().rsplit_once(' ')?;
+        let (text, resolved) = match rest.strip_suffix(" =") {
+            Some(before) => (before, Some(crate::decimal::parse_f64(value)?)),
+            None => (text.trim(), None),
+        };
+        let (text, ignore_zeros) = match text.rsplit_once(' ') {
+            Some((before, "zeros")) if before.ends_with(" ignoring") => {
+                (before.get(..before.len() - " ignoring".len())?, true)
+            }
+            _ => (text, false),
         };
         let (metric, level) = text.rsplit_once(' ')?;
         let at = match level.strip_suffix('%') {
@@ -98,7 +112,17 @@ impl CapSpec {
             tail,
             at,
             ignore_zeros,
+            resolved: resolved.filter(|_| matches!(at, CapAt::Percentile(_))),
         })
+    }
+
+    /// The cap's value when it is known without reading the data: an
+    /// amount, or a percentile's value when last taken.
+    pub fn known(&self) -> Option<f64> {
+        match self.at {
+            CapAt::Value(v) => Some(v),
+            CapAt::Percentile(_) => self.resolved,
+        }
     }
 
     /// The text [`CapSpec::parse`] reads back exactly.
@@ -112,8 +136,25 @@ impl CapSpec {
         } else {
             ""
         };
-        format!("{} {level}{zeros}", self.metric)
+        let value = self.resolved.map(|v| format!(" = {v}")).unwrap_or_default();
+        format!("{} {level}{zeros}{value}", self.metric)
     }
+}
+
+/// The caps whose value is known without reading the data
+/// ([`CapSpec::known`]), as applied caps (users beyond them untold).
+pub fn known_caps(specs: &[CapSpec]) -> Vec<AppliedCap> {
+    specs
+        .iter()
+        .filter_map(|s| {
+            Some(AppliedCap {
+                metric: s.metric.clone(),
+                tail: s.tail,
+                value: s.known()?,
+                beyond: 0,
+            })
+        })
+        .collect()
 }
 
 /// A cap as applied to the data: the metric's key, the tail and the value.
@@ -130,8 +171,7 @@ pub struct AppliedCap {
 }
 
 /// Each cap's value on the rows of a row-level file: its amount, or its
-/// percentile of the pooled values of every user the sums count (blank
-/// and unreadable cells are 0, as in the sums). An
+/// percentile of the pooled values of every user (blank cells are 0). An
 /// aggregated file gives none: its sums are capped already or cannot be.
 /// An error names a metric with no column, or one whose values (without
 /// the zeros, when asked) are all missing.
@@ -151,36 +191,28 @@ pub fn resolve_caps(
     let revenue = cols
         .get(ColumnRole::Revenue)
         .map(|i| cols.name(i).to_string());
-    // Each spec's metric key and the header of its column.
-    let targets = specs
-        .iter()
-        .map(|spec| match &revenue {
-            Some(r) if spec.metric == REVENUE_KEY || spec.metric == *r => {
-                Ok((REVENUE_KEY.to_string(), r.clone()))
-            }
-            _ if spec.metric != REVENUE_KEY && headers.contains(&spec.metric) => {
-                Ok((spec.metric.clone(), spec.metric.clone()))
-            }
-            _ => Err(IngestError::NoCapColumn {
-                column: if spec.metric == REVENUE_KEY {
-                    "revenue".into()
-                } else {
-                    spec.metric.clone()
-                },
-            }),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    // One reading of the file keeps every capped column's values, pooled
-    // over the variants, as the sums see them.
-    let columns: Vec<String> = targets.iter().map(|(_, c)| c.clone()).collect();
-    let mut reader = ExperimentReader::new(mapping.clone()).collecting(columns);
-    reader.feed(text.as_bytes())?;
-    let (_, values) = reader.finish_with_values()?;
     specs
         .iter()
-        .zip(targets)
-        .zip(values)
-        .map(|((spec, (key, column)), pooled)| {
+        .map(|spec| {
+            let (key, column) = match &revenue {
+                Some(r) if spec.metric == REVENUE_KEY || spec.metric == *r => {
+                    (REVENUE_KEY.to_string(), r.clone())
+                }
+                _ if spec.metric == REVENUE_KEY => {
+                    return Err(IngestError::NoCapColumn {
+                        column: "revenue".into(),
+                    })
+                }
+                _ => (spec.metric.clone(), spec.metric.clone()),
+            };
+            let by_variant =
+                column_values(text, mapping, &column)?.ok_or_else(|| IngestError::NoCapColumn {
+                    column: column.clone(),
+                })?;
+            let mut pooled: Vec<f64> = by_variant
+                .into_iter()
+                .flat_map(|(_, values)| values)
+                .collect();
             let value = match spec.at {
                 CapAt::Value(v) => v,
                 CapAt::Percentile(p) => {
@@ -190,21 +222,20 @@ pub fn resolve_caps(
                         .filter(|&x| !(spec.ignore_zeros && x == 0.0))
                         .collect();
                     sample.sort_by(f64::total_cmp);
-                    type7(&sample, p).ok_or(IngestError::NothingToCap { column })?
+                    type7(&sample, p).ok_or_else(|| IngestError::NothingToCap {
+                        column: column.clone(),
+                    })?
                 }
             };
-            let beyond = pooled
-                .iter()
-                .filter(|&&x| match spec.tail {
-                    Tail::Upper => x > value,
-                    Tail::Lower => x < value,
-                })
-                .count();
+            pooled.retain(|&x| match spec.tail {
+                Tail::Upper => x > value,
+                Tail::Lower => x < value,
+            });
             Ok(AppliedCap {
                 metric: key,
                 tail: spec.tail,
                 value,
-                beyond: beyond as u64,
+                beyond: pooled.len() as u64,
             })
         })
         .collect()
@@ -267,12 +298,19 @@ mod tests {
             "order value 99.9% ignoring zeros",
             "spend 500",
             "x 0.5",
+            "spend 99% = 122.8019",
+            "a b 95% ignoring zeros = 0.5",
         ] {
             assert_eq!(spec(text).text(), text);
         }
         assert_eq!(spec("spend 99%").at, CapAt::Percentile(0.99));
         assert!(spec("a b 95% ignoring zeros").ignore_zeros);
         assert_eq!(spec("a b 95% ignoring zeros").metric, "a b");
+        assert_eq!(spec("spend 99% = 122.8").known(), Some(122.8));
+        assert_eq!(spec("spend 99%").known(), None);
+        assert_eq!(spec("spend 500").known(), Some(500.0));
+        // An amount has no taken value to keep.
+        assert_eq!(spec("spend 500 = 3").resolved, None);
         for bad in [
             "spend",
             "spend 100%",
@@ -280,6 +318,7 @@ mod tests {
             "spend lots",
             " 99%",
             "spend NaN",
+            "spend 99% = x",
         ] {
             assert_eq!(CapSpec::parse(Tail::Upper, bad), None, "{bad}");
         }

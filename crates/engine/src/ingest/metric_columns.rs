@@ -480,7 +480,7 @@ impl MetricTracker {
 /// A metric cell's value: a number, yes/no as 1/0, blank as 0; `None`
 /// for text and for numbers too large to sum. Not inlined: one copy serves every cell kind of `read`.
 #[inline(never)]
-pub(super) fn cell_value(raw: &str, style: NumberStyle) -> Option<f64> {
+fn cell_value(raw: &str, style: NumberStyle) -> Option<f64> {
     if raw.is_empty() {
         return Some(0.0);
     }

@@ -31,7 +31,7 @@ pub use analysis_columns::{
     cohort_columns, guess_header, panel_columns, retention_columns, timeline_columns, CohortGuess,
     PanelGuess, RetentionGuess, TimelineGuess,
 };
-pub use caps::{resolve_caps, AppliedCap, CapAt, CapSpec, Tail, REVENUE_KEY};
+pub use caps::{known_caps, resolve_caps, AppliedCap, CapAt, CapSpec, Tail, REVENUE_KEY};
 pub(crate) use columns::normalise_header;
 pub use columns::{control_like, guess_roles, ColumnMapping, ColumnRole};
 pub(crate) use decode::Decoder;
@@ -300,27 +300,47 @@ pub fn parse_experiment_with(
 
 /// [`parse_experiment_with`], each capped metric's per-user values clamped
 /// to its cap first ([`resolve_caps`]: an amount, or a percentile of every
-/// user's value). Sums are read as they are, with the caps they say were
-/// applied.
+/// user's value, taken from the data now). Sums are read as they are, with
+/// the caps they say were applied.
 pub fn parse_experiment_capped(
     text: &str,
     mapping: &ColumnMapping,
     caps: &[CapSpec],
 ) -> Result<Experiment, IngestError> {
-    if caps.is_empty() {
-        return parse_experiment_with(text, mapping);
-    }
     let applied = resolve_caps(text, mapping, caps)?;
-    let mut reader = ExperimentReader::new(mapping.clone()).capped(applied);
-    reader.feed(text.as_bytes())?;
+    read_whole(
+        text.as_bytes(),
+        ExperimentReader::new(mapping.clone()).capped(applied),
+    )
+}
+
+/// [`parse_experiment_with`], each metric clamped to the caps whose value
+/// is known without reading the data: amounts, and percentiles with the
+/// value they were last taken at ([`CapSpec::known`]). What the web page
+/// reads its data with: taking a percentile is left to the metrics panel,
+/// which writes the value into the plan, so the first download carries
+/// none of it.
+pub fn parse_experiment_known_caps(
+    text: &str,
+    mapping: &ColumnMapping,
+    caps: &[CapSpec],
+) -> Result<Experiment, IngestError> {
+    read_whole(
+        text.as_bytes(),
+        ExperimentReader::new(mapping.clone()).capped(known_caps(caps)),
+    )
+}
+
+/// A whole file through `reader`: the one place every whole-text reading
+/// goes through, so the page's download holds the reader's code once.
+fn read_whole(bytes: &[u8], mut reader: ExperimentReader) -> Result<Experiment, IngestError> {
+    reader.feed(bytes)?;
     reader.finish()
 }
 
 /// Parse a whole file's bytes (UTF-8 or UTF-16 with a byte-order mark).
 pub fn parse_bytes(bytes: &[u8], mapping: &ColumnMapping) -> Result<Experiment, IngestError> {
-    let mut reader = ExperimentReader::new(mapping.clone());
-    reader.feed(bytes)?;
-    reader.finish()
+    read_whole(bytes, ExperimentReader::new(mapping.clone()))
 }
 
 /// The text of a file's bytes, decoded as [`parse_bytes`] would, for showing

@@ -6,7 +6,7 @@ use super::accumulate::{add_count, add_sum, add_u64, Accumulator};
 use super::caps::{AppliedCap, Bounds, Tail, REVENUE_KEY};
 use super::columns::{ColumnMapping, ColumnRole, Columns};
 use super::decode::Decoder;
-use super::metric_columns::{cell_value, MetricTracker};
+use super::metric_columns::MetricTracker;
 use super::numbers::{Cell, NumberStyle};
 use super::{detect_delimiter, DataShape, Experiment, IngestError};
 
@@ -35,7 +35,6 @@ const MAX_HEADER_BYTES: usize = 1 << 20;
 pub struct ExperimentReader {
     mapping: ColumnMapping,
     caps: Vec<AppliedCap>,
-    collect: Vec<String>,
     decoder: Decoder,
     /// Text before the header line is complete.
     head: Vec<u8>,
@@ -63,7 +62,6 @@ struct Parser {
     style: NumberStyle,
     mapping: ColumnMapping,
     caps: Vec<AppliedCap>,
-    collect: Vec<String>,
     table: Option<Table>,
 }
 
@@ -84,10 +82,6 @@ struct Table {
     caps: Vec<AppliedCap>,
     /// Aggregated: each cap column's metric key, tail and file index.
     cap_cols: Vec<(String, Tail, usize)>,
-    /// Row-level: the file index of each column whose values are kept,
-    /// and the values.
-    collect_cols: Vec<Option<usize>>,
-    collected: Vec<Vec<f64>>,
     acc: Accumulator,
     rows: usize,
     skipped: usize,
@@ -111,7 +105,6 @@ impl ExperimentReader {
         ExperimentReader {
             mapping,
             caps: Vec::new(),
-            collect: Vec::new(),
             decoder: Decoder::new(),
             head: Vec::new(),
             parser: None,
@@ -124,14 +117,6 @@ impl ExperimentReader {
     /// its caps (from [`super::resolve_caps`]) before they are summed.
     pub fn capped(mut self, caps: Vec<AppliedCap>) -> ExperimentReader {
         self.caps = caps;
-        self
-    }
-
-    /// The same reader, also keeping every used row's value of each of
-    /// these columns (blank and unreadable cells 0, as in the sums), for
-    /// [`ExperimentReader::finish_with_values`].
-    pub(super) fn collecting(mut self, headers: Vec<String>) -> ExperimentReader {
-        self.collect = headers;
         self
     }
 
@@ -166,16 +151,7 @@ impl ExperimentReader {
     }
 
     /// The per-variant sums of the whole file.
-    pub fn finish(self) -> Result<Experiment, IngestError> {
-        self.finish_with_values().map(|(e, _)| e)
-    }
-
-    /// The sums, and the values of the columns it was [collecting] (in
-    /// that order; empty for a column the file does not have, and in an
-    /// aggregated file).
-    ///
-    /// [collecting]: ExperimentReader::collecting
-    pub(super) fn finish_with_values(mut self) -> Result<(Experiment, Vec<Vec<f64>>), IngestError> {
+    pub fn finish(mut self) -> Result<Experiment, IngestError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
@@ -185,7 +161,7 @@ impl ExperimentReader {
             return Err(IngestError::Empty);
         };
         parser.run(&[], true)?;
-        let Some(mut table) = parser.table else {
+        let Some(table) = parser.table else {
             return Err(IngestError::Empty);
         };
         // In one row per user, many values are more often an id or a date
@@ -200,8 +176,7 @@ impl ExperimentReader {
                 count,
             });
         }
-        let values = std::mem::take(&mut table.collected);
-        Ok((table.into_experiment()?, values))
+        table.into_experiment()
     }
 
     fn take_text(&mut self, text: &[u8], last: bool) -> Result<(), IngestError> {
@@ -214,7 +189,6 @@ impl ExperimentReader {
         };
         let delimiter = detect_delimiter(&String::from_utf8_lossy(first_line));
         let mut parser = Parser::new(delimiter, self.mapping.clone(), self.caps.clone());
-        parser.collect = std::mem::take(&mut self.collect);
         let head = std::mem::take(&mut self.head);
         parser.run(&head, false)?;
         self.parser = Some(parser);
@@ -257,7 +231,6 @@ impl Parser {
             },
             mapping,
             caps,
-            collect: Vec::new(),
             table: None,
         }
     }
@@ -361,12 +334,7 @@ impl Parser {
         match &mut self.table {
             None => {
                 let headers: Vec<String> = (0..count).map(|i| field(i).to_string()).collect();
-                self.table = Some(Table::new(
-                    headers,
-                    &self.mapping,
-                    &self.caps,
-                    &self.collect,
-                )?);
+                self.table = Some(Table::new(headers, &self.mapping, &self.caps)?);
                 Ok(())
             }
             Some(table) => table.row(&field, count, line, self.style),
@@ -409,7 +377,6 @@ impl Table {
         headers: Vec<String>,
         mapping: &ColumnMapping,
         caps: &[AppliedCap],
-        collect: &[String],
     ) -> Result<Table, IngestError> {
         let mut cols = Columns::find(&headers, mapping);
         // Per-user flags mean nothing in an aggregated file: a header spelt
@@ -437,6 +404,14 @@ impl Table {
             Some(r) if r == header => REVENUE_KEY.to_string(),
             _ => header.to_string(),
         };
+        // A cap on the revenue column by its header is revenue's.
+        let caps: Vec<AppliedCap> = caps
+            .iter()
+            .map(|c| AppliedCap {
+                metric: key(&c.metric),
+                ..c.clone()
+            })
+            .collect();
         let mut cap_cols = Vec::new();
         let mut applied = Vec::new();
         if aggregated {
@@ -450,7 +425,7 @@ impl Table {
                 }
             }
         } else {
-            metrics.cap(caps);
+            metrics.cap(&caps);
             applied = caps
                 .iter()
                 .filter(|c| {
@@ -468,14 +443,6 @@ impl Table {
                 found: cols.found_list(),
             });
         };
-        let collect_cols = collect
-            .iter()
-            .map(|c| {
-                (!aggregated)
-                    .then(|| cols.headers.iter().position(|h| h == c))
-                    .flatten()
-            })
-            .collect();
         Ok(Table {
             cols,
             shape,
@@ -486,12 +453,10 @@ impl Table {
             revenue_bounds: if aggregated {
                 Bounds::default()
             } else {
-                Bounds::of(caps, REVENUE_KEY)
+                Bounds::of(&caps, REVENUE_KEY)
             },
             caps: applied,
             cap_cols,
-            collect_cols,
-            collected: vec![Vec::new(); collect.len()],
             acc: Accumulator::default(),
             rows: 0,
             skipped: 0,
@@ -559,11 +524,6 @@ impl Table {
             }
         }
         self.metrics.read(field, style);
-        for (at, values) in self.collect_cols.iter().zip(self.collected.iter_mut()) {
-            if let Some(i) = at {
-                values.push(cell_value(field(*i), style).unwrap_or(0.0));
-            }
-        }
         let v = self.acc.entry(name);
         self.metrics.add(v);
         v.users = add_u64(v.users, values.users, "users")?;
