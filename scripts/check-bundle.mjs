@@ -29,12 +29,16 @@
 // went into the tools module (−5.1 KiB) and the page learnt to read NPS
 // questions where it reads the data, and metrics that should fall (+1.0
 // KiB), with the settings in use said in a line until the bar is asked for.
+// Lowered to 247.5 KiB (248.5 → 247.0 KiB) when the WebAssembly imports got
+// short names in each module and its glue (scripts/short-imports.mjs,
+// −4.7 KiB) and the page learnt to cap metrics with the values the plan
+// holds (+3.3 KiB; taking a percentile stays in the tools module).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const BUDGET_KIB = 250;
-const CEILING_KIB = Math.min(249.0, BUDGET_KIB);
+const CEILING_KIB = Math.min(247.5, BUDGET_KIB);
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';
