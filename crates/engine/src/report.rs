@@ -203,10 +203,12 @@ pub fn analyze_experiment(
             };
             (input, ci)
         };
-        metrics.insert(
-            metric,
-            metric_result(&metric.spec(), &ordered, scenario, &stats_for),
-        );
+        // A capped metric is not the raw one: its tables and decision say so.
+        let mut spec = metric.spec();
+        if experiment.caps.iter().any(|c| c.metric == metric.key()) {
+            spec.label = format!("Capped {}", spec.label.to_ascii_lowercase());
+        }
+        metrics.insert(metric, metric_result(&spec, &ordered, scenario, &stats_for));
     }
 
     let fixed: Vec<Metric> = metrics.keys().copied().collect();

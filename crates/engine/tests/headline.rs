@@ -183,6 +183,10 @@ fn a_capped_metric_is_named_so_and_can_turn_the_verdict() {
         .into()
     });
     assert_eq!(capped.headline.metric, "capped revenue per user");
+    assert_eq!(
+        capped.headline.decision.as_ref().map(|d| d.1.as_str()),
+        Some("Capped revenue per user is better (p < 0.05).")
+    );
     let lift = |r: &Report| {
         r.primary_vs_control()
             .and_then(|v| v.relative)
