@@ -238,11 +238,12 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
 /// label): revenue per user when the data has revenue, and each numeric
 /// metric column.
 fn cappable(r: &MetricsReport) -> Vec<(String, String)> {
+    // Named as before capping, whatever the table's label says now.
     let revenue = r
         .available
         .iter()
         .find(|(k, _)| k == uplift_engine::ingest::REVENUE_KEY)
-        .cloned();
+        .map(|(k, _)| (k.clone(), "Revenue per user".to_string()));
     revenue
         .into_iter()
         .chain(
