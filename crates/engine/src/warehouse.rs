@@ -44,6 +44,16 @@
 //! [`crate::ingest::to_aggregated_csv`] writes them, that the app reads back.
 //! `conversions` is written only with revenue or orders.
 //!
+//! With caps ([`WarehouseQuery::caps`], as the app's `cap:` and `floor:`
+//! lines), each cap's value is taken over the users kept (in one variant)
+//! of all variants and segments: an amount, or `PERCENTILE_CONT` of their
+//! per-user values (exact, linear interpolation, as the app takes it;
+//! zeros left out as NULLs when asked), and every per-user value is
+//! clamped to it, a floor first, before the sums; whether a user bought is
+//! told from revenue before capping. Each cap's value is written as
+//! `X_cap` (`X_floor`) on every row, as the app writes it, so the result
+//! reads back as capped.
+//!
 //! With a segment column the per-user segment is `MAX(segment)` (as text;
 //! a user without one gets an empty segment) and the
 //! result has one row per segment and variant, the segment first, under its
@@ -506,7 +516,12 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
             });
         };
         let value = match cap.at {
-            CapAt::Value(v) => format!("CAST({v} AS {})", dialect.float_type()),
+            // An aggregate, as the percentiles are, so `uplift_caps` is one
+            // row (BigQuery's percentile is a window: its row is LIMIT 1).
+            CapAt::Value(v) if dialect == Dialect::BigQuery => {
+                format!("CAST({v} AS {})", dialect.float_type())
+            }
+            CapAt::Value(v) => format!("MAX(CAST({v} AS {}))", dialect.float_type()),
             CapAt::Percentile(p) => {
                 let x = if cap.ignore_zeros {
                     format!("CASE WHEN {column} <> 0 THEN {column} END")
@@ -1220,6 +1235,13 @@ mod tests {
                 "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CASE WHEN uplift_revenue <> 0 THEN uplift_revenue END)"
             };
             assert!(s.contains(percentile), "{d:?}: {s}");
+            // An amount is an aggregate too, or the caps would be one row per user.
+            let amount = if d == Dialect::BigQuery {
+                "CAST(120 AS"
+            } else {
+                "MAX(CAST(120 AS"
+            };
+            assert!(s.contains(amount), "{d:?}: {s}");
             // The floor first, then the cap.
             assert!(s.contains("CASE WHEN CASE WHEN uplift_revenue < uplift_cap2 THEN uplift_cap2 ELSE uplift_revenue END > uplift_cap0"), "{s}");
             assert!(
