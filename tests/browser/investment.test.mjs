@@ -77,6 +77,8 @@ test('the chance that ROI > 0 and the ROI range are the engine\'s', async () => 
     }
     assert.match(await page.locator('#roi-chart').textContent(), /ROI = 0/);
     assert.match(await page.locator('#cashflow-chart').textContent(), /Payback: month 2/);
+    // The investment case's tables come with the tools module, after the charts.
+    await page.locator('#scenario-table tbody tr').nth(2).waitFor();
     assert.equal(await page.locator('#scenario-table tbody tr').count(), 3);
     // Cost subtotals per category, and retention-based CLV with churn.
     const costs = await page.locator('#cost-table').innerText();
