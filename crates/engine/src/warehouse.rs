@@ -442,37 +442,7 @@ fn iso_date(value: &str) -> Result<(i64, String), WarehouseError> {
 /// app's canonical aggregated columns, in `dialect`. See the
 /// [module docs](self) for the table it expects and the formulas.
 pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String, WarehouseError> {
-    let table = quote_name(dialect, Field::Table, &query.table)?;
-    let user = quote_name(dialect, Field::User, &query.user)?;
-    let variant = quote_name(dialect, Field::Variant, &query.variant)?;
-    let optional = |s: &Option<String>, field| {
-        given(s)
-            .map(|name| quote_name(dialect, field, name))
-            .transpose()
-    };
-    let revenue = optional(&query.revenue, Field::Revenue)?;
-    let orders = optional(&query.orders, Field::Orders)?;
-    let pre = optional(&query.pre_revenue, Field::PreRevenue)?;
-    let timestamp = optional(&query.timestamp, Field::Timestamp)?;
-    let segment = optional(&query.segment, Field::Segment)?;
-    if query.metrics.len() > MAX_METRIC_COLUMNS {
-        return Err(WarehouseError::TooManyMetrics {
-            limit: MAX_METRIC_COLUMNS,
-        });
-    }
-    let metrics = query
-        .metrics
-        .iter()
-        .map(|m| Ok((quote_name(dialect, Field::Metric, &m.column)?, m)))
-        .collect::<Result<Vec<_>, WarehouseError>>()?;
-    if revenue.is_none() && orders.is_none() && metrics.is_empty() {
-        return Err(WarehouseError::NothingToMeasure);
-    }
-    // The app pairs the pre-period with revenue only (CUPED), so a lone
-    // pre-period column would be silently dropped; say so instead.
-    if pre.is_some() && revenue.is_none() {
-        return Err(WarehouseError::PreRevenueWithoutRevenue);
-    }
+    let names = quoted(dialect, query)?;
     let start = given(&query.start).map(iso_date).transpose()?;
     let end = given(&query.end).map(iso_date).transpose()?;
     if let (Some((s, start)), Some((e, end))) = (&start, &end) {
@@ -484,95 +454,19 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
         }
     }
 
-    let float = dialect.float_type();
-    let to_float = |expr: &str| format!("CAST({expr} AS {float})");
-
-    // Step 1: one row per user and variant. Internal names carry an
-    // `uplift_` prefix so they cannot collide with the user's own columns.
-    let mut per_user = vec![
-        format!("{user} AS uplift_user"),
-        format!("{variant} AS uplift_variant"),
-    ];
-    // Each cap: the per-user column it clamps, its tail and its value's
-    // expression over the kept users (`kept`), and its output name.
-    let mut caps: Vec<(String, Tail, String, String)> = Vec::new();
-    for cap in &query.caps {
-        let wanted = cap.metric.trim();
-        let target = if given(&query.revenue) == Some(wanted) {
-            Some(("uplift_revenue".to_string(), "revenue".to_string()))
-        } else {
-            query
-                .metrics
-                .iter()
-                .position(|m| m.column.trim() == wanted && m.kind == MetricKind::Sum)
-                .map(|i| {
-                    let name = wanted.rsplit('.').next().unwrap_or("").trim();
-                    (format!("uplift_m{i}"), name.to_string())
-                })
-        };
-        let Some((column, name)) = target else {
-            return Err(WarehouseError::CapColumn {
-                column: wanted.to_string(),
-            });
-        };
-        let value = match cap.at {
-            // An aggregate, as the percentiles are, so `uplift_caps` is one
-            // row (BigQuery's percentile is a window: its row is LIMIT 1).
-            CapAt::Value(v) if dialect == Dialect::BigQuery => {
-                format!("CAST({v} AS {})", dialect.float_type())
-            }
-            CapAt::Value(v) => format!("MAX(CAST({v} AS {}))", dialect.float_type()),
-            CapAt::Percentile(p) => {
-                let x = if cap.ignore_zeros {
-                    format!("CASE WHEN {column} <> 0 THEN {column} END")
-                } else {
-                    column.clone()
-                };
-                dialect.percentile(&x, p)
-            }
-        };
-        caps.push((
-            column,
-            cap.tail,
-            value,
-            format!("{name}{}", cap.tail.suffix()),
-        ));
-    }
-    if let Some(o) = &orders {
-        per_user.push(match query.orders_kind {
-            OrdersKind::OrderId => format!("COUNT(DISTINCT {o}) AS uplift_orders"),
-            OrdersKind::IsOrder => format!(
-                "COALESCE(SUM(CAST({o} AS {})), 0) AS uplift_orders",
-                dialect.int_type()
-            ),
-        });
-    }
-    if let Some(r) = &revenue {
-        per_user.push(format!(
-            "COALESCE(SUM({}), 0) AS uplift_revenue",
-            to_float(r)
-        ));
-    }
-    if let Some(p) = &pre {
-        per_user.push(format!("COALESCE(MAX({}), 0) AS uplift_pre", to_float(p)));
-    }
-    for (i, (column, m)) in metrics.iter().enumerate() {
-        per_user.push(match m.kind {
-            MetricKind::Sum => format!("COALESCE(SUM({}), 0) AS uplift_m{i}", to_float(column)),
-            // Through an integer, which every dialect casts booleans and
-            // numbers to alike; NULL and false are 0.
-            MetricKind::Flag => format!(
-                "MAX(CASE WHEN CAST({column} AS {}) <> 0 THEN 1 ELSE 0 END) AS uplift_m{i}",
-                dialect.int_type()
-            ),
-        });
-    }
-    if let Some(s) = &segment {
-        per_user.push(format!(
-            "MAX(CAST({s} AS {})) AS uplift_segment",
-            dialect.text_type()
-        ));
-    }
+    // Step 1: one row per user and variant.
+    let per_user = per_user_columns(dialect, query, &names);
+    let caps = sql_caps(dialect, query)?;
+    let Quoted {
+        table,
+        user,
+        variant,
+        orders,
+        pre,
+        timestamp,
+        segment,
+        ..
+    } = names;
     let mut filters = vec![
         format!("{user} IS NOT NULL"),
         format!("{variant} IS NOT NULL"),
@@ -590,93 +484,7 @@ pub fn warehouse_sql(dialect: Dialect, query: &WarehouseQuery) -> Result<String,
     }
 
     // Step 2: per variant, the app's canonical columns.
-    let q = dialect.quote_char();
-    let out = |expr: String, name: &str| (expr, name.to_string());
-    // Whether a user bought is told from revenue before any cap.
-    let converted = match (orders.is_some(), caps.is_empty()) {
-        (true, _) => "uplift_orders > 0",
-        (false, true) => "uplift_revenue > 0",
-        (false, false) => "uplift_raw_revenue > 0",
-    };
-    let mut per_variant = Vec::new();
-    let segment_name = given(&query.segment)
-        .and_then(|name| name.rsplit('.').next())
-        .map(str::trim);
-    if let Some(name) = segment_name {
-        per_variant.push(out("uplift_segment".into(), name));
-    }
-    per_variant.push(out("uplift_variant".into(), "variant"));
-    per_variant.push(out("COUNT(*)".into(), "users"));
-    if orders.is_some() || revenue.is_some() {
-        per_variant.push(out(
-            format!("SUM(CASE WHEN {converted} THEN 1 ELSE 0 END)"),
-            "conversions",
-        ));
-    }
-    if orders.is_some() {
-        per_variant.push(out("SUM(uplift_orders)".into(), "orders"));
-    }
-    if revenue.is_some() {
-        per_variant.push(out("SUM(uplift_revenue)".into(), "revenue"));
-        per_variant.push(out(
-            "SUM(uplift_revenue * uplift_revenue)".into(),
-            "revenue_sq",
-        ));
-        // As in the app's row-level reading, order moments come with revenue.
-        if orders.is_some() {
-            let o = to_float("uplift_orders");
-            per_variant.push(out(format!("SUM({o} * {o})"), "orders_sq"));
-            per_variant.push(out(
-                format!("SUM(uplift_revenue * {o})"),
-                "revenue_x_orders",
-            ));
-        }
-        if pre.is_some() {
-            per_variant.push(out("SUM(uplift_pre)".into(), "pre_revenue"));
-            per_variant.push(out("SUM(uplift_pre * uplift_pre)".into(), "pre_revenue_sq"));
-            per_variant.push(out(
-                "SUM(uplift_revenue * uplift_pre)".into(),
-                "revenue_x_pre",
-            ));
-        }
-    }
-
-    // Further metrics, in the order and with the names the app writes.
-    let names: Vec<&str> = query
-        .metrics
-        .iter()
-        .map(|m| m.column.trim().rsplit('.').next().unwrap_or("").trim())
-        .collect();
-    let crosses = names.len() <= MAX_CROSS_COLUMNS;
-    for (i, ((_, m), name)) in metrics.iter().zip(&names).enumerate() {
-        let mi = to_float(&format!("uplift_m{i}"));
-        per_variant.push(out(format!("SUM(uplift_m{i})"), name));
-        if m.kind == MetricKind::Sum {
-            per_variant.push(out(format!("SUM({mi} * {mi})"), &format!("{name}_sq")));
-        }
-        for (j, other) in names.iter().enumerate().skip(i + 1).filter(|_| crosses) {
-            let mj = to_float(&format!("uplift_m{j}"));
-            per_variant.push(out(
-                format!("SUM({mi} * {mj})"),
-                &format!("{name}_x_{other}"),
-            ));
-        }
-    }
-    // Each cap's value, the same on every row, as the app writes it.
-    for (k, (_, _, _, name)) in caps.iter().enumerate() {
-        per_variant.push(out(format!("MAX(uplift_cap{k})"), name));
-    }
-    // Output names must be unique, or the app could not tell them apart.
-    let mut seen = std::collections::HashSet::new();
-    for (_, name) in &per_variant {
-        if !seen.insert(name.to_ascii_lowercase()) {
-            return Err(WarehouseError::DuplicateName { name: name.clone() });
-        }
-    }
-    let per_variant: Vec<String> = per_variant
-        .iter()
-        .map(|(expr, name)| format!("{expr} AS {q}{name}{q}"))
-        .collect();
+    let per_variant = per_variant_columns(dialect, query, &caps)?;
 
     let orders_note = match (&orders, query.orders_kind) {
         (None, _) => "",
@@ -735,19 +543,297 @@ ORDER BY {group};
     ))
 }
 
+/// The query's names, each quoted for the dialect.
+struct Quoted {
+    table: String,
+    user: String,
+    variant: String,
+    revenue: Option<String>,
+    orders: Option<String>,
+    pre: Option<String>,
+    timestamp: Option<String>,
+    segment: Option<String>,
+    metrics: Vec<String>,
+}
+
+/// The query's names quoted, or why the query cannot be written: a name
+/// that cannot be quoted safely, nothing to measure, too many metrics, a
+/// pre-period without revenue.
+fn quoted(dialect: Dialect, query: &WarehouseQuery) -> Result<Quoted, WarehouseError> {
+    let table = quote_name(dialect, Field::Table, &query.table)?;
+    let user = quote_name(dialect, Field::User, &query.user)?;
+    let variant = quote_name(dialect, Field::Variant, &query.variant)?;
+    let optional = |s: &Option<String>, field| {
+        given(s)
+            .map(|name| quote_name(dialect, field, name))
+            .transpose()
+    };
+    let revenue = optional(&query.revenue, Field::Revenue)?;
+    let orders = optional(&query.orders, Field::Orders)?;
+    let pre = optional(&query.pre_revenue, Field::PreRevenue)?;
+    let timestamp = optional(&query.timestamp, Field::Timestamp)?;
+    let segment = optional(&query.segment, Field::Segment)?;
+    if query.metrics.len() > MAX_METRIC_COLUMNS {
+        return Err(WarehouseError::TooManyMetrics {
+            limit: MAX_METRIC_COLUMNS,
+        });
+    }
+    let metrics = query
+        .metrics
+        .iter()
+        .map(|m| quote_name(dialect, Field::Metric, &m.column))
+        .collect::<Result<Vec<_>, WarehouseError>>()?;
+    if revenue.is_none() && orders.is_none() && metrics.is_empty() {
+        return Err(WarehouseError::NothingToMeasure);
+    }
+    // The app pairs the pre-period with revenue only (CUPED), so a lone
+    // pre-period column would be silently dropped; say so instead.
+    if pre.is_some() && revenue.is_none() {
+        return Err(WarehouseError::PreRevenueWithoutRevenue);
+    }
+    Ok(Quoted {
+        table,
+        user,
+        variant,
+        revenue,
+        orders,
+        pre,
+        timestamp,
+        segment,
+        metrics,
+    })
+}
+
+/// Step 1 of the reduction: the columns of one row per user and variant.
+/// Internal names carry an `uplift_` prefix so they cannot collide with the
+/// user's own columns.
+fn per_user_columns(dialect: Dialect, query: &WarehouseQuery, names: &Quoted) -> Vec<String> {
+    let Quoted {
+        user,
+        variant,
+        revenue,
+        orders,
+        pre,
+        segment,
+        metrics,
+        ..
+    } = names;
+    let float = dialect.float_type();
+    let to_float = |expr: &str| format!("CAST({expr} AS {float})");
+
+    let mut per_user = vec![
+        format!("{user} AS uplift_user"),
+        format!("{variant} AS uplift_variant"),
+    ];
+    if let Some(o) = &orders {
+        per_user.push(match query.orders_kind {
+            OrdersKind::OrderId => format!("COUNT(DISTINCT {o}) AS uplift_orders"),
+            OrdersKind::IsOrder => format!(
+                "COALESCE(SUM(CAST({o} AS {})), 0) AS uplift_orders",
+                dialect.int_type()
+            ),
+        });
+    }
+    if let Some(r) = &revenue {
+        per_user.push(format!(
+            "COALESCE(SUM({}), 0) AS uplift_revenue",
+            to_float(r)
+        ));
+    }
+    if let Some(p) = &pre {
+        per_user.push(format!("COALESCE(MAX({}), 0) AS uplift_pre", to_float(p)));
+    }
+    for (i, (column, m)) in metrics.iter().zip(&query.metrics).enumerate() {
+        per_user.push(match m.kind {
+            MetricKind::Sum => format!("COALESCE(SUM({}), 0) AS uplift_m{i}", to_float(column)),
+            // Through an integer, which every dialect casts booleans and
+            // numbers to alike; NULL and false are 0.
+            MetricKind::Flag => format!(
+                "MAX(CASE WHEN CAST({column} AS {}) <> 0 THEN 1 ELSE 0 END) AS uplift_m{i}",
+                dialect.int_type()
+            ),
+        });
+    }
+    if let Some(s) = &segment {
+        per_user.push(format!(
+            "MAX(CAST({s} AS {})) AS uplift_segment",
+            dialect.text_type()
+        ));
+    }
+    per_user
+}
+
+/// Step 2 of the reduction: per variant (and segment), the app's canonical
+/// columns, `expr AS "name"`, in the order the app writes them; an error
+/// when two would have the same name.
+fn per_variant_columns(
+    dialect: Dialect,
+    query: &WarehouseQuery,
+    caps: &[SqlCap],
+) -> Result<Vec<String>, WarehouseError> {
+    let q = dialect.quote_char();
+    let float = dialect.float_type();
+    let to_float = |expr: &str| format!("CAST({expr} AS {float})");
+    let orders = given(&query.orders);
+    let revenue = given(&query.revenue);
+    let pre = given(&query.pre_revenue);
+    let out = |expr: String, name: &str| (expr, name.to_string());
+    // Whether a user bought is told from revenue before any cap.
+    let converted = match (orders.is_some(), caps.is_empty()) {
+        (true, _) => "uplift_orders > 0",
+        (false, true) => "uplift_revenue > 0",
+        (false, false) => "uplift_raw_revenue > 0",
+    };
+    let mut per_variant = Vec::new();
+    let segment_name = given(&query.segment)
+        .and_then(|name| name.rsplit('.').next())
+        .map(str::trim);
+    if let Some(name) = segment_name {
+        per_variant.push(out("uplift_segment".into(), name));
+    }
+    per_variant.push(out("uplift_variant".into(), "variant"));
+    per_variant.push(out("COUNT(*)".into(), "users"));
+    if orders.is_some() || revenue.is_some() {
+        per_variant.push(out(
+            format!("SUM(CASE WHEN {converted} THEN 1 ELSE 0 END)"),
+            "conversions",
+        ));
+    }
+    if orders.is_some() {
+        per_variant.push(out("SUM(uplift_orders)".into(), "orders"));
+    }
+    if revenue.is_some() {
+        per_variant.push(out("SUM(uplift_revenue)".into(), "revenue"));
+        per_variant.push(out(
+            "SUM(uplift_revenue * uplift_revenue)".into(),
+            "revenue_sq",
+        ));
+        // As in the app's row-level reading, order moments come with revenue.
+        if orders.is_some() {
+            let o = to_float("uplift_orders");
+            per_variant.push(out(format!("SUM({o} * {o})"), "orders_sq"));
+            per_variant.push(out(
+                format!("SUM(uplift_revenue * {o})"),
+                "revenue_x_orders",
+            ));
+        }
+        if pre.is_some() {
+            per_variant.push(out("SUM(uplift_pre)".into(), "pre_revenue"));
+            per_variant.push(out("SUM(uplift_pre * uplift_pre)".into(), "pre_revenue_sq"));
+            per_variant.push(out(
+                "SUM(uplift_revenue * uplift_pre)".into(),
+                "revenue_x_pre",
+            ));
+        }
+    }
+
+    // Further metrics, in the order and with the names the app writes.
+    let names: Vec<&str> = query
+        .metrics
+        .iter()
+        .map(|m| m.column.trim().rsplit('.').next().unwrap_or("").trim())
+        .collect();
+    let crosses = names.len() <= MAX_CROSS_COLUMNS;
+    for (i, (m, name)) in query.metrics.iter().zip(&names).enumerate() {
+        let mi = to_float(&format!("uplift_m{i}"));
+        per_variant.push(out(format!("SUM(uplift_m{i})"), name));
+        if m.kind == MetricKind::Sum {
+            per_variant.push(out(format!("SUM({mi} * {mi})"), &format!("{name}_sq")));
+        }
+        for (j, other) in names.iter().enumerate().skip(i + 1).filter(|_| crosses) {
+            let mj = to_float(&format!("uplift_m{j}"));
+            per_variant.push(out(
+                format!("SUM({mi} * {mj})"),
+                &format!("{name}_x_{other}"),
+            ));
+        }
+    }
+    // Each cap's value, the same on every row, as the app writes it.
+    for (k, cap) in caps.iter().enumerate() {
+        per_variant.push(out(format!("MAX(uplift_cap{k})"), &cap.name));
+    }
+    // Output names must be unique, or the app could not tell them apart.
+    let mut seen = std::collections::HashSet::new();
+    for (_, name) in &per_variant {
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return Err(WarehouseError::DuplicateName { name: name.clone() });
+        }
+    }
+    Ok(per_variant
+        .iter()
+        .map(|(expr, name)| format!("{expr} AS {q}{name}{q}"))
+        .collect())
+}
+
+/// One cap in the SQL: the per-user column it clamps (`uplift_revenue`,
+/// `uplift_m2`), its tail, the expression of its value over the kept users
+/// and the name its value is written under (`revenue_cap`).
+struct SqlCap {
+    column: String,
+    tail: Tail,
+    value: String,
+    name: String,
+}
+
+/// The query's caps, each on the revenue column or a summed metric named
+/// as in the query; an error names a cap on anything else.
+fn sql_caps(dialect: Dialect, query: &WarehouseQuery) -> Result<Vec<SqlCap>, WarehouseError> {
+    query
+        .caps
+        .iter()
+        .map(|cap| {
+            let wanted = cap.metric.trim();
+            let target = if given(&query.revenue) == Some(wanted) {
+                Some(("uplift_revenue".to_string(), "revenue".to_string()))
+            } else {
+                query
+                    .metrics
+                    .iter()
+                    .position(|m| m.column.trim() == wanted && m.kind == MetricKind::Sum)
+                    .map(|i| {
+                        let name = wanted.rsplit('.').next().unwrap_or("").trim();
+                        (format!("uplift_m{i}"), name.to_string())
+                    })
+            };
+            let Some((column, name)) = target else {
+                return Err(WarehouseError::CapColumn {
+                    column: wanted.to_string(),
+                });
+            };
+            let float = dialect.float_type();
+            let value = match cap.at {
+                // An aggregate, as the percentiles are, so `uplift_caps` is
+                // one row (BigQuery's percentile is a window: LIMIT 1 there).
+                CapAt::Value(v) if dialect == Dialect::BigQuery => format!("CAST({v} AS {float})"),
+                CapAt::Value(v) => format!("MAX(CAST({v} AS {float}))"),
+                CapAt::Percentile(p) => {
+                    let x = if cap.ignore_zeros {
+                        format!("CASE WHEN {column} <> 0 THEN {column} END")
+                    } else {
+                        column.clone()
+                    };
+                    dialect.percentile(&x, p)
+                }
+            };
+            Ok(SqlCap {
+                column,
+                tail: cap.tail,
+                value,
+                name: format!("{name}{}", cap.tail.suffix()),
+            })
+        })
+        .collect()
+}
+
 /// The CTEs that cap the kept users' values: `kept` (users in one
 /// variant), `uplift_caps` (each cap's value, one row) and `capped` (each
 /// per-user column, a capped one clamped floor first, as the app does, and
 /// revenue before capping, which says whether the user bought).
-fn capped_users(
-    per_user: &[String],
-    caps: &[(String, Tail, String, String)],
-    dialect: Dialect,
-) -> String {
+fn capped_users(per_user: &[String], caps: &[SqlCap], dialect: Dialect) -> String {
     let values: Vec<String> = caps
         .iter()
         .enumerate()
-        .map(|(k, (_, _, value, _))| format!("{value} AS uplift_cap{k}"))
+        .map(|(k, cap)| format!("{} AS uplift_cap{k}", cap.value))
         .collect();
     // BigQuery's percentile is a window: the same value on every row.
     let one_row = if dialect == Dialect::BigQuery {
@@ -762,7 +848,7 @@ fn capped_users(
             for (k, _) in caps
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.0 == alias && c.1 == tail)
+                .filter(|(_, c)| c.column == alias && c.tail == tail)
             {
                 let beyond = if tail == Tail::Upper { ">" } else { "<" };
                 expr = format!(
