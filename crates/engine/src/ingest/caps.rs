@@ -17,6 +17,13 @@
 //! Aggregated files carry an applied cap as an `X_cap` (or `X_floor`)
 //! column, the same value on every row, so sums written by the app read
 //! back as capped.
+//!
+//! Taking a percentile needs every user's value: [`resolve_caps`] reads
+//! them (the CLI, the metrics panel and `Scenario::experiment` use it).
+//! The web page caps with the values known without that reading
+//! ([`known_caps`]): amounts, and each percentile with the value it was
+//! last taken at, which the metrics panel writes into the plan's line
+//! (`cap: spend 99% = 362.2`) and takes again when the data changes.
 
 use serde::{Deserialize, Serialize};
 
