@@ -8,9 +8,7 @@
 
 use leptos::html::{Input, Select};
 use leptos::prelude::*;
-use uplift_engine::ingest::{
-    parse_experiment_with, resolve_caps, AppliedCap, CapAt, CapSpec, DataShape, Tail, REVENUE_KEY,
-};
+use uplift_engine::ingest::{resolve_caps, AppliedCap, CapAt, CapSpec, Tail, REVENUE_KEY};
 use uplift_engine::scenario::MetricChoices;
 
 use crate::analyses::metrics_panel::MetricsRequest;
@@ -114,21 +112,17 @@ pub fn caps_taken_again(request: &MetricsRequest) -> Option<MetricChoices> {
 }
 
 /// The plan's caps with their notes, and the form that adds one.
+/// `aggregated`: the data are sums per variant, which cannot be capped;
 /// `cappable`: each metric with numbers per user, as (key, label).
 pub fn cap_section(
     request: RwSignal<MetricsRequest>,
+    aggregated: bool,
     plan: MetricChoices,
     cappable: Vec<(String, String)>,
     choose: fn(MetricChoices),
 ) -> impl IntoView {
     let rows = request.with_untracked(|r| r.rows.clone());
     let sums = request.with_untracked(|r| r.scenario.experiment().ok());
-    let aggregated = match &rows {
-        Some((columns, text)) => {
-            parse_experiment_with(text, columns).is_ok_and(|e| e.shape == DataShape::Aggregated)
-        }
-        None => true,
-    };
     if cappable.is_empty() && plan.caps.is_empty() {
         return ().into_any();
     }

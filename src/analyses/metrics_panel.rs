@@ -9,7 +9,7 @@ use uplift_engine::decision::{
 };
 use uplift_engine::ingest::{
     guess_roles, header_fields, parse_experiment_with, user_checks, without_repeated_users,
-    ColumnMapping, ColumnRole, UserChecks,
+    ColumnMapping, ColumnRole, DataShape, UserChecks,
 };
 use uplift_engine::scenario::{Guardrail, MetricChoices, RatioMetric};
 use uplift_engine::segments::{segment_report, segment_report_with, SegmentReport};
@@ -115,6 +115,8 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
         request.with(|r| r.scenario.analysis.metrics.choices().unwrap_or_default())
     });
     let confidence = Memo::new(move |_| request.with(|r| r.scenario.confidence));
+    // Read once per request for both sections that need one row per user.
+    let sums_only = Memo::new(move |_| request.with(rows_are_sums));
     // The segment column chosen, kept while the analysis is redrawn; it
     // starts from the scenario's, so a link opens on the same segments.
     let segment_column = RwSignal::new(request.with_untracked(|r| {
@@ -214,9 +216,10 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
                     <MetricChoices plan=plan available=available.clone() primary=r.primary.clone()/>
                     <SegmentView request column=segment_column/>
                     {column_tables(&r.column_metrics, confidence.get(), plan.get())}
-                    {cap_view::cap_section(request, plan.get(), cappable(&r), choose)}
+                    {cap_view::cap_section(request, sums_only.get(), plan.get(), cappable(&r), choose)}
                     {quantile_view::quantile_section(
                         request,
+                        sums_only.get(),
                         plan.get(),
                         r.column_metrics
                             .iter()
@@ -232,6 +235,14 @@ pub fn MetricsPanel(request: RwSignal<MetricsRequest>) -> impl IntoView {
         }
     };
     view! { {style} {body} }
+}
+
+/// Whether the data as the user gave it is sums per variant (or not sent):
+/// caps and quantiles need one row per user.
+fn rows_are_sums(request: &MetricsRequest) -> bool {
+    request.rows.as_ref().is_none_or(|(columns, text)| {
+        parse_experiment_with(text, columns).is_ok_and(|e| e.shape == DataShape::Aggregated)
+    })
 }
 
 /// The metrics with numbers per user that a cap can apply to, as (key,

@@ -23,10 +23,12 @@ pub const STYLE: &str = "\
 .quantile-add { border: 1px solid var(--border); border-radius: var(--radius); margin: 0.8rem 0; padding: 0.5rem 0.8rem 0.8rem; }\
 .quantile-add label { display: block; margin: 0.4rem 0 0.2rem; }";
 
-/// The chosen quantiles' tables and the form to add one. `numeric`: the
-/// columns of numbers a quantile can be taken of.
+/// The chosen quantiles' tables and the form to add one. `aggregated`:
+/// the data are sums per variant; `numeric`: the columns of numbers a
+/// quantile can be taken of.
 pub fn quantile_section(
     request: RwSignal<MetricsRequest>,
+    aggregated: bool,
     plan: MetricChoices,
     numeric: Vec<String>,
     confidence: f64,
@@ -44,9 +46,6 @@ pub fn quantile_section(
     let Some(scenario) = rows else {
         return ().into_any();
     };
-    let aggregated =
-        uplift_engine::ingest::parse_experiment_with(&scenario.data, &scenario.columns)
-            .is_ok_and(|e| e.shape == uplift_engine::ingest::DataShape::Aggregated);
     if aggregated {
         return view! {
             <p class="method-note" id="quantile-note">"Quantiles (median, p90) need one row per user; these data are sums per variant."</p>
