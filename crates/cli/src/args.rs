@@ -576,6 +576,7 @@ pub struct CohortsArgs {
     #[arg(long, value_name = "COLUMN")]
     pub end: Option<String>,
     /// The day the data ends: users last seen then are still active
+    /// (default: the latest last-seen date in the file)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub observed_until: Option<i64>,
     /// Days from signup to churn, or to the end of the user's follow-up

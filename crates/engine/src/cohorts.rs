@@ -33,7 +33,7 @@ pub enum CohortError {
     OnlyPlaceholders { rows: u64 },
     #[error(transparent)]
     Csv(#[from] CsvError),
-    #[error("Say how long each user stayed: either a last-seen date column and the date the data ends, or a duration column (days) and a churned column.")]
+    #[error("Say how long each user stayed: either a last-seen date column, or a duration column (days) and a churned column.")]
     NoFollowUp,
     #[error("Line {line}: the user was last seen ({end}) before signing up ({start}).")]
     EndBeforeStart {
@@ -58,7 +58,8 @@ pub struct CohortColumns {
     /// The date the user was last seen (or churned). A user last seen
     /// before `observed_until` is taken to have left on that date.
     pub end: Option<String>,
-    /// The day the data ends (days since 1970-01-01).
+    /// The day the data ends (days since 1970-01-01); without it, the
+    /// latest date in `end`.
     pub observed_until: Option<i64>,
     /// Days from signup to churn, or to the end of the user's follow-up.
     pub duration: Option<String>,
@@ -163,9 +164,15 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
     };
     let si = at(&columns.start)?;
     let gi = columns.variant.as_deref().map(at).transpose()?;
+    // Without the day the data ends, it ends on the last day anyone was
+    // seen: those users count as still active.
+    let until = match (columns.end.as_deref(), columns.observed_until) {
+        (Some(end), None) => last_seen(text, end, columns.latest),
+        (_, until) => until,
+    };
     let follow = match (
         columns.end.as_deref(),
-        columns.observed_until,
+        until,
         columns.duration.as_deref(),
         columns.event.as_deref(),
     ) {
@@ -251,6 +258,20 @@ pub fn read_cohorts(text: &str, columns: &CohortColumns) -> Result<CohortTable, 
         });
     }
     Ok(table)
+}
+
+/// The latest readable date in the column `end` (none after `latest`, no
+/// placeholder): where a file without its end date ends.
+fn last_seen(text: &str, end: &str, latest: Option<i64>) -> Option<i64> {
+    let mut csv = NamedCsv::new(text).ok()?;
+    let i = csv.find(end)?;
+    let mut last = None;
+    while let Some(Ok((record, _))) = csv.next_row() {
+        let day = parse_date(record.get(i).unwrap_or("").trim())
+            .filter(|d| !is_placeholder_date(*d) && latest.is_none_or(|l| *d <= l));
+        last = last.max(day);
+    }
+    last
 }
 
 /// One signup week's cohort.
@@ -463,11 +484,28 @@ mod tests {
             read_cohorts(bad, &last_seen()),
             Err(CohortError::Csv(CsvError::BadCell { line: 2, .. }))
         ));
+        // Without the day the data ends, the last date seen is it.
         let columns = CohortColumns {
             observed_until: None,
             ..last_seen()
         };
-        assert_eq!(read_cohorts(USERS, &columns), Err(CohortError::NoFollowUp));
+        let latest = USERS
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(2).and_then(parse_date))
+            .max();
+        let given = CohortColumns {
+            observed_until: latest,
+            ..last_seen()
+        };
+        assert!(latest.is_some());
+        assert_eq!(read_cohorts(USERS, &columns), read_cohorts(USERS, &given));
+        let neither = CohortColumns {
+            end: None,
+            observed_until: None,
+            ..last_seen()
+        };
+        assert_eq!(read_cohorts(USERS, &neither), Err(CohortError::NoFollowUp));
         assert_eq!(
             read_cohorts("signup,last_seen,arm\n", &last_seen()),
             Err(CohortError::Empty)

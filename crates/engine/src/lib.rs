@@ -15,6 +15,7 @@
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`quantile_metric`] the median or p90 of a numeric column, compared across variants;
 //! - [`segments`] the analysis within each value of a segment column.
+//! - [`data_views`] the views one load allows beyond the experiment's tables (over time, retention, cohorts).
 //! - [`file_analysis`] one request, `run` and result for the analyses of a file of its own shape.
 //! - [`did`] a launch without a control group: difference in differences, event study, pre-trends.
 //! - [`survival`] retention measured from data: Kaplan–Meier, log-rank, RMST.
@@ -35,6 +36,7 @@
 
 pub mod cohorts;
 pub mod comparison;
+pub mod data_views;
 pub mod decimal;
 pub mod decision;
 pub mod did;

@@ -66,9 +66,11 @@ pub(super) fn CohortSection() -> impl IntoView {
             variant: some(variant),
             latest: Some(worker_job::latest_day()),
         };
-        let last_seen = columns.end.is_some() && columns.observed_until.is_some();
-        if !last_seen && (columns.duration.is_none() || columns.event.is_none()) {
-            a.error.set(Some("Choose a last-seen date column and the day the data ends, or a duration column and a churn (event) column.".into()));
+        if columns.end.is_none() && (columns.duration.is_none() || columns.event.is_none()) {
+            a.error.set(Some(
+                "Choose a last-seen date column, or a duration column and a churn (event) column."
+                    .into(),
+            ));
             return;
         }
         a.run(
@@ -85,7 +87,7 @@ pub(super) fn CohortSection() -> impl IntoView {
     view! {
         <h3>"Cohorts by signup week"</h3>
         <p class="hint">
-            "One row per user: the signup date, and either the date last seen with the day the data ends, or the days followed with whether they churned; optionally the variant. Each signup week's share still active, week by week."
+            "One row per user: the signup date, and either the date last seen (the data ends on the day you say, else on the last date seen), or the days followed with whether they churned; optionally the variant. Each signup week's share still active, week by week."
         </p>
         <div class="actions">
             <label class="button secondary file-button">
@@ -100,7 +102,7 @@ pub(super) fn CohortSection() -> impl IntoView {
                 {column_select("cohort-end", "Last seen", end, headers.clone(), Some("none"))}
                 <label class="control-field">
                     <span class="field-label">"Data ends on"</span>
-                    <input id="cohort-until" type="text" placeholder="YYYY-MM-DD" prop:value=move || until.get()
+                    <input id="cohort-until" type="text" placeholder="YYYY-MM-DD (blank: the last date seen)" prop:value=move || until.get()
                         on:change=move |ev| until.set(event_target_value(&ev))/>
                 </label>
                 {column_select("cohort-duration", "Days followed", duration, headers.clone(), Some("none"))}
