@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use uplift_engine::data_views::DataView;
 use uplift_engine::ingest::{
     parse_experiment_known_caps, CapSpec, ColumnMapping, Experiment, IngestError,
 };
@@ -27,6 +28,8 @@ pub enum ResultView {
     CustomerValue,
     /// Costs, benefits, ROI, payback, NPV and their uncertainty.
     InvestmentCase,
+    /// A view the data allows beyond these (over time, retention, cohorts).
+    Data(DataView),
 }
 
 impl ResultView {
@@ -44,6 +47,7 @@ impl ResultView {
             ResultView::Metrics => "metrics",
             ResultView::CustomerValue => "customer-value",
             ResultView::InvestmentCase => "investment-case",
+            ResultView::Data(v) => v.id(),
         }
     }
 
@@ -54,6 +58,9 @@ impl ResultView {
             ResultView::Metrics => "metrics-title",
             ResultView::CustomerValue => "customer-value-title",
             ResultView::InvestmentCase => "investment-case-title",
+            ResultView::Data(DataView::OverTime) => "over-time-title",
+            ResultView::Data(DataView::Retention) => "retention-title",
+            ResultView::Data(DataView::Cohorts) => "cohorts-title",
         }
     }
 
@@ -63,6 +70,7 @@ impl ResultView {
             ResultView::Metrics => "Metrics",
             ResultView::CustomerValue => "Customer value",
             ResultView::InvestmentCase => "Investment case",
+            ResultView::Data(v) => v.label(),
         }
     }
 
@@ -73,7 +81,12 @@ impl ResultView {
             .trim_start_matches('#')
             .split('&')
             .map(|part| part.strip_prefix("view=").unwrap_or(part))
-            .find_map(|name| ResultView::ALL.into_iter().find(|v| v.id() == name))
+            .find_map(|name| {
+                ResultView::ALL
+                    .into_iter()
+                    .chain(DataView::ALL.map(ResultView::Data))
+                    .find(|v| v.id() == name)
+            })
     }
 }
 
@@ -110,6 +123,9 @@ pub struct AppState {
     pub first_paint_done: RwSignal<bool>,
     /// The result view last chosen in the index (or opened by the link).
     pub view: RwSignal<ResultView>,
+    /// The views the data allows beyond the experiment's own, as the
+    /// tools module found them from the columns' roles.
+    pub data_views: RwSignal<Vec<DataView>>,
     /// The metrics panel's decision with guardrails, as the verdict states
     /// it, with the `shown_json` of the report it is for.
     pub decision: RwSignal<Option<(String, String)>>,
@@ -170,6 +186,7 @@ impl AppState {
             file_note: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
             view: RwSignal::new(ResultView::default()),
+            data_views: RwSignal::new(Vec::new()),
             decision: RwSignal::new(None),
             shown_json: Memo::new(move |prev: Option<&Option<String>>| {
                 shown.track();
@@ -305,7 +322,7 @@ pub fn use_app_state() -> AppState {
 
 #[cfg(test)]
 mod tests {
-    use super::ResultView;
+    use super::{DataView, ResultView};
 
     #[test]
     fn a_fragment_names_a_view_by_its_id_or_as_a_view_part() {
@@ -320,6 +337,14 @@ mod tests {
         assert_eq!(ResultView::from_fragment("#z=abc"), None);
         assert_eq!(ResultView::from_fragment(""), None);
         assert_eq!(ResultView::from_fragment("#view=nothing"), None);
+        assert_eq!(
+            ResultView::from_fragment("#z=abc&view=over-time"),
+            Some(ResultView::Data(DataView::OverTime))
+        );
+        // The tools module titles a data view's section by this rule.
+        for v in DataView::ALL {
+            assert_eq!(ResultView::Data(v).title_id(), format!("{}-title", v.id()));
+        }
         for v in ResultView::ALL {
             assert_eq!(ResultView::from_fragment(&format!("#{}", v.id())), Some(v));
             assert_eq!(

@@ -43,6 +43,7 @@ mod tools {
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
+    use uplift_roi_app::tools::time::DataViewsPanel;
     use uplift_roi_app::tools::time::TimePanel;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;
@@ -54,6 +55,8 @@ mod tools {
         static READER_SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
         /// What the text area's column-mapping step shows, once shown.
         static MAPPING: OnceCell<RwSignal<MappingRequest>> = const { OnceCell::new() };
+        /// The views of the page's rows (their request's text), once shown.
+        static VIEWS: OnceCell<RwSignal<String>> = const { OnceCell::new() };
         /// The scenario the metrics panel analyses, once shown.
         static METRICS: OnceCell<RwSignal<MetricsRequest>> = const { OnceCell::new() };
         /// The scenario the investment case's inputs from data show, once shown.
@@ -383,6 +386,26 @@ mod tools {
         };
         show_or_update(&SETTINGS, slot, scenario, |scenario| {
             view! { <AnalysisControls scenario/> }
+        });
+    }
+
+    /// Show (or update) the views the page's rows allow beyond the
+    /// experiment's own in `slot`: `request` is their roles and settings
+    /// on a line, then the rows (empty: no views). Which views there are
+    /// goes to `on_event` as a `DataEvent`.
+    #[wasm_bindgen]
+    pub fn show_data_views(
+        slot: web_sys::HtmlElement,
+        request: &str,
+        context_json: &str,
+        format: &str,
+        on_event: js_sys::Function,
+    ) {
+        if !accept(on_event, format, context_json) {
+            return;
+        }
+        show_or_update(&VIEWS, slot, request.to_string(), |request| {
+            view! { <DataViewsPanel request/> }
         });
     }
 }

@@ -78,6 +78,7 @@ fn apply_event(state: AppState, event: DataEvent) {
         DataEvent::Columns(columns) => state.scenario.update(|s| s.columns = columns),
         DataEvent::Metrics(plan) => state.scenario.update(|s| s.analysis.metrics = plan),
         DataEvent::Decision(key, text) => state.decision.set(Some((key, text))),
+        DataEvent::Views(views) => state.data_views.set(views),
         DataEvent::Choices(json) => {
             if let Ok(c) = Scenario::from_json(&json) {
                 state.scenario.update(|s| {

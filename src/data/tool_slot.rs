@@ -50,6 +50,9 @@ panels_of_the_tools_module! {
     show_from_data;
     /// The investment case's tables (`results::investment_details_slot`).
     show_investment_details;
+    /// The views one load allows beyond the experiment's own
+    /// (`results::data_views_slot`).
+    show_data_views;
 }
 
 /// A tools-module function that shows its panel in a slot: (slot, request

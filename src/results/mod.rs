@@ -14,10 +14,13 @@
 //! details (its tables) are another panel of the tools module
 //! (`investment_details`), shown once the charts around them are drawn.
 //! The metrics panel (`crate::analyses`) has its slot here too
-//! (`metrics_slot`). Charts come from `crate::charts`.
+//! (`metrics_slot`). The views one load allows beyond these (over time,
+//! retention, cohorts) are a panel of the tools module too, in
+//! `data_views_slot`. Charts come from `crate::charts`.
 
 pub mod analysis_controls;
 pub mod analysis_controls_slot;
+pub mod data_views_slot;
 pub mod glossary;
 pub mod investment_details;
 pub mod investment_details_slot;

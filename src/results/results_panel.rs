@@ -19,6 +19,7 @@ use crate::charts::value_chart::value_summary;
 use crate::charts::{interval_label, posterior_metric, ChartFigure, ChartKind, TableDownload};
 use crate::platform::format;
 use crate::results::analysis_controls_slot::AnalysisControlsSlot;
+use crate::results::data_views_slot::DataViewsSlot;
 use crate::results::glossary::Term;
 use crate::results::investment_details_slot::InvestmentDetailsSlot;
 use crate::results::investment_results::{InvestmentCharts, InvestmentResults};
@@ -330,6 +331,7 @@ pub fn ResultsPanel() -> impl IntoView {
                 <InvestmentDetailsSlot/>
                 {move || state.first_paint_done.get().then(|| shown.get().map(|r| view! { <InvestmentCharts report=r/> }))}
             </section>
+            <DataViewsSlot/>
         </div>
     }
 }

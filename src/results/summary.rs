@@ -142,25 +142,33 @@ fn key_figures_view(r: &Report, full: Option<&str>) -> impl IntoView {
 #[component]
 fn ViewIndex() -> impl IntoView {
     let state = use_app_state();
+    let entry = move |v: ResultView| {
+        view! {
+            <li>
+                <a
+                    href=format!("#{}", v.id())
+                    aria-current=move || (state.view.get() == v).then_some("true")
+                    on:click=move |_| state.view.set(v)
+                >
+                    {v.label()}
+                </a>
+            </li>
+        }
+    };
     view! {
         <nav class="view-index" aria-label="Result views">
             <ul>
-                {ResultView::ALL
-                    .into_iter()
-                    .map(|v| {
-                        view! {
-                            <li>
-                                <a
-                                    href=format!("#{}", v.id())
-                                    aria-current=move || (state.view.get() == v).then_some("true")
-                                    on:click=move |_| state.view.set(v)
-                                >
-                                    {v.label()}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
+                {ResultView::ALL.into_iter().map(entry).collect_view()}
+                // The views the data allows beyond these, once the tools
+                // module has read the columns' roles.
+                {move || {
+                    state
+                        .data_views
+                        .get()
+                        .into_iter()
+                        .map(|v| entry(ResultView::Data(v)))
+                        .collect_view()
+                }}
             </ul>
         </nav>
     }

@@ -23,11 +23,13 @@ mod cohorts;
 mod did;
 mod retention;
 mod timeline;
+mod views;
 
 use cohorts::CohortSection;
 use did::DidSection;
 use retention::RetentionSection;
 use timeline::TimelineSection;
+pub use views::DataViewsPanel;
 
 /// How a run went: rows read, the worker's time and its memory at the end,
 /// and what it answered: the file's name and the request, kept with the
@@ -91,8 +93,12 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
         self
     }
 
-    /// Keep this analysis' choices in the scenario.
+    /// Keep this analysis' choices in the scenario (a view of the page's
+    /// rows has none to keep).
     fn remember(self) {
+        if self.kept.with_value(Vec::is_empty) {
+            return;
+        }
         let fields = self.kept.with_value(|k| {
             k.iter()
                 .map(|(name, signal, _)| (name.to_string(), signal.get_untracked()))
@@ -158,6 +164,20 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
                 Err(e) => self.error.set(Some(e)),
             }
         });
+    }
+
+    /// Run `request` on `blob`, named `source` in the results: rows that
+    /// came with the page rather than from this analysis' file input.
+    fn run_on(
+        self,
+        source: &str,
+        blob: &Blob,
+        request: AnalysisRequest,
+        pick: fn(AnalysisResult) -> Option<T>,
+    ) {
+        self.blob.set_value(Some(blob.clone()));
+        self.file.set(Some((source.to_string(), Vec::new())));
+        self.run(request, pick);
     }
 
     /// Run `request` on the chosen file; `pick` takes this analysis' result
