@@ -33,11 +33,15 @@ pub enum ResultView {
 }
 
 impl ResultView {
-    pub const ALL: [ResultView; 4] = [
+    /// Every view; those of the data are listed only when it allows them.
+    pub const ALL: [ResultView; 7] = [
         ResultView::Overview,
         ResultView::Metrics,
         ResultView::CustomerValue,
         ResultView::InvestmentCase,
+        ResultView::Data(DataView::OverTime),
+        ResultView::Data(DataView::Retention),
+        ResultView::Data(DataView::Cohorts),
     ];
 
     /// The id of the view's section, and its name in a link's fragment.
@@ -81,12 +85,7 @@ impl ResultView {
             .trim_start_matches('#')
             .split('&')
             .map(|part| part.strip_prefix("view=").unwrap_or(part))
-            .find_map(|name| {
-                ResultView::ALL
-                    .into_iter()
-                    .chain(DataView::ALL.map(ResultView::Data))
-                    .find(|v| v.id() == name)
-            })
+            .find_map(|name| ResultView::ALL.into_iter().find(|v| v.id() == name))
     }
 }
 
@@ -124,8 +123,15 @@ pub struct AppState {
     /// The result view last chosen in the index (or opened by the link).
     pub view: RwSignal<ResultView>,
     /// The views the data allows beyond the experiment's own, as the
-    /// tools module found them from the columns' roles.
-    pub data_views: RwSignal<Vec<DataView>>,
+    /// tools module found them from the columns' roles: their ids, by
+    /// commas (`over-time,cohorts`).
+    pub data_views: RwSignal<String>,
+    /// The scenario with its data as sums, the column roles and the rows
+    /// as they are, a line each ("" while the data cannot be read): what
+    /// the tools module's panels that read the rows are given (the
+    /// metrics panel, the views of the data). The rows go as they are,
+    /// with no JSON escaping of megabytes.
+    pub rows: Memo<String>,
     /// The metrics panel's decision with guardrails, as the verdict states
     /// it, with the `shown_json` of the report it is for.
     pub decision: RwSignal<Option<(String, String)>>,
@@ -186,7 +192,22 @@ impl AppState {
             file_note: RwSignal::new(None),
             first_paint_done: RwSignal::new(false),
             view: RwSignal::new(ResultView::default()),
-            data_views: RwSignal::new(Vec::new()),
+            data_views: RwSignal::new(String::new()),
+            rows: Memo::new(move |_| {
+                experiment.with(|e| {
+                    let Ok(e) = e else {
+                        return String::new();
+                    };
+                    scenario.with(|s| {
+                        let mut request = s.json_with_sums(e);
+                        request.push('\n');
+                        request.push_str(&serde_json::to_string(&s.columns).unwrap_or_default());
+                        request.push('\n');
+                        request.push_str(&s.data);
+                        request
+                    })
+                })
+            }),
             decision: RwSignal::new(None),
             shown_json: Memo::new(move |prev: Option<&Option<String>>| {
                 shown.track();

@@ -85,9 +85,15 @@ fn summary() -> Result<String, Box<dyn std::error::Error>> {
         } else {
             ""
         };
+        // The demo's sums allow no view of the data: listed, hidden.
+        let hidden = if matches!(v, ResultView::Data(_)) {
+            " hidden"
+        } else {
+            ""
+        };
         write!(
             h,
-            "<li><a href=\"#{}\"{current}>{}</a></li>",
+            "<li{hidden}><a href=\"#{}\"{current}>{}</a></li>",
             v.id(),
             escape(v.label())
         )?;

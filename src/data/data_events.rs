@@ -4,7 +4,6 @@
 //! report back through a callback the page gives them, as JSON.
 
 use serde::{Deserialize, Serialize};
-use uplift_engine::data_views::{DataView, ViewSettings};
 use uplift_engine::ingest::ColumnMapping;
 #[cfg(test)]
 use uplift_engine::scenario::MetricChoices;
@@ -46,8 +45,8 @@ pub enum DataEvent {
     /// options), as a scenario (JSON) of which the page takes them.
     Settings(String),
     /// The views the data allows beyond the experiment's own (over time,
-    /// retention, cohorts), for the results' index.
-    Views(Vec<DataView>),
+    /// retention, cohorts), for the results' index: their ids, by commas.
+    Views(String),
 }
 
 impl DataEvent {
@@ -86,32 +85,6 @@ impl MappingRequest {
     }
 }
 
-/// What the views of one load are told from: the roles the user chose and
-/// what they share with the verdict. The panel gets it as the first line
-/// of its request, the rows after it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ViewsRequest {
-    pub columns: ColumnMapping,
-    pub settings: ViewSettings,
-}
-
-impl ViewsRequest {
-    /// The request's line, then the rows.
-    pub fn with_rows(&self, rows: &str) -> String {
-        format!(
-            "{}\n{rows}",
-            serde_json::to_string(self).unwrap_or_default()
-        )
-    }
-
-    /// The request and the rows from [`ViewsRequest::with_rows`]'s text;
-    /// none without rows.
-    pub fn split(text: &str) -> Option<(ViewsRequest, &str)> {
-        let (line, rows) = text.split_once('\n')?;
-        Some((serde_json::from_str(line).ok()?, rows))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,7 +112,7 @@ mod tests {
             DataEvent::Investment("{}".into(), "{}".into()),
             DataEvent::Choices("{}".into()),
             DataEvent::Settings("{}".into()),
-            DataEvent::Views(vec![DataView::OverTime, DataView::Cohorts]),
+            DataEvent::Views("over-time,cohorts".into()),
             DataEvent::Decision("{}".into(), "Keep running: …".into()),
             DataEvent::Metrics(
                 MetricChoices {
@@ -163,18 +136,5 @@ mod tests {
             MappingRequest::from_json("nonsense"),
             MappingRequest::default()
         );
-        let views = ViewsRequest {
-            columns: ColumnMapping::new(),
-            settings: ViewSettings {
-                arm: Some("B, with a comma".into()),
-                ..ViewSettings::default()
-            },
-        };
-        let rows = "variant,day\nA,2024-01-01\n";
-        assert_eq!(
-            ViewsRequest::split(&views.with_rows(rows)),
-            Some((views, rows))
-        );
-        assert_eq!(ViewsRequest::split(""), None);
     }
 }

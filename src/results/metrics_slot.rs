@@ -27,25 +27,13 @@ pub fn MetricsSlot() -> impl IntoView {
     let needed = Memo::new(move |_| wanted.get() && state.analysis.with(Result::is_ok));
     // The scenario with its data as sums (small, whatever the paste), then,
     // for the segments and the user-id checks, the column roles and the
-    // data itself, one per line: the rows go as they are, with no JSON
-    // escaping of megabytes.
+    // data itself (`AppState::rows`).
     let request = Memo::new(move |_| {
-        if !needed.get() {
-            return String::new();
+        if needed.get() {
+            state.rows.get()
+        } else {
+            String::new()
         }
-        state.experiment.with(|e| {
-            let Ok(e) = e else {
-                return String::new();
-            };
-            state.scenario.with(|s| {
-                let mut request = s.json_with_sums(e);
-                request.push('\n');
-                request.push_str(&serde_json::to_string(&s.columns).unwrap_or_default());
-                request.push('\n');
-                request.push_str(&s.data);
-                request
-            })
-        })
     });
     let show: ShowPanel = show_metrics;
     view! {

@@ -142,33 +142,33 @@ fn key_figures_view(r: &Report, full: Option<&str>) -> impl IntoView {
 #[component]
 fn ViewIndex() -> impl IntoView {
     let state = use_app_state();
-    let entry = move |v: ResultView| {
-        view! {
-            <li>
-                <a
-                    href=format!("#{}", v.id())
-                    aria-current=move || (state.view.get() == v).then_some("true")
-                    on:click=move |_| state.view.set(v)
-                >
-                    {v.label()}
-                </a>
-            </li>
-        }
+    // The views the data allows beyond the four are listed once the tools
+    // module has read the columns' roles, hidden until then.
+    let hidden = move |v: ResultView| match v {
+        ResultView::Data(d) => state
+            .data_views
+            .with(|ids| !ids.split(',').any(|id| id == d.id())),
+        _ => false,
     };
     view! {
         <nav class="view-index" aria-label="Result views">
             <ul>
-                {ResultView::ALL.into_iter().map(entry).collect_view()}
-                // The views the data allows beyond these, once the tools
-                // module has read the columns' roles.
-                {move || {
-                    state
-                        .data_views
-                        .get()
-                        .into_iter()
-                        .map(|v| entry(ResultView::Data(v)))
-                        .collect_view()
-                }}
+                {ResultView::ALL
+                    .into_iter()
+                    .map(|v| {
+                        view! {
+                            <li hidden=move || hidden(v)>
+                                <a
+                                    href=format!("#{}", v.id())
+                                    aria-current=move || (state.view.get() == v).then_some("true")
+                                    on:click=move |_| state.view.set(v)
+                                >
+                                    {v.label()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </nav>
     }

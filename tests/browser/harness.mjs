@@ -58,10 +58,10 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 90
   return { context, page, requests, errors };
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, fullPage = true) {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 

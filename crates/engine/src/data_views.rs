@@ -54,7 +54,7 @@ impl DataView {
 pub struct ViewOffer {
     pub view: DataView,
     pub request: AnalysisRequest,
-    /// In a line: "Over time: 'timestamp' holds dates; the lift of 'converted' day by day."
+    /// In a line: "'timestamp' holds dates; the lift of 'converted' day by day."
     pub reason: String,
 }
 
@@ -147,7 +147,7 @@ pub fn offered_views(
         offers.push(ViewOffer {
             view: DataView::Retention,
             reason: format!(
-                "Retention: '{duration}' is how long each user stayed, '{event}' whether they left."
+                "'{duration}' is how long each user stayed, '{event}' whether they left."
             ),
             request: AnalysisRequest::Retention {
                 duration,
@@ -166,7 +166,7 @@ pub fn offered_views(
         offers.push(ViewOffer {
             view: DataView::Cohorts,
             reason: format!(
-                "Cohorts: '{start}' is when each user signed up, '{end}' when they were last seen."
+                "'{start}' is when each user signed up, '{end}' when they were last seen."
             ),
             request: AnalysisRequest::Cohorts {
                 columns: CohortColumns {
@@ -227,7 +227,7 @@ fn over_time(
         .map(|g| g.header.clone());
     Some(ViewOffer {
         view: DataView::OverTime,
-        reason: format!("Over time: '{date}' holds dates; the lift of '{metric}' day by day."),
+        reason: format!("'{date}' holds dates; the lift of '{metric}' day by day."),
         request: AnalysisRequest::Timeline {
             columns: TimelineColumns {
                 date,
@@ -306,7 +306,7 @@ mod tests {
         };
         assert_eq!(
             offer.reason,
-            "Over time: 'timestamp' holds dates; the lift of 'converted' day by day."
+            "'timestamp' holds dates; the lift of 'converted' day by day."
         );
         let AnalysisRequest::Timeline { columns, options } = &offer.request else {
             panic!("{offer:?}")
@@ -354,9 +354,9 @@ mod tests {
         assert_eq!(
             reasons,
             vec![
-                "Over time: 'signup_date' holds dates; the lift of 'revenue' day by day.",
-                "Retention: 'tenure' is how long each user stayed, 'churned' whether they left.",
-                "Cohorts: 'signup_date' is when each user signed up, 'last_seen' when they were last seen.",
+                "'signup_date' holds dates; the lift of 'revenue' day by day.",
+                "'tenure' is how long each user stayed, 'churned' whether they left.",
+                "'signup_date' is when each user signed up, 'last_seen' when they were last seen.",
             ]
         );
         let Some(AnalysisRequest::Retention { group, .. }) = all.get(1).map(|o| &o.request) else {
@@ -377,7 +377,7 @@ mod tests {
         let first = offered_views(&guess_columns(text), text, &ColumnMapping::new(), &settings);
         assert_eq!(
             first.first().map(|o| o.reason.as_str()),
-            Some("Over time: 'signup_date' holds dates; the lift of 'churned' day by day.")
+            Some("'signup_date' holds dates; the lift of 'churned' day by day.")
         );
     }
 
@@ -404,7 +404,7 @@ mod tests {
             let got: Vec<String> = offers(&text, &[]).into_iter().map(|o| o.reason).collect();
             let expected: Vec<&str> = match name {
                 "udacity_ab_data.csv" => {
-                    vec!["Over time: 'timestamp' holds dates; the lift of 'converted' day by day."]
+                    vec!["'timestamp' holds dates; the lift of 'converted' day by day."]
                 }
                 _ => vec![],
             };

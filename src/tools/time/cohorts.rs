@@ -135,7 +135,7 @@ const COHORT_CHARTS: [&str; 20] =
 #[component]
 pub(super) fn CohortResults(report: CohortReport) -> impl IntoView {
     let weeks = report.weeks;
-    let width = chart_width("time");
+    let width = chart_width(super::charts_in());
     let not_drawn = report.variants.len().saturating_sub(COHORT_TABLES.len());
     let per_variant = report
         .variants

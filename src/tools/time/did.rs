@@ -165,7 +165,7 @@ pub(super) fn DidResults(report: DidReport) -> impl IntoView {
     });
     let chart = study.map(|s| {
         let words = event_study_summary(&s);
-        event_study_svg(&s, chart_width("time")).map(|svg| view! {
+        event_study_svg(&s, chart_width(super::charts_in())).map(|svg| view! {
             <crate::charts::DrawnChart id="did-chart" name="event study chart" svg=svg summary=words/>
         })
     });

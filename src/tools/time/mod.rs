@@ -285,6 +285,15 @@ pub fn TimePanel() -> impl IntoView {
     }
 }
 
+/// The element whose width the charts are drawn for: the tool's panel,
+/// or the results' pane for the views of the page's rows.
+#[derive(Clone, Copy)]
+struct ChartsIn(&'static str);
+
+fn charts_in() -> &'static str {
+    use_context::<ChartsIn>().map_or("time", |c| c.0)
+}
+
 /// What a file's placeholder dates became, when it had any.
 pub(crate) fn placeholder_note(rows: u64) -> Option<String> {
     (rows > 0).then(|| {

@@ -144,7 +144,7 @@ pub(super) fn RetentionResults(
             }
         })
         .collect_view();
-    let svg = km_svg(&report, chart_width("time"));
+    let svg = km_svg(&report, chart_width(super::charts_in()));
     let words = km_summary(&report);
     view! {
         <p class="verdict" id="retention-verdict">{verdict}</p>

@@ -155,7 +155,7 @@ pub(super) fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView
             }
         })
         .collect_view();
-    let svg = lift_svg(&report, chart_width("time"));
+    let svg = lift_svg(&report, chart_width(super::charts_in()));
     let words = lift_summary(&report);
     view! {
         <p class="verdict" id="timeline-verdict">{headline}</p>

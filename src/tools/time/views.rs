@@ -7,12 +7,13 @@
 
 use leptos::prelude::*;
 use uplift_engine::cohorts::CohortReport;
-use uplift_engine::data_views::{offered_views, DataView, ViewOffer};
-use uplift_engine::ingest::guess_columns;
+use uplift_engine::data_views::{offered_views, DataView, ViewOffer, ViewSettings};
+use uplift_engine::ingest::{guess_columns, parse_experiment_with, ColumnMapping, DataShape};
 use uplift_engine::survival::RetentionReport;
 use uplift_engine::timeline::TimelineReport;
+use uplift_engine::{analyze_experiment, Scenario};
 
-use crate::data::data_events::{DataEvent, ViewsRequest};
+use crate::data::data_events::DataEvent;
 use crate::data::file_reader::tell_page;
 use crate::tools::analysis_protocol::AnalysisResult;
 use crate::tools::worker_job::{self, blob_of};
@@ -20,7 +21,7 @@ use crate::tools::worker_job::{self, blob_of};
 use super::cohorts::CohortResults;
 use super::retention::RetentionResults;
 use super::timeline::TimelineResults;
-use super::{status_line, Analysis};
+use super::{status_line, Analysis, ChartsIn};
 
 /// How the rows are named in the views' summaries.
 const SOURCE: &str = "the data in step 1";
@@ -38,20 +39,45 @@ fn sample_of(rows: &str) -> &str {
     }
 }
 
-/// The views of `request` (its line, then the rows), each with its
-/// analysis; none for an empty request (sums, or no rows).
+/// The views of `request`: the scenario with its data as sums, the column
+/// roles and the rows, a line each (`AppState::rows`). Only rows of one
+/// user each allow views; the verdict's control, arm, metric and
+/// confidence are theirs.
 fn offers_of(request: &str) -> Vec<ViewOffer> {
-    let Some((r, rows)) = ViewsRequest::split(request) else {
+    let mut parts = request.splitn(3, '\n');
+    let (Some(json), Some(columns), Some(rows)) = (parts.next(), parts.next(), parts.next()) else {
         return Vec::new();
     };
+    let columns: ColumnMapping = serde_json::from_str(columns).unwrap_or_default();
     let sample = sample_of(rows);
-    let mut settings = r.settings;
-    settings.latest = Some(worker_job::latest_day());
-    offered_views(&guess_columns(sample), sample, &r.columns, &settings)
+    // The scenario carries its data as sums; whether the rows are one user
+    // each is told from the rows themselves.
+    let per_user =
+        parse_experiment_with(sample, &columns).is_ok_and(|e| e.shape == DataShape::RowLevel);
+    let report = Scenario::from_json(json)
+        .ok()
+        .and_then(|s| analyze_experiment(&s, &s.experiment().ok()?).ok());
+    let (true, Some(report)) = (per_user, report) else {
+        return Vec::new();
+    };
+    let settings = ViewSettings {
+        confidence: report.confidence,
+        control: Some(report.control),
+        arm: Some(report.treatment),
+        primary: report.primary,
+        latest: Some(worker_job::latest_day()),
+    };
+    offered_views(&guess_columns(sample), sample, &columns, &settings)
+}
+
+/// The rows of `request` (its third line on).
+fn rows_of(request: &str) -> &str {
+    request.splitn(3, '\n').nth(2).unwrap_or("")
 }
 
 #[component]
 pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
+    provide_context(ChartsIn("results"));
     let offers = Memo::new(move |_| request.with(|r| offers_of(r)));
     let timeline = Analysis::<TimelineReport>::new("view-timeline");
     let retention = Analysis::<RetentionReport>::new("view-retention");
@@ -60,9 +86,12 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
     // index lists the views there are.
     Effect::new(move || {
         let offers = offers.get();
-        tell_page(&DataEvent::Views(offers.iter().map(|o| o.view).collect()));
-        let blob =
-            request.with_untracked(|r| ViewsRequest::split(r).and_then(|(_, rows)| blob_of(rows)));
+        let ids: Vec<&str> = offers.iter().map(|o| o.view.id()).collect();
+        tell_page(&DataEvent::Views(ids.join(",")));
+        let blob = request.with_untracked(|r| {
+            let rows = rows_of(r);
+            (!offers.is_empty()).then(|| blob_of(rows)).flatten()
+        });
         for a in [timeline.job, retention.job, cohorts.job] {
             worker_job::stop(a);
         }
