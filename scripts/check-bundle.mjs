@@ -33,12 +33,16 @@
 // short names in each module and its glue (scripts/short-imports.mjs,
 // −4.7 KiB) and the page learnt to cap metrics with the values the plan
 // holds (+3.3 KiB; taking a percentile stays in the tools module).
+// Raised to 248.5 KiB (247.0 → 248.1 KiB) for the views one load allows:
+// the index's Over time, Retention and Cohorts and the slot the tools
+// module draws them in (+1.1 KiB; telling them from the columns and
+// running them stays in the tools module and the worker).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const BUDGET_KIB = 250;
-const CEILING_KIB = Math.min(247.5, BUDGET_KIB);
+const CEILING_KIB = Math.min(248.5, BUDGET_KIB);
 const ON_DEMAND = /^(ingest_worker|tools|charts)[._-]/;
 
 const dist = process.argv[2] ?? 'dist';
