@@ -233,6 +233,8 @@ pub struct LargeFile {
     pub columns: ColumnMapping,
     /// The column its sums are split by, if any.
     pub split: Option<String>,
+    /// The file itself, for the views read from its rows.
+    pub file: File,
 }
 
 /// The large file whose sums are `data` (the data on the page); `None`
@@ -246,6 +248,7 @@ pub fn large_file_of(data: &str) -> Option<LargeFile> {
                 headers: l.headers.clone(),
                 columns: l.columns.clone(),
                 split: l.split.clone(),
+                file: l.file.clone(),
             })
     })
 }

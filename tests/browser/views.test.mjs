@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, openApp, useBrowser, screenshot } from './harness.mjs';
+import { writeRows } from '../../bench/gen-rows.mjs';
 
 const env = useBrowser();
 const CLI = join(ROOT, 'target', 'debug', 'uplift-roi');
@@ -61,6 +62,16 @@ test('an export with a date: its Over time view comes from the one load and equa
     assert.match(await page.locator('#over-time #timeline-summary').innerText(), /of “the data in step 1”/);
     await page.locator('#over-time h2').scrollIntoViewIfNeeded();
     await screenshot(page, 'views-over-time-1440', false);
+    // Reloaded on the view's link (#over-time): the saved rows give the
+    // view again, and the page opens on it.
+    assert.match(page.url(), /#over-time$/);
+    await page.reload();
+    await page.locator('#over-time #timeline-verdict').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#over-time #timeline-verdict').innerText(), verdict);
+    await page.waitForFunction(() => {
+      const r = document.querySelector('#over-time h2').getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    }, null, { timeout: 10_000 });
     // Sums again (the demo): the view leaves the index.
     await page.getByRole('button', { name: 'Load demo data' }).click();
     await page.waitForFunction(() => !document.querySelector('nav.view-index li:not([hidden]) a[href="#over-time"]'), null, { timeout: 10_000 });
@@ -111,6 +122,34 @@ test('an export with a tenure, a churn flag and signup and last-seen dates: Rete
     await screenshot(page, 'views-retention-1440', false);
     await page.locator('#cohorts h2').scrollIntoViewIfNeeded();
     await screenshot(page, 'views-cohorts-1440', false);
+    assert.deepEqual(offOrigin(requests), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a large export with a date, read in the background: its Over time view comes from the same file, with no second pick', async () => {
+  const file = join(dir, 'dated-70k.csv');
+  await writeRows(file, { rows: 70_000, dates: true });
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.setInputFiles('#data-file', file);
+    // Read in pieces by the worker: the page holds only the sums.
+    await page.locator('#data-ok[data-read-ms]').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#data-ok').innerText(), /70,000 user rows/);
+    await page.locator('nav.view-index a[href="#over-time"]').waitFor({ timeout: 30_000 });
+    await page.locator('nav.view-index a[href="#over-time"]').click();
+    await page.locator('#over-time #timeline-verdict').waitFor({ timeout: 60_000 });
+    const reason = await page.locator('#over-time-reason').innerText();
+    const metric = reason.match(/the lift of '([^']+)'/)?.[1];
+    assert.ok(reason.startsWith(`'exposed_at' holds dates; the lift of '${metric}' day by day.`), reason);
+    assert.match(await page.locator('#over-time #timeline-summary').innerText(), /^70,000 users of “dated-70k\.csv” read in/);
+    const out = cli(['timeline', file, '--metric', metric]);
+    const last = out.days.at(-1);
+    const verdict = await page.locator('#over-time #timeline-verdict').innerText();
+    assert.ok(verdict.startsWith(`After ${last.day} days: ${pct(last.lift.estimate)}`), `${verdict} vs ${JSON.stringify(last.lift)}`);
+    assert.equal(await page.locator('#over-time #timeline-table tbody tr').count(), out.days.length);
     assert.deepEqual(offOrigin(requests), []);
     assert.deepEqual(errors, []);
   } finally {

@@ -6,15 +6,18 @@
 //! and the page hears which views there are, for its index.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use uplift_engine::cohorts::CohortReport;
 use uplift_engine::data_views::{offered_views, DataView, ViewOffer, ViewSettings};
 use uplift_engine::ingest::{guess_columns, parse_experiment_with, ColumnMapping, DataShape};
 use uplift_engine::survival::RetentionReport;
 use uplift_engine::timeline::TimelineReport;
 use uplift_engine::{analyze_experiment, Scenario};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
 
 use crate::data::data_events::DataEvent;
-use crate::data::file_reader::tell_page;
+use crate::data::file_reader::{large_file_of, tell_page};
 use crate::tools::analysis_protocol::AnalysisResult;
 use crate::tools::worker_job::{self, blob_of};
 
@@ -23,10 +26,49 @@ use super::retention::RetentionResults;
 use super::timeline::TimelineResults;
 use super::{status_line, Analysis, ChartsIn};
 
-/// How the rows are named in the views' summaries.
-const SOURCE: &str = "the data in step 1";
+/// How pasted rows are named in the views' summaries.
+const PASTED: &str = "the data in step 1";
 
-/// The rows the roles are guessed from: the first 64 KiB, cut at a line.
+/// Where the views' rows are: pasted or a small file's text, or the large
+/// file the page holds the sums of (`file_reader::large_file_of`).
+struct Rows {
+    /// Its name in the views' summaries.
+    name: String,
+    /// Its first 64 KiB, cut at a line: what the roles are told from.
+    sample: String,
+    columns: ColumnMapping,
+    blob: Option<Blob>,
+}
+
+/// The rows of `request`: the scenario with its data as sums, the column
+/// roles and the rows, a line each (`AppState::rows`). A large file's
+/// rows are its own; the page has only its sums.
+async fn rows_of(request: &str) -> Option<(Scenario, Rows)> {
+    let mut parts = request.splitn(3, '\n');
+    let (json, columns, data) = (parts.next()?, parts.next()?, parts.next()?);
+    let scenario = Scenario::from_json(json).ok()?;
+    let rows = match large_file_of(data) {
+        Some(large) => {
+            let head = large.file.slice_with_f64_and_f64(0.0, 64.0 * 1024.0).ok()?;
+            let text = JsFuture::from(head.text()).await.ok()?.as_string()?;
+            Rows {
+                name: large.file.name(),
+                sample: sample_of(&text).to_string(),
+                columns: large.columns,
+                blob: Some(large.file.into()),
+            }
+        }
+        None => Rows {
+            name: PASTED.to_string(),
+            sample: sample_of(data).to_string(),
+            columns: serde_json::from_str(columns).unwrap_or_default(),
+            blob: blob_of(data),
+        },
+    };
+    Some((scenario, rows))
+}
+
+/// The rows' first 64 KiB, cut at a line.
 fn sample_of(rows: &str) -> &str {
     let mut end = rows.len().min(64 * 1024);
     while !rows.is_char_boundary(end) {
@@ -39,24 +81,16 @@ fn sample_of(rows: &str) -> &str {
     }
 }
 
-/// The views of `request`: the scenario with its data as sums, the column
-/// roles and the rows, a line each (`AppState::rows`). Only rows of one
+/// The views the rows allow, each with its analysis. Only rows of one
 /// user each allow views; the verdict's control, arm, metric and
-/// confidence are theirs.
-fn offers_of(request: &str) -> Vec<ViewOffer> {
-    let mut parts = request.splitn(3, '\n');
-    let (Some(json), Some(columns), Some(rows)) = (parts.next(), parts.next(), parts.next()) else {
-        return Vec::new();
-    };
-    let columns: ColumnMapping = serde_json::from_str(columns).unwrap_or_default();
-    let sample = sample_of(rows);
-    // The scenario carries its data as sums; whether the rows are one user
-    // each is told from the rows themselves.
-    let per_user =
-        parse_experiment_with(sample, &columns).is_ok_and(|e| e.shape == DataShape::RowLevel);
-    let report = Scenario::from_json(json)
+/// confidence (from the scenario) are theirs.
+fn offers_of(scenario: &Scenario, rows: &Rows) -> Vec<ViewOffer> {
+    let per_user = parse_experiment_with(&rows.sample, &rows.columns)
+        .is_ok_and(|e| e.shape == DataShape::RowLevel);
+    let report = scenario
+        .experiment()
         .ok()
-        .and_then(|s| analyze_experiment(&s, &s.experiment().ok()?).ok());
+        .and_then(|e| analyze_experiment(scenario, &e).ok());
     let (true, Some(report)) = (per_user, report) else {
         return Vec::new();
     };
@@ -67,52 +101,111 @@ fn offers_of(request: &str) -> Vec<ViewOffer> {
         primary: report.primary,
         latest: Some(worker_job::latest_day()),
     };
-    offered_views(&guess_columns(sample), sample, &columns, &settings)
+    offered_views(
+        &guess_columns(&rows.sample),
+        &rows.sample,
+        &rows.columns,
+        &settings,
+    )
 }
 
-/// The rows of `request` (its third line on).
-fn rows_of(request: &str) -> &str {
-    request.splitn(3, '\n').nth(2).unwrap_or("")
+/// A link that opens on one of these views (`#over-time`, or
+/// `…&view=over-time`) is brought to it once it is drawn, the first time
+/// it is offered: the page's own views are there before these.
+fn open_linked(ids: &[&str]) {
+    thread_local! {
+        static OPENED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let linked = hash
+        .trim_start_matches('#')
+        .split('&')
+        .map(|part| part.strip_prefix("view=").unwrap_or(part))
+        .find(|name| ids.contains(name))
+        .map(str::to_string);
+    let Some(id) = linked else { return };
+    if OPENED.with(|o| o.replace(true)) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        crate::platform::embed::after_paint().await;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id))
+        {
+            el.scroll_into_view();
+        }
+    });
+}
+
+/// Run `offer`'s analysis on `blob` in its view's analysis.
+fn run_view(
+    offer: ViewOffer,
+    name: &str,
+    blob: &Blob,
+    timeline: Analysis<TimelineReport>,
+    retention: Analysis<RetentionReport>,
+    cohorts: Analysis<CohortReport>,
+) {
+    let request = offer.request;
+    match offer.view {
+        DataView::OverTime => timeline.run_on(name, blob, request, |r| match r {
+            AnalysisResult::Timeline(r) => Some(*r),
+            _ => None,
+        }),
+        DataView::Retention => retention.run_on(name, blob, request, |r| match r {
+            AnalysisResult::Retention(r) => Some(r),
+            _ => None,
+        }),
+        DataView::Cohorts => cohorts.run_on(name, blob, request, |r| match r {
+            AnalysisResult::Cohorts(r) => Some(*r),
+            _ => None,
+        }),
+    }
 }
 
 #[component]
 pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
     provide_context(ChartsIn("results"));
-    let offers = Memo::new(move |_| request.with(|r| offers_of(r)));
+    let offers = RwSignal::new(Vec::<ViewOffer>::new());
     let timeline = Analysis::<TimelineReport>::new("view-timeline");
     let retention = Analysis::<RetentionReport>::new("view-retention");
     let cohorts = Analysis::<CohortReport>::new("view-cohorts");
     // New rows or roles: every view runs again on them, and the page's
     // index lists the views there are.
     Effect::new(move || {
-        let offers = offers.get();
-        let ids: Vec<&str> = offers.iter().map(|o| o.view.id()).collect();
-        tell_page(&DataEvent::Views(ids.join(",")));
-        let blob = request.with_untracked(|r| {
-            let rows = rows_of(r);
-            (!offers.is_empty()).then(|| blob_of(rows)).flatten()
-        });
-        for a in [timeline.job, retention.job, cohorts.job] {
-            worker_job::stop(a);
+        let text = request.get();
+        for job in [timeline.job, retention.job, cohorts.job] {
+            worker_job::stop(job);
         }
-        let Some(blob) = blob else { return };
-        for offer in offers {
-            let request = offer.request;
-            match offer.view {
-                DataView::OverTime => timeline.run_on(SOURCE, &blob, request, |r| match r {
-                    AnalysisResult::Timeline(r) => Some(*r),
-                    _ => None,
-                }),
-                DataView::Retention => retention.run_on(SOURCE, &blob, request, |r| match r {
-                    AnalysisResult::Retention(r) => Some(r),
-                    _ => None,
-                }),
-                DataView::Cohorts => cohorts.run_on(SOURCE, &blob, request, |r| match r {
-                    AnalysisResult::Cohorts(r) => Some(*r),
-                    _ => None,
-                }),
+        spawn_local(async move {
+            let found = rows_of(&text).await;
+            // Newer rows came while a large file's head was read.
+            if request.with_untracked(|r| *r != text) {
+                return;
             }
-        }
+            let (now, rows) = match found {
+                Some((scenario, rows)) => (offers_of(&scenario, &rows), Some(rows)),
+                None => (Vec::new(), None),
+            };
+            let ids: Vec<&str> = now.iter().map(|o| o.view.id()).collect();
+            tell_page(&DataEvent::Views(ids.join(",")));
+            open_linked(&ids);
+            offers.set(now.clone());
+            let Some(Rows {
+                name,
+                blob: Some(blob),
+                ..
+            }) = rows
+            else {
+                return;
+            };
+            for offer in now {
+                run_view(offer, &name, &blob, timeline, retention, cohorts);
+            }
+        });
     });
     view! {
         <For each=move || offers.get() key=|o| (o.view.id(), o.reason.clone()) let:offer>
@@ -146,7 +239,7 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
                         <h2 id=title>{offer.view.label()}</h2>
                         <p class="hint" id=format!("{id}-reason")>
                             {offer.reason.clone()}
-                            " From the rows in step 1: no second upload. For a file of another shape, use the tools below."
+                            " From the rows loaded in step 1: no second upload. For a file of another shape, use the tools below."
                         </p>
                         {status}
                         {results}
