@@ -416,6 +416,10 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
             h.metric
         );
     }
+    let views = data_views(&scenario, &report);
+    for v in &views {
+        eprintln!("view {}: {}", v.view.label(), v.reason);
+    }
     let experiment = scenario.experiment()?;
     let metrics = analyze_metrics(&scenario, &experiment)?;
     // The report, with the metric columns and the decision beside it.
@@ -426,6 +430,7 @@ fn analyze_file(args: AnalyzeArgs) -> Result<String, CliError> {
             serde_json::to_value(&metrics.column_metrics)?,
         );
         map.insert("decision".into(), serde_json::to_value(&metrics.decision)?);
+        map.insert("views".into(), serde_json::to_value(&views)?);
         if !experiment.caps.is_empty() {
             map.insert("caps".into(), serde_json::to_value(&experiment.caps)?);
         }
@@ -489,6 +494,29 @@ fn sql(args: SqlArgs) -> Result<String, CliError> {
     let text = uplift_engine::warehouse::warehouse_sql(args.dialect, &query)?;
     // `main` adds the final newline.
     Ok(text.trim_end().to_string())
+}
+
+/// The views the rows allow beyond the report (over time, retention,
+/// cohorts), as the page offers them: told from the columns' roles, with
+/// the verdict's control, arm, metric and confidence. Each carries the
+/// request `uplift-roi timeline`, `retention` or `cohorts` runs.
+fn data_views(
+    scenario: &Scenario,
+    report: &uplift_engine::Report,
+) -> Vec<uplift_engine::data_views::ViewOffer> {
+    use uplift_engine::data_views::{offered_views, ViewSettings};
+    if report.shape != uplift_engine::ingest::DataShape::RowLevel {
+        return Vec::new();
+    }
+    let settings = ViewSettings {
+        confidence: report.confidence,
+        control: Some(report.control.clone()),
+        arm: Some(report.treatment.clone()),
+        primary: report.primary.clone(),
+        latest: Some(latest_day()),
+    };
+    let guesses = uplift_engine::ingest::guess_columns(&scenario.data);
+    offered_views(&guesses, &scenario.data, &scenario.columns, &settings)
 }
 
 /// The roles the file is read with: the guesses from its header and first

@@ -845,12 +845,18 @@ fn cohorts_leave_the_weeks_a_cohort_is_too_young_for_empty() {
         err.contains("Line 2: the date 2024-01-22 is after the end of the data (2024-01-20)."),
         "{err}"
     );
-    // Either a last-seen column with the end of the data, or a duration and a churn flag.
-    for bad in [
+    // Without the end of the data, it ends on the last date seen
+    // (2024-01-22 here): the same cohorts, the last-seen column guessed or named.
+    for same in [
         &["cohorts", file, "--start", "signup"][..],
         &["cohorts", file, "--start", "signup", "--end", "last_seen"][..],
-        &["cohorts", file, "--start", "signup", "--duration", "days"][..],
     ] {
+        let (ok, again, err) = run(same);
+        assert!(ok, "{same:?}: {err}");
+        assert_eq!(again, out, "{same:?}");
+    }
+    // Either a last-seen column, or a duration and a churn flag.
+    for bad in [&["cohorts", file, "--start", "signup", "--duration", "days"][..]] {
         let (ok, _, err) = run(bad);
         assert!(!ok, "{bad:?}");
         assert!(
@@ -1105,4 +1111,59 @@ fn a_cap_tames_one_whale() {
     assert!(!ok && err.contains("COLUMN:LEVEL"), "{err}");
     let (ok, _, err) = run(&["analyze", path, "--cap", "basket:99%"]);
     assert!(!ok && err.contains("no column 'basket'"), "{err}");
+}
+
+/// `analyze` names the views the rows allow, as the page lists them, each
+/// with the request its own subcommand runs: the view's timeline equals
+/// `uplift-roi timeline` with the view's metric. Sums allow none.
+#[test]
+fn analyze_names_the_views_the_rows_allow() {
+    let dir = std::env::temp_dir().join(format!("uplift-views-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dated.csv");
+    let mut rows = String::from("user_id,variant,exposed_at,converted,revenue\n");
+    for i in 0..400 {
+        let arm = if i % 2 == 0 {
+            "control"
+        } else {
+            "personalized"
+        };
+        let converted = u8::from(i % 7 == 0 || (i % 2 == 1 && i % 11 == 0));
+        rows.push_str(&format!(
+            "u{i},{arm},2024-03-{:02} 10:00:00,{converted},{}\n",
+            4 + i % 10,
+            u32::from(converted) * (20 + i % 30)
+        ));
+    }
+    std::fs::write(&file, rows).unwrap();
+    let file = file.to_str().unwrap();
+    let (ok, out, err) = run(&["analyze", file]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("view Over time: 'exposed_at' holds dates; the lift of 'revenue' day by day."),
+        "{err}"
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let views = v["views"].as_array().unwrap();
+    assert_eq!(views.len(), 1, "{views:?}");
+    assert_eq!(views[0]["view"], "over-time");
+    let columns = &views[0]["request"]["timeline"]["columns"];
+    assert_eq!(
+        (&columns["date"], &columns["variant"], &columns["metric"]),
+        (
+            &Value::from("exposed_at"),
+            &Value::from("variant"),
+            &Value::from("revenue")
+        )
+    );
+    let (ok, timeline, err) = run(&["timeline", file, "--metric", "revenue"]);
+    assert!(ok, "{err}");
+    let timeline: Value = serde_json::from_str(&timeline).unwrap();
+    assert_eq!(timeline["days"].as_array().map(Vec::len), Some(10));
+    // The demo's sums: no view.
+    let (ok, out, err) = run(&["analyze", &format!("{EXAMPLES}/demo.csv")]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["views"], Value::Array(vec![]));
+    std::fs::remove_dir_all(&dir).ok();
 }

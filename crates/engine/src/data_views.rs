@@ -115,10 +115,12 @@ pub fn offered_views(
         return Vec::new();
     };
     let variant = variant.header.clone();
-    // Dates and codes are guessed as left out of the metrics; only a
-    // column the user left out is left out of the views too.
+    // Dates and ids are guessed as left out of the metrics, and the
+    // guesses go into the roles as such: only a column the user left out
+    // against its guess is left out of the views too.
     let used = |g: &&ColumnGuess| {
-        chosen.get(&g.header) != Some(&ColumnRole::Ignore) && g.header != variant
+        let left_out = chosen.get(&g.header) == Some(&ColumnRole::Ignore);
+        !(left_out && g.role != ColumnRole::Ignore) && g.header != variant
     };
     let readable = readable_dates(sample);
     let dates: Vec<String> = guesses
@@ -330,10 +332,16 @@ mod tests {
         assert_eq!(views(text), vec![]);
         let text = "date,clicks\n2024-01-01,4\n2024-01-02,5\n";
         assert_eq!(views(text), vec![]);
-        // Ignored by the user: not offered.
+        // The date's guessed role ("not used" as a metric) in the roles
+        // keeps the view; the only metric left out by the user drops it.
         let text = "variant,day,converted\ncontrol,2024-01-01,1\ntreatment,2024-01-02,0\n";
         assert_eq!(views(text), vec![DataView::OverTime]);
-        assert_eq!(offers(text, &[("day", ColumnRole::Ignore)]), vec![]);
+        let dated = offers(text, &[("day", ColumnRole::Ignore)]);
+        assert_eq!(
+            dated.iter().map(|o| o.view).collect::<Vec<_>>(),
+            vec![DataView::OverTime]
+        );
+        assert_eq!(offers(text, &[("converted", ColumnRole::Ignore)]), vec![]);
     }
 
     #[test]
