@@ -1,7 +1,8 @@
 //! Analyses beyond the fixed metrics: the metrics panel, where every metric
 //! column of the data is compared across variants (an NPS question by its
 //! own table and bars, `nps_view`; quantiles of a numeric column,
-//! `quantile_view`; caps on outliers, `cap_view`), the user picks the
+//! `quantile_view`; caps on outliers, `cap_view`; the uplift within each
+//! segment, `segment_view`, also drawn by the Segments view), the user picks the
 //! primary metric, guardrails and ratio metrics, and the page states its
 //! decision (ship, don't ship, keep running).
 //!
@@ -17,3 +18,4 @@ pub mod cap_view;
 pub mod metrics_panel;
 pub mod nps_view;
 pub mod quantile_view;
+pub mod segment_view;
