@@ -28,17 +28,19 @@ pub enum ResultView {
     CustomerValue,
     /// Costs, benefits, ROI, payback, NPV and their uncertainty.
     InvestmentCase,
-    /// A view the data allows beyond these (over time, retention, cohorts).
+    /// A view the data allows beyond these (segments, over time,
+    /// retention, cohorts).
     Data(DataView),
 }
 
 impl ResultView {
     /// Every view; those of the data are listed only when it allows them.
-    pub const ALL: [ResultView; 7] = [
+    pub const ALL: [ResultView; 8] = [
         ResultView::Overview,
         ResultView::Metrics,
         ResultView::CustomerValue,
         ResultView::InvestmentCase,
+        ResultView::Data(DataView::Segments),
         ResultView::Data(DataView::OverTime),
         ResultView::Data(DataView::Retention),
         ResultView::Data(DataView::Cohorts),
@@ -62,6 +64,7 @@ impl ResultView {
             ResultView::Metrics => "metrics-title",
             ResultView::CustomerValue => "customer-value-title",
             ResultView::InvestmentCase => "investment-case-title",
+            ResultView::Data(DataView::Segments) => "segments-title",
             ResultView::Data(DataView::OverTime) => "over-time-title",
             ResultView::Data(DataView::Retention) => "retention-title",
             ResultView::Data(DataView::Cohorts) => "cohorts-title",

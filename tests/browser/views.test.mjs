@@ -156,3 +156,42 @@ test('a large export with a date, read in the background: its Over time view com
     await context.close();
   }
 });
+
+test('an export with a date and a segment column: its Segments and Over time views from one load equal the command line', async () => {
+  const file = join(dir, 'dated-20k.csv');
+  await writeRows(file, { rows: 20_000, dates: true });
+  const { context, page, requests, errors } = await openApp(env.browser, `${env.server.origin}/`, { width: 1440, height: 900 });
+  try {
+    await page.setInputFiles('#data-file', file);
+    await page.locator('#data-ok:has-text("20,000 user rows")').waitFor({ timeout: 30_000 });
+    await page.locator('nav.view-index li:not([hidden]) a[href="#segments"]').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await indexed(page), ['Overview', 'Metrics', 'Customer value', 'Investment case', 'Segments', 'Over time']);
+    await page.locator('nav.view-index a[href="#segments"]').click();
+    assert.match(await page.locator('#segments-reason').innerText(), /^'segment' splits the data into groups: the uplift within each, and whether it differs\./);
+    await page.locator('#segments-0-table tbody tr').first().waitFor({ timeout: 30_000 });
+    const oneDecimal = (x) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${(Math.abs(x) * 100).toFixed(1)}%`;
+    const shown = await page.locator('#segments-0-table tbody tr').evaluateAll((rows) => rows.map((r) => ({
+      name: r.querySelector('th').textContent.trim(),
+      uplift: r.querySelector('td.uplift').textContent.trim(),
+    })));
+    const bySegment = cli(['analyze', file, '--segment', 'segment']);
+    const byName = (a, b) => a.name.localeCompare(b.name);
+    assert.deepEqual(shown.sort(byName), bySegment.segments.segments.map((x) => ({ name: x.segment, uplift: oneDecimal(x.uplift.mean) })).sort(byName));
+    assert.equal(shown.length, 2);
+    // The command line names the same views, with the same requests.
+    const views = cli(['analyze', file]).views;
+    assert.deepEqual(views.map((v) => v.view), ['segments', 'over-time']);
+    const metric = views[1].request.timeline.columns.metric;
+    assert.match(await page.locator('#over-time-reason').innerText(), new RegExp(`the lift of '${metric}'`));
+    await page.locator('#over-time #timeline-verdict').waitFor({ timeout: 30_000 });
+    const out = cli(['timeline', file, '--metric', metric]);
+    const last = out.days.at(-1);
+    assert.ok((await page.locator('#over-time #timeline-verdict').innerText()).startsWith(`After ${last.day} days: ${pct(last.lift.estimate)}`));
+    await page.locator('#segments h2').scrollIntoViewIfNeeded();
+    await screenshot(page, 'views-segments-1440', false);
+    assert.deepEqual(offOrigin(requests), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

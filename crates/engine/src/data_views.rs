@@ -1,11 +1,13 @@
-//! The views of one load beyond the experiment's own tables: the lift over
+//! The views of one load beyond the experiment's own tables: the uplift
+//! within each segment when the rows have segment columns, the lift over
 //! time when the rows have a date, retention when they have a duration and
 //! a churn flag, signup cohorts when they have a signup and a last-seen
 //! date. Told from the columns' roles ([`crate::ingest::guess_columns`],
 //! with the user's corrections), so the page offers each view the data
 //! allows, from the same rows, with no second upload; each offer is a
 //! [`crate::file_analysis::AnalysisRequest`] the worker and the command
-//! line run alike.
+//! line run alike, or, for the segments, the columns
+//! [`crate::segments::segment_report`] splits the experiment by.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,8 @@ use crate::value::transactions::parse_date;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DataView {
+    /// The uplift within each value of each segment column.
+    Segments,
     /// The lift day by day.
     OverTime,
     /// Kaplan–Meier curves per variant, log-rank and RMST.
@@ -29,11 +33,17 @@ pub enum DataView {
 }
 
 impl DataView {
-    pub const ALL: [DataView; 3] = [DataView::OverTime, DataView::Retention, DataView::Cohorts];
+    pub const ALL: [DataView; 4] = [
+        DataView::Segments,
+        DataView::OverTime,
+        DataView::Retention,
+        DataView::Cohorts,
+    ];
 
     /// The id of the view's section, and its name in a link (`view=over-time`).
     pub fn id(self) -> &'static str {
         match self {
+            DataView::Segments => "segments",
             DataView::OverTime => "over-time",
             DataView::Retention => "retention",
             DataView::Cohorts => "cohorts",
@@ -42,6 +52,7 @@ impl DataView {
 
     pub fn label(self) -> &'static str {
         match self {
+            DataView::Segments => "Segments",
             DataView::OverTime => "Over time",
             DataView::Retention => "Retention",
             DataView::Cohorts => "Cohorts",
@@ -53,7 +64,11 @@ impl DataView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewOffer {
     pub view: DataView,
-    pub request: AnalysisRequest,
+    /// The file analysis that draws the view; none for the segments.
+    pub request: Option<AnalysisRequest>,
+    /// The segment columns, for the segments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
     /// In a line: "'timestamp' holds dates; the lift of 'converted' day by day."
     pub reason: String,
 }
@@ -140,6 +155,29 @@ pub fn offered_views(
     let flags = numbers(&[CellKind::Flags]);
     let durations = numbers(&[CellKind::Numbers, CellKind::Codes]);
     let mut offers = Vec::new();
+    let segments: Vec<String> = guesses
+        .iter()
+        .filter(used)
+        .filter(|g| role(g) == ColumnRole::Segment)
+        .map(|g| g.header.clone())
+        .collect();
+    if !segments.is_empty() {
+        let quoted: Vec<String> = segments.iter().map(|s| format!("'{s}'")).collect();
+        let named = match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                format!("{} and {last} split", rest.join(", "))
+            }
+            _ => format!("{} splits", quoted.join("")),
+        };
+        offers.push(ViewOffer {
+            view: DataView::Segments,
+            request: None,
+            reason: format!(
+                "{named} the data into groups: the uplift within each, and whether it differs."
+            ),
+            columns: segments,
+        });
+    }
     if let Some(offer) = over_time(guesses, &role, &dates, &variant, settings) {
         offers.push(offer);
     }
@@ -151,13 +189,14 @@ pub fn offered_views(
             reason: format!(
                 "'{duration}' is how long each user stayed, '{event}' whether they left."
             ),
-            request: AnalysisRequest::Retention {
+            request: Some(AnalysisRequest::Retention {
                 duration,
                 event,
                 group: Some(variant.clone()),
                 horizon: 0.0,
                 confidence: settings.confidence,
-            },
+            }),
+            columns: Vec::new(),
         });
     }
     let start = guess_header(&dates, &START_WORDS, &[]);
@@ -170,7 +209,7 @@ pub fn offered_views(
             reason: format!(
                 "'{start}' is when each user signed up, '{end}' when they were last seen."
             ),
-            request: AnalysisRequest::Cohorts {
+            request: Some(AnalysisRequest::Cohorts {
                 columns: CohortColumns {
                     start,
                     end: Some(end),
@@ -181,7 +220,8 @@ pub fn offered_views(
                     latest: settings.latest,
                 },
                 weeks: None,
-            },
+            }),
+            columns: Vec::new(),
         });
     }
     offers
@@ -230,7 +270,8 @@ fn over_time(
     Some(ViewOffer {
         view: DataView::OverTime,
         reason: format!("'{date}' holds dates; the lift of '{metric}' day by day."),
-        request: AnalysisRequest::Timeline {
+        columns: Vec::new(),
+        request: Some(AnalysisRequest::Timeline {
             columns: TimelineColumns {
                 date,
                 variant: variant.to_string(),
@@ -245,7 +286,7 @@ fn over_time(
                 confidence: settings.confidence,
                 ..TimelineOptions::default()
             },
-        },
+        }),
     })
 }
 
@@ -302,15 +343,24 @@ mod tests {
             661590,2017-01-11 16:55:06.154213,treatment,new_page,0\n\
             853541,2017-01-08 18:28:03.143765,treatment,new_page,1\n";
         let all = offers(text, &[]);
-        assert_eq!(all.len(), 1, "{all:?}");
-        let Some(offer) = all.first() else {
+        let views: Vec<DataView> = all.iter().map(|o| o.view).collect();
+        assert_eq!(views, vec![DataView::Segments, DataView::OverTime]);
+        assert_eq!(
+            all.first()
+                .map(|o| (o.request.is_none(), o.columns.clone())),
+            Some((true, vec!["landing_page".to_string()]))
+        );
+        // Chosen as a metric, the column is no segment.
+        let chosen = offers(text, &[("landing_page", ColumnRole::Metric)]);
+        assert_eq!(chosen.first().map(|o| o.view), Some(DataView::OverTime));
+        let Some(offer) = all.get(1) else {
             panic!("no offer")
         };
         assert_eq!(
             offer.reason,
             "'timestamp' holds dates; the lift of 'converted' day by day."
         );
-        let AnalysisRequest::Timeline { columns, options } = &offer.request else {
+        let Some(AnalysisRequest::Timeline { columns, options }) = &offer.request else {
             panic!("{offer:?}")
         };
         assert_eq!(
@@ -367,13 +417,17 @@ mod tests {
                 "'signup_date' is when each user signed up, 'last_seen' when they were last seen.",
             ]
         );
-        let Some(AnalysisRequest::Retention { group, .. }) = all.get(1).map(|o| &o.request) else {
+        let Some(Some(AnalysisRequest::Retention { group, .. })) = all.get(1).map(|o| &o.request)
+        else {
             panic!("{all:?}")
         };
         assert_eq!(group.as_deref(), Some("variant"));
         // Each offer runs on the rows it was told from.
         for o in &all {
-            if let Err(e) = crate::file_analysis::run(&o.request, text) {
+            let Some(request) = &o.request else {
+                panic!("{:?} has no request", o.view)
+            };
+            if let Err(e) = crate::file_analysis::run(request, text) {
                 panic!("{:?}: {e}", o.view);
             }
         }
@@ -392,10 +446,15 @@ mod tests {
     /// On the heads of public exports (tests/data/exports_heads): the one
     /// with a year-first timestamp and a variant gets its lift over time;
     /// the ad test's month-first dates (7/10/2020) are not read by the
-    /// analyses, so they offer nothing rather than a view that fails; no
-    /// other head has what a view needs with a variant beside it.
+    /// analyses, so they offer no lift over time rather than a view that
+    /// fails; every head with a variant and segment columns (as the
+    /// column step guesses them from these 12 rows) gets its segments;
+    /// heads without a variant get nothing.
     #[test]
     fn public_exports_get_the_views_their_columns_allow() -> Result<(), std::io::Error> {
+        let segments = |named: &str| {
+            format!("{named} the data into groups: the uplift within each, and whether it differs.")
+        };
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/data/exports_heads/"
@@ -410,10 +469,30 @@ mod tests {
             let text = std::fs::read_to_string(&path)?;
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let got: Vec<String> = offers(&text, &[]).into_iter().map(|o| o.reason).collect();
-            let expected: Vec<&str> = match name {
-                "udacity_ab_data.csv" => {
-                    vec!["'timestamp' holds dates; the lift of 'converted' day by day."]
+            let expected: Vec<String> = match name {
+                "udacity_ab_data.csv" => vec![
+                    segments("'landing_page' splits"),
+                    "'timestamp' holds dates; the lift of 'converted' day by day.".to_string(),
+                ],
+                "adsmart_ab.csv" => vec![segments(
+                    "'hour', 'device_make', 'platform_os' and 'browser' split",
+                )],
+                "wa_marketing_campaign.csv" => vec![segments("'AgeOfStore' and 'week' split")],
+                "hillstrom_email.csv" => vec![segments(
+                    "'recency', 'history_segment', 'zip_code' and 'channel' split",
+                )],
+                "artea_ab_experiment.csv" => vec![segments("'channel_acq' splits")],
+                "artea_ab_experiment_recoded.csv" => {
+                    vec![segments("'channel_acq' and 'shopping_cart' split")]
                 }
+                "marketing_ab_sample.csv" => {
+                    vec![segments("'most ads day' and 'most ads hour' split")]
+                }
+                "starbucks_promotion_training.csv" => {
+                    vec![segments("'V4', 'V5', 'V6' and 'V7' split")]
+                }
+                "qss_progresa.csv" => vec![segments("'villages' splits")],
+                "lifelines_waltons.csv" => vec![segments("'T' splits")],
                 _ => vec![],
             };
             assert_eq!(got, expected, "{name}");

@@ -16,8 +16,12 @@ use uplift_engine::{analyze_experiment, Scenario};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
+use uplift_engine::segments::{segment_report, SegmentReport};
+
+use crate::analyses::segment_view::{segment_table, SegmentIds, METRICS_SEGMENTS};
 use crate::data::data_events::DataEvent;
 use crate::data::file_reader::{large_file_of, tell_page};
+use crate::platform::tools_context::use_tools_context;
 use crate::tools::analysis_protocol::AnalysisResult;
 use crate::tools::worker_job::{self, blob_of};
 
@@ -38,6 +42,8 @@ struct Rows {
     sample: String,
     columns: ColumnMapping,
     blob: Option<Blob>,
+    /// The rows themselves when the page holds them (not a large file's).
+    text: Option<String>,
 }
 
 /// The rows of `request`: the scenario with its data as sums, the column
@@ -56,6 +62,7 @@ async fn rows_of(request: &str) -> Option<(Scenario, Rows)> {
                 sample: sample_of(&text).to_string(),
                 columns: large.columns,
                 blob: Some(large.file.into()),
+                text: None,
             }
         }
         None => Rows {
@@ -63,6 +70,7 @@ async fn rows_of(request: &str) -> Option<(Scenario, Rows)> {
             sample: sample_of(data).to_string(),
             columns: serde_json::from_str(columns).unwrap_or_default(),
             blob: blob_of(data),
+            text: Some(data.to_string()),
         },
     };
     Some((scenario, rows))
@@ -101,13 +109,66 @@ fn offers_of(scenario: &Scenario, rows: &Rows) -> Vec<ViewOffer> {
         primary: report.primary,
         latest: Some(worker_job::latest_day()),
     };
-    offered_views(
+    let mut offers = offered_views(
         &guess_columns(&rows.sample),
         &rows.sample,
         &rows.columns,
         &settings,
-    )
+    );
+    // A large file's segments are read one column at a time, in Metrics.
+    if rows.text.is_none() {
+        offers.retain(|o| o.view != DataView::Segments);
+    }
+    offers
 }
+
+/// The uplift within each value of each of `columns`, on the page's rows.
+fn segments_of(
+    scenario: &Scenario,
+    rows: &Rows,
+    columns: &[String],
+) -> Vec<(String, Result<SegmentReport, String>)> {
+    let Some(text) = &rows.text else {
+        return Vec::new();
+    };
+    let mut per_user = scenario.clone();
+    per_user.data = text.clone();
+    per_user.columns = rows.columns.clone();
+    columns
+        .iter()
+        .take(SEGMENT_IDS.len())
+        .map(|c| {
+            let report = segment_report(&per_user, c).map_err(|e| e.to_string());
+            (c.clone(), report)
+        })
+        .collect()
+}
+
+/// `[prefix0, prefix1, …]` as `&'static str`s.
+macro_rules! numbered {
+    ($prefix:literal, $suffix:literal; $($n:literal)*) => { [$(concat!($prefix, $n, $suffix)),*] };
+}
+
+/// The ids of each segment column's table, note and chart: at most six
+/// columns are drawn, with a note for the rest.
+const SEGMENT_IDS: [SegmentIds; 6] = {
+    const TABLES: [&str; 6] = numbered!("segments-", "-table"; 0 1 2 3 4 5);
+    const NOTES: [&str; 6] = numbered!("segments-", "-note"; 0 1 2 3 4 5);
+    const POST: [&str; 6] = numbered!("segments-", "-poststrat"; 0 1 2 3 4 5);
+    const CHARTS: [&str; 6] = numbered!("segments-", "-chart"; 0 1 2 3 4 5);
+    let mut ids = [METRICS_SEGMENTS; 6];
+    let mut i = 0;
+    while i < 6 {
+        ids[i] = SegmentIds {
+            table: TABLES[i],
+            note: NOTES[i],
+            poststrat: POST[i],
+            chart: CHARTS[i],
+        };
+        i += 1;
+    }
+    ids
+};
 
 /// A link that opens on one of these views (`#over-time`, or
 /// `…&view=over-time`) is brought to it once it is drawn, the first time
@@ -149,8 +210,11 @@ fn run_view(
     retention: Analysis<RetentionReport>,
     cohorts: Analysis<CohortReport>,
 ) {
-    let request = offer.request;
+    let Some(request) = offer.request else {
+        return;
+    };
     match offer.view {
+        DataView::Segments => {}
         DataView::OverTime => timeline.run_on(name, blob, request, |r| match r {
             AnalysisResult::Timeline(r) => Some(*r),
             _ => None,
@@ -173,6 +237,8 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
     let timeline = Analysis::<TimelineReport>::new("view-timeline");
     let retention = Analysis::<RetentionReport>::new("view-retention");
     let cohorts = Analysis::<CohortReport>::new("view-cohorts");
+    let segments = RwSignal::new(Vec::<(String, Result<SegmentReport, String>)>::new());
+    let context = use_tools_context();
     // New rows or roles: every view runs again on them, and the page's
     // index lists the views there are.
     Effect::new(move || {
@@ -187,7 +253,14 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
                 return;
             }
             let (now, rows) = match found {
-                Some((scenario, rows)) => (offers_of(&scenario, &rows), Some(rows)),
+                Some((scenario, rows)) => {
+                    let now = offers_of(&scenario, &rows);
+                    let split = now.iter().find(|o| o.view == DataView::Segments);
+                    segments.set(
+                        split.map_or_else(Vec::new, |o| segments_of(&scenario, &rows, &o.columns)),
+                    );
+                    (now, Some(rows))
+                }
                 None => (Vec::new(), None),
             };
             let ids: Vec<&str> = now.iter().map(|o| o.view.id()).collect();
@@ -213,7 +286,31 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
                 let id = offer.view.id();
                 let title = format!("{id}-title");
                 let labelled_by = title.clone();
+                let more = offer.columns.len().saturating_sub(SEGMENT_IDS.len());
                 let results = match offer.view {
+                    DataView::Segments => view! {
+                        {move || {
+                            let confidence = context.with(|c| c.confidence);
+                            segments
+                                .get()
+                                .into_iter()
+                                .zip(SEGMENT_IDS)
+                                .map(|((column, report), ids)| view! {
+                                    <h3>{format!("By {column}")}</h3>
+                                    {match report {
+                                        Ok(r) => segment_table(&r, confidence, ids).into_any(),
+                                        Err(e) => view! { <p class="status error">{e}</p> }.into_any(),
+                                    }}
+                                })
+                                .collect_view()
+                        }}
+                        {(more > 0).then(|| view! {
+                            <p id="segments-more">{format!(
+                                "{more} more segment column(s) are not drawn here: choose one in Metrics."
+                            )}</p>
+                        })}
+                    }
+                    .into_any(),
                     DataView::OverTime => (move || {
                         timeline.result.get().map(|(r, run)| view! { <TimelineResults report=r run/> })
                     })
@@ -230,6 +327,7 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
                     .into_any(),
                 };
                 let status = match offer.view {
+                    DataView::Segments => ().into_any(),
                     DataView::OverTime => status_line(timeline, "over-time-view").into_any(),
                     DataView::Retention => status_line(retention, "retention-view").into_any(),
                     DataView::Cohorts => status_line(cohorts, "cohorts-view").into_any(),
