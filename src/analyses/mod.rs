@@ -13,8 +13,14 @@
 //! dependency runs one way, analyses → results). The panel reads the
 //! scenario the page sends and writes back one thing, the metric plan, as a
 //! `DataEvent`.
+//!
+//! The views one load allows beyond the experiment's own (segments, over
+//! time, retention, cohorts: `data_views`) are a panel of the tools module
+//! too, in the results' slot `crate::results::data_views_slot`; they run
+//! the time tools' analyses (`crate::tools::time`) on the page's rows.
 
 pub mod cap_view;
+pub mod data_views;
 pub mod metrics_panel;
 pub mod nps_view;
 pub mod quantile_view;

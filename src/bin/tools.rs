@@ -28,6 +28,7 @@ mod tools {
 
     use leptos::prelude::*;
     use uplift_engine::Scenario;
+    use uplift_roi_app::analyses::data_views::DataViewsPanel;
     use uplift_roi_app::analyses::metrics_panel::{MetricsPanel, MetricsRequest};
     use uplift_roi_app::data::column_mapping::TextColumnMapping;
     use uplift_roi_app::data::data_events::{DataEvent, MappingRequest};
@@ -43,7 +44,6 @@ mod tools {
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
-    use uplift_roi_app::tools::time::DataViewsPanel;
     use uplift_roi_app::tools::time::TimePanel;
     use uplift_roi_app::tools::warehouse_panel::WarehousePanel;
     use wasm_bindgen::prelude::*;

@@ -133,7 +133,7 @@ const COHORT_CHARTS: [&str; 20] =
     numbered!("cohort-chart-"; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19);
 
 #[component]
-pub(super) fn CohortResults(report: CohortReport) -> impl IntoView {
+pub(crate) fn CohortResults(report: CohortReport) -> impl IntoView {
     let weeks = report.weeks;
     let width = chart_width(super::charts_in());
     let not_drawn = report.variants.len().saturating_sub(COHORT_TABLES.len());

@@ -9,6 +9,8 @@
 //! One file per section (`timeline`, `retention`, `cohorts`, `did`); here
 //! the panel that holds them and what they share: a run of the worker with
 //! its progress, Cancel and last result (`Analysis`), and its status line.
+//! The views of the page's own rows (`crate::analyses::data_views`) run and
+//! show their analyses with the same `Analysis` and result components.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,23 +25,24 @@ mod cohorts;
 mod did;
 mod retention;
 mod timeline;
-mod views;
 
+pub(crate) use cohorts::CohortResults;
 use cohorts::CohortSection;
 use did::DidSection;
+pub(crate) use retention::RetentionResults;
 use retention::RetentionSection;
+pub(crate) use timeline::TimelineResults;
 use timeline::TimelineSection;
-pub use views::DataViewsPanel;
 
 /// How a run went: rows read, the worker's time and its memory at the end,
 /// and what it answered: the file's name and the request, kept with the
 /// result so a file chosen afterwards is never credited with it.
 #[derive(Debug, Clone, PartialEq)]
-struct Run {
-    rows: usize,
-    millis: f64,
+pub(crate) struct Run {
+    pub(crate) rows: usize,
+    pub(crate) millis: f64,
     memory: f64,
-    source: String,
+    pub(crate) source: String,
     request: AnalysisRequest,
 }
 
@@ -49,8 +52,8 @@ type Kept = Vec<(&'static str, RwSignal<String>, bool)>;
 
 /// One analysis of a file: its columns, whether it runs, its error and
 /// its last result. (Copy whatever `T` is: it holds signals only.)
-struct Analysis<T: Send + Sync + 'static> {
-    job: &'static str,
+pub(crate) struct Analysis<T: Send + Sync + 'static> {
+    pub(crate) job: &'static str,
     context: RwSignal<crate::platform::tools_context::ToolsContext>,
     /// Kept in the scenario after each run, given back for the next file.
     kept: StoredValue<Kept>,
@@ -61,7 +64,7 @@ struct Analysis<T: Send + Sync + 'static> {
     picks: StoredValue<u64>,
     running: RwSignal<bool>,
     error: RwSignal<Option<String>>,
-    result: RwSignal<Option<(T, Run)>>,
+    pub(crate) result: RwSignal<Option<(T, Run)>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Analysis<T> {
@@ -73,7 +76,7 @@ impl<T: Send + Sync + 'static> Clone for Analysis<T> {
 impl<T: Send + Sync + 'static> Copy for Analysis<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Analysis<T> {
-    fn new(job: &'static str) -> Self {
+    pub(crate) fn new(job: &'static str) -> Self {
         Analysis {
             job,
             context: use_tools_context(),
@@ -168,7 +171,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
 
     /// Run `request` on `blob`, named `source` in the results: rows that
     /// came with the page rather than from this analysis' file input.
-    fn run_on(
+    pub(crate) fn run_on(
         self,
         source: &str,
         blob: &Blob,
@@ -244,7 +247,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
 }
 
 /// Progress and Cancel while `running`, else the error, if any.
-fn status_line<T: Clone + Send + Sync + 'static>(
+pub(crate) fn status_line<T: Clone + Send + Sync + 'static>(
     a: Analysis<T>,
     id: &'static str,
 ) -> impl IntoView {
@@ -288,7 +291,7 @@ pub fn TimePanel() -> impl IntoView {
 /// The element whose width the charts are drawn for: the tool's panel,
 /// or the results' pane for the views of the page's rows.
 #[derive(Clone, Copy)]
-struct ChartsIn(&'static str);
+pub(crate) struct ChartsIn(pub &'static str);
 
 fn charts_in() -> &'static str {
     use_context::<ChartsIn>().map_or("time", |c| c.0)

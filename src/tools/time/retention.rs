@@ -109,7 +109,7 @@ pub(super) fn RetentionSection() -> impl IntoView {
 }
 
 #[component]
-pub(super) fn RetentionResults(
+pub(crate) fn RetentionResults(
     report: RetentionReport,
     rows: usize,
     ms: f64,

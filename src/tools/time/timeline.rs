@@ -93,7 +93,7 @@ pub(super) fn TimelineSection() -> impl IntoView {
 }
 
 #[component]
-pub(super) fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView {
+pub(crate) fn TimelineResults(report: TimelineReport, run: Run) -> impl IntoView {
     let last = report
         .days
         .iter()

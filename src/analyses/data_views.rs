@@ -25,10 +25,9 @@ use crate::platform::tools_context::use_tools_context;
 use crate::tools::analysis_protocol::AnalysisResult;
 use crate::tools::worker_job::{self, blob_of};
 
-use super::cohorts::CohortResults;
-use super::retention::RetentionResults;
-use super::timeline::TimelineResults;
-use super::{status_line, Analysis, ChartsIn};
+use crate::tools::time::{
+    status_line, Analysis, ChartsIn, CohortResults, RetentionResults, TimelineResults,
+};
 
 /// How pasted rows are named in the views' summaries.
 const PASTED: &str = "the data in step 1";
