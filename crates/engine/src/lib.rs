@@ -15,6 +15,7 @@
 //! - [`programme`] a programme of experiments, each lift shrunk toward the programme's mean.
 //! - [`quantile_metric`] the median or p90 of a numeric column, compared across variants;
 //! - [`segments`] the analysis within each value of a segment column.
+//! - [`attribution`] which touchpoints earn the conversions: rules, Shapley and the exact Markov removal effect.
 //! - [`data_views`] the views one load allows beyond the experiment's tables (over time, retention, cohorts).
 //! - [`file_analysis`] one request, `run` and result for the analyses of a file of its own shape.
 //! - [`did`] a launch without a control group: difference in differences, event study, pre-trends.
@@ -34,6 +35,7 @@
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
+pub mod attribution;
 pub mod cohorts;
 pub mod comparison;
 pub mod data_views;
