@@ -57,6 +57,12 @@ pub enum Command {
     /// ... weeks after signing up, per variant, with the weeks a cohort is
     /// too young to show left empty (null), as JSON
     Cohorts(CohortsArgs),
+    /// Which touchpoints earn the conversions: customer paths (path,
+    /// total_conversions, total_conversion_value, total_null; channels split
+    /// by '>') credited by first and last touch, linear per touch and per
+    /// channel (the simplified Shapley value), position-based 40/20/40 and
+    /// the exact Markov removal effect, as JSON
+    Attribution(AttributionArgs),
     /// Print the built-in demo scenario as JSON (a template for --scenario)
     DemoScenario,
 }
@@ -442,6 +448,20 @@ pub struct TargetingArgs {
     /// What personalizing for one user costs, for the profit curve
     #[arg(long, value_name = "X", default_value_t = 0.0)]
     pub cost_per_user: f64,
+}
+
+// The arguments of `uplift-roi attribution` (its help is the variant's).
+#[derive(Args)]
+pub struct AttributionArgs {
+    /// One row per distinct path ('-' for standard input)
+    pub file: String,
+    /// The Markov chain's order: how many touches one state remembers
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub order: u8,
+    /// Leave the journeys that did not convert out of the chain
+    /// (ChannelAttribution without var_null)
+    #[arg(long)]
+    pub converted_only: bool,
 }
 
 // The arguments of `uplift-roi programme` (its help is the variant's).

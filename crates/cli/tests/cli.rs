@@ -1196,3 +1196,61 @@ fn every_subcommand_runs_on_its_fixture_without_column_flags() {
         assert!(!err.contains("There is no column"), "{sub}: {err}");
     }
 }
+
+/// `attribution` credits each channel of a path file by every rule and the
+/// exact Markov chain: on the classic toy chain the removal effects are
+/// ½, 1 and 1 and the conversions 0.2, 0.4 and 0.4; a path file that is not
+/// split by '>' is refused in words, with its line.
+#[test]
+fn attribution_credits_the_channels_of_a_path_file() {
+    let dir = std::env::temp_dir().join(format!("uplift-attribution-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("paths.csv");
+    std::fs::write(
+        &file,
+        "path,total_conversions,total_conversion_value,total_null\nC1 > C2 > C3,1,30,0\nC1,0,0,1\nC2 > C3,0,0,1\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let (ok, out, err) = run(&["attribution", file]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["channels"], serde_json::json!(["C1", "C2", "C3"]));
+    let m = v["markov"]["channels"].as_array().unwrap();
+    let re: Vec<f64> = m
+        .iter()
+        .map(|c| c["removal_effect"].as_f64().unwrap())
+        .collect();
+    let conv: Vec<f64> = m
+        .iter()
+        .map(|c| c["conversions"].as_f64().unwrap())
+        .collect();
+    for (got, want) in re
+        .iter()
+        .zip([0.5, 1.0, 1.0])
+        .chain(conv.iter().zip([0.2, 0.4, 0.4]))
+    {
+        assert!((got - want).abs() < 1e-12, "{re:?} {conv:?}");
+    }
+    assert_eq!(v["rules"]["last_touch"][2]["value"], 30.0);
+    let (ok, out, err) = run(&["attribution", file, "--order", "2", "--converted-only"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            v["markov"]["order"].as_u64(),
+            v["markov"]["with_nulls"].as_bool()
+        ),
+        (Some(2), Some(false))
+    );
+    let (ok, _, err) = run(&["attribution", file, "--order", "4"]);
+    assert!(!ok && err.contains("--order"), "{err}");
+    std::fs::write(dir.join("bad.csv"), "path,total_conversions\nC1 | C2,1\n").unwrap();
+    let (ok, _, err) = run(&["attribution", dir.join("bad.csv").to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("Line 2: the path \"C1 | C2\" is not split by '>'."),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
