@@ -41,6 +41,7 @@ mod tools {
     use uplift_roi_app::results::investment_details::InvestmentDetails;
     use uplift_roi_app::results::verdict_choices::{ChoicesRequest, VerdictChoices};
     use uplift_roi_app::tools::clv_panel::ClvPanel;
+    use uplift_roi_app::tools::journeys_panel::JourneysPanel;
     use uplift_roi_app::tools::planner_panel::PlannerPanel;
     use uplift_roi_app::tools::programme_panel::ProgrammePanel;
     use uplift_roi_app::tools::targeting_panel::TargetingPanel;
@@ -84,7 +85,7 @@ mod tools {
     }
 
     /// Render the tool `kind` ("clv", "planner", "warehouse", "targeting",
-    /// "programme" or "time")
+    /// "programme", "time" or "journeys")
     /// into `slot`.
     #[wasm_bindgen]
     pub fn mount_tool(
@@ -106,6 +107,7 @@ mod tools {
                 "targeting" => view! { <TargetingPanel/> }.into_any(),
                 "programme" => view! { <ProgrammePanel/> }.into_any(),
                 "time" => view! { <TimePanel/> }.into_any(),
+                "journeys" => view! { <JourneysPanel/> }.into_any(),
                 _ => ().into_any(),
             }
         })

@@ -1,6 +1,7 @@
 //! The tools opened on request below the results: their cards on the page
 //! (`tool_cards`, in the first download) and the tools themselves (CLV from
-//! a transaction log, the test planner, the warehouse SQL), which live in
+//! a transaction log, the test planner, the warehouse SQL, attribution
+//! from customer paths), which live in
 //! the tools module (`src/bin/tools.rs`) and learn what they need from the
 //! page through [`crate::platform::tools_context::ToolsContext`].
 //!
@@ -11,6 +12,7 @@
 pub mod analysis_protocol;
 pub mod clv_panel;
 pub mod file_columns;
+pub mod journeys_panel;
 pub mod planner_panel;
 pub mod programme_panel;
 pub mod targeting_panel;

@@ -44,7 +44,7 @@ struct Tool {
     blurb: &'static str,
 }
 
-const TOOLS: [Tool; 6] = [
+const TOOLS: [Tool; 7] = [
     Tool {
         kind: "clv",
         title: "Customer lifetime value from a transaction log",
@@ -74,6 +74,11 @@ const TOOLS: [Tool; 6] = [
         kind: "time",
         title: "Retention and launches over time",
         blurb: "Lift by day, retention curves per variant, and launches without a control group.",
+    },
+    Tool {
+        kind: "journeys",
+        title: "Which touchpoints earn the conversions",
+        blurb: "Customer paths credited by last touch, linear, Shapley and the Markov chain, side by side.",
     },
 ];
 

@@ -28,8 +28,6 @@ pub enum CliError {
     #[error(transparent)]
     Programme(#[from] uplift_engine::programme::ProgrammeError),
     #[error(transparent)]
-    Attribution(#[from] uplift_engine::attribution::AttributionError),
-    #[error(transparent)]
     Segments(#[from] uplift_engine::segments::SegmentError),
     #[error(transparent)]
     Clv(#[from] uplift_engine::value::btyd::ClvError),

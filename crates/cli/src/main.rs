@@ -52,12 +52,12 @@ fn run(command: Command) -> Result<String, CliError> {
         Command::Timeline(args) => timeline_command(args),
         Command::Cohorts(args) => cohorts_command(args),
         Command::Attribution(args) => {
-            let request = uplift_engine::attribution::AttributionRequest {
-                order: usize::from(args.order),
-                with_nulls: !args.converted_only,
-            };
-            let report = uplift_engine::attribution::attribute(&read_text(&args.file)?, &request)?;
-            Ok(serde_json::to_string_pretty(&report)?)
+            let request =
+                AnalysisRequest::Attribution(uplift_engine::attribution::AttributionRequest {
+                    order: usize::from(args.order),
+                    with_nulls: !args.converted_only,
+                });
+            run_file(&request, &read_text(&args.file)?)
         }
         Command::DemoScenario => Ok(Scenario::demo().to_json()),
     }

@@ -1,5 +1,6 @@
 //! One contract for the analyses of a file of its own shape: retention,
-//! lift over time, cohorts and difference in differences. The request
+//! lift over time, cohorts, difference in differences and attribution from
+//! customer paths. The request
 //! (columns and options) and the result are the engine's, and [`run`] is
 //! the one way to compute them, so the page's worker and the command line
 //! call the same code with the same defaults (the RMST horizon, the
@@ -7,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::attribution::{attribute, AttributionReport, AttributionRequest};
 use crate::cohorts::{cohort_table, read_cohorts, CohortColumns, CohortReport};
 use crate::did::{difference_in_differences, read_panel, DidReport, PanelColumns};
 use crate::survival::{default_horizon, read_groups, retention, RetentionReport};
@@ -43,6 +45,8 @@ pub enum AnalysisRequest {
         event_study: bool,
         confidence: f64,
     },
+    /// Every channel's credit by the rules and the exact Markov chain.
+    Attribution(AttributionRequest),
 }
 
 /// What an analysis of a file found.
@@ -53,6 +57,7 @@ pub enum AnalysisResult {
     Timeline(Box<TimelineReport>),
     Cohorts(Box<CohortReport>),
     Did(Box<DidReport>),
+    Attribution(Box<AttributionReport>),
 }
 
 /// A result and the rows (users, or panel rows) it was computed from.
@@ -70,6 +75,7 @@ impl AnalysisResult {
             AnalysisResult::Timeline(r) => serde_json::to_string_pretty(r),
             AnalysisResult::Cohorts(r) => serde_json::to_string_pretty(r),
             AnalysisResult::Did(r) => serde_json::to_string_pretty(r),
+            AnalysisResult::Attribution(r) => serde_json::to_string_pretty(r),
         }
     }
 }
@@ -127,6 +133,13 @@ pub fn run(request: &AnalysisRequest, text: &str) -> Result<AnalysisRun, String>
             Ok(AnalysisRun {
                 result: AnalysisResult::Did(Box::new(report)),
                 rows,
+            })
+        }
+        AnalysisRequest::Attribution(request) => {
+            let report = attribute(text, request).map_err(|e| message(&e))?;
+            Ok(AnalysisRun {
+                rows: report.paths,
+                result: AnalysisResult::Attribution(Box::new(report)),
             })
         }
     }

@@ -57,13 +57,13 @@ pub(crate) struct Analysis<T: Send + Sync + 'static> {
     context: RwSignal<crate::platform::tools_context::ToolsContext>,
     /// Kept in the scenario after each run, given back for the next file.
     kept: StoredValue<Kept>,
-    file: RwSignal<Option<(String, Vec<String>)>, LocalStorage>,
+    pub(crate) file: RwSignal<Option<(String, Vec<String>)>, LocalStorage>,
     blob: StoredValue<Option<Blob>, LocalStorage>,
     /// Files chosen so far: a choice whose header arrives after a later
     /// choice's is dropped.
     picks: StoredValue<u64>,
-    running: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
+    pub(crate) running: RwSignal<bool>,
+    pub(crate) error: RwSignal<Option<String>>,
     pub(crate) result: RwSignal<Option<(T, Run)>>,
 }
 
@@ -133,7 +133,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
     }
 
     /// The file chosen in the input of `ev`: its headers, then `chosen`.
-    fn choose(self, ev: leptos::ev::Event, chosen: impl Fn(&[String]) + 'static) {
+    pub(crate) fn choose(self, ev: leptos::ev::Event, chosen: impl Fn(&[String]) + 'static) {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
@@ -185,7 +185,7 @@ impl<T: Clone + Send + Sync + 'static> Analysis<T> {
 
     /// Run `request` on the chosen file; `pick` takes this analysis' result
     /// out of the worker's.
-    fn run(self, request: AnalysisRequest, pick: fn(AnalysisResult) -> Option<T>) {
+    pub(crate) fn run(self, request: AnalysisRequest, pick: fn(AnalysisResult) -> Option<T>) {
         let Some(blob) = self.blob.get_value() else {
             self.error.set(Some("Choose a file first.".into()));
             return;
