@@ -547,7 +547,7 @@ fn ValueTable(report: Arc<Report>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Customer value">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Customer value per variant">
             <table class="data-table" id="value-table">
                 <caption>"Customer value"</caption>
                 <thead>
