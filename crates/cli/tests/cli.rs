@@ -1245,6 +1245,20 @@ fn attribution_credits_the_channels_of_a_path_file() {
     );
     let (ok, _, err) = run(&["attribution", file, "--order", "4"]);
     assert!(!ok && err.contains("--order"), "{err}");
+    // Touch-level rows become journeys: u1 converts after email > push.
+    std::fs::write(
+        dir.join("touches.csv"),
+        "user_id,timestamp,channel,conversion\nu1,2024-03-02,push,1\nu1,2024-03-01,email,0\nu2,2024-03-01,email,0\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["attribution", dir.join("touches.csv").to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["journeys"].as_f64(), v["conversions"].as_f64()),
+        (Some(2.0), Some(1.0))
+    );
+    assert_eq!(v["common_paths"][0]["path"], "email > push");
     std::fs::write(dir.join("bad.csv"), "path,total_conversions\nC1 | C2,1\n").unwrap();
     let (ok, _, err) = run(&["attribution", dir.join("bad.csv").to_str().unwrap()]);
     assert!(!ok);

@@ -1,5 +1,6 @@
 //! Which touchpoints earn the conversions: multi-touch attribution from
-//! customer journeys, read as aggregated paths (`paths`).
+//! customer journeys, read as aggregated paths (`paths`) or built from
+//! touch-level rows (`touches`: user, timestamp, channel, conversion).
 //!
 //! Each channel is credited by the rules analysts compare (`rules`: first
 //! and last touch, linear per touch, linear per channel = the simplified
@@ -10,10 +11,12 @@
 mod markov;
 mod paths;
 mod rules;
+mod touches;
 
 pub use markov::{markov, MarkovChannel, MarkovResult, MAX_ORDER};
 pub use paths::{read_paths, Journeys, Path, MAX_CHANNELS, MAX_TOUCHES};
 pub use rules::{rule_credits, Credit, RuleCredits};
+pub use touches::{is_touch_level, read_touches};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -101,13 +104,26 @@ pub struct AttributionReport {
 /// Paths listed among the most common.
 const COMMON: usize = 10;
 
-/// Attribute the journeys of a path file by every rule and the Markov
-/// chain of `request.order`.
+/// Attribute the journeys of a file by every rule and the Markov chain of
+/// `request.order`: a path file, or touch-level rows (told by their
+/// columns: a channel, a user and a time, and no path).
 pub fn attribute(
     text: &str,
     request: &AttributionRequest,
 ) -> Result<AttributionReport, AttributionError> {
-    let j = read_paths(text)?;
+    let journeys = if is_touch_level(&crate::ingest::header_fields(text)) {
+        read_touches(text)?
+    } else {
+        read_paths(text)?
+    };
+    attribute_journeys(journeys, request)
+}
+
+/// [`attribute`] for journeys already read.
+pub fn attribute_journeys(
+    j: Journeys,
+    request: &AttributionRequest,
+) -> Result<AttributionReport, AttributionError> {
     let markov = markov(&j, request.order, request.with_nulls)?;
     let journeys_of = |p: &Path| p.conversions + p.nulls;
     let journeys: f64 = j.paths.iter().map(journeys_of).sum();
