@@ -1,5 +1,5 @@
 //! Which touchpoints earn the conversions: a file of customer paths
-//! (ChannelAttribution's shape) attributed in the background worker by the
+//! (ChannelAttribution's shape) or of touches attributed in the background worker by the
 //! rules and the exact Markov chain, each channel's credit side by side, so
 //! last touch can be read against the data-driven credit.
 
@@ -37,7 +37,7 @@ pub fn JourneysPanel() -> impl IntoView {
             <p class="hint">
                 "One row per distinct customer path: the path (channels split by "<code>">"</code>", e.g. "
                 <code>"email > push > onsite"</code>"), the journeys along it that converted, their value, and the journeys that did not ("
-                <code>"path;total_conversions;total_conversion_value;total_null"</code>", as ChannelAttribution reads them). Every channel's credit by first touch, last touch, linear, position-based, the simplified Shapley value and the Markov chain, side by side."
+                <code>"path;total_conversions;total_conversion_value;total_null"</code>", as ChannelAttribution reads them); or one row per touch ("<code>"user, timestamp, channel, conversion"</code>", optionally "<code>"value"</code>"), each user's touches made into journeys that end at a conversion. Every channel's credit by first touch, last touch, linear, position-based, the simplified Shapley value and the Markov chain, side by side."
             </p>
             <div class="actions">
                 <label class="button secondary file-button">
