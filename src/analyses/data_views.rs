@@ -240,11 +240,11 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
     let context = use_tools_context();
     // New rows or roles: every view runs again on them, and the page's
     // index lists the views there are.
+    // The rows and views last run: an edit elsewhere (a cost, the
+    // method) reaches the panel too, and must not run the views again.
+    let ran = StoredValue::new((String::new(), Vec::<ViewOffer>::new()));
     Effect::new(move || {
         let text = request.get();
-        for job in [timeline.job, retention.job, cohorts.job] {
-            worker_job::stop(job);
-        }
         spawn_local(async move {
             let found = rows_of(&text).await;
             // Newer rows came while a large file's head was read.
@@ -262,6 +262,14 @@ pub fn DataViewsPanel(request: RwSignal<String>) -> impl IntoView {
                 }
                 None => (Vec::new(), None),
             };
+            let data = text.splitn(3, '\n').nth(2).unwrap_or_default();
+            if ran.with_value(|(d, o)| d == data && *o == now) {
+                return;
+            }
+            ran.set_value((data.to_string(), now.clone()));
+            for job in [timeline.job, retention.job, cohorts.job] {
+                worker_job::stop(job);
+            }
             let ids: Vec<&str> = now.iter().map(|o| o.view.id()).collect();
             tell_page(&DataEvent::Views(ids.join(",")));
             open_linked(&ids);

@@ -62,6 +62,15 @@ test('an export with a date: its Over time view comes from the one load and equa
     assert.match(await page.locator('#over-time #timeline-summary').innerText(), /of “the data in step 1”/);
     await page.locator('#over-time h2').scrollIntoViewIfNeeded();
     await screenshot(page, 'views-over-time-1440', false);
+    // Editing a cost changes nothing the view reads: no worker is started
+    // for it again, and it still shows the same lift.
+    const workers = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await page.getByLabel('Amount of cost line 2').fill('50000');
+    await page.waitForFunction(() => document.querySelector('#total-cost')?.textContent === '$134,000');
+    await page.waitForTimeout(1500);
+    assert.deepEqual(workers, []);
+    assert.equal(await page.locator('#over-time #timeline-verdict').innerText(), verdict);
     // Reloaded on the view's link (#over-time): the saved rows give the
     // view again, and the page opens on it.
     assert.match(page.url(), /#over-time$/);
